@@ -1,0 +1,175 @@
+import { type JetStreamClient, type JetStreamManager, jetstream, jetstreamManager } from "@nats-io/jetstream";
+import { connect, type NatsConnection } from "@nats-io/transport-node";
+import { allStreams, type MessageOf, type StreamDefinition, type Topic } from "@vigil/contracts";
+import type { Logger } from "pino";
+import { Registry } from "prom-client";
+import { encodeMessage } from "./codec.js";
+import { ConsumerRunner, type ConsumerSpec } from "./consumer.js";
+import { CORRELATION_HEADER } from "./dead-letter.js";
+import { BusMetrics } from "./metrics.js";
+import { ensureConsumer, ensureStream } from "./provision.js";
+import { type PubAck, type PublishOptions, JetStreamPublisher } from "./publisher.js";
+import { versionAtLeast } from "./version.js";
+
+export interface BusOptions {
+  /** One URL or a comma-separated list, e.g. `nats://nats:4222`. */
+  servers: string | string[];
+  /** Connection name shown by `nats server report connections`. */
+  name: string;
+  log: Logger;
+  registry?: Registry;
+  token?: string;
+  user?: string;
+  pass?: string;
+  publishTimeoutMs?: number;
+  maxPublishesInFlight?: number;
+  reconnectTimeWaitMs?: number;
+  streamReplicas?: number;
+}
+
+/**
+ * Vigil's only way to talk to other services: a NATS connection that reconnects forever, stream and
+ * consumer provisioning, schema-checked publishing with dedupe ids, and durable consumers.
+ */
+export class Bus {
+  readonly metrics: BusMetrics;
+  readonly publisher: JetStreamPublisher;
+  readonly js: JetStreamClient;
+  private readonly consumers: ConsumerRunner<Topic>[] = [];
+  private connectedFlag = true;
+
+  private constructor(
+    readonly nc: NatsConnection,
+    readonly jsm: JetStreamManager,
+    private readonly opts: BusOptions,
+  ) {
+    this.metrics = new BusMetrics(opts.registry ?? new Registry());
+    this.metrics.connected.set(1);
+    this.js = jetstream(nc);
+    this.publisher = new JetStreamPublisher(nc, {
+      timeoutMs: opts.publishTimeoutMs ?? 5000,
+      maxInFlight: opts.maxPublishesInFlight ?? 8192,
+      metrics: this.metrics,
+    });
+    void this.watchStatus();
+  }
+
+  /** Connects, waiting for the first connection as long as it takes (services start before NATS in compose/k8s). */
+  static async connect(opts: BusOptions): Promise<Bus> {
+    const servers = Array.isArray(opts.servers) ? opts.servers : opts.servers.split(",").map((s) => s.trim());
+    const nc = await connect({
+      servers,
+      name: opts.name,
+      maxReconnectAttempts: -1,
+      waitOnFirstConnect: true,
+      reconnectTimeWait: opts.reconnectTimeWaitMs ?? 2000,
+      ...(opts.token ? { token: opts.token } : {}),
+      ...(opts.user ? { user: opts.user, pass: opts.pass } : {}),
+    });
+    const jsm = await jetstreamManager(nc, { checkAPI: true });
+    opts.log.info({ server: nc.getServer(), version: nc.info?.version }, "connected to NATS");
+    return new Bus(nc, jsm, opts);
+  }
+
+  get connected(): boolean {
+    return this.connectedFlag && !this.nc.isClosed();
+  }
+
+  get serverVersion(): string | undefined {
+    return this.nc.info?.version;
+  }
+
+  supports(minServerVersion: string): boolean {
+    return versionAtLeast(this.serverVersion, minServerVersion);
+  }
+
+  /** Creates or updates the streams (all of Vigil's by default). Idempotent. */
+  async provision(streams: readonly StreamDefinition[] = allStreams): Promise<void> {
+    for (const def of streams) await ensureStream(this.jsm, def, this.opts.log, this.opts.streamReplicas ?? 1);
+  }
+
+  /** Validates against the topic schema, derives the subject, and publishes with `Nats-Msg-Id` = message id. */
+  async publish<T extends Topic>(topic: T, message: MessageOf<T>, options: Omit<PublishOptions, "msgId"> = {}): Promise<PubAck> {
+    const { value, data } = encodeMessage(topic.schema, message);
+    const meta = value as { id: string; correlationId: string };
+    return this.publisher.publish(topic.subjectOf(value), data, {
+      ...options,
+      msgId: meta.id,
+      headers: { [CORRELATION_HEADER]: meta.correlationId, ...options.headers },
+    });
+  }
+
+  /** Provisions the durable consumer and starts handling messages. */
+  async consume<T extends Topic>(spec: ConsumerSpec<T>): Promise<ConsumerRunner<T>> {
+    const runner = new ConsumerRunner(spec, {
+      js: this.js,
+      publisher: this.publisher,
+      metrics: this.metrics,
+      log: this.opts.log,
+      termWithReason: this.supports("2.11.0"),
+    });
+    await ensureConsumer(
+      this.jsm,
+      {
+        stream: spec.topic.stream.name,
+        durable: spec.durable,
+        filterSubject: spec.filterSubject ?? spec.topic.filter,
+        ackWaitMs: runner.ackWaitMs,
+        maxAckPending: Math.max(64, runner.concurrency * 4),
+        deliverPolicy: spec.deliverPolicy ?? "all",
+      },
+      this.opts.log,
+    );
+    await runner.start();
+    this.consumers.push(runner as unknown as ConsumerRunner<Topic>);
+    return runner;
+  }
+
+  /** A JetStream round trip within `timeoutMs`: the readiness check. */
+  async ping(timeoutMs = 2000): Promise<boolean> {
+    if (!this.connected) return false;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<false>((r) => (timer = setTimeout(() => r(false), timeoutMs)));
+    try {
+      return await Promise.race([this.jsm.getAccountInfo().then(() => true as const), timeout]);
+    } catch {
+      return false;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Graceful stop: consumers finish in-flight work, pending publishes get their acks, then the connection drains. */
+  async drain(deadlineMs = 10_000): Promise<void> {
+    const until = Date.now() + deadlineMs;
+    await Promise.all(this.consumers.map((c) => c.stop(Math.max(0, until - Date.now()))));
+    await this.publisher.close(Math.max(0, until - Date.now()));
+    if (!this.nc.isClosed()) await this.nc.drain().catch(() => this.nc.close());
+    this.metrics.connected.set(0);
+  }
+
+  private async watchStatus(): Promise<void> {
+    const log = this.opts.log;
+    for await (const s of this.nc.status()) {
+      switch (s.type) {
+        case "disconnect":
+          this.connectedFlag = false;
+          this.metrics.connected.set(0);
+          this.publisher.setAvailable(false);
+          log.warn({ server: s.server }, "disconnected from NATS; reconnecting");
+          break;
+        case "reconnect":
+          this.connectedFlag = true;
+          this.metrics.connected.set(1);
+          this.publisher.setAvailable(true);
+          log.info({ server: s.server }, "reconnected to NATS");
+          break;
+        case "error":
+          log.error({ err: s.error }, "NATS connection error");
+          break;
+        default:
+          break;
+      }
+    }
+  }
+}

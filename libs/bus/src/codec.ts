@@ -1,0 +1,40 @@
+import type { z } from "zod";
+import { InvalidMessageError } from "./errors.js";
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder("utf-8", { fatal: true });
+
+/** A readable one-line account of a zod failure: `alerts.3.labels.alertname: Required; ...`. */
+export function describeZodError(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 10)
+    .map((i) => `${i.path.length ? i.path.join(".") : "(root)"}: ${i.message}`)
+    .join("; ");
+}
+
+export function encodeMessage<S extends z.ZodType>(schema: S, message: z.input<S>): { value: z.output<S>; data: Uint8Array } {
+  const parsed = schema.safeParse(message);
+  if (!parsed.success) throw new InvalidMessageError(`refusing to publish an invalid message: ${describeZodError(parsed.error)}`);
+  return { value: parsed.data, data: encoder.encode(JSON.stringify(parsed.data)) };
+}
+
+export function decodeMessage<S extends z.ZodType>(schema: S, data: Uint8Array): z.output<S> {
+  let json: unknown;
+  try {
+    json = JSON.parse(decoder.decode(data));
+  } catch (err) {
+    throw new InvalidMessageError(`payload is not UTF-8 JSON: ${(err as Error).message}`);
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) throw new InvalidMessageError(`payload does not match the schema: ${describeZodError(parsed.error)}`);
+  return parsed.data;
+}
+
+/** The payload as UTF-8 text when it is valid UTF-8, else base64, for dead-letter records. */
+export function payloadText(data: Uint8Array): { payload: string; payloadEncoding: "utf8" | "base64" } {
+  try {
+    return { payload: decoder.decode(data), payloadEncoding: "utf8" };
+  } catch {
+    return { payload: Buffer.from(data).toString("base64"), payloadEncoding: "base64" };
+  }
+}

@@ -1,0 +1,10 @@
+export { Bus, type BusOptions } from "./bus.js";
+export { ConsumerRunner, type ConsumerSpec, type HandlerContext } from "./consumer.js";
+export { JetStreamPublisher, type PubAck, type PublishOptions } from "./publisher.js";
+export { BusMetrics } from "./metrics.js";
+export { ensureConsumer, ensureStream, toStreamConfig, type DurableConsumerDefinition } from "./provision.js";
+export { decodeMessage, describeZodError, encodeMessage } from "./codec.js";
+export { buildDeadLetter, CORRELATION_HEADER } from "./dead-letter.js";
+export { retryDelay } from "./backoff.js";
+export { versionAtLeast } from "./version.js";
+export * from "./errors.js";

@@ -1,0 +1,22 @@
+/**
+ * NATS subject names. A subject token may not contain `.`, `*`, `>` or whitespace; Kubernetes node
+ * names contain dots but never `_`, so mapping the forbidden characters to `_` cannot collide.
+ */
+export function subjectToken(value: string): string {
+  if (value.length === 0) throw new Error("a subject token cannot be empty");
+  return value.replace(/[.*>\s]/g, "_");
+}
+
+export const subjects = {
+  alertsFiring: "vigil.alerts.firing",
+  alertsResolved: "vigil.alerts.resolved",
+  analysisCompleted: "vigil.analysis.completed",
+  actionsProposed: "vigil.actions.proposed",
+  actionsExecuted: "vigil.actions.executed",
+  approvalRequested: "vigil.actions.approval.requested",
+  effectivenessAssessed: "vigil.effectiveness.assessed",
+  nodeMetrics: (node: string) => `vigil.metrics.node.${subjectToken(node)}`,
+  podMetrics: (node: string) => `vigil.metrics.pods.${subjectToken(node)}`,
+  kernelEvent: (node: string, type: string) => `vigil.events.kernel.${subjectToken(node)}.${subjectToken(type)}`,
+  deadLetter: (consumer: string) => `vigil.dlq.${subjectToken(consumer)}`,
+} as const;

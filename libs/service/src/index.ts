@@ -1,0 +1,6 @@
+export { runService, startService, type RunningService, type ServiceContext, type ServiceDefinition } from "./service.js";
+export { baseConfigShape, ConfigError, envBoolean, loadConfig, type BaseConfig } from "./config.js";
+export { createLogger } from "./logger.js";
+export { createHttpApp, type HttpAppOptions } from "./http-app.js";
+export { HttpError, metadata, methodNotAllowed, requestIdOf, sendData, sendError } from "./http-errors.js";
+export { Readiness, type ReadinessCheck, type ReadinessReport } from "./readiness.js";

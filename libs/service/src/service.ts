@@ -1,0 +1,146 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Bus } from "@vigil/bus";
+import type { StreamDefinition } from "@vigil/contracts";
+import express from "express";
+import type { Logger } from "pino";
+import { collectDefaultMetrics, Gauge, Registry } from "prom-client";
+import type { z } from "zod";
+import { type BaseConfig, ConfigError, loadConfig } from "./config.js";
+import { createHttpApp } from "./http-app.js";
+import { createLogger } from "./logger.js";
+import { Readiness } from "./readiness.js";
+
+export interface ServiceContext<C> {
+  name: string;
+  config: C;
+  log: Logger;
+  registry: Registry;
+  bus: Bus;
+  /** Mount the service's HTTP routes here. */
+  router: express.Router;
+  readiness: Readiness;
+  /** Runs at shutdown, after HTTP stopped accepting and before the bus drains (last registered runs first). */
+  onShutdown(hook: () => Promise<void> | void): void;
+}
+
+export interface ServiceDefinition<S extends z.ZodRawShape> {
+  /** Short name: `webhook` becomes the NATS connection name `vigil-webhook`. */
+  name: string;
+  defaultPort: number;
+  config?: S;
+  /** Cross-field checks; each returned problem is reported with the other configuration errors. */
+  checkConfig?(config: BaseConfig & z.infer<z.ZodObject<S>>): string[];
+  /** Streams to create or update at startup; all of Vigil's by default. */
+  streams?: readonly StreamDefinition[];
+  setup(ctx: ServiceContext<BaseConfig & z.infer<z.ZodObject<S>>>): Promise<void> | void;
+}
+
+export interface RunningService<C> {
+  config: C;
+  port: number;
+  server: Server;
+  bus: Bus;
+  log: Logger;
+  /** Graceful stop; resolves true when everything finished within SHUTDOWN_TIMEOUT_MS. */
+  shutdown(reason?: string): Promise<boolean>;
+}
+
+/**
+ * Starts a service: config from the environment, logs, metrics, health endpoints, NATS with stream
+ * provisioning, the service's own setup, and graceful shutdown. HTTP listens first so liveness holds
+ * while NATS is still unreachable; readiness turns true once everything is up.
+ */
+export async function startService<S extends z.ZodRawShape>(
+  def: ServiceDefinition<S>,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Promise<RunningService<BaseConfig & z.infer<z.ZodObject<S>>>> {
+  type C = BaseConfig & z.infer<z.ZodObject<S>>;
+  const config: C = loadConfig(def.config ?? ({} as S), env, { port: def.defaultPort });
+  const problems = def.checkConfig?.(config) ?? [];
+  if (problems.length > 0) throw new ConfigError(problems);
+  const log = createLogger(`vigil-${def.name}`, config.LOG_LEVEL);
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  new Gauge({ name: "vigil_service_info", help: "Service name and version", labelNames: ["service", "version"], registers: [registry] })
+    .set({ service: def.name, version: process.env.npm_package_version ?? "0.1.0" }, 1);
+
+  const readiness = new Readiness();
+  const router = express.Router();
+  const hooks: Array<() => Promise<void> | void> = [];
+  let started = false;
+  let shuttingDown = false;
+  let bus: Bus | undefined;
+  readiness.add("nats", async () => (bus ? (await bus.ping()) || "NATS or JetStream unreachable" : "not connected yet"));
+
+  const app = createHttpApp({ log, registry, readiness, router, isStarted: () => started, isShuttingDown: () => shuttingDown });
+  const server = createServer(app);
+  server.keepAliveTimeout = 65_000; // above common load-balancer idle timeouts, so they close first
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.PORT, config.HOST, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  log.info({ port, nats: config.NATS_URL }, "listening; connecting to NATS");
+
+  bus = await Bus.connect({
+    servers: config.NATS_URL,
+    name: `vigil-${def.name}`,
+    log,
+    registry,
+    token: config.NATS_TOKEN,
+    user: config.NATS_USER,
+    pass: config.NATS_PASSWORD,
+    publishTimeoutMs: config.PUBLISH_TIMEOUT_MS,
+    reconnectTimeWaitMs: config.NATS_RECONNECT_WAIT_MS,
+    streamReplicas: config.NATS_STREAM_REPLICAS,
+  });
+  await bus.provision(def.streams);
+  await def.setup({ name: def.name, config, log, registry, bus, router, readiness, onShutdown: (h) => void hooks.push(h) });
+  started = true;
+  log.info({ port }, "service ready");
+
+  let shutdownPromise: Promise<boolean> | undefined;
+  const shutdown = (reason = "shutdown requested") =>
+    (shutdownPromise ??= (async () => {
+      shuttingDown = true;
+      log.info({ reason, timeoutMs: config.SHUTDOWN_TIMEOUT_MS }, "shutting down");
+      const until = Date.now() + config.SHUTDOWN_TIMEOUT_MS;
+      if (config.SHUTDOWN_DELAY_MS > 0) await new Promise((r) => setTimeout(r, config.SHUTDOWN_DELAY_MS));
+      // Stop accepting; requests already in progress run to completion (their publishes are awaited).
+      const closed = new Promise<void>((r) => server.close(() => r()));
+      server.closeIdleConnections();
+      const httpDone = await Promise.race([closed.then(() => true), sleep(Math.max(0, until - Date.now())).then(() => false)]);
+      if (!httpDone) server.closeAllConnections();
+      for (const hook of hooks.reverse()) await Promise.resolve(hook()).catch((err) => log.error({ err }, "shutdown hook failed"));
+      await bus?.drain(Math.max(0, until - Date.now())).catch((err) => log.error({ err }, "NATS drain failed"));
+      const clean = httpDone && Date.now() <= until;
+      log.info({ clean }, "stopped");
+      return clean;
+    })());
+
+  return { config, port, server, bus, log, shutdown };
+}
+
+/** Entry point for `main.ts`: starts the service, exits on SIGTERM/SIGINT after a graceful stop, 78 on bad config. */
+export function runService<S extends z.ZodRawShape>(def: ServiceDefinition<S>): void {
+  startService(def).then(
+    (svc) => {
+      const stop = (signal: string) => {
+        svc.shutdown(`received ${signal}`).then((clean) => process.exit(clean ? 0 : 1));
+      };
+      process.once("SIGTERM", () => stop("SIGTERM"));
+      process.once("SIGINT", () => stop("SIGINT"));
+    },
+    (err: unknown) => {
+      if (err instanceof ConfigError) {
+        process.stderr.write(`vigil-${def.name}: ${err.message}\nSet the variables above (see README.md, "Configuration") and start again.\n`);
+        process.exit(78); // EX_CONFIG
+      }
+      process.stderr.write(`vigil-${def.name}: failed to start: ${(err as Error).stack ?? String(err)}\n`);
+      process.exit(1);
+    },
+  );
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,0 +1,15 @@
+// @vigil/testing: real servers for Vigil tests (never ones something else started).
+export { freePort } from "./ports.js";
+export { waitFor } from "./wait.js";
+export type { WaitForOptions } from "./wait.js";
+export { spawnTracked, runCommand } from "./processes.js";
+export type { SpawnOptions, TrackedProcess, ExitInfo, RunResult } from "./processes.js";
+export { onProcessExit, makeTempDir } from "./cleanup.js";
+export type { TempDir } from "./cleanup.js";
+export type { ServerSource } from "./sources.js";
+export { startNats } from "./nats.js";
+export type { NatsServerHandle, StartNatsOptions } from "./nats.js";
+export { startPostgres } from "./postgres.js";
+export type { PostgresHandle } from "./postgres.js";
+export { startAlertmanager, postAlerts, alertmanagerConfig } from "./alertmanager.js";
+export type { AlertmanagerHandle, StartAlertmanagerOptions, PostableAlert } from "./alertmanager.js";
