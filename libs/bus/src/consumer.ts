@@ -101,20 +101,20 @@ export class ConsumerRunner<T extends Topic> {
     this.stopping = true;
     this.messages?.stop();
     const timer = setTimeout(() => this.abort.abort(new Error("shutdown deadline reached")), deadlineMs);
+    await this.loop; // hands back what was pulled but not started
     await Promise.allSettled([...this.inFlight]);
     clearTimeout(timer);
-    await this.loop;
     this.log.info("consumer stopped");
   }
 
   private async pump(messages: ConsumerMessages): Promise<void> {
     const slots: Array<() => void> = [];
     for await (const msg of messages) {
+      while (this.inFlight.size >= this.concurrency) await new Promise<void>((r) => slots.push(r));
       if (this.stopping) {
         msg.nak(); // not started: let another replica take it now rather than after ack_wait
         continue;
       }
-      while (this.inFlight.size >= this.concurrency) await new Promise<void>((r) => slots.push(r));
       const task = this.handle(msg).finally(() => {
         this.inFlight.delete(task);
         slots.shift()?.();

@@ -13,8 +13,8 @@ const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 let installed = false;
 
 function runHooks(): void {
-  // Copy first: hooks may unregister themselves while running.
-  for (const hook of [...hooks]) {
+  // Newest first, like `defer`: a server is killed before the temp dir it writes into is removed.
+  for (const hook of [...hooks].reverse()) {
     try {
       hook();
     } catch {

@@ -39,7 +39,7 @@ const ADDR_IN_USE = /address already in use/i;
 export async function startNats(opts: StartNatsOptions = {}): Promise<NatsServerHandle> {
   const jetstream = opts.jetstream ?? true;
   const envUrl = process.env["VIGIL_TEST_NATS_URL"];
-  if (envUrl) return fromEnv(envUrl);
+  if (envUrl) return await fromEnv(envUrl);
 
   const binary = findBinary(["nats-server"], ["/usr/sbin", "/usr/local/bin"]);
   if (binary) return startBinary(binary, jetstream);
@@ -64,11 +64,16 @@ function notControllable(source: ServerSource): () => Promise<never> {
     );
 }
 
-function fromEnv(envUrl: string): NatsServerHandle {
+async function fromEnv(envUrl: string): Promise<NatsServerHandle> {
   // The env var may hold a comma-separated server list, with or without a scheme; describe the first.
   const first = envUrl.split(",")[0]?.trim() ?? envUrl;
   const parsed = new URL(first.includes("://") ? first : `nats://${first}`);
   const port = Number(parsed.port || 4222);
+  // Fail here with a clear message rather than deep inside the test's first connect().
+  const host = parsed.hostname.replace(/^\[|\]$/g, ""); // IPv6 literals come bracketed
+  if (!(await canConnect(port, host, 3_000))) {
+    throw new Error(`[vigil-testing] VIGIL_TEST_NATS_URL=${envUrl}: nothing accepts connections at ${parsed.hostname}:${port}`);
+  }
   announce("nats", `env VIGIL_TEST_NATS_URL=${envUrl}`);
   return {
     url: envUrl,
@@ -158,7 +163,8 @@ async function startContainer(jetstream: boolean): Promise<NatsServerHandle> {
   // would not be enough to connect.
   const { GenericContainer, Wait } = await import("testcontainers");
   const container = await new GenericContainer(IMAGE)
-    .withCommand(jetstream ? ["-js", "-sd", "/data"] : [])
+    // Explicit args: an empty list could fall back to the image default (a config file with more in it).
+    .withCommand(jetstream ? ["-p", "4222", "-js"] : ["-p", "4222"])
     .withExposedPorts(4222)
     .withWaitStrategy(Wait.forLogMessage(/Server is ready/))
     .withStartupTimeout(120_000)

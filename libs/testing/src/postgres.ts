@@ -58,7 +58,10 @@ async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>)
 
 async function fromEnv(adminUrl: string): Promise<PostgresHandle> {
   const dbName = `vigil_test_${randomBytes(6).toString("hex")}`;
-  await withClient(adminUrl, (c) => c.query(`CREATE DATABASE "${dbName}"`));
+  await withClient(adminUrl, (c) => c.query(`CREATE DATABASE "${dbName}"`)).catch((err: unknown) => {
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new Error(`[vigil-testing] VIGIL_TEST_DATABASE_URL: cannot create database ${dbName} (the user needs CREATEDB): ${reason}`, { cause: err });
+  });
   const url = new URL(adminUrl);
   url.pathname = `/${dbName}`;
   announce("postgres", `env VIGIL_TEST_DATABASE_URL (host ${url.host}), database ${dbName}`);

@@ -3,6 +3,7 @@
 import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import type { Socket } from "node:net";
+import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { onProcessExit } from "./cleanup.js";
 
@@ -96,11 +97,13 @@ export function spawnTracked(command: string, args: readonly string[], opts: Spa
   if (!opts.keepAlive) child.unref();
 
   const unregister = onProcessExit(() => {
-    if (running) child.kill(opts.exitSignal ?? "SIGKILL");
+    if (!running || child.pid === undefined) return;
+    child.kill(opts.exitSignal ?? "SIGKILL");
+    waitDeadSync(child.pid, 2_000);
   });
 
   const exited = new Promise<ExitInfo>((resolve) => {
-    // "error" without "close" happens when the binary cannot be spawned at all (ENOENT, EACCES).
+    // "error" without "exit" happens when the binary cannot be spawned at all (ENOENT, EACCES).
     child.once("error", (err) => {
       spawnError = err;
       if (child.pid === undefined) finish({ code: null, signal: null });
@@ -187,6 +190,27 @@ export function spawnTracked(command: string, args: readonly string[], opts: Spa
       }
     },
   };
+}
+
+/**
+ * Exit hooks must be synchronous, and the event loop (which reaps children) no longer runs, so poll
+ * /proc until the process is a zombie or gone. Keeps files from being written after cleanup removed them.
+ */
+function waitDeadSync(pid: number, timeoutMs: number): void {
+  const deadline = Date.now() + timeoutMs;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  while (Date.now() < deadline) {
+    let state: string | undefined;
+    try {
+      // Format: "pid (comm) S ..."; comm may contain spaces, so read the field after the last ')'.
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
+    } catch {
+      return; // gone (or no /proc: nothing better to do)
+    }
+    if (state === "Z" || state === "X") return;
+    Atomics.wait(pause, 0, 0, 5);
+  }
 }
 
 export function describeExit(info: ExitInfo): string {

@@ -38,7 +38,8 @@ test("runCommand throws with the command output on failure", async () => {
   await assert.rejects(runCommand("sh", ["-c", "echo broken >&2; exit 1"]), /failed \(exit code 1\)[\s\S]*broken/);
 });
 
-// The real guarantee: a test process that ends without stopping its servers leaves nothing behind.
+// The real guarantee: a test process that ends without stopping its servers leaves nothing behind
+// (no process, no port, no temp dir).
 const fixture = fileURLToPath(new URL("./fixtures/leaky.ts", import.meta.url));
 const nodeArgs = ["--conditions=@vigil/source", "--import", "tsx", fixture];
 
@@ -47,10 +48,12 @@ for (const mode of ["exit", "SIGTERM"] as const) {
     const res = spawnSync(process.execPath, [...nodeArgs, mode], { encoding: "utf8", timeout: 50_000 });
     const line = res.stdout.split("\n").find((l) => l.startsWith("{"));
     assert.ok(line, `fixture printed no state; stderr:\n${res.stderr}`);
-    const state = JSON.parse(line) as { sleepPid: number; dir: string; natsPort: number };
+    const state = JSON.parse(line) as { sleepPid: number; dir: string; natsPort: number; pgPort: number; pgDir?: string };
     if (mode === "SIGTERM") assert.equal(res.signal, "SIGTERM", "signal must still terminate the process");
     await waitFor(() => !isAlive(state.sleepPid), { timeoutMs: 5_000, message: "tracked child survived" });
     assert.equal(existsSync(state.dir), false, "temp dir survived");
     await waitFor(async () => !(await canConnect(state.natsPort)), { timeoutMs: 5_000, message: "nats-server survived" });
+    await waitFor(async () => !(await canConnect(state.pgPort)), { timeoutMs: 10_000, message: "postgres survived" });
+    if (state.pgDir) assert.equal(existsSync(state.pgDir), false, "postgres temp dir survived");
   });
 }

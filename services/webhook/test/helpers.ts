@@ -1,0 +1,103 @@
+import { type JetStreamManager, jetstreamManager } from "@nats-io/jetstream";
+import { connect, type NatsConnection } from "@nats-io/transport-node";
+import { type AlertMessage, streams } from "@vigil/contracts";
+import { type RunningService, startService } from "@vigil/service";
+import { webhookService } from "../src/index.js";
+
+export type Webhook = RunningService<unknown> & { url: string };
+
+/** Starts the real webhook service in-process on a free port against the given NATS. */
+export async function startWebhook(natsUrl: string, env: Record<string, string> = {}): Promise<Webhook> {
+  const svc = await startService(webhookService, {
+    NATS_URL: natsUrl,
+    PORT: "0",
+    HOST: "127.0.0.1",
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
+    NATS_RECONNECT_WAIT_MS: "200",
+    PUBLISH_TIMEOUT_MS: "2000",
+    SHUTDOWN_TIMEOUT_MS: "5000",
+    ...env,
+  });
+  return Object.assign(svc, { url: `http://127.0.0.1:${svc.port}` }) as Webhook;
+}
+
+export interface AmAlertInput {
+  status?: "firing" | "resolved";
+  labels: Record<string, string>;
+  annotations?: Record<string, string>;
+  startsAt?: string;
+  endsAt?: string;
+  fingerprint?: string;
+}
+
+/** An Alertmanager v4 webhook payload, as Alertmanager 0.25+ sends it. */
+export function amPayload(alerts: AmAlertInput[], overrides: Record<string, unknown> = {}) {
+  const status = alerts.some((a) => (a.status ?? "firing") === "firing") ? "firing" : "resolved";
+  return {
+    version: "4",
+    groupKey: '{}/{severity=~"critical|warning"}:{alertname="KubePodCrashLooping"}',
+    truncatedAlerts: 0,
+    status,
+    receiver: "vigil",
+    groupLabels: { alertname: "KubePodCrashLooping" },
+    commonLabels: {},
+    commonAnnotations: {},
+    externalURL: "http://alertmanager.monitoring:9093",
+    alerts: alerts.map((a, i) => ({
+      status: a.status ?? "firing",
+      labels: a.labels,
+      annotations: a.annotations ?? { summary: `alert ${i}` },
+      startsAt: a.startsAt ?? "2026-11-22T05:00:00.123456789Z",
+      endsAt: a.endsAt ?? (a.status === "resolved" ? "2026-11-22T05:10:00Z" : "0001-01-01T00:00:00Z"),
+      generatorURL: "http://prometheus:9090/graph?g0.expr=up",
+      ...(a.fingerprint ? { fingerprint: a.fingerprint } : {}),
+    })),
+    ...overrides,
+  };
+}
+
+export function crashLoopAlerts(n: number, prefix = "web"): AmAlertInput[] {
+  return Array.from({ length: n }, (_, i) => ({
+    status: i % 5 === 4 ? "resolved" : "firing",
+    labels: {
+      alertname: "KubePodCrashLooping",
+      severity: "warning",
+      namespace: "shop",
+      pod: `${prefix}-${i}`,
+      container: "app",
+      job: "kube-state-metrics",
+    },
+  }));
+}
+
+export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+}
+
+export interface StoredAlert {
+  seq: number;
+  subject: string;
+  msgId: string;
+  message: AlertMessage;
+}
+
+/** Every message in the VIGIL_ALERTS stream, read by sequence. */
+export async function storedAlerts(jsm: JetStreamManager): Promise<StoredAlert[]> {
+  const info = await jsm.streams.info(streams.alerts.name);
+  const out: StoredAlert[] = [];
+  if (info.state.messages === 0) return out;
+  for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq++) {
+    const m = await jsm.streams.getMessage(streams.alerts.name, { seq }).catch(() => null);
+    if (m) out.push({ seq, subject: m.subject, msgId: m.header.get("Nats-Msg-Id"), message: m.json<AlertMessage>() });
+  }
+  return out;
+}
+
+export async function natsClient(url: string): Promise<{ nc: NatsConnection; jsm: JetStreamManager }> {
+  const nc = await connect({ servers: url, maxReconnectAttempts: -1, reconnectTimeWait: 200 });
+  return { nc, jsm: await jetstreamManager(nc) };
+}
