@@ -1,3 +1,5 @@
+/// <reference types="pino-http" preserve="true" />
+// ^ brings pino-http's `req.log` / `req.id` typings to every service using this kit.
 export { runService, startService, type RunningService, type ServiceContext, type ServiceDefinition } from "./service.js";
 export { baseConfigShape, ConfigError, envBoolean, loadConfig, type BaseConfig } from "./config.js";
 export { createLogger } from "./logger.js";

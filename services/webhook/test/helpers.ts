@@ -101,3 +101,8 @@ export async function natsClient(url: string): Promise<{ nc: NatsConnection; jsm
   const nc = await connect({ servers: url, maxReconnectAttempts: -1, reconnectTimeWait: 200 });
   return { nc, jsm: await jetstreamManager(nc) };
 }
+
+/** The JSON body of a response, untyped: tests assert its shape. */
+export async function body(res: Response): Promise<any> {
+  return res.json();
+}

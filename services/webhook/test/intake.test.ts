@@ -5,7 +5,7 @@ import type { JetStreamManager } from "@nats-io/jetstream";
 import { alertMessage, streams } from "@vigil/contracts";
 import { type NatsServerHandle, startNats } from "@vigil/testing";
 import { alertFingerprint } from "../src/index.js";
-import { amPayload, crashLoopAlerts, natsClient, postJson, startWebhook, storedAlerts, type Webhook } from "./helpers.js";
+import { amPayload, body, crashLoopAlerts, natsClient, postJson, startWebhook, storedAlerts, type Webhook } from "./helpers.js";
 
 describe("webhook: Alertmanager notifications become JetStream messages", () => {
   let nats: NatsServerHandle;
@@ -31,9 +31,9 @@ describe("webhook: Alertmanager notifications become JetStream messages", () => 
     const input = crashLoopAlerts(50);
     const res = await postJson(`${webhook.url}/alerts`, amPayload(input));
     assert.equal(res.status, 200);
-    const body = await res.json();
-    assert.deepEqual(body.data, { received: 50, published: 50, duplicates: 0, filtered: 0 });
-    assert.ok(body.metadata.requestId);
+    const json = await body(res);
+    assert.deepEqual(json.data, { received: 50, published: 50, duplicates: 0, filtered: 0 });
+    assert.ok(json.metadata.requestId);
 
     const stored = await storedAlerts(jsm);
     assert.equal(stored.length, 50);
@@ -63,7 +63,7 @@ describe("webhook: Alertmanager notifications become JetStream messages", () => 
     assert.equal((await postJson(`${webhook.url}/alerts`, payload)).status, 200);
     const retry = await postJson(`${webhook.url}/alerts`, payload);
     assert.equal(retry.status, 200);
-    assert.deepEqual((await retry.json()).data, { received: 50, published: 0, duplicates: 50, filtered: 0 });
+    assert.deepEqual((await body(retry)).data, { received: 50, published: 0, duplicates: 50, filtered: 0 });
     assert.equal((await storedAlerts(jsm)).length, 50);
   });
 
@@ -92,7 +92,7 @@ describe("webhook: Alertmanager notifications become JetStream messages", () => 
       { labels: { alertname: "KubePodCrashLooping", severity: "warning", namespace: "shop", pod: "cart-0" } },
     ];
     const res = await postJson(`${webhook.url}/alerts`, amPayload(alerts));
-    assert.deepEqual((await res.json()).data, { received: 2, published: 1, duplicates: 0, filtered: 1 });
+    assert.deepEqual((await body(res)).data, { received: 2, published: 1, duplicates: 0, filtered: 1 });
     const stored = await storedAlerts(jsm);
     assert.deepEqual(stored.map((s) => s.message.labels.pod), ["cart-0"]);
 
@@ -108,13 +108,13 @@ describe("webhook: Alertmanager notifications become JetStream messages", () => 
   it("accepts an empty alert list and a Grafana-style version string", async () => {
     const res = await postJson(`${webhook.url}/alerts`, amPayload([], { version: "1" }));
     assert.equal(res.status, 200);
-    assert.deepEqual((await res.json()).data, { received: 0, published: 0, duplicates: 0, filtered: 0 });
+    assert.deepEqual((await body(res)).data, { received: 0, published: 0, duplicates: 0, filtered: 0 });
   });
 
   it("is ready when NATS is reachable and serves liveness", async () => {
     const ready = await fetch(`${webhook.url}/readyz`);
     assert.equal(ready.status, 200);
-    assert.equal((await ready.json()).checks.nats.ok, true);
+    assert.equal((await body(ready)).checks.nats.ok, true);
     assert.equal((await fetch(`${webhook.url}/healthz`)).status, 200);
   });
 });

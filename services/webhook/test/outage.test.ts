@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { errorEnvelope } from "@vigil/contracts";
 import { type NatsServerHandle, startNats, waitFor } from "@vigil/testing";
-import { amPayload, crashLoopAlerts, natsClient, postJson, startWebhook, storedAlerts, type Webhook } from "./helpers.js";
+import { amPayload, body, crashLoopAlerts, natsClient, postJson, startWebhook, storedAlerts, type Webhook } from "./helpers.js";
 
 describe("webhook: NATS outage", { skip: process.env.VIGIL_TEST_NATS_URL ? "an external NATS cannot be stopped by the test" : false }, () => {
   let nats: NatsServerHandle;
@@ -25,16 +25,16 @@ describe("webhook: NATS outage", { skip: process.env.VIGIL_TEST_NATS_URL ? "an e
     const down = await postJson(`${webhook.url}/alerts`, payload);
     assert.equal(down.status, 503);
     assert.equal(down.headers.get("retry-after"), "5");
-    const body = errorEnvelope.parse(await down.json());
-    assert.equal(body.error.code, "SERVICE_UNAVAILABLE");
-    assert.match(body.error.message, /20 of 20 alerts were not stored/);
-    assert.equal((body.error.details as { failed: unknown[] }).failed.length, 20);
+    const envelope = errorEnvelope.parse(await body(down));
+    assert.equal(envelope.error.code, "SERVICE_UNAVAILABLE");
+    assert.match(envelope.error.message, /20 of 20 alerts were not stored/);
+    assert.equal((envelope.error.details as { failed: unknown[] }).failed.length, 20);
 
     await nats.restart();
     await waitFor(async () => (await fetch(`${webhook.url}/readyz`)).status === 200, { timeoutMs: 10_000, message: "readyz recovers" });
     const up = await postJson(`${webhook.url}/alerts`, payload);
     assert.equal(up.status, 200);
-    assert.deepEqual((await up.json()).data, { received: 20, published: 20, duplicates: 0, filtered: 0 });
+    assert.deepEqual((await body(up)).data, { received: 20, published: 20, duplicates: 0, filtered: 0 });
 
     const { nc, jsm } = await natsClient(nats.url);
     assert.equal((await storedAlerts(jsm)).length, 20);
