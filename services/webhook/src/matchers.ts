@@ -19,9 +19,9 @@ export interface Matcher {
   toString(): string;
 }
 
+/** `offset` is the 0-based index in `input` where the problem was found. */
 export class MatcherParseError extends Error {
   override readonly name = "MatcherParseError";
-  /** `offset` is the 0-based index in `input` where the problem was found. */
   constructor(message: string, readonly input: string, readonly offset: number) {
     super(message);
   }
@@ -115,10 +115,7 @@ function parseOne(input: string, from: number, to: number): Matcher {
     const msg = `invalid matcher ${JSON.stringify(token.trim())}: ${reason} (column ${from + at + 1})`;
     throw new MatcherParseError(msg, input, from + at);
   };
-  const skipWs = (i: number): number => {
-    while (i < token.length && /\s/.test(token[i]!)) i++;
-    return i;
-  };
+  const skipWs = (i: number): number => i + (/^\s*/.exec(token.slice(i))?.[0].length ?? 0);
   let i = skipWs(0);
   if (i === token.length) fail("empty matcher (stray comma?)", i);
 
@@ -133,11 +130,7 @@ function parseOne(input: string, from: number, to: number): Matcher {
   } else {
     NAME_PREFIX.lastIndex = i;
     const m = NAME_PREFIX.exec(token);
-    if (!m) {
-      return /[=!~]/.test(token[i]!)
-        ? fail("missing label name before the operator", i)
-        : fail(`label name cannot start with ${JSON.stringify(token[i])}`, i);
-    }
+    if (!m) return fail(/[=!~]/.test(token[i]!) ? "missing label name before the operator" : `label name cannot start with ${JSON.stringify(token[i])}`, i);
     name = m[0];
     i += name.length;
   }
@@ -148,9 +141,8 @@ function parseOne(input: string, from: number, to: number): Matcher {
   if (!op) {
     const label = JSON.stringify(name);
     if (i === token.length) return fail(`missing operator (=, !=, =~, !~) after label name ${label}`, i);
-    if (!quotedName && i === nameEnd && !/[=!~]/.test(token[i]!)) {
-      fail(`unexpected ${JSON.stringify(token[i])} in label name; quote names outside [a-zA-Z_:][a-zA-Z0-9_:]*`, i);
-    }
+    const hint = `unexpected ${JSON.stringify(token[i])} in label name; quote names outside [a-zA-Z_:][a-zA-Z0-9_:]*`;
+    if (!quotedName && i === nameEnd && !/[=!~]/.test(token[i]!)) fail(hint, i);
     return fail(`expected an operator (=, !=, =~, !~) after label name ${label}`, i);
   }
   i = skipWs(i + op.length);

@@ -1,0 +1,65 @@
+// `npm start`: runs Vigil locally. Uses NATS_URL when set, otherwise an ephemeral JetStream nats-server
+// from PATH; then starts every built service as a child process with its logs prefixed. Ctrl-C stops all.
+import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { spawn, type ChildProcess } from "node:child_process";
+import { startNats } from "@vigil/testing";
+
+const root = new URL("..", import.meta.url).pathname;
+const ports: Record<string, number> = { webhook: 8080 };
+
+function log(line: string) {
+  process.stdout.write(`\x1b[1m[vigil]\x1b[0m ${line}\n`);
+}
+
+const nats = process.env.NATS_URL ? { url: process.env.NATS_URL, stop: async () => {} } : await startNats().catch((err: Error) => {
+  log(`cannot start NATS: ${err.message}`);
+  log("install it (apt-get install -y nats-server) or point at a running server: NATS_URL=nats://host:4222 npm start");
+  process.exit(1);
+});
+log(`NATS (JetStream) at ${nats.url}`);
+
+const children: ChildProcess[] = [];
+for (const name of readdirSync(join(root, "services")).sort()) {
+  const main = join(root, "services", name, "dist", "main.js");
+  if (!existsSync(main)) continue;
+  const port = ports[name] ?? 0;
+  const child = spawn(process.execPath, [main], {
+    env: { ...process.env, NATS_URL: nats.url, PORT: String(process.env[`${name.toUpperCase()}_PORT`] ?? port) },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const prefix = `\x1b[36m${name.padEnd(10)}\x1b[0m| `;
+  for (const stream of [child.stdout, child.stderr]) {
+    let buf = "";
+    stream?.on("data", (d: Buffer) => {
+      buf += d.toString();
+      const lines = buf.split("\n");
+      buf = lines.pop() ?? "";
+      for (const l of lines) process.stdout.write(prefix + l + "\n");
+    });
+  }
+  child.on("exit", (code, signal) => {
+    log(`${name} exited (${signal ?? code})`);
+    if (!stopping) void stop(1);
+  });
+  children.push(child);
+  log(`started ${name}${port ? ` on http://127.0.0.1:${port}` : ""}`);
+}
+if (children.length === 0) {
+  log("no built service found: run `npm run build` first");
+  await nats.stop();
+  process.exit(1);
+}
+log("send a test alert:  curl -s -XPOST localhost:8080/alerts -H 'content-type: application/json' -d @docs/examples/alert.json");
+log("press Ctrl-C to stop");
+
+let stopping = false;
+async function stop(code = 0) {
+  stopping = true;
+  log("stopping...");
+  await Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : (c.once("exit", r), c.kill("SIGTERM"))))));
+  await nats.stop();
+  process.exit(code);
+}
+process.once("SIGINT", () => void stop());
+process.once("SIGTERM", () => void stop());
