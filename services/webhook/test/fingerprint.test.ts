@@ -1,10 +1,6 @@
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe, it } from "node:test";
+import { postAlerts, startAlertmanager } from "@vigil/testing";
 import { alertFingerprint } from "../src/fingerprint.js";
 
 type Labels = Record<string, string>;
@@ -121,39 +117,7 @@ describe("alertFingerprint", () => {
     const seen = new Set(sets.map(alertFingerprint));
     assert.equal(seen.size, sets.length);
   });
-
-  it("is fast enough for the ingest hot path", (t) => {
-    const iterations = 200_000;
-    for (let i = 0; i < 20_000; i++) alertFingerprint(typical); // warm up the JIT
-    const start = process.hrtime.bigint();
-    for (let i = 0; i < iterations; i++) alertFingerprint(typical);
-    const nsPerOp = Number(process.hrtime.bigint() - start) / iterations;
-    t.diagnostic(`alertFingerprint: ${nsPerOp.toFixed(0)} ns per 10-label alert`);
-    // ~1µs on a laptop; the bound only catches gross regressions on a loaded CI box.
-    assert.ok(nsPerOp < 10_000, `${nsPerOp} ns/op`);
-  });
 });
-
-const ALERTMANAGER = "/usr/bin/prometheus-alertmanager";
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-async function waitReady(url: string, proc: ChildProcess, log: () => string): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  while (Date.now() < deadline) {
-    if (proc.exitCode !== null) throw new Error(`alertmanager exited with ${proc.exitCode}:\n${log()}`);
-    const ok = await fetch(`${url}/-/ready`).then((r) => r.ok, () => false);
-    if (ok) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`alertmanager not ready after 15s:\n${log()}`);
-}
 
 /** What Alertmanager stores: empty labels dropped, lone surrogates decoded as U+FFFD. */
 function asStored(labels: Labels): Labels {
@@ -163,29 +127,10 @@ function asStored(labels: Labels): Labels {
 
 describe("alertFingerprint against a real Alertmanager", () => {
   it("agrees with the fingerprints of /api/v2/alerts", { timeout: 30_000 }, async (t) => {
-    if (!existsSync(ALERTMANAGER)) return t.skip(`${ALERTMANAGER} not installed (Debian package prometheus-alertmanager)`);
-    const dir = mkdtempSync(join(tmpdir(), "vigil-am-"));
-    writeFileSync(join(dir, "am.yml"), "route: {receiver: x}\nreceivers: [{name: x}]\n");
-    const port = await freePort();
-    const args = [
-      `--config.file=${join(dir, "am.yml")}`,
-      `--storage.path=${join(dir, "data")}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      "--cluster.listen-address=", // no gossip: a single, isolated instance
-    ];
-    const proc = spawn(ALERTMANAGER, args, { stdio: ["ignore", "ignore", "pipe"] });
-    let stderr = "";
-    proc.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    t.after(async () => {
-      if (proc.exitCode === null) {
-        const exited = new Promise((resolve) => proc.once("exit", resolve));
-        proc.kill("SIGTERM");
-        await exited;
-      }
-      rmSync(dir, { recursive: true, force: true });
-    });
-    const url = `http://127.0.0.1:${port}`;
-    await waitReady(url, proc, () => stderr);
+    const am = await startAlertmanager({ webhookUrl: "http://127.0.0.1:9/unused" }).catch((err: Error) => err);
+    if (am instanceof Error) return t.skip(`no Alertmanager: ${am.message}`);
+    t.after(() => am.stop());
+    const url = am.url;
 
     const sets: Labels[] = [
       typical,
@@ -196,12 +141,7 @@ describe("alertFingerprint against a real Alertmanager", () => {
       { alertname: "LoneSurrogate", bad: "x\ud800y" },
       { alertname: "Long", description: "lorem ipsum ".repeat(200) },
     ];
-    const post = await fetch(`${url}/api/v2/alerts`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(sets.map((labels) => ({ labels }))),
-    });
-    assert.equal(post.status, 200, await post.text());
+    await postAlerts(url, sets.map((labels) => ({ labels })));
 
     const stored = (await (await fetch(`${url}/api/v2/alerts`)).json()) as { fingerprint: string; labels: Labels }[];
     assert.equal(stored.length, sets.length);
