@@ -1,6 +1,7 @@
 import { type JetStreamClient, type JetStreamManager, jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
-import { allStreams, type MessageOf, type StreamDefinition, type Topic } from "@vigil/contracts";
+import { Kvm, type KV } from "@nats-io/kv";
+import { allStreams, type KvBucketDefinition, type MessageOf, type StreamDefinition, type Topic } from "@vigil/contracts";
 import type { Logger } from "pino";
 import { Registry } from "prom-client";
 import { encodeMessage } from "./codec.js";
@@ -9,6 +10,7 @@ import { CORRELATION_HEADER } from "./dead-letter.js";
 import { BusMetrics } from "./metrics.js";
 import { ensureConsumer, ensureStream } from "./provision.js";
 import { type PubAck, type PublishOptions, JetStreamPublisher } from "./publisher.js";
+import { parseServers } from "./servers.js";
 import { versionAtLeast } from "./version.js";
 
 export interface BusOptions {
@@ -56,9 +58,10 @@ export class Bus {
 
   /** Connects, waiting for the first connection as long as it takes (services start before NATS in compose/k8s). */
   static async connect(opts: BusOptions): Promise<Bus> {
-    const servers = Array.isArray(opts.servers) ? opts.servers : opts.servers.split(",").map((s) => s.trim());
+    const { servers, auth } = parseServers(opts.servers);
     const nc = await connect({
       servers,
+      ...auth,
       name: opts.name,
       maxReconnectAttempts: -1,
       waitOnFirstConnect: true,
@@ -86,6 +89,18 @@ export class Bus {
   /** Creates or updates the streams (all of Vigil's by default). Idempotent. */
   async provision(streams: readonly StreamDefinition[] = allStreams): Promise<void> {
     for (const def of streams) await ensureStream(this.jsm, def, this.opts.log, this.opts.streamReplicas ?? 1);
+  }
+
+  /** Opens a key-value bucket, creating it on first use. An existing bucket is used as it is. */
+  async kv(def: KvBucketDefinition): Promise<KV> {
+    const kvm = new Kvm(this.js);
+    const opts = { history: def.history, description: def.description, ttl: def.ttlMs, replicas: this.opts.streamReplicas ?? 1 };
+    try {
+      return await kvm.create(def.name, opts);
+    } catch (err) {
+      this.opts.log.warn({ err, bucket: def.name }, "bucket exists with another configuration; using it as it is");
+      return kvm.open(def.name);
+    }
   }
 
   /** Validates against the topic schema, derives the subject, and publishes with `Nats-Msg-Id` = message id. */

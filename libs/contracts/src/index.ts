@@ -12,3 +12,4 @@ export * from "./subjects.js";
 export * from "./streams.js";
 export * from "./topics.js";
 export * from "./ids.js";
+export * from "./kv.js";
