@@ -12,6 +12,7 @@ import { ensureConsumer, ensureStream } from "./provision.js";
 import { type PubAck, type PublishOptions, JetStreamPublisher } from "./publisher.js";
 import { parseServers } from "./servers.js";
 import { versionAtLeast } from "./version.js";
+import { BusUnavailableError } from "./errors.js";
 
 export interface BusOptions {
   /** One URL or a comma-separated list, e.g. `nats://nats:4222`. */
@@ -39,6 +40,7 @@ export class Bus {
   readonly js: JetStreamClient;
   private readonly consumers: ConsumerRunner<Topic>[] = [];
   private connectedFlag = true;
+  private readonly restoredAt = new Map<string, number>();
 
   private constructor(
     readonly nc: NatsConnection,
@@ -107,11 +109,27 @@ export class Bus {
   async publish<T extends Topic>(topic: T, message: MessageOf<T>, options: Omit<PublishOptions, "msgId"> = {}): Promise<PubAck> {
     const { value, data } = encodeMessage(topic.schema, message);
     const meta = value as { id: string; correlationId: string };
-    return this.publisher.publish(topic.subjectOf(value), data, {
-      ...options,
-      msgId: meta.id,
-      headers: { [CORRELATION_HEADER]: meta.correlationId, ...options.headers },
-    });
+    try {
+      return await this.publisher.publish(topic.subjectOf(value), data, {
+        ...options,
+        msgId: meta.id,
+        headers: { [CORRELATION_HEADER]: meta.correlationId, ...options.headers },
+      });
+    } catch (err) {
+      if (err instanceof BusUnavailableError && err.kind === "no_stream") this.restoreStream(topic.stream);
+      throw err;
+    }
+  }
+
+  /** A stream deleted under a running service is re-created (at most every 5s), so callers' retries succeed. */
+  private restoreStream(def: StreamDefinition): void {
+    const last = this.restoredAt.get(def.name) ?? 0;
+    if (Date.now() - last < 5000) return;
+    this.restoredAt.set(def.name, Date.now());
+    this.opts.log.warn({ stream: def.name }, "stream missing; re-creating it");
+    ensureStream(this.jsm, def, this.opts.log, this.opts.streamReplicas ?? 1).catch((err: unknown) =>
+      this.opts.log.error({ err, stream: def.name }, "could not re-create the stream"),
+    );
   }
 
   /** Provisions the durable consumer and starts handling messages. */

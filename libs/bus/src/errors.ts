@@ -21,6 +21,13 @@ export class RetryableError extends Error {
 /** NATS or the stream is unreachable right now; the caller should retry later (HTTP 503). */
 export class BusUnavailableError extends Error {
   override readonly name = "BusUnavailableError";
+  constructor(
+    message: string,
+    /** Why: lets callers react, e.g. re-create a stream that was deleted under a running service. */
+    readonly kind: "disconnected" | "no_stream" | "timeout" | "jetstream" = "disconnected",
+  ) {
+    super(message);
+  }
 }
 
 /** JetStream answered the publish with an API error (e.g. message too large, wrong expected sequence). */

@@ -110,7 +110,7 @@ export class JetStreamPublisher {
     if (!this.pending.has(token)) return; // late ack after a timeout
     if (msg.headers?.code === 503) {
       const subject = this.pending.get(token)?.subject;
-      return this.settle(token, new BusUnavailableError(`no JetStream stream accepts subject ${subject} (503 no responders)`));
+      return this.settle(token, new BusUnavailableError(`no JetStream stream accepts subject ${subject} (503 no responders)`, "no_stream"));
     }
     try {
       const body = JSON.parse(new TextDecoder().decode(msg.data)) as {
@@ -123,7 +123,7 @@ export class JetStreamPublisher {
         const { code, err_code, description } = body.error;
         const err =
           code === 503
-            ? new BusUnavailableError(`JetStream unavailable: ${description}`)
+            ? new BusUnavailableError(`JetStream unavailable: ${description}`, "jetstream")
             : new PublishRejectedError(`JetStream rejected the message: ${description}`, code, err_code);
         return this.settle(token, err);
       }
@@ -151,7 +151,7 @@ export class JetStreamPublisher {
   private sweep(): void {
     const now = Date.now();
     for (const [token, p] of this.pending) {
-      if (p.deadline <= now) this.settle(token, new BusUnavailableError(`no JetStream ack for ${p.subject} within the timeout`));
+      if (p.deadline <= now) this.settle(token, new BusUnavailableError(`no JetStream ack for ${p.subject} within the timeout`, "timeout"));
     }
   }
 }

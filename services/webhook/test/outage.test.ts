@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { errorEnvelope } from "@vigil/contracts";
+import { errorEnvelope, streams } from "@vigil/contracts";
 import { type NatsServerHandle, startNats, waitFor } from "@vigil/testing";
 import { amPayload, body, crashLoopAlerts, natsClient, postJson, startWebhook, storedAlerts, type Webhook } from "./helpers.js";
 
@@ -38,6 +38,22 @@ describe("webhook: NATS outage", { skip: process.env.VIGIL_TEST_NATS_URL ? "an e
 
     const { nc, jsm } = await natsClient(nats.url);
     assert.equal((await storedAlerts(jsm)).length, 20);
+    await nc.close();
+  });
+
+  it("re-creates the alerts stream when it was deleted under the running service", async () => {
+    const { nc, jsm } = await natsClient(nats.url);
+    await jsm.streams.delete(streams.alerts.name);
+    const payload = amPayload(crashLoopAlerts(3, "deleted"));
+    const first = await postJson(`${webhook.url}/alerts`, payload);
+    assert.equal(first.status, 503, "the missing stream is reported, not hidden");
+    assert.match(errorEnvelope.parse(await body(first)).error.message, /3 of 3 alerts were not stored/);
+    const retried = await waitFor(async () => {
+      const res = await postJson(`${webhook.url}/alerts`, payload);
+      return res.status === 200 ? res : undefined;
+    }, { timeoutMs: 5000, message: "Alertmanager's retry succeeds once the stream is back" });
+    assert.equal((await body(retried)).data.published, 3);
+    assert.equal((await storedAlerts(jsm)).length, 3);
     await nc.close();
   });
 });
