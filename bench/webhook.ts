@@ -4,7 +4,8 @@
 //
 // Env: BENCH_SECONDS (10) per measured run, BENCH_WARMUP_SECONDS (2), BENCH_CONNECTIONS (10),
 // BENCH_ONLY=a,b,c (subset), BENCH_RATE (req/s for c when b is not run),
-// BENCH_CPU_PROF=<dir> (start the webhook with `node --cpu-prof` writing there; written at its exit).
+// BENCH_CPU_PROF=<dir> (start the webhook with `node --cpu-prof` writing there; written at its exit),
+// BENCH_WEBHOOK_LOG_LEVEL (info, the production default; other values are for experiments only).
 import { mkdirSync, statSync, writeFileSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -30,6 +31,8 @@ const CONNECTIONS = Math.round(envNum("BENCH_CONNECTIONS", 10));
 const ONLY = new Set((process.env["BENCH_ONLY"] ?? "a,b,c").split(",").map((s) => s.trim()));
 const PROFILE_DIR = process.env["BENCH_CPU_PROF"] ? resolve(process.env["BENCH_CPU_PROF"]) : undefined;
 const BASELINE_STREAM = "BENCH_BASELINE";
+// Production default; override only for experiments (e.g. to measure what the access log costs).
+const WEBHOOK_LOG_LEVEL = process.env["BENCH_WEBHOOK_LOG_LEVEL"] ?? "info";
 
 const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
 
@@ -70,7 +73,7 @@ async function startWebhook(natsUrl: string, logFile: string): Promise<Server> {
   const proc = spawnTracked("sh", ["-c", 'exec "$@" >"$BENCH_WEBHOOK_LOG"', "sh", process.execPath, ...nodeArgs, "services/webhook/dist/main.js"], {
     name: "webhook",
     cwd: ROOT,
-    env: { ...process.env, NATS_URL: natsUrl, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "info", BENCH_WEBHOOK_LOG: logFile },
+    env: { ...process.env, NATS_URL: natsUrl, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: WEBHOOK_LOG_LEVEL, BENCH_WEBHOOK_LOG: logFile },
   });
   const url = `http://127.0.0.1:${port}`;
   await proc.raceExit(
@@ -140,7 +143,8 @@ async function main(): Promise<number> {
       const stored = (await settledCount(jsm, stream)) - before;
       const record: RunRecord = { scenario, title, target, alertsPerRequest, meanBodyBytes: p.meanBytes, load, cpuSeconds, stored };
       runs.push(record);
-      log(`   ${Math.round(load.reqPerSec)} req/s, ${Math.round(load.alertsPerSec)} alerts/s, p50 ${load.latencyMs.p50} ms, p99 ${load.latencyMs.p99} ms, non2xx ${load.non2xx}, CPU ${JSON.stringify(cpuSeconds)}`);
+      const range = load.reqPerSecRange ? ` (1 s samples ${load.reqPerSecRange.join("..")})` : "";
+      log(`   ${Math.round(load.reqPerSec)} req/s${range}, ${Math.round(load.alertsPerSec)} alerts/s, p50 ${load.latencyMs.p50} ms, p99 ${load.latencyMs.p99} ms, non2xx ${load.non2xx}, CPU ${JSON.stringify(cpuSeconds)}`);
       if (interrupted) throw new Error("interrupted");
       return record;
     }
@@ -165,9 +169,9 @@ async function main(): Promise<number> {
     const goals = evaluateGoals(runs);
     const logStat = statSync(logFile, { throwIfNoEntry: false });
     const logLines = logStat ? readFileSync(logFile, "utf8").split("\n").length - 1 : 0;
-    notes.push(`webhook ran with LOG_LEVEL=info; its stdout went to a temp file (removed at the end): ${logLines.toLocaleString("en-US")} lines, ${((logStat?.size ?? 0) / 2 ** 20).toFixed(1)} MiB`);
+    notes.push(`webhook ran with LOG_LEVEL=${WEBHOOK_LOG_LEVEL}; its stdout went to a temp file (removed at the end): ${logLines.toLocaleString("en-US")} lines, ${((logStat?.size ?? 0) / 2 ** 20).toFixed(1)} MiB`);
     if (PROFILE_DIR) notes.push(`webhook CPU profile: ${PROFILE_DIR} (written when the webhook exits; summarize with: node --import tsx bench/lib/cpuprofile-summary.ts <file>)`);
-    const config = { seconds: SECONDS, warmupSeconds: WARMUP, connections: CONNECTIONS, scenarios: [...ONLY].join(""), generator: "autocannon (in the bench process)", webhookStdout: "temp file" };
+    const config = { seconds: SECONDS, warmupSeconds: WARMUP, connections: CONNECTIONS, scenarios: [...ONLY].join(""), webhookLogLevel: WEBHOOK_LOG_LEVEL, generator: "autocannon (in the bench process)", webhookStdout: "temp file" };
     process.stdout.write(renderReport(machine, config, runs, goals, notes) + "\n");
 
     const resultsDir = join(ROOT, "bench/results");
@@ -178,7 +182,8 @@ async function main(): Promise<number> {
     return 0; // a missed goal is a finding, not a failure of the benchmark
   } catch (err) {
     log(interrupted ? "interrupted; stopping everything" : `benchmark failed: ${(err as Error).stack ?? String(err)}`);
-    for (const s of servers) if (!s.proc.running) log(`--- ${s.proc.name} log tail ---\n${s.proc.tail(20)}`);
+    // A server that died on its own explains the failure; after an interrupt the harness killed them all.
+    if (!interrupted) for (const s of servers) if (!s.proc.running) log(`--- ${s.proc.name} log tail ---\n${s.proc.tail(20)}`);
     return interrupted ? 130 : 1;
   } finally {
     // SIGTERM first: the webhook drains and exits normally, which is also when --cpu-prof is written.

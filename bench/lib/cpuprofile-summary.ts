@@ -49,6 +49,25 @@ for (const [id, us] of selfUs) {
   areaTotals.set(where, (areaTotals.get(where) ?? 0) + us);
 }
 
+// Inclusive time of the workspace's own functions (libs/, services/): each sample counts once for every
+// distinct workspace function on its stack, so "encodeMessage 20%" includes the zod and JSON work under it.
+const parent = new Map<number, number>();
+for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+const ownKey = (id: number): string | undefined => {
+  const { functionName, url, lineNumber } = byId.get(id)!.callFrame;
+  const m = /\/((?:libs|services)\/[^/]+\/.*)$/.exec(url);
+  return m && !url.includes("node_modules") ? `${functionName || "(anonymous)"}  ${m[1]}:${lineNumber + 1}` : undefined;
+};
+const inclusive = new Map<string, number>();
+profile.samples.forEach((leaf, i) => {
+  const seen = new Set<string>();
+  for (let id: number | undefined = leaf; id !== undefined; id = parent.get(id)) {
+    const k = ownKey(id);
+    if (k && !seen.has(k)) seen.add(k);
+  }
+  for (const k of seen) inclusive.set(k, (inclusive.get(k) ?? 0) + Math.max(0, profile.timeDeltas[i] ?? 0));
+});
+
 // "(program)" is native work outside JS (parsing, syscalls' setup, ...): busy, unlike "(idle)".
 const idle = areaTotals.get("(idle)") ?? 0;
 const busy = totalUs - idle;
@@ -62,4 +81,6 @@ out.push("", `self time by area (% of busy):`);
 for (const [k, us] of sorted(areaTotals).filter(([k]) => k !== "(idle)").slice(0, 20)) out.push(`  ${pct(us, busy)}  ${(us / 1e3).toFixed(0).padStart(7)} ms  ${k}`);
 out.push("", `top ${top} functions by self time (% of busy):`);
 for (const [k, us] of sorted(fnTotals).filter(([k]) => !k.startsWith("(idle)")).slice(0, top)) out.push(`  ${pct(us, busy)}  ${(us / 1e3).toFixed(0).padStart(7)} ms  ${k}`);
+out.push("", `top ${top} workspace functions by inclusive time (% of busy):`);
+for (const [k, us] of sorted(inclusive).slice(0, top)) out.push(`  ${pct(us, busy)}  ${(us / 1e3).toFixed(0).padStart(7)} ms  ${k}`);
 process.stdout.write(out.join("\n") + "\n");

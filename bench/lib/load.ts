@@ -16,6 +16,8 @@ export interface LoadResult {
   errors: number;
   timeouts: number;
   reqPerSec: number;
+  /** Slowest and fastest one-second sample (autocannon only): a low min exposes stalls. */
+  reqPerSecRange?: [number, number];
   alertsPerSec: number;
   latencyMs: { p50: number; p90: number; p99: number; max: number; mean: number };
 }
@@ -37,6 +39,7 @@ export function stopCurrentLoad(): void {
 const round = (n: number, d = 2) => Math.round(n * 10 ** d) / 10 ** d;
 
 async function runAutocannon(spec: LoadSpec, extra: Partial<autocannon.Options>): Promise<LoadResult> {
+  // Typed as a bare Promise, but at runtime it is autocannon's tracker (an EventEmitter with stop()).
   const instance = autocannon({
     url: spec.url,
     connections: spec.connections,
@@ -48,7 +51,7 @@ async function runAutocannon(spec: LoadSpec, extra: Partial<autocannon.Options>)
     // connections never send the same body (a plain `requests` array restarts at 0 per connection).
     requests: [{ setupRequest: (req) => ({ ...req, body: spec.nextBody() }) }],
     ...extra,
-  });
+  }) as Promise<autocannon.Result> & { stop(): void };
   current = instance;
   try {
     const r = await instance;
@@ -64,6 +67,7 @@ async function runAutocannon(spec: LoadSpec, extra: Partial<autocannon.Options>)
       errors: r.errors,
       timeouts: r.timeouts,
       reqPerSec: round(r.requests.total / seconds, 1),
+      reqPerSecRange: [r.requests.min, r.requests.max],
       alertsPerSec: round((r["2xx"] * spec.alertsPerRequest) / seconds, 0),
       latencyMs: { p50: r.latency.p50, p90: r.latency.p90, p99: r.latency.p99, max: r.latency.max, mean: round(r.latency.average) },
     };

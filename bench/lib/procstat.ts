@@ -49,9 +49,22 @@ export function childPidsNamed(comm: string): number[] {
   return out;
 }
 
-/** Samples CPU seconds of named processes; `delta()` gives the seconds used since `start()`. */
+/** Whole-machine jiffies from the first line of /proc/stat: [idle incl. iowait, total]. */
+function machineJiffies(): [number, number] {
+  const f = readFileSync("/proc/stat", "utf8").split("\n", 1)[0]!.trim().split(/\s+/).slice(1).map(Number);
+  // user nice system idle iowait irq softirq steal (guest time is already inside user)
+  return [f[3]! + f[4]!, f.slice(0, 8).reduce((a, b) => a + b, 0)];
+}
+
+/**
+ * Samples CPU seconds of named processes; `delta()` gives the seconds used since `start()`, plus
+ * `other` (busy CPU seconds of everything else on the machine) and `machineIdlePct`. A closed-loop run
+ * with low req/s and idle CPUs means the VM did not get its CPUs from its host; with high `other`, that
+ * another workload shared them. Either way no process of ours was the bottleneck.
+ */
 export class CpuMeter {
   private before: Record<string, number> = {};
+  private machineBefore: [number, number] = [0, 0];
   constructor(private readonly pids: Record<string, number | (() => number)>) {}
 
   private read(): Record<string, number> {
@@ -62,11 +75,19 @@ export class CpuMeter {
 
   start(): void {
     this.before = this.read();
+    this.machineBefore = machineJiffies();
   }
 
   delta(): Record<string, number> {
     const now = this.read();
-    return Object.fromEntries(Object.entries(now).map(([k, v]) => [k, Math.round((v - (this.before[k] ?? 0)) * 100) / 100]));
+    const [idle, total] = machineJiffies();
+    const [idle0, total0] = this.machineBefore;
+    const perProcess = Object.fromEntries(Object.entries(now).map(([k, v]) => [k, Math.round((v - (this.before[k] ?? 0)) * 100) / 100]));
+    const busy = (total - total0 - (idle - idle0)) / CLK_TCK;
+    // Busy CPU not used by the processes we measure: other workloads on the box (plus a little kernel
+    // work). Seconds of it in a 10 s window mean the run shared its CPUs and its figures are low.
+    const other = Math.max(0, busy - Object.values(perProcess).reduce((a, b) => a + (Number.isFinite(b) ? b : 0), 0));
+    return { ...perProcess, other: Math.round(other * 100) / 100, machineIdlePct: Math.round((100 * (idle - idle0)) / Math.max(1, total - total0)) };
   }
 }
 

@@ -11,7 +11,7 @@ export interface RunRecord {
   alertsPerRequest: number;
   meanBodyBytes: number;
   load: LoadResult;
-  /** CPU seconds used during the measured window (warm-up excluded). */
+  /** CPU seconds per process (server, nats, generator) during the measured window (warm-up excluded), plus machineIdlePct. */
   cpuSeconds: Record<string, number>;
   /** Messages added to the target's stream during the window (after a short settle). */
   stored: number;
@@ -81,6 +81,11 @@ export function evaluateGoals(runs: RunRecord[]): Goal[] {
   return goals;
 }
 
+/** Server CPU per completed request: much steadier run to run than req/s on a shared 2-vCPU box. */
+export function serverMicrosPerRequest(r: RunRecord): number {
+  return ((r.cpuSeconds["server"] ?? Number.NaN) * 1e6) / (r.load.reqPerSec * r.load.seconds);
+}
+
 function pad(s: string, n: number, right = false): string {
   return right ? s.padStart(n) : s.padEnd(n);
 }
@@ -93,19 +98,21 @@ export function renderReport(machine: MachineInfo, config: Record<string, unknow
   );
   out.push(`config:  ${Object.entries(config).map(([k, v]) => `${k}=${String(v)}`).join(", ")}`);
   out.push("");
-  const head = ["scn", "target", "load", "req/s", "alerts/s", "p50 ms", "p90 ms", "p99 ms", "max ms", "non2xx", "err", "CPU s srv/nats/gen", "stored"];
-  const widths = [3, 8, 22, 8, 9, 7, 7, 7, 8, 6, 4, 19, 8];
+  const head = ["scn", "target", "load", "req/s", "alerts/s", "p50 ms", "p90 ms", "p99 ms", "max ms", "non2xx", "err", "CPU s srv/nats/gen/oth", "srv µs/req", "idle%", "stored"];
+  const widths = [3, 8, 22, 8, 9, 7, 7, 7, 8, 6, 4, 23, 10, 5, 8];
   out.push(head.map((h, i) => pad(h, widths[i]!, i > 2 && i !== 11)).join(" "));
   out.push(widths.map((w) => "-".repeat(w)).join(" "));
   for (const r of runs) {
     const l = r.load;
     const load = `${r.alertsPerRequest}/POST ${l.rate ? `${l.tool === "open-loop" ? "even" : "ac"} @${fmt(l.rate)}/s` : `c=${l.connections} max`}`;
-    const cpu = `${fmt(r.cpuSeconds["server"] ?? NaN, 1)}/${fmt(r.cpuSeconds["nats"] ?? NaN, 1)}/${fmt(r.cpuSeconds["generator"] ?? NaN, 1)}`;
-    const cells = [r.scenario, r.target, load, fmt(l.reqPerSec), fmt(l.alertsPerSec), fmt(l.latencyMs.p50, 1), fmt(l.latencyMs.p90, 1), fmt(l.latencyMs.p99, 1), fmt(l.latencyMs.max, 1), fmt(l.non2xx), fmt(l.errors + l.timeouts), cpu, fmt(r.stored)];
+    const cpu = ["server", "nats", "generator", "other"].map((k) => fmt(r.cpuSeconds[k] ?? NaN, 1)).join("/");
+    const cells = [r.scenario, r.target, load, fmt(l.reqPerSec), fmt(l.alertsPerSec), fmt(l.latencyMs.p50, 1), fmt(l.latencyMs.p90, 1), fmt(l.latencyMs.p99, 1), fmt(l.latencyMs.max, 1), fmt(l.non2xx), fmt(l.errors + l.timeouts), cpu, fmt(serverMicrosPerRequest(r)), fmt(r.cpuSeconds["machineIdlePct"] ?? NaN), fmt(r.stored)];
     out.push(cells.map((c, i) => pad(c, widths[i]!, i > 2 && i !== 11)).join(" "));
   }
   out.push("");
-  out.push("CPU s = CPU seconds (utime+stime) during the measured window: server under test / nats-server / bench process (load generator).");
+  out.push("CPU s = CPU seconds (utime+stime) in the measured window: server under test / nats-server / bench process (load");
+  out.push("generator) / everything else on the machine. srv µs/req = server CPU per completed request (steadier than req/s");
+  out.push("on a shared box). idle% = whole machine.");
   out.push("stored = messages added to the target's stream during the window; req/s counts all completed requests, alerts/s only 2xx ones.");
   out.push("", "Goals:");
   for (const g of goals) {
@@ -119,6 +126,10 @@ export function renderReport(machine: MachineInfo, config: Record<string, unknow
     out.push(`!!! ${missed.length} GOAL(S) MISSED: ${missed.map((g) => g.id).join(", ")}`);
     for (const g of missed) out.push(`!!!   ${g.text}: ${g.measured}`);
     out.push("!".repeat(78));
+  }
+  const shared = runs.filter((r) => (r.cpuSeconds["other"] ?? 0) > 0.1 * r.load.seconds);
+  if (shared.length > 0) {
+    out.push(`note: other processes used > 10% of a core during ${shared.map((r) => `${r.scenario}/${r.target}`).join(", ")}: those figures are low; run again on a quiet machine.`);
   }
   for (const n of notes) out.push(`note: ${n}`);
   return out.join("\n");
