@@ -1,0 +1,105 @@
+// `npm run bench:kube-sim`: how fast the simulator loads a large cluster and how quickly a watch sees a change.
+// Goals (issue #3): 500 nodes and 5,000 pods load in under 5 s; a watch delivers a change in under 50 ms.
+import { cpus } from "node:os";
+import { request } from "node:http";
+import { KubeSim, type KubeObject, type Pod } from "@vigil/kube-sim";
+
+const NODES = Number(process.env.BENCH_NODES ?? 500);
+const DEPLOYMENTS = Number(process.env.BENCH_DEPLOYMENTS ?? 200);
+const REPLICAS = Number(process.env.BENCH_REPLICAS ?? 20);
+const BARE_PODS = Number(process.env.BENCH_BARE_PODS ?? 500);
+const WRITES = Number(process.env.BENCH_WRITES ?? 300);
+
+const mb = (n: number) => `${Math.round(n / 2 ** 20)} MiB`;
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
+
+const manifests = (): KubeObject[] => {
+  const objects: KubeObject[] = [];
+  for (let i = 1; i <= NODES; i++) {
+    objects.push({ apiVersion: "v1", kind: "Node", metadata: { name: `node-${i}`, labels: { "topology.kubernetes.io/zone": `zone-${i % 3}` } }, status: { capacity: { cpu: "16", memory: "64Gi", pods: "110" } } });
+  }
+  const container = (name: string) => ({ name, image: `bench/${name}:1.0`, resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "256Mi" } } });
+  for (let i = 1; i <= DEPLOYMENTS; i++) {
+    const app = `app-${i}`;
+    objects.push({ apiVersion: "apps/v1", kind: "Deployment", metadata: { name: app, namespace: `team-${i % 10}` }, spec: { replicas: REPLICAS, selector: { matchLabels: { app } }, template: { metadata: { labels: { app } }, spec: { containers: [container(app)] } } } });
+  }
+  objects.push({ apiVersion: "apps/v1", kind: "DaemonSet", metadata: { name: "node-agent", namespace: "kube-system" }, spec: { selector: { matchLabels: { app: "node-agent" } }, template: { metadata: { labels: { app: "node-agent" } }, spec: { containers: [container("agent")] } } } });
+  for (let i = 1; i <= BARE_PODS; i++) {
+    objects.push({ apiVersion: "v1", kind: "Pod", metadata: { name: `batch-${i}`, namespace: "batch", labels: { app: "batch" } }, spec: { containers: [container("batch")] } });
+  }
+  return objects;
+};
+
+/** Opens a raw watch and calls back with each event line and its arrival time. */
+const openWatch = (url: string, onEvent: (e: { type: string; object: KubeObject }, at: number) => void): Promise<() => void> =>
+  new Promise((resolve, reject) => {
+    const req = request(url, (res) => {
+      let buf = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => {
+        const at = performance.now();
+        buf += chunk;
+        let nl: number;
+        while ((nl = buf.indexOf("\n")) >= 0) {
+          const line = buf.slice(0, nl);
+          buf = buf.slice(nl + 1);
+          if (line) onEvent(JSON.parse(line), at);
+        }
+      });
+      resolve(() => req.destroy());
+    });
+    req.on("error", reject);
+    req.end();
+  });
+
+const patchLabel = (base: string, name: string, value: string): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const body = JSON.stringify({ metadata: { labels: { bench: value } } });
+    const req = request(`${base}/api/v1/namespaces/batch/pods/${name}`, { method: "PATCH", headers: { "Content-Type": "application/merge-patch+json", "Content-Length": Buffer.byteLength(body) } }, (res) => {
+      res.resume();
+      res.on("end", () => (res.statusCode === 200 ? resolve(performance.now()) : reject(new Error(`PATCH ${res.statusCode}`))));
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+
+console.log(`# kube-sim bench: ${NODES} nodes, ${DEPLOYMENTS}x${REPLICAS} deployment pods + ${NODES} daemonset pods + ${BARE_PODS} bare pods; node ${process.version}, ${cpus().length} CPUs`);
+const sim = await KubeSim.start();
+const objects = manifests();
+const heapBefore = process.memoryUsage().heapUsed;
+const t0 = performance.now();
+sim.load(objects);
+const loaded = performance.now();
+const pods = sim.list<Pod>("Pod");
+const bound = pods.filter((p) => p.spec.nodeName).length;
+console.log(`load: ${objects.length} manifests -> ${pods.length} pods (${bound} bound) in ${((loaded - t0) / 1000).toFixed(2)} s  [goal < 5 s: ${loaded - t0 < 5000 ? "PASS" : "FAIL"}]`);
+const t1 = performance.now();
+await sim.advance("10s");
+const running = sim.list<Pod>("Pod").filter((p) => p.status?.phase === "Running").length;
+console.log(`start: 10 s of simulated time -> ${running} pods Running in ${((performance.now() - t1) / 1000).toFixed(2)} s of wall time`);
+console.log(`memory: heap +${mb(process.memoryUsage().heapUsed - heapBefore)}, rss ${mb(process.memoryUsage().rss)}`);
+
+const tl = performance.now();
+const listRes = await fetch(`${sim.url}/api/v1/pods`);
+const list = (await listRes.json()) as { items: unknown[] };
+console.log(`list: GET /api/v1/pods (${list.items.length} pods) in ${(performance.now() - tl).toFixed(0)} ms`);
+
+// Watch latency: time from the PATCH request leaving to the watch event arriving, one write at a time.
+const pending = new Map<string, number>();
+const latencies: number[] = [];
+const stop = await openWatch(`${sim.url}/api/v1/namespaces/batch/pods?watch=true&resourceVersion=${sim.store.resourceVersion}`, (e, at) => {
+  const sent = pending.get(e.object.metadata.labels?.bench ?? "");
+  if (sent !== undefined && e.type === "MODIFIED") latencies.push(at - sent);
+});
+for (let i = 0; i < WRITES; i++) {
+  const tag = `w${i}`;
+  pending.set(tag, performance.now());
+  await patchLabel(sim.url, `batch-${(i % BARE_PODS) + 1}`, tag);
+  const deadline = performance.now() + 2000;
+  while (latencies.length <= i && performance.now() < deadline) await new Promise((r) => setImmediate(r));
+}
+stop();
+const p50 = pct(latencies, 50);
+const p99 = pct(latencies, 99);
+console.log(`watch: ${latencies.length}/${WRITES} changes seen; latency p50 ${p50.toFixed(2)} ms, p99 ${p99.toFixed(2)} ms, max ${Math.max(...latencies).toFixed(2)} ms  [goal < 50 ms: ${p99 < 50 && latencies.length === WRITES ? "PASS" : "FAIL"}]`);
+await sim.stop();

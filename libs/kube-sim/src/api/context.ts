@@ -1,0 +1,14 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Cluster } from "../cluster.js";
+import type { ResourceRequest } from "./request.js";
+
+/** Everything a handler needs about one API request. */
+export interface ApiContext {
+  cluster: Cluster;
+  req: IncomingMessage;
+  res: ServerResponse;
+  query: URLSearchParams;
+  target: ResourceRequest;
+  /** Store key of the addressed resource type ("deployments.apps"). */
+  key: string;
+}

@@ -1,0 +1,12 @@
+export { KubeSim, type KubeSimOptions, type PatchType } from "./simulator.js";
+export { Cluster } from "./cluster.js";
+export { ObjectStore } from "./store/object-store.js";
+export { SimClock, rfc3339 } from "./clock.js";
+export { ControlPlane } from "./control-plane.js";
+export { defaultControllers, type Controller } from "./controllers/index.js";
+export { R, resourceTypes, resolveType, storeKey } from "./api/resources.js";
+export { ApiError } from "./api/status.js";
+export { readScenario, parseScenario, scenarioPath, SCENARIO_DIR, type ScenarioInfo } from "./scenario/loader.js";
+export { parseDuration } from "./scenario/duration.js";
+export { kubeconfigYaml } from "./kubeconfig.js";
+export type { KubeObject, Pod, Node, ObjectMeta } from "./types.js";

@@ -1,0 +1,210 @@
+// The library entry point: a running simulated cluster (API server + control plane + clock) that tests and the
+// demo start, load scenarios into, drive through time and stop.
+import { writeFile } from "node:fs/promises";
+import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
+import { Cluster } from "./cluster.js";
+import { ObjectStore } from "./store/object-store.js";
+import { SimClock, type ClockMode } from "./clock.js";
+import { ControlPlane } from "./control-plane.js";
+import { defaultControllers } from "./controllers/index.js";
+import { createApiServer } from "./api/server.js";
+import { openWatches } from "./api/watch.js";
+import { R, resolveType, storeKey } from "./api/resources.js";
+import { applyPatch } from "./api/patch.js";
+import { createObjects, parseScenario, readScenario, type ScenarioInfo, type TimelineStep } from "./scenario/loader.js";
+import { parseDuration } from "./scenario/duration.js";
+import { kubeconfigYaml } from "./kubeconfig.js";
+import type { KubeObject } from "./types.js";
+
+export interface KubeSimOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  host?: string;
+  /** "virtual" (default): time moves only through advance(); "real": wall-clock time, for the demo. */
+  clock?: ClockMode;
+  /** Virtual start time (ISO string or ms). */
+  startTime?: string | number;
+  /** Virtual time step between control-plane passes while advancing (default 1 s). */
+  stepMs?: number;
+  /** Real-time mode: how often the control plane runs (default 500 ms). */
+  tickMs?: number;
+  /** A scenario to load at start (name or path). */
+  scenario?: string;
+}
+
+export type PatchType = "strategic" | "merge" | "json";
+const PATCH_CONTENT: Record<PatchType, string> = {
+  strategic: "application/strategic-merge-patch+json",
+  merge: "application/merge-patch+json",
+  json: "application/json-patch+json",
+};
+
+const SYSTEM_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease"];
+
+export class KubeSim {
+  readonly store = new ObjectStore();
+  readonly clock: SimClock;
+  readonly cluster: Cluster;
+  readonly controlPlane: ControlPlane;
+  readonly stepMs: number;
+  private server?: Server;
+  private ticker?: NodeJS.Timeout;
+  private readonly timers: NodeJS.Timeout[] = [];
+  scenario?: ScenarioInfo;
+
+  private constructor(private readonly opts: KubeSimOptions) {
+    const start = opts.startTime === undefined ? undefined : typeof opts.startTime === "number" ? opts.startTime : Date.parse(opts.startTime);
+    this.clock = new SimClock(opts.clock ?? "virtual", start);
+    this.cluster = new Cluster(this.store, this.clock);
+    this.controlPlane = new ControlPlane(this.cluster, defaultControllers());
+    this.stepMs = opts.stepMs ?? 1000;
+  }
+
+  static async start(opts: KubeSimOptions = {}): Promise<KubeSim> {
+    const sim = new KubeSim(opts);
+    for (const name of SYSTEM_NAMESPACES) sim.cluster.create(R.namespaces, { apiVersion: "v1", kind: "Namespace", metadata: { name } });
+    sim.controlPlane.settle();
+    if (opts.scenario) await sim.loadScenario(opts.scenario);
+    await sim.listen();
+    sim.controlPlane.start();
+    if (sim.clock.mode === "real") sim.ticker = setInterval(() => sim.controlPlane.settle(), opts.tickMs ?? 500);
+    return sim;
+  }
+
+  private listen(): Promise<void> {
+    this.server = createApiServer(this.cluster);
+    return new Promise((resolve, reject) => {
+      this.server!.once("error", reject);
+      this.server!.listen(this.opts.port ?? 0, this.opts.host ?? "127.0.0.1", () => resolve());
+    });
+  }
+
+  get port(): number {
+    return (this.server?.address() as AddressInfo).port;
+  }
+
+  get url(): string {
+    return `http://${this.opts.host ?? "127.0.0.1"}:${this.port}`;
+  }
+
+  kubeconfig(): string {
+    return kubeconfigYaml(this.url);
+  }
+
+  async writeKubeconfig(path: string): Promise<void> {
+    await writeFile(path, this.kubeconfig(), { mode: 0o600 });
+  }
+
+  /**
+   * Loads a shipped scenario by name, or a YAML file by path, then plays its timeline and warm-up: at once on a
+   * virtual clock, in real time (in the background) on a real one.
+   */
+  async loadScenario(nameOrPath: string, opts: { warmup?: boolean } = {}): Promise<ScenarioInfo> {
+    const { info, objects } = readScenario(nameOrPath);
+    createObjects(this.cluster, objects);
+    this.scenario = info;
+    this.controlPlane.settle();
+    const start = this.clock.now();
+    if (this.clock.mode === "real") {
+      for (const step of info.timeline) {
+        this.timers.push(setTimeout(() => this.playStep(step), step.afterMs));
+      }
+      return info;
+    }
+    if (opts.warmup === false) return info;
+    for (const step of info.timeline) {
+      await this.advance(Math.max(0, start + step.afterMs - this.clock.now()));
+      this.playStep(step);
+    }
+    await this.advance(Math.max(0, start + info.warmupMs - this.clock.now()));
+    return info;
+  }
+
+  private playStep(step: TimelineStep): void {
+    const p = step.patch;
+    this.patch(p.kind, p.name, p.patch, { ...(p.namespace ? { namespace: p.namespace } : {}), ...(p.type ? { type: p.type } : {}) });
+  }
+
+  /** Creates manifests given as YAML text or objects. */
+  load(manifests: string | KubeObject[]): void {
+    const objects = typeof manifests === "string" ? parseScenario(manifests, "inline").objects : manifests;
+    createObjects(this.cluster, objects);
+    this.controlPlane.settle();
+  }
+
+  /** Advances virtual time ("10m" or ms) in steps, running the control plane at each; yields to I/O between steps. */
+  async advance(duration: string | number): Promise<void> {
+    const end = this.clock.now() + parseDuration(duration);
+    while (this.clock.now() < end) {
+      this.clock.set(Math.min(end, this.clock.now() + this.stepMs));
+      this.controlPlane.settle();
+      await new Promise((r) => setImmediate(r));
+    }
+  }
+
+  /** Runs the control plane until nothing changes (writes also trigger it on their own). */
+  settle(): void {
+    this.controlPlane.settle();
+  }
+
+  private key(kind: string): string {
+    const t = resolveType(kind);
+    if (!t) throw new Error(`unknown kind "${kind}"`);
+    return storeKey(t);
+  }
+
+  get<T extends KubeObject = KubeObject>(kind: string, name: string, namespace = "default"): T | undefined {
+    return this.cluster.get<T>(this.key(kind), namespace, name) ?? this.cluster.get<T>(this.key(kind), undefined, name);
+  }
+
+  list<T extends KubeObject = KubeObject>(kind: string, namespace?: string): T[] {
+    return this.cluster.list<T>(this.key(kind), namespace);
+  }
+
+  /** Applies a change as a client would (strategic merge patch by default) and lets the controllers react. */
+  patch<T extends KubeObject = KubeObject>(kind: string, name: string, patch: unknown, opts: { namespace?: string; type?: PatchType } = {}): T {
+    const key = this.key(kind);
+    const current = this.cluster.mustGet(key, resolveType(kind)!.namespaced ? (opts.namespace ?? "default") : undefined, name);
+    const next = applyPatch(current, patch, PATCH_CONTENT[opts.type ?? "strategic"]) as KubeObject;
+    const updated = this.cluster.update<T>(key, next);
+    this.settle();
+    return updated;
+  }
+
+  delete(kind: string, name: string, namespace = "default"): void {
+    const t = resolveType(kind)!;
+    this.cluster.delete(this.key(kind), t.namespaced ? namespace : undefined, name);
+    this.settle();
+  }
+
+  /** Events, optionally only those about one object. */
+  events(about?: KubeObject): KubeObject[] {
+    return about ? this.cluster.events.about(about) : this.cluster.list(R.events);
+  }
+
+  /** Closes every open watch, as a network failure or API server restart would. */
+  dropWatches(): number {
+    const open = openWatches(this.cluster);
+    const n = open.size;
+    for (const res of [...open]) res.destroy();
+    return n;
+  }
+
+  /** Forgets watch history: resuming from an older resourceVersion answers 410 Gone. */
+  compact(): void {
+    this.store.compact();
+  }
+
+  async stop(): Promise<void> {
+    this.controlPlane.stop();
+    if (this.ticker) clearInterval(this.ticker);
+    for (const t of this.timers) clearTimeout(t);
+    this.dropWatches();
+    const server = this.server;
+    if (!server) return;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
+
