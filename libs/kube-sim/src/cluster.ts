@@ -10,6 +10,7 @@ import { applyDefaults } from "./admission/defaults.js";
 import { validate } from "./admission/validate.js";
 import { EventRecorder } from "./events.js";
 import type { KubeObject } from "./types.js";
+import { clone, deepEqual } from "./json.js";
 
 export interface WriteOptions {
   dryRun?: boolean;
@@ -21,8 +22,6 @@ export type WriteListener = (key: string) => void;
 
 const NAME_CHARS = "bcdfghjklmnpqrstvwxz2456789";
 export const randomSuffix = (n = 5): string => Array.from({ length: n }, () => NAME_CHARS[Math.floor(Math.random() * NAME_CHARS.length)]).join("");
-
-const clone = <T>(o: T): T => structuredClone(o);
 
 export class Cluster {
   readonly events: EventRecorder;
@@ -104,7 +103,7 @@ export class Cluster {
    * Replaces an object. A resourceVersion in the input must match the stored one (409 otherwise);
    * without one the write is unconditional, as a PUT without resourceVersion is on a real server.
    */
-  update<T extends KubeObject = KubeObject>(key: string, input: KubeObject, opts: WriteOptions = {}): T {
+  update<T extends KubeObject = KubeObject>(key: string, input: KubeObject, opts: WriteOptions = {}, owned = false): T {
     const t = this.type(key);
     const namespace = t.namespaced ? (input.metadata?.namespace ?? "default") : undefined;
     const name = input.metadata?.name ?? "";
@@ -112,7 +111,8 @@ export class Cluster {
     if (!current) throw notFound(t.plural, t.group, name);
     const rv = input.metadata.resourceVersion;
     if (rv && rv !== current.metadata.resourceVersion) throw conflict(t.plural, t.group, name);
-    const obj = clone(input);
+    // `owned`: the caller hands over a private copy (mutate's draft), so it need not be copied again.
+    const obj = owned ? input : clone(input);
     obj.apiVersion = apiVersionOf(t);
     obj.kind = t.kind;
     // Identity and server-managed fields never change through an update.
@@ -130,7 +130,7 @@ export class Cluster {
       if (current.status === undefined) delete obj.status;
       else obj.status = clone(current.status);
     }
-    if (obj.spec !== undefined && JSON.stringify(obj.spec) !== JSON.stringify(current.spec)) {
+    if (obj.spec !== undefined && !deepEqual(obj.spec, current.spec)) {
       obj.metadata.generation = (current.metadata.generation ?? 0) + 1;
     }
     applyDefaults(key, obj, this);
@@ -151,8 +151,8 @@ export class Cluster {
     if (!current) return undefined;
     const draft = clone(current);
     change(draft);
-    if (JSON.stringify(draft) === JSON.stringify(current)) return current;
-    return this.update<T>(key, draft, opts);
+    if (deepEqual(draft, current)) return current;
+    return this.update<T>(key, draft, opts, true);
   }
 
   updateStatus<T extends KubeObject = KubeObject>(key: string, namespace: string | undefined, name: string, change: (draft: T) => void): T | undefined {

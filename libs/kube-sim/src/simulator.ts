@@ -41,6 +41,13 @@ const PATCH_CONTENT: Record<PatchType, string> = {
 };
 
 const SYSTEM_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease"];
+/** The API server's own Service, present in every cluster (clients and `kubectl get svc` expect it). */
+const KUBERNETES_SERVICE: KubeObject = {
+  apiVersion: "v1",
+  kind: "Service",
+  metadata: { name: "kubernetes", namespace: "default", labels: { component: "apiserver", provider: "kubernetes" } },
+  spec: { clusterIP: "10.96.0.1", ports: [{ name: "https", port: 443, protocol: "TCP", targetPort: 6443 }] },
+};
 
 export class KubeSim {
   readonly store = new ObjectStore();
@@ -64,6 +71,7 @@ export class KubeSim {
   static async start(opts: KubeSimOptions = {}): Promise<KubeSim> {
     const sim = new KubeSim(opts);
     for (const name of SYSTEM_NAMESPACES) sim.cluster.create(R.namespaces, { apiVersion: "v1", kind: "Namespace", metadata: { name } });
+    sim.cluster.create(R.services, KUBERNETES_SERVICE);
     sim.controlPlane.settle();
     if (opts.scenario) await sim.loadScenario(opts.scenario);
     await sim.listen();

@@ -158,7 +158,8 @@ test("informer sees adds, updates and deletes, and resumes after dropped connect
   informer.on("update", (o) => seen.push(`update ${o.metadata!.name} ${(o as { data?: Record<string, string> }).data?.v}`));
   informer.on("delete", (o) => seen.push(`delete ${o.metadata!.name}`));
   // As production code does: restart after errors (client-node does not on its own).
-  informer.on("error", () => setTimeout(() => void informer.start(), 20));
+  let stopped = false;
+  informer.on("error", () => setTimeout(() => stopped || void informer.start(), 20));
   await informer.start();
   try {
     await c.core.createNamespacedConfigMap({ namespace: "watched", body: { metadata: { name: "a", labels }, data: { v: "1" } } });
@@ -180,6 +181,7 @@ test("informer sees adds, updates and deletes, and resumes after dropped connect
     await until("c after relist", () => seen.includes("add c"));
     assert.deepEqual(informer.list("watched").map((o) => o.metadata!.name).sort(), ["b", "c"]);
   } finally {
+    stopped = true;
     await informer.stop();
   }
 });

@@ -6,10 +6,11 @@ import { invalid, type StatusCause } from "../api/status.js";
 import { bytes, cpuMillis } from "../quantity.js";
 import { labelSelectorFromObject } from "../api/selectors.js";
 import type { KubeObject } from "../types.js";
+import { deepEqual } from "../json.js";
 
 type Obj = Record<string, any>;
 const SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+const same = deepEqual;
 
 const containerCauses = (spec: Obj, path: string): StatusCause[] => {
   const causes: StatusCause[] = [];
@@ -75,7 +76,9 @@ const podUpdateCauses = (o: KubeObject, old: KubeObject): StatusCause[] => {
 const pvcUpdateCauses = (o: KubeObject, old: KubeObject, cluster: Cluster): StatusCause[] => {
   const size = (x: KubeObject): number => bytes(x.spec?.resources?.requests?.storage ?? 0);
   const rest = (x: KubeObject): Obj => ({ ...x.spec, resources: { ...x.spec?.resources, requests: { ...x.spec?.resources?.requests, storage: undefined } }, volumeName: undefined });
-  if (!same(rest(o), rest(old))) {
+  // Retroactive default StorageClass assignment (GA in 1.28): an unset class may be set once.
+  const oldRest = old.spec?.storageClassName == null ? { ...rest(old), storageClassName: o.spec?.storageClassName } : rest(old);
+  if (!same(rest(o), oldRest)) {
     return [{ field: "spec", reason: "FieldValueForbidden", message: "Forbidden: spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims" }];
   }
   if (size(o) < size(old)) {

@@ -6,6 +6,7 @@ import { R } from "../api/resources.js";
 import type { KubeObject } from "../types.js";
 import { controllerRefFor } from "./owner.js";
 import { canonicalJson } from "./pod-template.js";
+import { clone } from "../json.js";
 
 export interface RevisionSnapshot {
   /** The revision's data: `{spec: {template: {..., $patch: "replace"}}}`, as both controllers store it. */
@@ -16,11 +17,11 @@ export interface RevisionSnapshot {
 }
 
 /** The strategic-merge patch that restores a pod template: what StatefulSet and DaemonSet revisions store. */
-export const templatePatch = (template: unknown): unknown => ({ spec: { template: { ...(structuredClone(template) as object), $patch: "replace" } } });
+export const templatePatch = (template: unknown): unknown => ({ spec: { template: { ...(clone(template) as object), $patch: "replace" } } });
 
 /** The pod template a revision restores. */
 export const revisionTemplate = (revision: KubeObject): any => {
-  const t = structuredClone((revision.data as any)?.spec?.template ?? {});
+  const t = clone((revision.data as any)?.spec?.template ?? {});
   delete t.$patch;
   return t;
 };

@@ -10,6 +10,7 @@ import { countMissed, parseCron, type CronSchedule } from "./cron-schedule.js";
 import { isJobFinished } from "./job.js";
 import { OwnerIndex, controllerRefFor } from "./owner.js";
 import { recordEvent } from "./record-event.js";
+import { clone } from "../json.js";
 
 const SOURCE = { component: "cronjob-controller" };
 const SCHEDULED_TIMESTAMP = "batch.kubernetes.io/cronjob-scheduled-timestamp";
@@ -75,7 +76,7 @@ export class CronJobController implements Controller {
   private sync(cluster: Cluster, cj: KubeObject, children: KubeObject[]): void {
     const now = cluster.now();
     const event = (reason: string, message: string, type: "Normal" | "Warning" = "Normal") => recordEvent(cluster, cj, reason, message, { type, source: SOURCE });
-    const status = structuredClone(cj.status ?? {});
+    const status = clone(cj.status ?? {});
     let active: any[] = [...(status.active ?? [])];
     const byUid = new Map(children.map((j) => [j.metadata.uid, j]));
     let lastSuccessful: number | undefined = status.lastSuccessfulTime ? Date.parse(status.lastSuccessfulTime) : undefined;
@@ -154,11 +155,11 @@ export class CronJobController implements Controller {
       metadata: {
         name,
         namespace: cj.metadata.namespace,
-        ...(template.metadata?.labels ? { labels: structuredClone(template.metadata.labels) } : {}),
+        ...(template.metadata?.labels ? { labels: clone(template.metadata.labels) } : {}),
         annotations: { ...(template.metadata?.annotations ?? {}), [SCHEDULED_TIMESTAMP]: rfc3339(scheduled) },
         ownerReferences: [controllerRefFor(cj)],
       },
-      spec: structuredClone(template.spec ?? {}),
+      spec: clone(template.spec ?? {}),
     });
     recordEvent(cluster, cj, "SuccessfulCreate", `Created job ${name}`, { source: SOURCE });
     return job;

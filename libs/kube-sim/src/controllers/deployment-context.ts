@@ -6,6 +6,7 @@ import { R } from "../api/resources.js";
 import type { KubeObject, Pod } from "../types.js";
 import { replicasAnnotationsNeedUpdate, setReplicasAnnotations, maxSurge, specReplicas } from "./deployment-util.js";
 import { recordEvent } from "./record-event.js";
+import { clone } from "../json.js";
 
 export const DEPLOYMENT_SOURCE = { component: "deployment-controller" };
 
@@ -14,7 +15,7 @@ export class DeploymentContext {
   readonly d: KubeObject;
 
   constructor(readonly cluster: Cluster, stored: KubeObject, public rsList: KubeObject[], readonly podsOfRs: (uid: string) => Pod[]) {
-    this.d = structuredClone(stored);
+    this.d = clone(stored);
   }
 
   get replicas(): number {
@@ -92,8 +93,8 @@ export class DeploymentContext {
   writeStatus(): void {
     const { d } = this;
     this.cluster.updateStatus(R.deployments, d.metadata.namespace, d.metadata.name!, (draft) => {
-      if (d.metadata.annotations) draft.metadata.annotations = structuredClone(d.metadata.annotations);
-      draft.status = structuredClone(d.status);
+      if (d.metadata.annotations) draft.metadata.annotations = clone(d.metadata.annotations);
+      draft.status = clone(d.status);
     });
   }
 }

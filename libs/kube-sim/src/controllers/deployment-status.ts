@@ -8,6 +8,7 @@ import {
   maxUnavailable, newCondition, readyCount, removeCondition, replicaCount, setCondition,
 } from "./deployment-util.js";
 import { canonicalJson } from "./pod-template.js";
+import { clone } from "../json.js";
 
 /** Status fields in the API's order; zero counts are omitted (omitempty), as the API server serializes them. */
 export function calculateStatus(ctx: DeploymentContext, allRSs: Array<KubeObject | undefined>, newRS: KubeObject | undefined): any {
@@ -25,7 +26,7 @@ export function calculateStatus(ctx: DeploymentContext, allRSs: Array<KubeObject
   };
   const status: any = {};
   for (const [k, v] of Object.entries(counts)) if (v) status[k] = v;
-  status.conditions = structuredClone(d.status?.conditions ?? []);
+  status.conditions = clone(d.status?.conditions ?? []);
   if (d.status?.collisionCount !== undefined) status.collisionCount = d.status.collisionCount;
   const now = ctx.timestamp();
   if (available >= ctx.replicas - maxUnavailable(d)) {
@@ -98,7 +99,7 @@ export function checkPausedConditions(ctx: DeploymentContext): void {
   const c = getCondition(d.status, "Progressing");
   if (c?.reason === "ProgressDeadlineExceeded") return;
   const pausedCondExists = c?.reason === "DeploymentPaused";
-  const status = structuredClone(d.status ?? {});
+  const status = clone(d.status ?? {});
   if (d.spec.paused && !pausedCondExists) {
     setCondition(status, newCondition("Progressing", "Unknown", "DeploymentPaused", "Deployment is paused", ctx.timestamp()));
   } else if (!d.spec.paused && pausedCondExists) {

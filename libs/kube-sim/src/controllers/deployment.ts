@@ -19,10 +19,13 @@ import {
 import { OwnerIndex, claim, controllerOf, controllerRefFor } from "./owner.js";
 import { POD_TEMPLATE_HASH, computeHash, equalIgnoreHash } from "./pod-template.js";
 import { TickGate } from "./tick-gate.js";
+import { clone } from "../json.js";
 
 export class DeploymentController implements Controller {
   readonly name = "deployment";
   private readonly failures = new TickGate();
+  /** The resourceVersions (Deployment, then its ReplicaSets) each Deployment was last synced at. */
+  private readonly synced = new Map<string, string>();
 
   reconcile(cluster: Cluster): void {
     const deployments = cluster.list(R.deployments);
@@ -36,10 +39,18 @@ export class DeploymentController implements Controller {
       try {
         const matches = labelSelectorFromObject(d.spec?.selector);
         const rsList = claim(cluster, R.replicasets, d, replicaSets, { matches: (rs) => matches(rs.metadata.labels) });
+        // A complete Deployment has nothing time-based pending: unless it or its ReplicaSets changed, skip it.
+        const seen = [d.metadata.resourceVersion, ...rsList.map((rs) => rs.metadata.resourceVersion)].join(",");
+        if (this.synced.get(d.metadata.uid!) === seen && d.status && deploymentComplete(d, d.status)) continue;
+        this.synced.set(d.metadata.uid!, seen);
         this.sync(new DeploymentContext(cluster, d, rsList, podsOfRs));
       } catch (err) {
         firstError ??= err;
       }
+    }
+    if (this.synced.size > deployments.length) {
+      const live = new Set(deployments.map((d) => d.metadata.uid));
+      for (const uid of this.synced.keys()) if (!live.has(uid)) this.synced.delete(uid);
     }
     if (firstError) throw firstError;
   }
@@ -107,7 +118,7 @@ export class DeploymentController implements Controller {
     const { d } = ctx;
     const newRevision = maxRevision(oldRSs) + 1;
     if (existing) {
-      const copy = structuredClone(existing);
+      const copy = clone(existing);
       const annotationsUpdated = setNewReplicaSetAnnotations(d, copy, newRevision, true);
       const minReady = d.spec.minReadySeconds ?? 0;
       if (annotationsUpdated || (existing.spec.minReadySeconds ?? 0) !== minReady) {
@@ -173,10 +184,10 @@ export class DeploymentController implements Controller {
 
   private buildReplicaSet(ctx: DeploymentContext, oldRSs: KubeObject[], newRevision: number): KubeObject {
     const { d } = ctx;
-    const template = structuredClone(d.spec.template ?? {});
+    const template = clone(d.spec.template ?? {});
     const hash = computeHash(d.spec.template, d.status?.collisionCount);
     template.metadata = { ...(template.metadata ?? {}), labels: { ...(template.metadata?.labels ?? {}), [POD_TEMPLATE_HASH]: hash } };
-    const selector = structuredClone(d.spec.selector ?? {});
+    const selector = clone(d.spec.selector ?? {});
     selector.matchLabels = { ...(selector.matchLabels ?? {}), [POD_TEMPLATE_HASH]: hash };
     const rs: KubeObject = {
       apiVersion: "apps/v1",

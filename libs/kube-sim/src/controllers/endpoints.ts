@@ -6,6 +6,7 @@ import { R } from "../api/resources.js";
 import type { KubeObject, Pod } from "../types.js";
 import type { Controller } from "./controller.js";
 import { isPodReady, isTerminal } from "./pod-state.js";
+import { deepEqual } from "../json.js";
 
 // Marks the Endpoints this controller manages (v1.33+), so hand-made Endpoints of selectorless Services are left alone.
 const MANAGED_BY = "endpoints.kubernetes.io/managed-by";
@@ -126,7 +127,7 @@ export class EndpointsController implements Controller {
       return;
     }
     // Most passes change nothing: compare before paying for mutate's copy of a large object.
-    if (JSON.stringify(existing.subsets ?? []) === JSON.stringify(subsets) && JSON.stringify(existing.metadata.labels ?? {}) === JSON.stringify(labels)) return;
+    if (deepEqual(existing.subsets ?? [], subsets) && deepEqual(existing.metadata.labels ?? {}, labels)) return;
     cluster.mutate(R.endpoints, ns, name, (d) => {
       d.metadata.labels = labels;
       if (subsets.length) d.subsets = subsets;

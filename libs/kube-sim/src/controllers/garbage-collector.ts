@@ -5,6 +5,9 @@
 import type { Cluster } from "../cluster.js";
 import { R, typeOfKey } from "../api/resources.js";
 import type { Controller } from "./controller.js";
+import type { KubeObject } from "../types.js";
+
+type OwnerReference = NonNullable<KubeObject["metadata"]["ownerReferences"]>[number];
 
 export class GarbageCollector implements Controller {
   readonly name = "garbage-collector";
@@ -14,6 +17,10 @@ export class GarbageCollector implements Controller {
   reconcile(cluster: Cluster): void {
     const rv = cluster.store.resourceVersion;
     if (rv === this.cleanAt) return;
+    if (this.cleanAt >= 0 && !this.mayHaveGarbage(cluster)) {
+      this.cleanAt = rv;
+      return;
+    }
     const namespaces = new Set(cluster.list(R.namespaces).map((n) => n.metadata.name));
     const uids = new Set<string>();
     for (const key of typeOfKey.keys()) for (const o of cluster.list(key)) uids.add(o.metadata.uid!);
@@ -40,4 +47,24 @@ export class GarbageCollector implements Controller {
     }
     this.cleanAt = cluster.store.resourceVersion === rv ? rv : -1;
   }
+
+  /**
+   * Garbage appears only when something is deleted or gains an owner reference; most writes (status updates) do
+   * neither, so the full graph walk is skipped for them. Compacted history means we cannot tell: walk.
+   */
+  private mayHaveGarbage(cluster: Cluster): boolean {
+    for (const key of typeOfKey.keys()) {
+      const events = cluster.store.eventsSince(key, this.cleanAt);
+      if (!events) return true;
+      for (const e of events) {
+        if (e.type === "DELETED") return true;
+        const refs = e.object.metadata.ownerReferences;
+        if (refs?.length && (e.type === "ADDED" || !sameOwners(refs, e.previous?.metadata.ownerReferences))) return true;
+      }
+    }
+    return false;
+  }
 }
+
+const sameOwners = (a: OwnerReference[], b: OwnerReference[] | undefined): boolean =>
+  a.length === (b?.length ?? 0) && a.every((r, i) => r.uid === b![i]!.uid);

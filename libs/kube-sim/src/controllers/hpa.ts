@@ -12,6 +12,7 @@ import { resourceReplicas, type ResourceName, type Target } from "./hpa-replicas
 import { normalize, type ScaleHistory } from "./hpa-normalize.js";
 import type { Controller } from "./controller.js";
 import type { KubeObject, Node, Pod } from "../types.js";
+import { clone } from "../json.js";
 
 /** --horizontal-pod-autoscaler-sync-period. */
 export const HPA_SYNC_MS = 15_000;
@@ -67,7 +68,7 @@ export class HorizontalPodAutoscalerController implements Controller {
   private sync(cluster: Cluster, hpa: KubeObject, history: ScaleHistory, now: number): void {
     const ns = hpa.metadata.namespace!;
     const ts = cluster.timestamp();
-    const status = structuredClone(hpa.status ?? {}) as Record<string, any>;
+    const status = clone(hpa.status ?? {}) as Record<string, any>;
     const conditions: Condition[] = status.conditions ?? [];
     const setCondition = (type: string, value: "True" | "False", reason: string, message: string): void => {
       let c = conditions.find((x) => x.type === type);

@@ -2,6 +2,7 @@
 // JOB_COMPLETION_INDEX variable) and the `completedIndexes` interval format ("0-2,4").
 import type { KubeObject, Pod } from "../types.js";
 import { podFromTemplate } from "./pod-template.js";
+import { clone } from "../json.js";
 
 export const TRACKING_FINALIZER = "batch.kubernetes.io/job-tracking";
 export const COMPLETION_INDEX = "batch.kubernetes.io/job-completion-index";
@@ -37,7 +38,7 @@ export const formatIndexes = (set: Set<number>): string => {
 
 /** The pod for a Job (and completion index), with the tracking finalizer the controller removes once counted. */
 export function jobPod(job: KubeObject, index?: number): Pod {
-  const template = structuredClone(job.spec.template);
+  const template = clone(job.spec.template);
   if (index === undefined) return podFromTemplate(template, job, { finalizers: [TRACKING_FINALIZER] });
   const env = { name: "JOB_COMPLETION_INDEX", valueFrom: { fieldRef: { fieldPath: `metadata.annotations['${COMPLETION_INDEX}']` } } };
   for (const c of [...(template.spec?.initContainers ?? []), ...(template.spec?.containers ?? [])]) {

@@ -4,6 +4,7 @@ import type { Cluster } from "../cluster.js";
 import { R } from "../api/resources.js";
 import type { KubeObject, Pod } from "../types.js";
 import { controllerRefFor } from "./owner.js";
+import { clone } from "../json.js";
 
 export const POD_TEMPLATE_HASH = "pod-template-hash";
 
@@ -45,7 +46,7 @@ export const computeHash = (value: unknown, collisionCount?: number): string => 
 };
 
 const withoutHash = (template: any): unknown => {
-  const t = structuredClone(template ?? {});
+  const t = clone(template ?? {});
   if (t.metadata?.labels) {
     delete t.metadata.labels[POD_TEMPLATE_HASH];
     if (Object.keys(t.metadata.labels).length === 0) delete t.metadata.labels;
@@ -54,8 +55,18 @@ const withoutHash = (template: any): unknown => {
   return t;
 };
 
+// Templates are compared on every pass; stored objects are shared and never changed in place, so the canonical
+// form is cached by object identity.
+const canonicalCache = new WeakMap<object, string>();
+const canonicalWithoutHash = (template: unknown): string => {
+  if (!template || typeof template !== "object") return canonicalJson(withoutHash(template));
+  let c = canonicalCache.get(template);
+  if (c === undefined) canonicalCache.set(template, (c = canonicalJson(withoutHash(template))));
+  return c;
+};
+
 /** deploymentutil.EqualIgnoreHash. */
-export const equalIgnoreHash = (a: unknown, b: unknown): boolean => canonicalJson(withoutHash(a)) === canonicalJson(withoutHash(b));
+export const equalIgnoreHash = (a: unknown, b: unknown): boolean => canonicalWithoutHash(a) === canonicalWithoutHash(b);
 
 export interface PodOptions {
   name?: string;
@@ -82,7 +93,7 @@ export function podFromTemplate(template: any, owner: KubeObject, opts: PodOptio
       ...(finalizers.length ? { finalizers } : {}),
       ownerReferences: [controllerRefFor(owner)],
     },
-    spec: structuredClone(template?.spec ?? {}),
+    spec: clone(template?.spec ?? {}),
   };
 }
 

@@ -8,6 +8,7 @@ import type { StoreEvent } from "../store/object-store.js";
 import { ClusterSnapshot, queueOrder, responsibleFor, schedule, DEFAULT_SCHEDULER_NAME } from "../scheduler/index.js";
 import type { Controller } from "./controller.js";
 import type { Node, Pod, PodStatus } from "../types.js";
+import { deepEqual } from "../json.js";
 
 const BACKOFF_INITIAL_MS = 1_000;
 const BACKOFF_MAX_MS = 10_000;
@@ -25,7 +26,7 @@ interface Attempt {
 }
 
 const SOURCE = { component: DEFAULT_SCHEDULER_NAME };
-const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+const same = deepEqual;
 
 /** Node changes that can make a pod fit (not heartbeats or condition updates). */
 const nodeChangeMatters = (e: StoreEvent): boolean => {

@@ -6,6 +6,7 @@ import { R } from "../api/resources.js";
 import type { KubeObject, Pod } from "../types.js";
 import { podFromTemplate } from "./pod-template.js";
 import { recordEvent } from "./record-event.js";
+import { clone } from "../json.js";
 
 export const POD_NAME_LABEL = "statefulset.kubernetes.io/pod-name";
 export const POD_INDEX_LABEL = "apps.kubernetes.io/pod-index";
@@ -56,11 +57,11 @@ export function createClaims(cluster: Cluster, set: KubeObject, ordinal: number,
         name,
         namespace: set.metadata.namespace,
         ...(Object.keys(labels).length ? { labels } : {}),
-        ...(t.metadata?.annotations ? { annotations: structuredClone(t.metadata.annotations) } : {}),
+        ...(t.metadata?.annotations ? { annotations: clone(t.metadata.annotations) } : {}),
         // whenDeleted: Delete makes the set an owner, so the garbage collector removes the claim with it.
         ...(retainOnDelete ? {} : { ownerReferences: [{ apiVersion: set.apiVersion, kind: set.kind, name: set.metadata.name!, uid: set.metadata.uid!, controller: true, blockOwnerDeletion: true }] }),
       },
-      spec: structuredClone(t.spec ?? {}),
+      spec: clone(t.spec ?? {}),
     });
     recordEvent(cluster, set, "SuccessfulCreate", `create Claim ${name} Pod ${podName} in StatefulSet ${set.metadata.name} success`, { source: STS_SOURCE });
   }

@@ -3,6 +3,7 @@
 import { labelSelectorFromObject } from "../api/selectors.js";
 import { bytes } from "../quantity.js";
 import type { KubeObject } from "../types.js";
+import { clone } from "../json.js";
 
 export const DEFAULT_CLASS_ANNOTATION = "storageclass.kubernetes.io/is-default-class";
 
@@ -59,7 +60,7 @@ export function provisionedVolume(pvc: KubeObject, sc: KubeObject): KubeObject {
       ...(csi
         ? { csi: { driver: provisioner, fsType: "ext4", volumeHandle: `vol-${pvc.metadata.uid!.replace(/-/g, "").slice(0, 17)}` } }
         : { hostPath: { path: `/var/lib/sim-provisioner/${pvc.metadata.namespace}/${pvc.metadata.name}`, type: "" } }),
-      ...(sc.mountOptions ? { mountOptions: structuredClone(sc.mountOptions) } : {}),
+      ...(sc.mountOptions ? { mountOptions: clone(sc.mountOptions) } : {}),
       persistentVolumeReclaimPolicy: (sc.reclaimPolicy as string | undefined) ?? "Delete",
       storageClassName: sc.metadata.name,
       volumeMode: pvc.spec?.volumeMode ?? "Filesystem",

@@ -25,7 +25,11 @@ export class Kubelet implements Controller {
     const state = kubeletState(cluster);
     const now = cluster.now();
     const nodes = new Map<string, Node>();
-    for (const n of cluster.list<Node>(R.nodes)) nodes.set(n.metadata.name!, n);
+    const running = new Set<string>();
+    for (const n of cluster.list<Node>(R.nodes)) {
+      nodes.set(n.metadata.name!, n);
+      if (kubeletRunning(n)) running.add(n.metadata.name!);
+    }
     const pods = cluster.list<Pod>(R.pods);
     const live = new Set<string>();
     // Addresses in use per node, built only when a pod needs one.
@@ -51,7 +55,7 @@ export class Kubelet implements Controller {
       const nodeName = pod.spec.nodeName;
       if (!nodeName || pod.metadata.deletionTimestamp || isTerminal(pod)) continue;
       const node = nodes.get(nodeName);
-      if (!node || !kubeletRunning(node)) continue;
+      if (!node || !running.has(nodeName)) continue;
       const known = state.pods.get(uid);
       if (known && known.seenRV === pod.metadata.resourceVersion && now < known.nextDue) continue;
       const rt = known ?? newPodRuntime(pod, now);

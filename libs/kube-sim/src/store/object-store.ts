@@ -87,7 +87,8 @@ export class ObjectStore {
 
   private emit(t: TypeStore, event: StoreEvent): void {
     t.log.push(event);
-    if (t.log.length > this.logCapacity) {
+    // Trimmed in chunks: a splice per write would shift the whole log every time.
+    if (t.log.length > this.logCapacity * 1.25) {
       const dropped = t.log.splice(0, t.log.length - this.logCapacity);
       t.compactedRv = dropped[dropped.length - 1]!.rv;
     }

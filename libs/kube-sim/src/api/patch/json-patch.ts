@@ -1,6 +1,7 @@
 // RFC 6902 JSON Patch. The document is cloned once up front and the operations then edit the clone in place,
 // so the caller's object (usually the stored one) is never touched, even when a later operation fails.
 import { PatchError } from "./patch-error.js";
+import { clone } from "../../json.js";
 
 type Container = Record<string, unknown> | unknown[];
 
@@ -90,12 +91,12 @@ const replace = (doc: unknown, tokens: string[], value: unknown, path: string): 
 const valueOf = (op: Record<string, unknown>, name: string): unknown => {
   // `null` is a legitimate value, so presence is checked rather than truthiness.
   if (!hasOwn(op, "value")) throw new PatchError(`missing "value" for the "${name}" operation`);
-  return structuredClone(op.value);
+  return clone(op.value);
 };
 
 export function applyJsonPatch(doc: unknown, ops: unknown): unknown {
   if (!Array.isArray(ops)) throw new PatchError("a JSON patch must be an array of operations");
-  let result = structuredClone(doc);
+  let result = clone(doc);
   ops.forEach((op, i) => {
     if (!isObject(op)) throw new PatchError(`JSON patch operation ${i} is not an object`);
     const name = op.op;
@@ -124,7 +125,7 @@ export function applyJsonPatch(doc: unknown, ops: unknown): unknown {
       }
       case "copy": {
         const from = parsePointer(op.from, "from");
-        result = add(result, tokens, structuredClone(getValue(result, from, op.from as string)), p);
+        result = add(result, tokens, clone(getValue(result, from, op.from as string)), p);
         break;
       }
       case "test":

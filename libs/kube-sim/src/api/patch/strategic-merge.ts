@@ -2,6 +2,7 @@
 // `patchMergeKey` from Go struct tags; here the list strategy is decided by field name alone, which is
 // unambiguous for the shapes the built-in types use.
 import { PatchError } from "./patch-error.js";
+import { clone } from "../../json.js";
 
 type Obj = Record<string, unknown>;
 type Strategy = { kind: "key"; key: string } | { kind: "set" } | { kind: "replace" };
@@ -167,6 +168,6 @@ const applyOrder = (list: unknown[], order: unknown[], strategy: Strategy): unkn
 export function applyStrategicMergePatch(doc: unknown, patch: unknown): unknown {
   if (!isObject(patch)) throw new PatchError(`a strategic merge patch must be a JSON object, got ${patch === null ? "null" : Array.isArray(patch) ? "an array" : typeof patch}`);
   // Cloning once lets the merge share untouched subtrees of the clone instead of copying at every level.
-  const base = structuredClone(doc);
+  const base = clone(doc);
   return mergeMap(isObject(base) ? base : undefined, patch);
 }
