@@ -1,9 +1,13 @@
 // `npm start`: runs Vigil locally. Uses NATS_URL when set, otherwise an ephemeral JetStream nats-server
-// from PATH; then starts every built service as a child process with its logs prefixed. Ctrl-C stops all.
-import { existsSync, readdirSync } from "node:fs";
+// from PATH; the cluster is the one KUBECONFIG names, otherwise the simulator with VIGIL_SCENARIO (a local run
+// never touches ~/.kube/config's cluster by accident). Then starts every built service as a child process with
+// its logs prefixed. Ctrl-C stops all.
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawn, type ChildProcess } from "node:child_process";
 import { startNats } from "@vigil/testing";
+import { KubeSim } from "@vigil/kube-sim";
 
 const root = new URL("..", import.meta.url).pathname;
 const ports: Record<string, number> = { webhook: 8080 };
@@ -19,13 +23,31 @@ const nats = process.env.NATS_URL ? { url: process.env.NATS_URL, stop: async () 
 });
 log(`NATS (JetStream) at ${nats.url}`);
 
+let sim: KubeSim | undefined;
+let kubeconfig = process.env.KUBECONFIG;
+const simDir = kubeconfig ? undefined : mkdtempSync(join(tmpdir(), "vigil-kube-sim-"));
+if (simDir) {
+  const scenario = process.env.VIGIL_SCENARIO ?? "healthy";
+  sim = await KubeSim.start({ clock: "real", scenario, port: Number(process.env.KUBE_SIM_PORT ?? 0) }).catch((err: Error) => {
+    log(`cannot start the Kubernetes simulator with scenario "${scenario}": ${err.message}`);
+    log("pick a shipped scenario (ls libs/kube-sim/scenarios) or a YAML path: VIGIL_SCENARIO=oom-crashloop npm start");
+    process.exit(1);
+  });
+  kubeconfig = join(simDir, "kubeconfig");
+  await sim.writeKubeconfig(kubeconfig);
+  log(`Kubernetes: simulator at ${sim.url}, scenario "${scenario}" (set KUBECONFIG to use a real cluster)`);
+  log(`  kubectl --kubeconfig ${kubeconfig} get pods -A`);
+} else {
+  log(`Kubernetes: the cluster of KUBECONFIG=${kubeconfig}`);
+}
+
 const children: ChildProcess[] = [];
 for (const name of readdirSync(join(root, "services")).sort()) {
   const main = join(root, "services", name, "dist", "main.js");
   if (!existsSync(main)) continue;
   const port = ports[name] ?? 0;
   const child = spawn(process.execPath, [main], {
-    env: { ...process.env, NATS_URL: nats.url, PORT: String(process.env[`${name.toUpperCase()}_PORT`] ?? port) },
+    env: { ...process.env, NATS_URL: nats.url, KUBECONFIG: kubeconfig, PORT: String(process.env[`${name.toUpperCase()}_PORT`] ?? port) },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const prefix = `\x1b[36m${name.padEnd(10)}\x1b[0m| `;
@@ -47,7 +69,7 @@ for (const name of readdirSync(join(root, "services")).sort()) {
 }
 if (children.length === 0) {
   log("no built service found: run `npm run build` first");
-  await nats.stop();
+  await cleanup();
   process.exit(1);
 }
 log("send a test alert:  curl -s -XPOST localhost:8080/alerts -H 'content-type: application/json' -d @docs/examples/alert.json");
@@ -58,8 +80,14 @@ async function stop(code = 0) {
   stopping = true;
   log("stopping...");
   await Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : (c.once("exit", r), c.kill("SIGTERM"))))));
-  await nats.stop();
+  await cleanup();
   process.exit(code);
+}
+
+async function cleanup() {
+  await sim?.stop();
+  if (simDir) rmSync(simDir, { recursive: true, force: true });
+  await nats.stop();
 }
 process.once("SIGINT", () => void stop());
 process.once("SIGTERM", () => void stop());
