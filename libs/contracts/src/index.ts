@@ -13,3 +13,5 @@ export * from "./streams.js";
 export * from "./topics.js";
 export * from "./ids.js";
 export * from "./kv.js";
+export * from "./duration.js";
+export * from "./collector-api.js";

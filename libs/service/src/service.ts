@@ -22,6 +22,11 @@ export interface ServiceContext<C> {
   readiness: Readiness;
   /** Runs at shutdown, after HTTP stopped accepting and before the bus drains (last registered runs first). */
   onShutdown(hook: () => Promise<void> | void): void;
+  /**
+   * Runs when shutdown begins, before in-flight HTTP requests are awaited: ends long-lived responses
+   * (SSE streams) that would otherwise hold the server open until the shutdown deadline.
+   */
+  onShutdownStart(hook: () => void): void;
 }
 
 export interface ServiceDefinition<S extends z.ZodRawShape> {
@@ -68,6 +73,7 @@ export async function startService<S extends z.ZodRawShape>(
   const readiness = new Readiness();
   const router = express.Router();
   const hooks: Array<() => Promise<void> | void> = [];
+  const startHooks: Array<() => void> = [];
   let started = false;
   let shuttingDown = false;
   let bus: Bus | undefined;
@@ -96,7 +102,7 @@ export async function startService<S extends z.ZodRawShape>(
     streamReplicas: config.NATS_STREAM_REPLICAS,
   });
   await bus.provision(def.streams);
-  await def.setup({ name: def.name, config, log, registry, bus, router, readiness, onShutdown: (h) => void hooks.push(h) });
+  await def.setup({ name: def.name, config, log, registry, bus, router, readiness, onShutdown: (h) => void hooks.push(h), onShutdownStart: (h) => void startHooks.push(h) });
   started = true;
   log.info({ port }, "service ready");
 
@@ -109,6 +115,13 @@ export async function startService<S extends z.ZodRawShape>(
       if (config.SHUTDOWN_DELAY_MS > 0) await new Promise((r) => setTimeout(r, config.SHUTDOWN_DELAY_MS));
       // Stop accepting; requests already in progress run to completion (their publishes are awaited).
       const closed = new Promise<void>((r) => server.close(() => r()));
+      for (const hook of startHooks) {
+        try {
+          hook();
+        } catch (err) {
+          log.error({ err }, "shutdown-start hook failed");
+        }
+      }
       server.closeIdleConnections();
       const httpDone = await Promise.race([closed.then(() => true), sleep(Math.max(0, until - Date.now())).then(() => false)]);
       if (!httpDone) server.closeAllConnections();

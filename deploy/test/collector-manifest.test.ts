@@ -1,0 +1,53 @@
+// The collector DaemonSet: static checks of what it needs from the host, then a real apply into the simulator
+// (admission, scheduling with taints, one Running pod per node), as `kubectl apply` would do on a cluster.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseAllDocuments } from "yaml";
+import { KubeSim } from "@vigil/kube-sim";
+
+type Obj = Record<string, any>;
+const root = fileURLToPath(new URL("../..", import.meta.url));
+const docs = (file: string) => parseAllDocuments(readFileSync(join(root, file), "utf8")).map((d) => d.toJS() as Obj);
+const ds = docs("deploy/kubernetes/collector.yaml").find((d) => d.kind === "DaemonSet")!;
+const pod = ds.spec.template.spec as Obj;
+const container = pod.containers[0] as Obj;
+const env = Object.fromEntries((container.env as Obj[]).map((e) => [e.name, e]));
+
+test("collector DaemonSet: node name from the downward API, host root mounted read-only where HOST_ROOT points", () => {
+  assert.equal(env.NODE_NAME?.valueFrom?.fieldRef?.fieldPath, "spec.nodeName");
+  const mount = (container.volumeMounts as Obj[]).find((m) => m.mountPath === env.HOST_ROOT?.value);
+  assert.ok(mount, "HOST_ROOT must be a volume mount");
+  assert.equal(mount.readOnly, true);
+  const volume = (pod.volumes as Obj[]).find((v) => v.name === mount.name);
+  assert.equal(volume?.hostPath?.path, "/");
+  assert.equal(pod.hostNetwork, true, "host network: /proc/net/dev must show the node's interfaces");
+  assert.equal(pod.dnsPolicy, "ClusterFirstWithHostNet", "with hostNetwork, cluster DNS needs ClusterFirstWithHostNet");
+  assert.ok((pod.tolerations as Obj[]).some((t) => t.operator === "Exists" && !t.key), "runs on tainted nodes too");
+  assert.equal(container.ports[0].containerPort, Number(env.PORT.value));
+  assert.equal(container.livenessProbe.httpGet.path, "/healthz");
+  assert.equal(container.readinessProbe.httpGet.path, "/readyz");
+  assert.equal(container.securityContext.readOnlyRootFilesystem, true);
+  assert.deepEqual(container.securityContext.capabilities.drop, ["ALL"]);
+  assert.ok(Number(env.SHUTDOWN_TIMEOUT_MS.value) < pod.terminationGracePeriodSeconds * 1000);
+});
+
+test("collector DaemonSet: applied to a cluster, one Running pod on every node, tainted ones included", async () => {
+  const sim = await KubeSim.start();
+  try {
+    sim.load([
+      ...docs("deploy/kubernetes/webhook.yaml").filter((d) => d.kind === "Namespace"),
+      ...["worker-1", "worker-2"].map((name) => ({ apiVersion: "v1", kind: "Node", metadata: { name } })),
+      { apiVersion: "v1", kind: "Node", metadata: { name: "gpu-1" }, spec: { taints: [{ key: "nvidia.com/gpu", value: "present", effect: "NoSchedule" }] } },
+      ds,
+    ]);
+    await sim.advance("30s");
+    const pods = sim.list<Obj>("Pod", "vigil");
+    assert.deepEqual(pods.map((p) => p.spec.nodeName).sort(), ["gpu-1", "worker-1", "worker-2"]);
+    for (const p of pods) assert.equal(p.status.phase, "Running", `${p.metadata.name} on ${p.spec.nodeName}`);
+  } finally {
+    await sim.stop();
+  }
+});

@@ -1,0 +1,55 @@
+// The query API on :3100, Konverse-compatible: GET /ping → "ok"; GET /history → a JSON array (node samples by
+// default, this node's kernel events with scope=events) from a time window, narrowed by `since`; GET /stream →
+// Server-Sent Events of new items, resumable with Last-Event-ID.
+import { describeZodError } from "@vigil/bus";
+import { type CollectorScope, collectorHistoryQuery, collectorStreamQuery, sinceToMs } from "@vigil/contracts";
+import { HttpError, methodNotAllowed } from "@vigil/service";
+import express, { type Request, type Router } from "express";
+import type { z } from "zod";
+import type { SseHub } from "./sse-hub.js";
+import type { TimeRing } from "./time-ring.js";
+
+export interface QueryRoutesOptions {
+  rings: Record<CollectorScope, TimeRing<unknown>>;
+  hub: SseHub;
+  /** SSE `event:` name per scope. */
+  eventNames: Record<CollectorScope, string>;
+}
+
+const parse = <S extends z.ZodType>(schema: S, req: Request): z.output<S> => {
+  const r = schema.safeParse(req.query);
+  if (!r.success) throw new HttpError("BAD_REQUEST", `invalid query: ${describeZodError(r.error)}`, { allowed: { scope: ["stats", "events"], since: "duration (5m, 90s) or RFC 3339 time" } });
+  return r.data;
+};
+
+export function queryRoutes({ rings, hub, eventNames }: QueryRoutesOptions): Router {
+  const router = express.Router();
+
+  router.get("/ping", (_req, res) => {
+    res.type("text/plain").send("ok");
+  });
+  router.all("/ping", methodNotAllowed("GET"));
+
+  router.get("/history", (req, res) => {
+    const q = parse(collectorHistoryQuery, req);
+    const ring = rings[q.scope];
+    const now = Date.now();
+    const from = q.since ? Math.max(sinceToMs(q.since, now), now - ring.windowMs) : now - ring.windowMs;
+    const items = ring.since(from, q.limit, now).map((e) => e.value);
+    res.locals.logFields = { scope: q.scope, items: items.length };
+    res.json(items);
+  });
+  router.all("/history", methodNotAllowed("GET"));
+
+  router.get("/stream", (req, res) => {
+    const q = parse(collectorStreamQuery, req);
+    const header = req.get("Last-Event-ID");
+    const resumeFrom = header !== undefined && /^\d+$/.test(header.trim()) ? Number(header.trim()) : q.lastEventId !== undefined ? Number(q.lastEventId) : undefined;
+    const backlog = resumeFrom === undefined ? [] : rings[q.scope].after(resumeFrom);
+    res.locals.logFields = { scope: q.scope, resumeFrom, replayed: backlog.length };
+    hub.open(res, q.scope, eventNames[q.scope], backlog);
+  });
+  router.all("/stream", methodNotAllowed("GET"));
+
+  return router;
+}

@@ -1,0 +1,67 @@
+import { streams } from "@vigil/contracts";
+import type { ServiceDefinition } from "@vigil/service";
+import { collectorConfigShape } from "./config.js";
+import { KernelEventFeed } from "./kernel-event-feed.js";
+import { CollectorMetrics } from "./metrics.js";
+import { NodeGauges } from "./node-gauges.js";
+import { NODE_SAMPLE_EVENT, nodeSampling } from "./node-sampling.js";
+import { createNodeSampler, createPodSampler } from "./samplers.js";
+import { podSampling } from "./pod-sampling.js";
+import { queryRoutes } from "./query-routes.js";
+import { SamplePublisher } from "./sample-publisher.js";
+import { SseHub } from "./sse-hub.js";
+import { TimeRing } from "./time-ring.js";
+
+export const KERNEL_EVENT = "kernel_event";
+
+/**
+ * The node collector (DaemonSet): node samples every second and pod samples through the CRI, published to
+ * JetStream and kept for 15 minutes behind /history and /stream, with node gauges on /metrics.
+ */
+export const collectorService: ServiceDefinition<typeof collectorConfigShape> = {
+  name: "collector",
+  defaultPort: 3100,
+  config: collectorConfigShape,
+  streams: [streams.metrics, streams.kernelEvents, streams.deadLetters],
+  async setup({ config, bus, router, registry, readiness, log: baseLog, onShutdown, onShutdownStart }) {
+    const node = config.NODE_NAME;
+    const log = baseLog.child({ node });
+    const metrics = new CollectorMetrics(registry);
+    const rings = { stats: new TimeRing<unknown>(config.COLLECTOR_HISTORY_WINDOW), events: new TimeRing<unknown>(config.COLLECTOR_HISTORY_WINDOW) };
+    const hub = new SseHub({ heartbeatMs: config.COLLECTOR_STREAM_HEARTBEAT, maxBufferedBytes: config.COLLECTOR_STREAM_MAX_BUFFER_BYTES, metrics, log });
+    router.use(queryRoutes({ rings, hub, eventNames: { stats: NODE_SAMPLE_EVENT, events: KERNEL_EVENT } }));
+    const publisher = new SamplePublisher(bus, metrics, log, config.COLLECTOR_PUBLISH);
+
+    const nodeLoop = nodeSampling({
+      node, intervalMs: config.COLLECTOR_SAMPLE_INTERVAL, sampler: createNodeSampler(config),
+      ring: rings.stats, hub, gauges: new NodeGauges(registry), publisher, metrics, log,
+    });
+    const pods = await createPodSampler(config, log);
+    const podLoop = pods && podSampling({ node, intervalMs: config.COLLECTOR_POD_SAMPLE_INTERVAL, sampler: pods, publisher, metrics, log });
+    const feed = new KernelEventFeed({
+      js: bus.js, node, windowMs: config.COLLECTOR_HISTORY_WINDOW, log, metrics,
+      onEvent: (seq, at, event) => {
+        if (rings.events.push(seq, at, event)) hub.broadcast("events", KERNEL_EVENT, { id: seq, at, value: event });
+        metrics.historyItems.set({ scope: "events" }, rings.events.size);
+      },
+    });
+
+    // Ready once a node sample is fresh: a stuck sampler must take the pod out of service.
+    readiness.add("node-sampling", async () => {
+      const last = rings.stats.lastId;
+      return last !== undefined && Date.now() - last < Math.max(5_000, 3 * config.COLLECTOR_SAMPLE_INTERVAL) ? true : "no fresh node sample";
+    });
+    nodeLoop.start();
+    podLoop?.start();
+    feed.start();
+    log.info(
+      { hostRoot: config.HOST_ROOT, intervalMs: config.COLLECTOR_SAMPLE_INTERVAL, podIntervalMs: pods ? config.COLLECTOR_POD_SAMPLE_INTERVAL : "off", windowMs: config.COLLECTOR_HISTORY_WINDOW, publish: config.COLLECTOR_PUBLISH },
+      "collecting",
+    );
+    onShutdownStart(() => hub.close());
+    onShutdown(async () => {
+      await Promise.all([nodeLoop.stop(), podLoop?.stop(), feed.stop()]);
+      await pods?.close();
+    });
+  },
+};

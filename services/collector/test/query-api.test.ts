@@ -1,0 +1,130 @@
+// The collector against a real nats-server, sampling this machine: publishing rate, /history windows,
+// /stream with ids and resume, bad queries.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { DeliverPolicy, jetstream } from "@nats-io/jetstream";
+import { connect, type NatsConnection } from "@nats-io/transport-node";
+import { type NodeSampleMessage, nodeSampleMessage, streams } from "@vigil/contracts";
+import { type NatsServerHandle, startNats, waitFor } from "@vigil/testing";
+import { type Collector, SseClient, startCollector } from "./helpers.js";
+
+describe("collector: publishing and the query API", () => {
+  let nats: NatsServerHandle;
+  let collector: Collector;
+  let nc: NatsConnection;
+
+  before(async () => {
+    nats = await startNats();
+    collector = await startCollector(nats.url, { COLLECTOR_SAMPLE_INTERVAL: "200ms", COLLECTOR_HISTORY_WINDOW: "3s" });
+    nc = await connect({ servers: nats.url });
+  });
+  after(async () => {
+    await collector?.shutdown();
+    await nc?.close();
+    await nats?.stop();
+  });
+
+  it("publishes valid node samples to vigil.metrics.node.<node> at the configured rate", async () => {
+    const js = jetstream(nc);
+    const startedAt = new Date().toISOString();
+    await new Promise((r) => setTimeout(r, 2_000));
+    const consumer = await js.consumers.get(streams.metrics.name, { filter_subjects: "vigil.metrics.node.node-a", deliver_policy: DeliverPolicy.StartTime, opt_start_time: startedAt });
+    const samples: NodeSampleMessage[] = [];
+    const batch = await consumer.fetch({ max_messages: 100, expires: 1000 });
+    for await (const m of batch) {
+      samples.push(nodeSampleMessage.parse(m.json()));
+      if (m.info.pending === 0) break;
+    }
+    // 2 s at 5 Hz: 10 samples, give or take the edges of the window.
+    assert.ok(samples.length >= 8 && samples.length <= 12, `expected ~10 samples in 2 s, got ${samples.length}`);
+    const gaps = samples.slice(1).map((s, i) => Date.parse(s.ts) - Date.parse(samples[i]!.ts));
+    for (const g of gaps) assert.ok(g >= 150 && g <= 300, `interval ${g} ms, configured 200 ms`);
+    const last = samples.at(-1)!;
+    assert.equal(last.node, "node-a");
+    assert.ok(last.memory?.MemTotal && last.memory.MemTotal > 0);
+    assert.ok(last.cpu && last.cpu.perCpuPct.length > 0, "CPU rates from the second sample on");
+  });
+
+  it("GET /ping answers ok", async () => {
+    const res = await fetch(`${collector.url}/ping`);
+    assert.equal(res.status, 200);
+    assert.equal(await res.text(), "ok");
+  });
+
+  it("GET /history returns the window by default and honours since (duration and RFC 3339) and limit", async () => {
+    await new Promise((r) => setTimeout(r, 3_500)); // more than the 3 s window has been sampled
+    const now = Date.now();
+    const all = (await (await fetch(`${collector.url}/history`)).json()) as NodeSampleMessage[];
+    assert.ok(all.length >= 12 && all.length <= 17, `3 s window at 5 Hz, got ${all.length}`);
+    assert.ok(Date.parse(all[0]!.ts) >= now - 3_000 - 50, "nothing older than the window");
+    for (const s of all) nodeSampleMessage.parse(s);
+    const ts = all.map((s) => Date.parse(s.ts));
+    assert.deepEqual(ts, [...ts].sort((a, b) => a - b), "oldest first");
+
+    const recent = (await (await fetch(`${collector.url}/history?scope=stats&since=1s`)).json()) as NodeSampleMessage[];
+    assert.ok(recent.length >= 4 && recent.length <= 7, `1 s at 5 Hz, got ${recent.length}`);
+    const from = all[5]!.ts;
+    const byTime = (await (await fetch(`${collector.url}/history?since=${encodeURIComponent(from)}`)).json()) as NodeSampleMessage[];
+    assert.equal(byTime[0]!.ts, from);
+    const older = (await (await fetch(`${collector.url}/history?since=1h`)).json()) as NodeSampleMessage[];
+    assert.ok(older.length <= all.length + 2, "since beyond the window is clamped to it");
+    const two = (await (await fetch(`${collector.url}/history?limit=2`)).json()) as NodeSampleMessage[];
+    assert.equal(two.length, 2);
+  });
+
+  it("answers 400 naming the problem for a bad scope or since, 405 for other methods", async () => {
+    const badScope = await fetch(`${collector.url}/history?scope=vmstat`);
+    assert.equal(badScope.status, 400);
+    assert.match(((await badScope.json()) as { error: { message: string } }).error.message, /scope/);
+    const badSince = await fetch(`${collector.url}/history?since=yesterday`);
+    assert.equal(badSince.status, 400);
+    assert.match(((await badSince.json()) as { error: { message: string } }).error.message, /since: "yesterday" is neither a duration/);
+    const post = await fetch(`${collector.url}/history`, { method: "POST" });
+    assert.equal(post.status, 405);
+    assert.equal(post.headers.get("allow"), "GET");
+  });
+
+  it("GET /stream sends only new samples with id and event fields, and resumes after Last-Event-ID", async () => {
+    const before = Date.now();
+    const sse = await SseClient.open(`${collector.url}/stream?scope=stats`);
+    assert.equal(sse.status, 200);
+    assert.match(String(sse.headers["content-type"]), /^text\/event-stream/);
+    await waitFor(() => sse.frames.length >= 3, { timeoutMs: 3_000, message: "three live samples" });
+    sse.close();
+    const frames = sse.frames.slice(0, 3);
+    for (const f of frames) {
+      assert.equal(f.event, "node_sample");
+      const sample = nodeSampleMessage.parse(JSON.parse(f.data));
+      assert.equal(f.id, String(Date.parse(sample.ts)), "the id is the sample time in ms");
+      assert.ok(Date.parse(sample.ts) >= before - 250, "no replay of old samples without Last-Event-ID");
+    }
+    assert.ok(Number(frames[1]!.id) > Number(frames[0]!.id));
+
+    // Resume: what came after the first id arrives at once, then live samples continue.
+    const resumed = await SseClient.open(`${collector.url}/stream`, { "Last-Event-ID": frames[0]!.id! });
+    await waitFor(() => resumed.frames.length >= 4, { timeoutMs: 3_000, message: "replay plus live" });
+    resumed.close();
+    assert.deepEqual(resumed.frames.slice(0, 2).map((f) => f.id), [frames[1]!.id, frames[2]!.id]);
+    const ids = resumed.frames.map((f) => Number(f.id));
+    assert.deepEqual(ids, [...new Set(ids)].sort((a, b) => a - b), "no duplicates, in order");
+  });
+
+  it("sends heartbeat comments on an idle stream", async () => {
+    const quiet = await startCollector(nats.url, { NODE_NAME: "node-quiet", COLLECTOR_PUBLISH: "false", COLLECTOR_STREAM_HEARTBEAT: "200ms" });
+    try {
+      const sse = await SseClient.open(`${quiet.url}/stream?scope=events`);
+      await waitFor(() => sse.comments >= 3, { timeoutMs: 3_000, message: "heartbeats" });
+      assert.equal(sse.frames.length, 0, "no events on this node");
+      sse.close();
+    } finally {
+      await quiet.shutdown();
+    }
+  });
+
+  it("exports node gauges on /metrics", async () => {
+    const text = await (await fetch(`${collector.url}/metrics`)).text();
+    assert.match(text, /^vigil_node_memory_available_bytes \d+/m);
+    assert.match(text, /^vigil_collector_samples_total\{kind="node"\} \d+/m);
+    assert.match(text, /^vigil_node_major_page_faults_total \d+/m);
+  });
+});
