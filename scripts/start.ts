@@ -10,7 +10,7 @@ import { startNats } from "@vigil/testing";
 import { KubeSim } from "@vigil/kube-sim";
 
 const root = new URL("..", import.meta.url).pathname;
-const ports: Record<string, number> = { webhook: 8080 };
+const ports: Record<string, number> = { webhook: 8080, collector: 3100 };
 
 function log(line: string) {
   process.stdout.write(`\x1b[1m[vigil]\x1b[0m ${line}\n`);

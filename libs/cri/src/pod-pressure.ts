@@ -68,6 +68,8 @@ export class PodPressureReader {
   private readonly rates = new CounterRates();
   /** Pods read since the last sweep. */
   private readonly seen = new Set<string>();
+  /** Which of kubepods.slice / kubepods exist, checked once per sweep: without either, no pod is probed. */
+  private roots?: Promise<Set<string>>;
 
   constructor(options: PodPressureReaderOptions) {
     this.cgroupRoot = options.cgroupRoot;
@@ -98,6 +100,7 @@ export class PodPressureReader {
     this.rates.sweep("");
     for (const uid of this.dirs.keys()) if (!this.seen.has(uid)) this.dirs.delete(uid);
     this.seen.clear();
+    this.roots = undefined;
   }
 
   /** The pod's directory: cached once found (a pod's QoS class never changes), probed again when it vanishes. */
@@ -106,7 +109,10 @@ export class PodPressureReader {
     const cached = this.dirs.get(uid);
     if (cached !== undefined && (await isDir(cached))) return cached;
     this.dirs.delete(uid);
+    this.roots ??= Promise.all(["kubepods.slice", "kubepods"].map(async (r) => ((await isDir(join(this.cgroupRoot, r))) ? r : ""))).then((r) => new Set(r));
+    const roots = await this.roots;
     for (const rel of podCgroupDirs(uid)) {
+      if (!roots.has(rel.slice(0, rel.indexOf("/")))) continue;
       const dir = join(this.cgroupRoot, rel);
       if (await isDir(dir)) {
         this.dirs.set(uid, dir);

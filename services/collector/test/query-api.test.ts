@@ -128,3 +128,19 @@ describe("collector: publishing and the query API", () => {
     assert.match(text, /^vigil_node_major_page_faults_total \d+/m);
   });
 });
+
+describe("collector: shutdown", () => {
+  it("ends open /stream connections at once instead of waiting for the shutdown deadline", async () => {
+    const nats = await startNats();
+    try {
+      const c = await startCollector(nats.url, { SHUTDOWN_TIMEOUT_MS: "10000" });
+      const sse = await SseClient.open(`${c.url}/stream`);
+      await waitFor(() => sse.frames.length >= 1, { timeoutMs: 3_000, message: "a live sample" });
+      const t0 = Date.now();
+      assert.equal(await c.shutdown(), true, "a clean stop");
+      assert.ok(Date.now() - t0 < 3_000, `stopped in ${Date.now() - t0} ms`);
+    } finally {
+      await nats.stop();
+    }
+  });
+});

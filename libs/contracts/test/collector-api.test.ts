@@ -1,0 +1,33 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { collectorHistoryQuery, collectorStreamQuery, durationMs, parseDurationMs, sinceToMs } from "../src/index.js";
+
+test("Go-style durations parse to milliseconds; anything else is refused", () => {
+  assert.equal(parseDurationMs("500ms"), 500);
+  assert.equal(parseDurationMs("90s"), 90_000);
+  assert.equal(parseDurationMs("15m"), 900_000);
+  assert.equal(parseDurationMs("1h30m"), 5_400_000);
+  assert.equal(parseDurationMs("1.5s"), 1_500);
+  assert.equal(parseDurationMs("2d"), 172_800_000);
+  for (const bad of ["", "15", "m", "5 m", "-5m", "1w", "5m garbage"]) assert.equal(parseDurationMs(bad), undefined, bad);
+  assert.match(durationMs.safeParse("soon").error!.issues[0]!.message, /"soon" is not a duration/);
+});
+
+test("history query: scope defaults to stats; since is a duration back or an RFC 3339 time", () => {
+  const now = Date.parse("2026-11-22T05:00:00Z");
+  assert.deepEqual(collectorHistoryQuery.parse({}), { scope: "stats" });
+  const ago = collectorHistoryQuery.parse({ scope: "events", since: "5m" });
+  assert.equal(sinceToMs(ago.since!, now), now - 300_000);
+  const at = collectorHistoryQuery.parse({ since: "2026-11-22T04:30:00+01:00" });
+  assert.equal(sinceToMs(at.since!, now), Date.parse("2026-11-22T03:30:00Z"));
+  assert.equal(collectorHistoryQuery.parse({ limit: "20" }).limit, 20);
+  assert.equal(collectorHistoryQuery.safeParse({ scope: "vmstat" }).success, false);
+  assert.equal(collectorHistoryQuery.safeParse({ since: "yesterday" }).success, false);
+  assert.equal(collectorHistoryQuery.safeParse({ since: "1700000000" }).success, false, "bare numbers are ambiguous");
+  assert.equal(collectorHistoryQuery.safeParse({ limit: "0" }).success, false);
+});
+
+test("stream query: lastEventId must be numeric", () => {
+  assert.equal(collectorStreamQuery.parse({ lastEventId: "42" }).lastEventId, "42");
+  assert.equal(collectorStreamQuery.safeParse({ lastEventId: "abc" }).success, false);
+});
