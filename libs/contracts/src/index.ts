@@ -6,6 +6,7 @@ export * from "./action.js";
 export * from "./effectiveness.js";
 export * from "./metrics.js";
 export * from "./kernel-event.js";
+export * from "./kernel-event-input.js";
 export * from "./dead-letter.js";
 export * from "./rest.js";
 export * from "./subjects.js";

@@ -75,7 +75,7 @@ export const streams = {
     subjects: ["vigil.events.kernel.>"],
     retention: "limits",
     storage: "file",
-    maxAgeMs: 7 * DAY,
+    maxAgeMs: DAY,
     duplicateWindowMs: 10 * MINUTE,
   },
   deadLetters: {

@@ -154,7 +154,7 @@ const kernelEvent: KernelEventMessage = {
   pid: 4242,
   comm: "java",
   pod: { namespace: "shop", name: "cart-1" },
-  container: "app",
+  container: { id: "3f4e5d6c7b8a9f0e1d2c3b4a5f6e7d8c9b0a1f2e3d4c5b6a7f8e9d0c1b2a3f4e", name: "app", runtime: "containerd" },
   data: { totalVmKb: 1024 },
 };
 
