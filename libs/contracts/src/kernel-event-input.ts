@@ -6,7 +6,11 @@ import { kernelEventTypeName } from "./kernel-event.js";
 // a misspelt field is an error rather than silently lost evidence.
 
 /** RFC 3339, or epoch seconds / milliseconds / nanoseconds as a number (tracers emit all three). */
-export const eventTime = z.union([z.iso.datetime({ offset: true }), z.number().nonnegative()]);
+export const eventTime = z.union([
+  // RFC 3339, also with a colon-less offset (+0000: Python's %z, which Konverse's tracers used).
+  z.string().refine((s) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i.test(s) && Number.isFinite(Date.parse(s)), "ts must be an RFC 3339 time with an offset, or an epoch number"),
+  z.number().nonnegative(),
+]);
 
 const pid = z.number().int().nonnegative();
 const kb = z.number().nonnegative();
@@ -16,7 +20,8 @@ const common = {
   node: z.string().min(1).max(253).optional(),
   /** cgroup path (relative to the cgroup root, or absolute under /sys/fs/cgroup); used to find the pod. */
   cgroup_path: z.string().max(4096).optional(),
-  container_id: z.string().regex(/^[0-9a-f]{12,64}$/, "container_id must be 12-64 hex characters").optional(),
+  /** The runtime's container id (64 hex); other values (Konverse sent the pod's hostname) are kept but not used to place the event. */
+  container_id: z.string().min(1).max(128).optional(),
   pod_uid: z.string().max(64).optional(),
   /** Producer-chosen id: a retried POST with the same id is stored once. */
   event_id: z.string().min(1).max(256).optional(),
@@ -42,7 +47,10 @@ export const oomKillInput = z.object({
   constraint: z.enum(["none", "cpuset", "memory_policy", "memcg"]).optional(),
   /** The cgroup whose limit was hit, when it differs from the victim's (a pod-level limit). */
   memcg_path: z.string().max(4096).optional(),
-}).strict();
+}).strict().refine((e) => e.victim_pid !== undefined || e.cgroup_path !== undefined, {
+  message: "an oom_kill needs victim_pid (and victim_comm) or, from cgroup counters, cgroup_path",
+  path: ["victim_pid"],
+});
 
 export const swapFaultLatencyInput = z.object({
   ...common,

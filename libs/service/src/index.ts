@@ -6,3 +6,5 @@ export { createLogger } from "./logger.js";
 export { createHttpApp, type HttpAppOptions } from "./http-app.js";
 export { HttpError, metadata, methodNotAllowed, requestIdOf, sendData, sendError } from "./http-errors.js";
 export { Readiness, type ReadinessCheck, type ReadinessReport } from "./readiness.js";
+export { requireAuth, secretMatches, type AuthConfig } from "./auth.js";
+export { bodyErrors } from "./http-body.js";

@@ -1,8 +1,7 @@
 import { alertmanagerWebhook, type AlertmanagerWebhook, topics } from "@vigil/contracts";
 import { type Bus, describeZodError, isUnavailable } from "@vigil/bus";
-import { HttpError, methodNotAllowed, sendData } from "@vigil/service";
+import { type AuthConfig, bodyErrors, HttpError, methodNotAllowed, requireAuth, sendData } from "@vigil/service";
 import express, { type NextFunction, type Request, type Response, type Router } from "express";
-import { requireAuth, type AuthConfig } from "./auth.js";
 import { type Matcher, matchesAll } from "./matchers.js";
 import type { WebhookMetrics } from "./metrics.js";
 import { normalizeAlert } from "./normalize.js";
@@ -31,14 +30,6 @@ function requireJson(req: Request, _res: Response, next: NextFunction): void {
   }
   if (charset && !/^utf-?8$/i.test(charset)) return next(new HttpError("UNSUPPORTED_MEDIA_TYPE", `unsupported charset ${charset}; send UTF-8`));
   next();
-}
-
-/** body-parser errors (size, aborted upload) as envelopes; 413 comes from Content-Length before the body is read. */
-function bodyErrors(err: { type?: string; status?: number; message?: string }, _req: Request, _res: Response, next: NextFunction): void {
-  if (typeof err.type !== "string") return next(err); // not from body-parser
-  if (err.type === "entity.too.large") return next(new HttpError("PAYLOAD_TOO_LARGE", err.message ?? "request body too large"));
-  if (err.status && err.status >= 400 && err.status < 500) return next(new HttpError("BAD_REQUEST", `could not read the request body: ${err.message}`));
-  next(err);
 }
 
 function parsePayload(body: unknown): AlertmanagerWebhook {

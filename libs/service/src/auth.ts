@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from "node:crypto";
-import { HttpError } from "@vigil/service";
+import { HttpError } from "./http-errors.js";
 import type { NextFunction, Request, Response } from "express";
 
 export interface AuthConfig {
@@ -11,9 +11,14 @@ export interface AuthConfig {
 const digest = (s: string) => createHash("sha256").update(s).digest();
 const safeEqual = (given: string, expected: Buffer) => timingSafeEqual(digest(given), expected);
 
+/** A constant-time check of a presented secret (a bearer token from HTTP or gRPC metadata). */
+export function secretMatches(given: string, expected: string): boolean {
+  return safeEqual(given, digest(expected));
+}
+
 /**
- * Alertmanager's http_config can send a bearer token or basic auth. When either is configured the
- * request must carry a matching one; with both configured, either is accepted. No config: open.
+ * Bearer token or basic auth (what Alertmanager's http_config and most producers can send). When either
+ * is configured the request must carry a matching one; with both configured, either is accepted. No config: open.
  */
 export function requireAuth(config: AuthConfig) {
   const bearer = config.bearerToken ? digest(config.bearerToken) : undefined;

@@ -1,0 +1,54 @@
+import { type JetStreamManager, jetstreamManager } from "@nats-io/jetstream";
+import { connect, type NatsConnection } from "@nats-io/transport-node";
+import { type KernelEventMessage, streams } from "@vigil/contracts";
+import { type RunningService, startService } from "@vigil/service";
+import { ingestService } from "../src/index.js";
+
+export type Ingest = RunningService<unknown> & { url: string };
+
+/** The real ebpf-ingest in-process on a free port; tracers, gRPC and Kubernetes lookups off unless asked for. */
+export async function startIngest(natsUrl: string, env: Record<string, string> = {}): Promise<Ingest> {
+  const svc = await startService(ingestService, {
+    NATS_URL: natsUrl,
+    PORT: "0",
+    HOST: "127.0.0.1",
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
+    NATS_RECONNECT_WAIT_MS: "200",
+    PUBLISH_TIMEOUT_MS: "2000",
+    SHUTDOWN_TIMEOUT_MS: "5000",
+    NODE_NAME: "node-a",
+    INGEST_TRACERS: "none",
+    INGEST_GRPC_PORT: "-1",
+    INGEST_KUBERNETES: "false",
+    ...env,
+  });
+  return Object.assign(svc, { url: `http://127.0.0.1:${svc.port}` }) as Ingest;
+}
+
+export async function natsClient(url: string): Promise<{ nc: NatsConnection; jsm: JetStreamManager }> {
+  const nc = await connect({ servers: url, maxReconnectAttempts: -1, reconnectTimeWait: 200 });
+  return { nc, jsm: await jetstreamManager(nc) };
+}
+
+/** Every kernel event stored in JetStream, with its subject, read by sequence. */
+export async function storedEvents(jsm: JetStreamManager): Promise<Array<{ subject: string; message: KernelEventMessage }>> {
+  const info = await jsm.streams.info(streams.kernelEvents.name).catch(() => undefined);
+  const out: Array<{ subject: string; message: KernelEventMessage }> = [];
+  if (!info || info.state.messages === 0) return out;
+  for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq++) {
+    const m = await jsm.streams.getMessage(streams.kernelEvents.name, { seq }).catch(() => null);
+    if (m) out.push({ subject: m.subject, message: m.json<KernelEventMessage>() });
+  }
+  return out;
+}
+
+export const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
+  fetch(`${url}/events`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+
+export const oom = (pid: number, extra: Record<string, unknown> = {}) => ({
+  type: "oom_kill", ts: "2026-11-22T05:00:00.000Z", victim_pid: pid, victim_comm: "java", anon_rss_kb: 262_144, oom_score_adj: 999, ...extra,
+});
