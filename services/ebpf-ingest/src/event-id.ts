@@ -5,10 +5,15 @@ import { createHash } from "node:crypto";
 
 /** JSON with sorted keys: the same event hashes the same whatever the producer's key order. */
 const canonical = (v: unknown): string => {
-  if (v === null || typeof v !== "object") return JSON.stringify(v);
+  if (v === null || typeof v !== "object") return typeof v === "number" ? String(v) : JSON.stringify(v);
   if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
   const o = v as Record<string, unknown>;
-  return `{${Object.keys(o).filter((k) => o[k] !== undefined).sort().map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(",")}}`;
+  let out = "{";
+  for (const k of Object.keys(o).sort()) {
+    if (o[k] === undefined) continue;
+    out += `${out.length > 1 ? "," : ""}${JSON.stringify(k)}:${canonical(o[k])}`;
+  }
+  return `${out}}`;
 };
 
 export function eventId(node: string, input: Record<string, unknown>): string {

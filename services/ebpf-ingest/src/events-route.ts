@@ -2,7 +2,7 @@
 // stored in JetStream, with bad events reported by index; 400 when nothing was valid; 503 when JetStream is
 // unreachable (retrying the same body is safe: ids are derived from the payload).
 import { type AuthConfig, bodyErrors, HttpError, methodNotAllowed, requireAuth, sendData } from "@vigil/service";
-import express, { type Request, type Response, type Router } from "express";
+import express, { type NextFunction, type Request, type Response, type Router } from "express";
 import { type Ingestor, IngestUnavailableError } from "./ingest.js";
 import { NOT_JSON, parseEventsBody } from "./request-body.js";
 
@@ -20,7 +20,7 @@ export function eventsRouter(o: EventsRouteOptions): Router {
   router.post(
     "/events",
     requireAuth(o.auth),
-    (req: Request, _res: Response, next) => {
+    (req: Request, _res: Response, next: NextFunction) => {
       const type = (req.headers["content-type"] ?? "").split(";")[0]!.trim();
       // No Content-Type at all: curl -d and small scripts; the body decides.
       if (type && !ACCEPTED_TYPES.test(type)) return next(new HttpError("UNSUPPORTED_MEDIA_TYPE", `expected application/json or application/x-ndjson, got ${type}`));

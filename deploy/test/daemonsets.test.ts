@@ -50,3 +50,48 @@ test("collector DaemonSet: applied to a cluster, one Running pod on every node, 
     await sim.stop();
   }
 });
+
+// ---- ebpf-ingest ---------------------------------------------------------------------------------------
+
+const ingestDocs = docs("deploy/kubernetes/ebpf-ingest.yaml");
+const ingestDs = ingestDocs.find((d) => d.kind === "DaemonSet")!;
+const ingestPod = ingestDs.spec.template.spec as Obj;
+const ingestContainer = ingestPod.containers[0] as Obj;
+const ingestEnv = Object.fromEntries((ingestContainer.env as Obj[]).map((e) => [e.name, e]));
+
+test("ebpf-ingest DaemonSet: host PID namespace, BPF privileges, tracefs and cgroups mounted, node name", () => {
+  assert.equal(ingestPod.hostPID, true);
+  assert.equal(ingestContainer.securityContext.privileged, true);
+  assert.equal(ingestEnv.NODE_NAME?.valueFrom?.fieldRef?.fieldPath, "spec.nodeName");
+  const mounts = Object.fromEntries((ingestContainer.volumeMounts as Obj[]).map((m) => [m.mountPath, m]));
+  for (const path of ["/sys/kernel/tracing", "/sys/fs/cgroup", ingestEnv.HOST_ROOT.value]) assert.ok(mounts[path], `${path} must be mounted`);
+  const ports = Object.fromEntries((ingestContainer.ports as Obj[]).map((p) => [p.name, p.containerPort]));
+  assert.deepEqual(ports, { http: Number(ingestEnv.PORT.value), grpc: Number(ingestEnv.INGEST_GRPC_PORT.value) });
+  const svc = ingestDocs.find((d) => d.kind === "Service")!;
+  assert.equal(svc.spec.internalTrafficPolicy, "Local", "producers reach their own node's ingest");
+  const podLabels = ingestDs.spec.template.metadata.labels as Obj;
+  assert.ok(Object.entries(svc.spec.selector).every(([k, v]) => podLabels[k] === v));
+  const role = ingestDocs.find((d) => d.kind === "ClusterRole")!;
+  assert.deepEqual(role.rules, [{ apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "watch"] }], "read-only pod lookups");
+  assert.equal(ingestPod.serviceAccountName, ingestDocs.find((d) => d.kind === "ServiceAccount")!.metadata.name);
+});
+
+test("ebpf-ingest DaemonSet: applied to a cluster, one Running pod per node and a Service with their endpoints", async () => {
+  const sim = await KubeSim.start();
+  try {
+    // The simulator has no RBAC API; everything else is applied as kubectl would.
+    sim.load(<KubeObject[]>[
+      ...docs("deploy/kubernetes/webhook.yaml").filter((d) => d.kind === "Namespace"),
+      ...["worker-1", "worker-2"].map((name) => ({ apiVersion: "v1", kind: "Node", metadata: { name } })),
+      ...ingestDocs.filter((d) => !d.apiVersion.startsWith("rbac.")),
+    ]);
+    await sim.advance("30s");
+    const pods = sim.list<Pod>("Pod", "vigil");
+    assert.deepEqual(pods.map((p) => p.spec.nodeName).sort(), ["worker-1", "worker-2"]);
+    for (const p of pods) assert.equal(p.status?.phase, "Running");
+    const endpoints = sim.get<KubeObject>("Endpoints", "vigil-ebpf-ingest", "vigil");
+    assert.equal((endpoints?.subsets as Obj[] | undefined)?.[0]?.addresses?.length, 2);
+  } finally {
+    await sim.stop();
+  }
+});
