@@ -151,7 +151,12 @@ test("eviction honours PodDisruptionBudgets (429) and succeeds when allowed", as
 test("informer sees adds, updates and deletes, and resumes after dropped connections and compaction", async () => {
   await c.core.createNamespace({ body: { metadata: { name: "watched" } } });
   const selector = "role=watched";
-  const informer = makeInformer(c.kc, "/api/v1/namespaces/watched/configmaps", () => c.core.listNamespacedConfigMap({ namespace: "watched", labelSelector: selector }), selector);
+  let listCalls = 0;
+  const seenLists = () => listCalls;
+  const informer = makeInformer(c.kc, "/api/v1/namespaces/watched/configmaps", () => {
+    listCalls++;
+    return c.core.listNamespacedConfigMap({ namespace: "watched", labelSelector: selector });
+  }, selector);
   const labels = { role: "watched" };
   const seen: string[] = [];
   informer.on("add", (o) => seen.push(`add ${o.metadata!.name}`));
@@ -175,10 +180,13 @@ test("informer sees adds, updates and deletes, and resumes after dropped connect
     assert.equal(informer.list("watched").length, 1);
 
     // History compacted while disconnected: 410 Gone, then a relist brings the cache up to date.
-    sim.compact();
+    // All synchronous, before the informer's reconnect timer fires: the change is only in the compacted history.
+    const lists = seenLists();
     sim.dropWatches();
-    await c.core.createNamespacedConfigMap({ namespace: "watched", body: { metadata: { name: "c", labels }, data: { v: "1" } } });
+    sim.load([{ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "c", namespace: "watched", labels }, data: { v: "1" } }]);
+    sim.compact();
     await until("c after relist", () => seen.includes("add c"));
+    assert.ok(seenLists() > lists, "the informer relisted after 410 Gone");
     assert.deepEqual(informer.list("watched").map((o) => o.metadata!.name).sort(), ["b", "c"]);
   } finally {
     stopped = true;

@@ -5,6 +5,6 @@ export { baseConfigShape, ConfigError, envBoolean, loadConfig, type BaseConfig }
 export { createLogger } from "./logger.js";
 export { createHttpApp, type HttpAppOptions } from "./http-app.js";
 export { HttpError, metadata, methodNotAllowed, requestIdOf, sendData, sendError } from "./http-errors.js";
-export { Readiness, type ReadinessCheck, type ReadinessReport } from "./readiness.js";
+export { Readiness, type ReadinessCheck, type ReadinessReport, type ReadinessResult } from "./readiness.js";
 export { requireAuth, secretMatches, type AuthConfig } from "./auth.js";
 export { bodyErrors } from "./http-body.js";

@@ -1,4 +1,6 @@
-export type ReadinessCheck = () => Promise<boolean | string> | boolean | string;
+/** true: healthy; false or a string: not ready (the string says why); an object: its state with details either way. */
+export type ReadinessResult = boolean | string | { ok: boolean; detail: string };
+export type ReadinessCheck = () => Promise<ReadinessResult> | ReadinessResult;
 
 export interface ReadinessReport {
   ready: boolean;
@@ -25,6 +27,7 @@ export class Readiness {
         const timeout = new Promise<string>((r) => (timer = setTimeout(() => r(`no answer within ${this.timeoutMs}ms`), this.timeoutMs)));
         try {
           const result = await Promise.race([Promise.resolve(check()), timeout]);
+          if (typeof result === "object") return [name, { ok: result.ok, detail: result.detail }] as const;
           return [name, result === true ? { ok: true } : { ok: false, detail: result === false ? "check failed" : result }] as const;
         } catch (err) {
           return [name, { ok: false, detail: (err as Error).message }] as const;

@@ -34,6 +34,8 @@ export const ingestConfigShape = {
   INGEST_CGROUP_POLL_MS: z.coerce.number().int().min(100).default(1000),
   /** Look pods up through the Kubernetes API (in-cluster or KUBECONFIG) to name them; off: cgroup paths only. */
   INGEST_KUBERNETES: envBoolean.default(true),
+  /** A kubeconfig file; unset: in-cluster credentials, else ~/.kube/config. */
+  KUBECONFIG: z.string().min(1).optional(),
 };
 
 export type IngestConfig = z.infer<z.ZodObject<typeof ingestConfigShape>>;

@@ -36,7 +36,15 @@ describe("ebpf-ingest: POST /events", () => {
     assert.equal(stored!.subject, "vigil.events.kernel.node-a.oom_kill");
     const m = stored!.message;
     assert.deepEqual([m.node, m.type, m.source, m.pid, m.comm, m.observedAt], ["node-a", "oom_kill", "http", 4242, "java", "2026-11-22T05:00:00.000Z"]);
-    assert.deepEqual(m.data, { anonRssKb: 262_144, oomScoreAdj: 999, triggerPid: 4250, triggerComm: "java" });
+    const { scope, scopeReason, qos, ...fields } = m.data;
+    assert.deepEqual(fields, { anonRssKb: 262_144, oomScoreAdj: 999, triggerPid: 4250, triggerComm: "java" });
+    assert.equal(qos, "Burstable", "from the cgroup path");
+    assert.ok(scope === "node" || scope === "container");
+    assert.equal(typeof scopeReason, "string");
+    // Placed from the cgroup path alone (no Kubernetes API in this test).
+    assert.deepEqual(m.pod, { uid: "1f7a9a2e-0c7e-4e0a-9a52-1b5f2a9c7d10" });
+    assert.deepEqual(m.container, { id: "3f4e5d6c7b8a9f0e1d2c3b4a5f6e7d8c9b0a1f2e3d4c5b6a7f8e9d0c1b2a3f4e" });
+    assert.equal(m.cgroup, "/kubepods/burstable/pod1f7a9a2e-0c7e-4e0a-9a52-1b5f2a9c7d10/3f4e5d6c7b8a9f0e1d2c3b4a5f6e7d8c9b0a1f2e3d4c5b6a7f8e9d0c1b2a3f4e");
     assert.match(m.id, /^kev_[\w-]{32}$/);
   });
 

@@ -1,0 +1,45 @@
+// Where an event belongs: its cgroup, pod and container (from the cgroup path, the pid, or ids the producer
+// sent, named through the Kubernetes API or CRI), and for OOM kills whether a container limit or the whole
+// node ran out of memory. Read at once: the container's cgroup may be gone a moment later.
+import type { Enricher } from "@vigil/enrich";
+import type { EventInput } from "./event-input.js";
+import type { Placement } from "./to-message.js";
+
+const HEX_ID = /^[0-9a-f]{12,64}$/;
+
+export function placer(enricher: Enricher, ownNode: string) {
+  return (input: EventInput, node: string): Placement => {
+    const e = input.event as Record<string, unknown>;
+    const oom = input.known && input.event.type === "oom_kill" ? input.event : undefined;
+    const pid = (oom ? oom.victim_pid : e.pid) as number | undefined;
+    // Another node's pid or cgroup means nothing here; its path alone still names pod and container.
+    const local = node === ownNode;
+    const en = enricher.enrich({
+      ...(typeof e.cgroup_path === "string" ? { cgroupPath: e.cgroup_path } : {}),
+      ...(local && typeof pid === "number" && pid > 0 ? { pid } : {}),
+      ...(typeof e.container_id === "string" && HEX_ID.test(e.container_id) ? { containerId: e.container_id } : {}),
+      ...(typeof e.pod_uid === "string" ? { podUid: e.pod_uid } : {}),
+    });
+    const data: Record<string, unknown> = {};
+    if (en.qos) data.qos = en.qos;
+    if (en.container?.conmon) data.conmon = true;
+    if (en.container?.sandbox) data.sandbox = true;
+    if (oom && local) {
+      const rss = (oom.anon_rss_kb ?? 0) + (oom.file_rss_kb ?? 0) + (oom.shmem_rss_kb ?? 0);
+      const scope = enricher.classifyOom({
+        ...(oom.constraint ? { constraint: oom.constraint } : {}),
+        ...(en.cgroup ? { cgroupPath: en.cgroup } : {}),
+        ...(oom.memcg_path ? { memcgPath: oom.memcg_path } : {}),
+        ...(rss > 0 ? { victimRssKb: rss } : {}),
+      });
+      data.scope = scope.scope;
+      data.scopeReason = scope.reason;
+    }
+    return {
+      ...(en.cgroup ? { cgroup: en.cgroup } : {}),
+      ...(en.pod ? { pod: { uid: en.pod.uid, ...(en.pod.namespace ? { namespace: en.pod.namespace } : {}), ...(en.pod.name ? { name: en.pod.name } : {}) } } : {}),
+      ...(en.container ? { container: { id: en.container.id, ...(en.container.name ? { name: en.container.name } : {}), ...(en.container.runtime ? { runtime: en.container.runtime } : {}) } } : {}),
+      data,
+    };
+  };
+}
