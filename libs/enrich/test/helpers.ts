@@ -1,0 +1,15 @@
+// Shared test helpers.
+import type { EnrichLogger } from "../src/index.js";
+
+/** Logs nothing; set DEBUG_ENRICH=1 to see what the enricher reports. */
+export const silentLog: EnrichLogger = process.env.DEBUG_ENRICH
+  ? { debug: (o, m) => console.debug(m, o), info: (o, m) => console.info(m, o), warn: (o, m) => console.warn(m, o) }
+  : { debug: () => {}, info: () => {}, warn: () => {} };
+
+export const until = async (what: string, check: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> => {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+};
