@@ -7,7 +7,30 @@ import type { Placement } from "./to-message.js";
 
 const HEX_ID = /^[0-9a-f]{12,64}$/;
 
+type OomInput = Parameters<Enricher["classifyOom"]>[0];
+
+/**
+ * OOM scope reads the cgroup's memory files. Kills in one cgroup come in bursts (a crash-looping container, a
+ * fork bomb), so one reading serves the same cgroup for a second instead of re-reading files per event.
+ */
+class ScopeCache {
+  private readonly entries = new Map<string, { at: number; result: ReturnType<Enricher["classifyOom"]> }>();
+
+  classify(enricher: Enricher, input: OomInput): ReturnType<Enricher["classifyOom"]> {
+    if (!input.cgroupPath && !input.memcgPath) return enricher.classifyOom(input);
+    const key = `${input.cgroupPath ?? ""}|${input.memcgPath ?? ""}|${input.constraint ?? ""}`;
+    const now = Date.now();
+    const hit = this.entries.get(key);
+    if (hit && now - hit.at < 1000) return hit.result;
+    const result = enricher.classifyOom(input);
+    if (this.entries.size > 1000) this.entries.clear();
+    this.entries.set(key, { at: now, result });
+    return result;
+  }
+}
+
 export function placer(enricher: Enricher, ownNode: string) {
+  const scopes = new ScopeCache();
   return (input: EventInput, node: string): Placement => {
     const e = input.event as Record<string, unknown>;
     const oom = input.known && input.event.type === "oom_kill" ? input.event : undefined;
@@ -16,7 +39,8 @@ export function placer(enricher: Enricher, ownNode: string) {
     const local = node === ownNode;
     const en = enricher.enrich({
       ...(typeof e.cgroup_path === "string" ? { cgroupPath: e.cgroup_path } : {}),
-      ...(local && typeof pid === "number" && pid > 0 ? { pid } : {}),
+      // The pid is looked up (/proc/<pid>/cgroup) only when the producer did not say where the process was.
+      ...(local && typeof pid === "number" && pid > 0 && typeof e.cgroup_path !== "string" ? { pid } : {}),
       ...(typeof e.container_id === "string" && HEX_ID.test(e.container_id) ? { containerId: e.container_id } : {}),
       ...(typeof e.pod_uid === "string" ? { podUid: e.pod_uid } : {}),
     });
@@ -26,7 +50,7 @@ export function placer(enricher: Enricher, ownNode: string) {
     if (en.container?.sandbox) data.sandbox = true;
     if (oom && local) {
       const rss = (oom.anon_rss_kb ?? 0) + (oom.file_rss_kb ?? 0) + (oom.shmem_rss_kb ?? 0);
-      const scope = enricher.classifyOom({
+      const scope = scopes.classify(enricher, {
         ...(oom.constraint ? { constraint: oom.constraint } : {}),
         ...(en.cgroup ? { cgroupPath: en.cgroup } : {}),
         ...(oom.memcg_path ? { memcgPath: oom.memcg_path } : {}),

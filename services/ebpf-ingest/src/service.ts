@@ -8,6 +8,7 @@ import { ingestConfigShape } from "./config.js";
 import { eventsRouter } from "./events-route.js";
 import { Ingestor } from "./ingest.js";
 import { IngestMetrics } from "./metrics.js";
+import { startKernelSources } from "./kernel-sources.js";
 import { placer } from "./placement.js";
 
 const kubeConfigFromFile = (path: string): KubeConfig => {
@@ -59,7 +60,12 @@ export const ingestService: ServiceDefinition<typeof ingestConfigShape> = {
       : undefined;
     if (grpc) log.info({ port: grpc.port }, "gRPC ingestion listening (vigil.ingest.v1.KernelEventIngest)");
 
+    const kernel = await startKernelSources(config, ingestor, metrics, log);
+    // Degraded modes keep the pod in service (ingestion works); the detail says what this node can see.
+    readiness.add("kernel-evidence", () => ({ ok: true, detail: kernel.describe() }));
+
     onShutdown(async () => {
+      await kernel.stop();
       await grpc?.stop(5_000);
       await enricher.stop();
       cri?.close();

@@ -1,0 +1,26 @@
+import { Session } from "node:inspector/promises";
+import { writeFileSync } from "node:fs";
+import { Bus } from "@vigil/bus";
+import { streams } from "@vigil/contracts";
+import { Enricher } from "@vigil/enrich";
+import { startNats } from "@vigil/testing";
+import { pino } from "pino";
+import { Registry } from "prom-client";
+import { Ingestor } from "../services/ebpf-ingest/src/ingest.js";
+import { IngestMetrics } from "../services/ebpf-ingest/src/metrics.js";
+import { placer } from "../services/ebpf-ingest/src/placement.js";
+const nats = await startNats();
+const log = pino({ level: "silent" });
+const bus = await Bus.connect({ servers: nats.url, name: "p", log });
+await bus.provision([streams.kernelEvents]);
+const enricher = new Enricher({ node: "p", log }); await enricher.start();
+const ingestor = new Ingestor({ bus, node: "p", allowUnknownTypes: false, place: placer(enricher, "p"), metrics: new IngestMetrics(new Registry()), log });
+let seq = 0;
+const ev = () => ({ type: "oom_kill", ts: Date.now(), victim_pid: ++seq, victim_comm: "java", trigger_pid: seq, trigger_comm: "java", anon_rss_kb: 262144, file_rss_kb: 1024, shmem_rss_kb: 0, total_vm_kb: 4194304, oom_score_adj: 999, cgroup_path: "/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod1f7a9a2e_0c7e_4e0a_9a52_1b5f2a9c7d10.slice/cri-containerd-3f4e5d6c7b8a9f0e1d2c3b4a5f6e7d8c9b0a1f2e3d4c5b6a7f8e9d0c1b2a3f4e.scope" });
+const s = new Session(); s.connect(); await s.post("Profiler.enable"); await s.post("Profiler.start");
+const t0 = performance.now(); let n = 0;
+while (performance.now() - t0 < 6000) { const batch = Array.from({ length: 500 }, ev); await ingestor.ingest(batch, "grpc"); n += 500; }
+const { profile } = await s.post("Profiler.stop");
+writeFileSync("/tmp/cprof/ingest.cpuprofile", JSON.stringify(profile));
+console.log("events/s in-process:", Math.round(n / 6));
+await enricher.stop(); await bus.drain(); await nats.stop();
