@@ -1,6 +1,7 @@
 // Turns one Send stream into handler calls: events are grouped into batches (one bus round trip per batch
-// instead of per event), at most one batch is with the handler at a time, and the stream is only read while
-// the next batch has room, so a slow handler slows the client (HTTP/2 flow control) instead of filling memory.
+// instead of per event), a few batches are with the handler at a time (so validating the next batch overlaps
+// waiting for JetStream's acks of the previous one), and the stream is only read while there is room, so a
+// slow handler slows the client (HTTP/2 flow control) instead of filling memory.
 import type { Ack, EventError, IngestResult } from "./types.js";
 
 export interface BatchOptions {
@@ -10,23 +11,26 @@ export interface BatchOptions {
   maxDelayMs?: number;
   /** Rejections listed in the Ack (all are counted). Default 1000, which keeps the Ack well under 1 MiB. */
   maxErrors?: number;
+  /** Batches with the handler at once. Default 4; the handler is called in stream order. */
+  maxInFlight?: number;
 }
 
-export const DEFAULT_BATCH = { maxEvents: 500, maxDelayMs: 50, maxErrors: 1000 } as const;
+export const DEFAULT_BATCH = { maxEvents: 500, maxDelayMs: 50, maxErrors: 1000, maxInFlight: 4 } as const;
 
 /**
- * Buffer: at most maxEvents pending plus the batch the handler has. Events keep their stream order: batches
- * go out one after the other, and rejection indexes are shifted from batch-relative to stream-relative.
+ * Buffer: at most maxEvents pending plus the batches the handler has. Events keep their stream order: batches
+ * are handed on in order, and rejection indexes are shifted from batch-relative to stream-relative.
  */
 export class StreamBatcher {
   private readonly maxEvents: number;
   private readonly maxDelayMs: number;
   private readonly maxErrors: number;
+  private readonly maxInFlight: number;
   private pending: Record<string, unknown>[] = [];
   /** Stream index of pending[0]. */
   private offset = 0;
-  /** The batch with the handler; always resolves (a failure is recorded in `failure`). */
-  private running: Promise<void> | undefined;
+  /** Batches with the handler; each always resolves (a failure is recorded in `failure`). */
+  private readonly running = new Set<Promise<void>>();
   private timer: NodeJS.Timeout | undefined;
   private failure: { error: unknown } | undefined;
   private aborted = false;
@@ -41,6 +45,11 @@ export class StreamBatcher {
     this.maxEvents = Math.max(1, options.maxEvents ?? DEFAULT_BATCH.maxEvents);
     this.maxDelayMs = options.maxDelayMs ?? DEFAULT_BATCH.maxDelayMs;
     this.maxErrors = options.maxErrors ?? DEFAULT_BATCH.maxErrors;
+    this.maxInFlight = Math.max(1, options.maxInFlight ?? DEFAULT_BATCH.maxInFlight);
+  }
+
+  private get full(): boolean {
+    return this.running.size >= this.maxInFlight;
   }
 
   /** Events received so far (handed on or pending). */
@@ -61,24 +70,26 @@ export class StreamBatcher {
     if (this.failure || this.aborted) return undefined;
     this.pending.push(input);
     if (this.pending.length < this.maxEvents) {
-      if (!this.timer && !this.running) this.timer = setTimeout(this.onTimer, this.maxDelayMs);
+      if (!this.timer && !this.full) this.timer = setTimeout(this.onTimer, this.maxDelayMs);
       return undefined;
     }
-    if (!this.running) {
+    if (!this.full) {
       this.start();
       return undefined;
     }
-    // Resolves after the running batch is settled, by which time this full one has been started.
-    return this.running;
+    // Resolves once a running batch is settled, by which time this full one has been started.
+    return Promise.race(this.running);
   }
 
   /** The stream ended: hands on what is pending, waits for the handler and returns the totals. */
   async end(): Promise<Ack> {
     this.clearTimer();
-    while (!this.failure && !this.aborted && (this.running || this.pending.length > 0)) {
-      if (!this.running) this.start();
-      await this.running;
+    while (!this.failure && !this.aborted && (this.running.size > 0 || this.pending.length > 0)) {
+      if (this.pending.length > 0 && !this.full) this.start();
+      else await Promise.race(this.running);
     }
+    // Batches may settle out of order; the Ack lists errors in stream order.
+    this.ack.errors.sort((a, b) => a.index - b.index);
     if (this.failure) throw this.failure.error;
     return this.ack;
   }
@@ -92,7 +103,7 @@ export class StreamBatcher {
 
   private readonly onTimer = (): void => {
     this.timer = undefined;
-    if (!this.running && this.pending.length > 0) this.start();
+    if (!this.full && this.pending.length > 0) this.start();
   };
 
   private start(): void {
@@ -102,21 +113,24 @@ export class StreamBatcher {
     this.pending = [];
     this.offset += batch.length;
     // Promise.resolve().then: a handler that throws synchronously fails the same way as one that rejects.
-    this.running = Promise.resolve()
+    const run: Promise<void> = Promise.resolve()
       .then(() => this.dispatch(batch))
       .then(
         (result) => this.merge(result, base),
         (error: unknown) => {
-          this.failure = { error };
+          if (!this.failure) {
+            this.failure = { error };
+            this.onFailure(error);
+          }
           this.pending = [];
-          this.onFailure(error);
         },
       )
       .then(() => {
-        this.running = undefined;
+        this.running.delete(run);
         // Whatever arrived meanwhile has waited for as long as the handler took: send it now.
-        if (!this.failure && !this.aborted && this.pending.length > 0) this.start();
+        if (!this.failure && !this.aborted && this.pending.length > 0 && !this.full) this.start();
       });
+    this.running.add(run);
   }
 
   private merge(result: IngestResult, base: number): void {
