@@ -1,10 +1,10 @@
 // Cgroup path handling: which directories are containers, /proc/<pid>/cgroup, mounts, /proc/cgroups.
 import assert from "node:assert/strict";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { commonAncestor, hierarchyMountPoints, listCgroupHierarchies, memoryCgroupFromProc, memorySubsysIndex } from "../src/cgroup-fs.js";
+import { commonAncestor, hierarchyMountPoints, listCgroupHierarchies, memoryCgroupFromProc, memoryCgroupOfPid, memorySubsysIndex } from "../src/cgroup-fs.js";
 import { containerOfCgroup, podUidOfCgroup } from "../src/container-cgroup.js";
 
 const ID = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
@@ -48,10 +48,17 @@ test("not containers: slices, pods, services, runtime helpers", () => {
 
 test("/proc/<pid>/cgroup: the memory controller's line on v1, the 0:: line on v2", () => {
   const v1 = "9:name=systemd:/\n8:pids:/\n4:memory:/process_api/3dd3752e\n0::/\n";
-  assert.equal(memoryCgroupFromProc(v1), "/process_api/3dd3752e");
-  assert.equal(memoryCgroupFromProc("0::/kubepods.slice/x.scope\n"), "/kubepods.slice/x.scope");
-  assert.equal(memoryCgroupFromProc("4:cpu,memory:/a\n"), "/a");
+  assert.deepEqual(memoryCgroupFromProc(v1), { path: "/process_api/3dd3752e", version: 1 });
+  assert.deepEqual(memoryCgroupFromProc("0::/kubepods.slice/x.scope\n"), { path: "/kubepods.slice/x.scope", version: 2 });
+  assert.deepEqual(memoryCgroupFromProc("0::/kubepods.slice/x.scope (deleted)\n"), { path: "/kubepods.slice/x.scope", version: 2 });
+  assert.deepEqual(memoryCgroupFromProc("4:cpu,memory:/a\n"), { path: "/a", version: 1 });
   assert.equal(memoryCgroupFromProc(""), undefined);
+});
+
+test("memoryCgroupOfPid: this process's cgroup; a pid that does not exist has none", async () => {
+  const own = memoryCgroupFromProc(await readFile("/proc/self/cgroup", "utf8"));
+  assert.equal(await memoryCgroupOfPid(process.pid), own?.path);
+  assert.equal(await memoryCgroupOfPid(999_999_999), undefined);
 });
 
 test("commonAncestor", () => {
