@@ -24,4 +24,5 @@ const started = performance.now();
 const ack = await client.send(events(started + seconds * 1000));
 const elapsed = (performance.now() - started) / 1000;
 client.close();
-process.stdout.write(`${JSON.stringify({ sent, seconds: elapsed, accepted: ack.accepted, duplicates: ack.duplicates, rejected: ack.rejected })}\n`);
+const cpu = process.cpuUsage();
+process.stdout.write(`${JSON.stringify({ sent, seconds: elapsed, accepted: ack.accepted, duplicates: ack.duplicates, rejected: ack.rejected, cpuSeconds: (cpu.user + cpu.system) / 1e6 })}\n`);

@@ -7,6 +7,8 @@ export interface GrpcLoadResult {
   accepted: number;
   rejected: number;
   eventsPerSec: number;
+  /** The producer process's CPU over its whole life (startup included). */
+  cpuSeconds: number;
 }
 
 let run = 0;
@@ -17,7 +19,7 @@ export function grpcStreamLoad(target: string, seconds: number): Promise<GrpcLoa
     child.stdout.on("data", (d: Buffer) => (out += d.toString()));
     child.once("exit", (code) => {
       if (code !== 0) return reject(new Error(`gRPC producer exited with ${code}`));
-      const r = JSON.parse(out.trim()) as { sent: number; seconds: number; accepted: number; rejected: number };
+      const r = JSON.parse(out.trim()) as { sent: number; seconds: number; accepted: number; rejected: number; cpuSeconds: number };
       resolve({ ...r, eventsPerSec: r.accepted / r.seconds });
     });
   });

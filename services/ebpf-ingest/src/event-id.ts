@@ -1,7 +1,7 @@
 // The event id is derived from the payload as the producer sent it (before `ts` is defaulted), so a retried
 // POST or stream carries the same id and JetStream's duplicate window stores it once. A producer that can
 // send the same payload twice for two real events must send `ts` or `event_id` to tell them apart.
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 
 /** JSON with sorted keys: the same event hashes the same whatever the producer's key order. */
 const canonical = (v: unknown): string => {
@@ -18,5 +18,6 @@ const canonical = (v: unknown): string => {
 
 export function eventId(node: string, input: Record<string, unknown>): string {
   const basis = typeof input.event_id === "string" ? `id:${input.event_id}` : canonical(input);
-  return `kev_${createHash("sha256").update(node).update("\0").update(basis).digest("base64url").slice(0, 32)}`;
+  // crypto.hash: one call, no Hash object per event.
+  return `kev_${hash("sha256", `${node}\0${basis}`, "base64url").slice(0, 32)}`;
 }

@@ -37,13 +37,13 @@ export function placer(enricher: Enricher, ownNode: string) {
     const pid = (oom ? oom.victim_pid : e.pid) as number | undefined;
     // Another node's pid or cgroup means nothing here; its path alone still names pod and container.
     const local = node === ownNode;
-    const en = enricher.enrich({
-      ...(typeof e.cgroup_path === "string" ? { cgroupPath: e.cgroup_path } : {}),
-      // The pid is looked up (/proc/<pid>/cgroup) only when the producer did not say where the process was.
-      ...(local && typeof pid === "number" && pid > 0 && typeof e.cgroup_path !== "string" ? { pid } : {}),
-      ...(typeof e.container_id === "string" && HEX_ID.test(e.container_id) ? { containerId: e.container_id } : {}),
-      ...(typeof e.pod_uid === "string" ? { podUid: e.pod_uid } : {}),
-    });
+    const query: Parameters<Enricher["enrich"]>[0] = {};
+    if (typeof e.cgroup_path === "string") query.cgroupPath = e.cgroup_path;
+    // The pid is looked up (/proc/<pid>/cgroup) only when the producer did not say where the process was.
+    else if (local && typeof pid === "number" && pid > 0) query.pid = pid;
+    if (typeof e.container_id === "string" && HEX_ID.test(e.container_id)) query.containerId = e.container_id;
+    if (typeof e.pod_uid === "string") query.podUid = e.pod_uid;
+    const en = enricher.enrich(query);
     const data: Record<string, unknown> = {};
     if (en.qos) data.qos = en.qos;
     if (en.container?.conmon) data.conmon = true;
@@ -59,11 +59,25 @@ export function placer(enricher: Enricher, ownNode: string) {
       data.scope = scope.scope;
       data.scopeReason = scope.reason;
     }
-    return {
-      ...(en.cgroup ? { cgroup: en.cgroup } : {}),
-      ...(en.pod ? { pod: { uid: en.pod.uid, ...(en.pod.namespace ? { namespace: en.pod.namespace } : {}), ...(en.pod.name ? { name: en.pod.name } : {}) } } : {}),
-      ...(en.container ? { container: { id: en.container.id, ...(en.container.name ? { name: en.container.name } : {}), ...(en.container.runtime ? { runtime: en.container.runtime } : {}) } } : {}),
-      data,
-    };
+    const placement: Placement = { data };
+    if (en.cgroup) placement.cgroup = en.cgroup;
+    if (en.pod) placement.pod = podRef(en.pod);
+    if (en.container) placement.container = containerRef(en.container);
+    return placement;
   };
 }
+
+// Only the fields the message schema has (the enricher's refs carry extra flags, which go to `data`).
+const podRef = (p: NonNullable<ReturnType<Enricher["enrich"]>["pod"]>): NonNullable<Placement["pod"]> => {
+  const ref: NonNullable<Placement["pod"]> = { uid: p.uid };
+  if (p.namespace) ref.namespace = p.namespace;
+  if (p.name) ref.name = p.name;
+  return ref;
+};
+
+const containerRef = (c: NonNullable<ReturnType<Enricher["enrich"]>["container"]>): NonNullable<Placement["container"]> => {
+  const ref: NonNullable<Placement["container"]> = { id: c.id };
+  if (c.name) ref.name = c.name;
+  if (c.runtime) ref.runtime = c.runtime;
+  return ref;
+};

@@ -39,24 +39,15 @@ export function toMessage(input: EventInput, fields: { id: string; node: string;
     if (v === undefined || ENVELOPE.has(k) || k === pidField || k === commField) continue;
     data[camel(k)] = typeof v === "object" && v !== null ? camelDeep(v) : v;
   }
-  const who = {
-    ...(typeof pid === "number" && Number.isInteger(pid) && pid >= 0 ? { pid } : {}),
-    ...(typeof comm === "string" ? { comm } : {}),
-  };
-  return {
-    id: fields.id,
-    correlationId: fields.id,
-    node: fields.node,
-    type: e.type as string,
-    observedAt: fields.observedAt,
-    source: fields.source,
-    ...(who.pid !== undefined ? { pid: who.pid } : {}),
-    ...(who.comm !== undefined ? { comm: who.comm } : {}),
-    ...(placement.cgroup ? { cgroup: placement.cgroup } : {}),
-    ...(placement.pod ? { pod: placement.pod } : {}),
-    ...(placement.container ? { container: placement.container } : {}),
-    data: { ...data, ...placement.data },
-  };
+  // Plain assignments, not spreads: this runs for every event (20,000/s in the bench).
+  const message: KernelEventMessage = { id: fields.id, correlationId: fields.id, node: fields.node, type: e.type as string, observedAt: fields.observedAt, source: fields.source, data };
+  if (typeof pid === "number" && Number.isInteger(pid) && pid >= 0) message.pid = pid;
+  if (typeof comm === "string") message.comm = comm;
+  if (placement.cgroup) message.cgroup = placement.cgroup;
+  if (placement.pod) message.pod = placement.pod;
+  if (placement.container) message.container = placement.container;
+  if (placement.data) for (const k in placement.data) data[k] = placement.data[k];
+  return message;
 }
 
 /** Nested keys too (the swap histogram's buckets), so consumers see one naming style. */
