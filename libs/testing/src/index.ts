@@ -13,3 +13,4 @@ export { startPostgres } from "./postgres.js";
 export type { PostgresHandle } from "./postgres.js";
 export { startAlertmanager, postAlerts, alertmanagerConfig } from "./alertmanager.js";
 export type { AlertmanagerHandle, StartAlertmanagerOptions, PostableAlert } from "./alertmanager.js";
+export { startTestService, type TestService } from "./service.js";

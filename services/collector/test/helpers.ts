@@ -1,26 +1,12 @@
 import { request } from "node:http";
-import { type RunningService, startService } from "@vigil/service";
+import { startTestService, type TestService } from "@vigil/testing";
 import { collectorService } from "../src/index.js";
 
-export type Collector = RunningService<unknown> & { url: string };
+export type Collector = TestService;
 
 /** Starts the real collector in-process on a free port against the given NATS, sampling this machine. */
-export async function startCollector(natsUrl: string, env: Record<string, string> = {}): Promise<Collector> {
-  const svc = await startService(collectorService, {
-    NATS_URL: natsUrl,
-    PORT: "0",
-    HOST: "127.0.0.1",
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
-    NATS_RECONNECT_WAIT_MS: "200",
-    PUBLISH_TIMEOUT_MS: "2000",
-    SHUTDOWN_TIMEOUT_MS: "5000",
-    NODE_NAME: "node-a",
-    COLLECTOR_SAMPLE_INTERVAL: "200ms",
-    COLLECTOR_CRI_ENDPOINT: "none",
-    ...env,
-  });
-  return Object.assign(svc, { url: `http://127.0.0.1:${svc.port}` }) as Collector;
-}
+export const startCollector = (natsUrl: string, env: Record<string, string> = {}): Promise<Collector> =>
+  startTestService(collectorService, natsUrl, { NODE_NAME: "node-a", COLLECTOR_SAMPLE_INTERVAL: "200ms", COLLECTOR_CRI_ENDPOINT: "none", ...env });
 
 export interface SseFrame {
   id?: string;

@@ -1,29 +1,14 @@
 import { type JetStreamManager, jetstreamManager } from "@nats-io/jetstream";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { type KernelEventMessage, streams } from "@vigil/contracts";
-import { type RunningService, startService } from "@vigil/service";
+import { startTestService, type TestService } from "@vigil/testing";
 import { ingestService } from "../src/index.js";
 
-export type Ingest = RunningService<unknown> & { url: string };
+export type Ingest = TestService;
 
 /** The real ebpf-ingest in-process on a free port; tracers, gRPC and Kubernetes lookups off unless asked for. */
-export async function startIngest(natsUrl: string, env: Record<string, string> = {}): Promise<Ingest> {
-  const svc = await startService(ingestService, {
-    NATS_URL: natsUrl,
-    PORT: "0",
-    HOST: "127.0.0.1",
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
-    NATS_RECONNECT_WAIT_MS: "200",
-    PUBLISH_TIMEOUT_MS: "2000",
-    SHUTDOWN_TIMEOUT_MS: "5000",
-    NODE_NAME: "node-a",
-    INGEST_TRACERS: "none",
-    INGEST_GRPC_PORT: "-1",
-    INGEST_KUBERNETES: "false",
-    ...env,
-  });
-  return Object.assign(svc, { url: `http://127.0.0.1:${svc.port}` }) as Ingest;
-}
+export const startIngest = (natsUrl: string, env: Record<string, string> = {}): Promise<Ingest> =>
+  startTestService(ingestService, natsUrl, { NODE_NAME: "node-a", INGEST_TRACERS: "none", INGEST_GRPC_PORT: "-1", INGEST_KUBERNETES: "false", ...env });
 
 export async function natsClient(url: string): Promise<{ nc: NatsConnection; jsm: JetStreamManager }> {
   const nc = await connect({ servers: url, maxReconnectAttempts: -1, reconnectTimeWait: 200 });

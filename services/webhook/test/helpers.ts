@@ -1,25 +1,13 @@
 import { type JetStreamManager, jetstreamManager } from "@nats-io/jetstream";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { type AlertMessage, streams } from "@vigil/contracts";
-import { type RunningService, startService } from "@vigil/service";
+import { startTestService, type TestService } from "@vigil/testing";
 import { webhookService } from "../src/index.js";
 
-export type Webhook = RunningService<unknown> & { url: string };
+export type Webhook = TestService;
 
 /** Starts the real webhook service in-process on a free port against the given NATS. */
-export async function startWebhook(natsUrl: string, env: Record<string, string> = {}): Promise<Webhook> {
-  const svc = await startService(webhookService, {
-    NATS_URL: natsUrl,
-    PORT: "0",
-    HOST: "127.0.0.1",
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
-    NATS_RECONNECT_WAIT_MS: "200",
-    PUBLISH_TIMEOUT_MS: "2000",
-    SHUTDOWN_TIMEOUT_MS: "5000",
-    ...env,
-  });
-  return Object.assign(svc, { url: `http://127.0.0.1:${svc.port}` }) as Webhook;
-}
+export const startWebhook = (natsUrl: string, env: Record<string, string> = {}): Promise<Webhook> => startTestService(webhookService, natsUrl, env);
 
 export interface AmAlertInput {
   status?: "firing" | "resolved";

@@ -6,7 +6,7 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { listCgroupHierarchies } from "../cgroup-fs.js";
 import { removeCgroupDir, removeCgroupDirSync } from "./cgroup-dirs.js";
-import { atExit } from "./exit-hooks.js";
+import { onProcessExit as atExit } from "@vigil/testing";
 
 export interface FakeContainerCgroup {
   /** The container cgroup relative to each hierarchy root, as the cgroup tracepoints report it. */
