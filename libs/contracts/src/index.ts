@@ -16,3 +16,4 @@ export * from "./ids.js";
 export * from "./kv.js";
 export * from "./duration.js";
 export * from "./collector-api.js";
+export * from "./backoff.js";

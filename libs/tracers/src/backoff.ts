@@ -1,11 +1,2 @@
-export interface BackoffOptions {
-  baseMs: number;
-  maxMs: number;
-}
-
-/** Delay before restart number `failures` (1-based): exponential, capped, ±20% jitter so tracers spread out. */
-export function backoffDelay(failures: number, { baseMs, maxMs }: BackoffOptions, random: () => number = Math.random): number {
-  const exp = Math.min(maxMs, baseMs * 2 ** Math.max(0, failures - 1));
-  const jitter = exp * 0.2 * (random() * 2 - 1);
-  return Math.max(1, Math.round(Math.min(maxMs, exp + jitter)));
-}
+// The shared retry formula (libs/contracts), so tracer restarts back off like everything else.
+export { backoffDelay, type BackoffOptions } from "@vigil/contracts";
