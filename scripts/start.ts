@@ -10,7 +10,7 @@ import { startNats } from "@vigil/testing";
 import { KubeSim } from "@vigil/kube-sim";
 
 const root = new URL("..", import.meta.url).pathname;
-const ports: Record<string, number> = { webhook: 8080, collector: 3100 };
+const ports: Record<string, number> = { webhook: 8080, collector: 3100, "ebpf-ingest": 3101 };
 
 function log(line: string) {
   process.stdout.write(`\x1b[1m[vigil]\x1b[0m ${line}\n`);
@@ -47,7 +47,7 @@ for (const name of readdirSync(join(root, "services")).sort()) {
   if (!existsSync(main)) continue;
   const port = ports[name] ?? 0;
   const child = spawn(process.execPath, [main], {
-    env: { ...process.env, NATS_URL: nats.url, KUBECONFIG: kubeconfig, PORT: String(process.env[`${name.toUpperCase()}_PORT`] ?? port) },
+    env: { ...process.env, NATS_URL: nats.url, KUBECONFIG: kubeconfig, PORT: String(process.env[`${name.toUpperCase().replace(/-/g, "_")}_PORT`] ?? port) },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const prefix = `\x1b[36m${name.padEnd(10)}\x1b[0m| `;

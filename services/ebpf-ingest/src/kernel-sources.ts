@@ -36,7 +36,7 @@ export async function startKernelSources(config: IngestConfig, ingestor: Ingesto
     log.info({ bpftrace: bpf.bpftraceVersion, tracers: supervisor.status().map((t) => `${t.name}:${t.state}${t.reason ? ` (${t.reason})` : ""}`) }, "eBPF tracers started");
     return {
       mode: "bpf",
-      describe: () => `bpftrace ${bpf.bpftraceVersion}: ${supervisor.status().map((t) => `${t.name} ${t.state}${t.reason ? ` (${t.reason})` : ""}`).join("; ")}`,
+      describe: () => `${bpf.bpftraceVersion}: ${supervisor.status().map((t) => `${t.name} ${t.state}${t.reason ? ` (${t.reason})` : ""}`).join("; ")}`,
       stop: async () => {
         clearInterval(timer);
         await supervisor.stop();

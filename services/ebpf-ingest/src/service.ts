@@ -35,7 +35,7 @@ export const ingestService: ServiceDefinition<typeof ingestConfigShape> = {
     const kubeConfig = !config.INGEST_KUBERNETES ? undefined : config.KUBECONFIG ? kubeConfigFromFile(config.KUBECONFIG) : loadKubeConfig();
     const runtime = await discoverRuntime({ hostRoot: config.HOST_ROOT });
     const cri = runtime ? new CriClient({ endpoint: runtime }) : undefined;
-    const enricher = new Enricher({ node, hostRoot: config.HOST_ROOT, ...(kubeConfig ? { kubeConfig } : {}), ...(cri ? { cri } : {}), log });
+    const enricher = new Enricher({ node, hostRoot: config.HOST_ROOT, ...(kubeConfig ? { kubeConfig } : {}), ...(cri ? { cri } : {}), log: baseLog });
     const enrichment = await enricher.start();
     log.info({ sources: enrichment.sources, kubernetes: kubeConfig ? "configured" : "off", runtime: runtime?.target ?? "none" }, "placing events on pods and containers");
     // Never takes the pod out of service (events still flow, placed from their cgroup paths); says why names may be missing.
