@@ -64,9 +64,7 @@ export class Ingestor {
     if (messages.length === 0) return result;
 
     const end = metrics.publishSeconds.startTimer();
-    // toMessage builds each (typed) message from an input that just passed its strict schema; the tests check
-    // every stored message against the topic schema, so the bus's second pass is skipped on this hot path.
-    const acks = await Promise.allSettled(messages.map(({ message }) => this.o.bus.publish(topics.kernelEvents, message, { prevalidated: true })));
+    const acks = await Promise.allSettled(messages.map(({ message }) => this.o.bus.publish(topics.kernelEvents, message)));
     end();
     const unavailable: number[] = [];
     acks.forEach((ack, i) => {
