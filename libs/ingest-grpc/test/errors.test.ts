@@ -102,7 +102,7 @@ describe("errors and status codes", () => {
     const { handler: record, recorded } = recordingHandler();
     let calls = 0;
     const handler: IngestHandler = (inputs, ctx) => (++calls === 3 ? Promise.reject(new Error("stream full")) : record(inputs, ctx));
-    const { client } = await setup({ handler, batch: { maxEvents: 100, maxInFlight: 1 } }, {}, cleanup);
+    const { client } = await setup({ handler, batch: { maxEvents: 100, maxInFlight: 1, maxDelayMs: 60_000 } }, {}, cleanup);
     await assert.rejects(
       client.send(Array.from({ length: 1_000 }, () => ok)),
       grpcError(status.UNAVAILABLE, /^ingest unavailable: stream full; 200 earlier events of this call were already handled/),
