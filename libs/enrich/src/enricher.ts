@@ -80,6 +80,7 @@ export class Enricher {
   private readonly pidTtlMs: number;
   private readonly startTimeoutMs: number;
   private oomContext: OomScopeContext | undefined;
+  private readonly scopes = new BoundedCache<string, { at: number; result: OomScopeResult }>(1000);
   private procErrors = 0;
   private lastProcError: string | undefined;
   private pruneTimer: NodeJS.Timeout | undefined;
@@ -203,10 +204,21 @@ export class Enricher {
     return out;
   }
 
-  /** classifyOomScope against this enricher's host root, with the memory hierarchy probed once. */
+  /**
+   * classifyOomScope against this enricher's host root, with the memory hierarchy probed once. Kills in one
+   * cgroup come in bursts (a crash-looping container, a fork bomb): one reading of its memory files serves
+   * the same cgroup for a second instead of re-reading them per event.
+   */
   classifyOom(input: Omit<OomScopeInput, "hostRoot">): OomScopeResult {
     this.oomContext ??= { layout: detectMemcgLayout(this.hostRoot) ?? null, memTotalBytes: readMemTotalBytes(this.hostRoot) ?? null };
-    return classifyOomScope({ ...input, hostRoot: this.hostRoot }, this.oomContext);
+    if (!input.cgroupPath && !input.memcgPath) return classifyOomScope({ ...input, hostRoot: this.hostRoot }, this.oomContext);
+    const key = `${input.cgroupPath ?? ""}|${input.memcgPath ?? ""}|${input.constraint ?? ""}`;
+    const now = Date.now();
+    const hit = this.scopes.get(key);
+    if (hit && now - hit.at < 1000) return hit.result;
+    const result = classifyOomScope({ ...input, hostRoot: this.hostRoot }, this.oomContext);
+    this.scopes.set(key, { at: now, result });
+    return result;
   }
 
   status(): EnricherStatus {

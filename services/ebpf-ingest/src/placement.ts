@@ -7,30 +7,7 @@ import type { Placement } from "./to-message.js";
 
 const HEX_ID = /^[0-9a-f]{12,64}$/;
 
-type OomInput = Parameters<Enricher["classifyOom"]>[0];
-
-/**
- * OOM scope reads the cgroup's memory files. Kills in one cgroup come in bursts (a crash-looping container, a
- * fork bomb), so one reading serves the same cgroup for a second instead of re-reading files per event.
- */
-class ScopeCache {
-  private readonly entries = new Map<string, { at: number; result: ReturnType<Enricher["classifyOom"]> }>();
-
-  classify(enricher: Enricher, input: OomInput): ReturnType<Enricher["classifyOom"]> {
-    if (!input.cgroupPath && !input.memcgPath) return enricher.classifyOom(input);
-    const key = `${input.cgroupPath ?? ""}|${input.memcgPath ?? ""}|${input.constraint ?? ""}`;
-    const now = Date.now();
-    const hit = this.entries.get(key);
-    if (hit && now - hit.at < 1000) return hit.result;
-    const result = enricher.classifyOom(input);
-    if (this.entries.size > 1000) this.entries.clear();
-    this.entries.set(key, { at: now, result });
-    return result;
-  }
-}
-
 export function placer(enricher: Enricher, ownNode: string) {
-  const scopes = new ScopeCache();
   return (input: EventInput, node: string): Placement => {
     const e = input.event as Record<string, unknown>;
     const oom = input.known && input.event.type === "oom_kill" ? input.event : undefined;
@@ -50,7 +27,7 @@ export function placer(enricher: Enricher, ownNode: string) {
     if (en.container?.sandbox) data.sandbox = true;
     if (oom && local) {
       const rss = (oom.anon_rss_kb ?? 0) + (oom.file_rss_kb ?? 0) + (oom.shmem_rss_kb ?? 0);
-      const scope = scopes.classify(enricher, {
+      const scope = enricher.classifyOom({
         ...(oom.constraint ? { constraint: oom.constraint } : {}),
         ...(en.cgroup ? { cgroupPath: en.cgroup } : {}),
         ...(oom.memcg_path ? { memcgPath: oom.memcg_path } : {}),
