@@ -8,6 +8,7 @@ import { cpus } from "node:os";
 import { FakeRuntime } from "@vigil/cri/testing";
 import { NodeSampler } from "@vigil/procfs";
 import { freePort, startNats } from "@vigil/testing";
+import { parseAllDocuments } from "yaml";
 import { cpuSeconds } from "./lib/procstat.js";
 
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 2000);
@@ -17,7 +18,14 @@ const verdict = (ok: boolean) => (ok ? "PASS" : "FAIL");
 const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? NaN) / 1024;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-console.log(`# collector bench: node ${process.version}, ${cpus().length} CPUs, ${cpus()[0]?.model.trim()}`);
+/** The collector runs with the DaemonSet's NODE_OPTIONS (V8 heap settings), as it does in a cluster. */
+const daemonSetNodeOptions = ((): string => {
+  const docs = parseAllDocuments(readFileSync("deploy/kubernetes/collector.yaml", "utf8")).map((d) => d.toJS() as { kind?: string; spec?: { template?: { spec?: { containers?: Array<{ env?: Array<{ name: string; value?: string }> }> } } } });
+  const env = docs.find((d) => d.kind === "DaemonSet")?.spec?.template?.spec?.containers?.[0]?.env ?? [];
+  return env.find((e) => e.name === "NODE_OPTIONS")?.value ?? "";
+})();
+
+console.log(`# collector bench: node ${process.version}, ${cpus().length} CPUs, ${cpus()[0]?.model.trim()}; collector NODE_OPTIONS "${daemonSetNodeOptions}" (from the DaemonSet)`);
 
 // (1) CPU per sample.
 for (const [label, opts] of [["default (top processes every 5th sample)", {}], ["top processes every sample", { topEvery: 1 }], ["no top processes", { topN: 0 }]] as const) {
@@ -42,14 +50,25 @@ for (let i = 0; i < 30; i++) {
     usage: { cpuNs: 2_000_000_000n, workingSetBytes: 200 * 2 ** 20, processes: 5, rxBytes: 0n, txBytes: 0n },
   });
 }
-const port = await freePort();
-const child = spawn(process.execPath, [...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []), "services/collector/dist/main.js"], {
-  env: { ...process.env, NATS_URL: nats.url, PORT: String(port), HOST: "127.0.0.1", NODE_NAME: "bench-node", LOG_LEVEL: "warn", COLLECTOR_CRI_ENDPOINT: runtime.endpoint },
-  stdio: ["ignore", "inherit", "inherit"],
-});
-const pid = child.pid!;
-try {
+/** Starts the real collector process on a free port with `env` on top of the bench defaults; resolves once ready. */
+async function startCollector(env: Record<string, string>, profile = false) {
+  const port = await freePort();
+  const child = spawn(process.execPath, [...(profile && process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []), "services/collector/dist/main.js"], {
+    env: { ...process.env, NATS_URL: nats.url, PORT: String(port), HOST: "127.0.0.1", NODE_NAME: "bench-node", LOG_LEVEL: "warn", COLLECTOR_CRI_ENDPOINT: runtime.endpoint, NODE_OPTIONS: daemonSetNodeOptions, ...env },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
   for (let i = 0; i < 100 && !(await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false)); i++) await sleep(200);
+  const stop = async () => {
+    child.kill("SIGTERM");
+    await new Promise((r) => child.once("exit", r));
+  };
+  return { pid: child.pid!, port, stop };
+}
+const historyLength = async (port: number, since: string) => ((await (await fetch(`http://127.0.0.1:${port}/history?since=${since}`)).json()) as unknown[]).length;
+
+const steady = await startCollector({}, true);
+try {
+  const { pid, port } = steady;
   process.stderr.write(`collector pid ${pid} ready; warming up ${WARMUP} s, then measuring ${SECONDS} s\n`);
   await sleep(WARMUP * 1000);
   const cpu0 = cpuSeconds(pid);
@@ -62,13 +81,26 @@ try {
     for (const pod of runtime.pods) for (const c of pod.containers) c.usage!.cpuNs! += 50_000_000n; // 10m cores each
   }
   const pct = ((cpuSeconds(pid) - cpu0) / ((performance.now() - t0) / 1000)) * 100;
-  const history = (await (await fetch(`http://127.0.0.1:${port}/history?since=${SECONDS}s`)).json()) as unknown[];
   console.log(`collector at 1 Hz (+ 30 pods / 60 containers every 10 s): ${pct.toFixed(2)} % of one core over ${SECONDS} s  [goal < 1 %: ${verdict(pct < 1)}]`);
   console.log(`collector RSS: ${rssMb(pid).toFixed(1)} MB now, ${maxRss.toFixed(1)} MB max  [goal < 100 MB: ${verdict(maxRss < 100)}]`);
-  console.log(`samples in /history over the run: ${history.length} (expected ~${SECONDS})`);
+  console.log(`samples in /history over the run: ${await historyLength(port, `${SECONDS}s`)} (expected ~${SECONDS})`);
 } finally {
-  child.kill("SIGTERM");
-  await new Promise((r) => child.once("exit", r));
+  await steady.stop();
+}
+
+// (3) Memory with a full history. At 1 Hz the 15-minute window holds 900 node samples; a 60 s run holds 60.
+// Same 900 samples, reached in 90 s: a 100 ms interval and a 90 s window.
+const full = await startCollector({ COLLECTOR_SAMPLE_INTERVAL: "100ms", COLLECTOR_HISTORY_WINDOW: "90s" });
+try {
+  process.stderr.write(`collector pid ${full.pid}: filling a 900-sample history (90 s)\n`);
+  let maxRss = 0;
+  for (let s = 0; s < 100; s += 5) {
+    await sleep(5000);
+    maxRss = Math.max(maxRss, rssMb(full.pid));
+  }
+  console.log(`collector RSS with a full history (${await historyLength(full.port, "90s")} samples): ${rssMb(full.pid).toFixed(1)} MB now, ${maxRss.toFixed(1)} MB max  [goal < 100 MB: ${verdict(maxRss < 100)}]`);
+} finally {
+  await full.stop();
   await runtime.close();
   await nats.stop();
 }

@@ -1,6 +1,7 @@
 // Summarizes a V8 .cpuprofile (from `node --cpu-prof`): top functions by self time, and self time grouped
 // by where the code lives (npm package, node internals, the workspace's own libs/services, GC, idle).
 // Usage: node --import tsx bench/lib/cpuprofile-summary.ts <file.cpuprofile> [topN=25]
+// PROFILE_SKIP_SECONDS=n leaves out the first n seconds (start-up: module loading, first JIT), to see steady state.
 import { readFileSync } from "node:fs";
 
 interface ProfileNode {
@@ -22,6 +23,11 @@ if (!file) {
 const top = Number(topArg ?? 25);
 const profile = JSON.parse(readFileSync(file, "utf8")) as Profile;
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+const skipUs = Number(process.env.PROFILE_SKIP_SECONDS ?? 0) * 1e6;
+if (skipUs > 0) {
+  let elapsed = 0;
+  profile.timeDeltas = profile.timeDeltas.map((d) => ((elapsed += d) < skipUs ? 0 : d));
+}
 
 // Self time per node: each sample's time delta belongs to the node on top of the stack.
 const selfUs = new Map<number, number>();

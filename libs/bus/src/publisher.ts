@@ -42,7 +42,8 @@ export class JetStreamPublisher {
   private readonly pending = new Map<string, Pending>();
   private readonly waiters: Array<() => void> = [];
   private readonly sub: Subscription;
-  private readonly sweeper: NodeJS.Timeout;
+  /** Runs only while acks are pending: an idle service (a collector between samples) has no timer to wake for. */
+  private sweeper: NodeJS.Timeout | undefined;
   private next = 0;
   private available = true;
 
@@ -52,8 +53,6 @@ export class JetStreamPublisher {
   ) {
     this.inbox = createInbox("_VIGIL_ACK");
     this.sub = nc.subscribe(`${this.inbox}.*`, { callback: (_err, msg) => this.onReply(msg) });
-    this.sweeper = setInterval(() => this.sweep(), 100);
-    this.sweeper.unref();
   }
 
   get inFlight(): number {
@@ -80,6 +79,10 @@ export class JetStreamPublisher {
         reject,
       });
       this.opts.metrics?.pendingPublishes.set(this.pending.size);
+      if (!this.sweeper) {
+        this.sweeper = setInterval(() => this.sweep(), 100);
+        this.sweeper.unref();
+      }
       try {
         this.nc.publish(subject, data, { reply: `${this.inbox}.${token}`, headers: hdrs });
       } catch (err) {
@@ -101,6 +104,7 @@ export class JetStreamPublisher {
     const until = Date.now() + timeoutMs;
     while (this.pending.size > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
     clearInterval(this.sweeper);
+    this.sweeper = undefined;
     for (const token of [...this.pending.keys()]) this.settle(token, new BusUnavailableError("publisher closed"));
     this.sub.unsubscribe();
   }
@@ -137,6 +141,10 @@ export class JetStreamPublisher {
     const p = this.pending.get(token);
     if (!p) return;
     this.pending.delete(token);
+    if (this.pending.size === 0) {
+      clearInterval(this.sweeper);
+      this.sweeper = undefined;
+    }
     const m = this.opts.metrics;
     if (m) {
       m.pendingPublishes.set(this.pending.size);

@@ -1,4 +1,4 @@
-import { readFile, stat } from "node:fs/promises";
+import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { PodSample } from "@vigil/contracts";
 import { CounterRates } from "./counter-rate.js";
@@ -60,7 +60,11 @@ export interface PodPressureResult {
   error?: { code: string; message: string };
 }
 
-/** Reads cpu/memory/io.pressure of pod cgroups; totalRate is stalled seconds per second since the last read. */
+/**
+ * Reads cpu/memory/io.pressure of pod cgroups; totalRate is stalled seconds per second since the last read.
+ * Synchronous on purpose: cgroupfs files are generated in memory and read in microseconds, while the async
+ * fs API would cost four thread-pool round trips per file, for every pod, every sample.
+ */
 export class PodPressureReader {
   private readonly cgroupRoot: string;
   private readonly clock: () => bigint;
@@ -69,23 +73,26 @@ export class PodPressureReader {
   /** Pods read since the last sweep. */
   private readonly seen = new Set<string>();
   /** Which of kubepods.slice / kubepods exist, checked once per sweep: without either, no pod is probed. */
-  private roots?: Promise<Set<string>>;
+  private roots?: Set<string>;
 
   constructor(options: PodPressureReaderOptions) {
     this.cgroupRoot = options.cgroupRoot;
     this.clock = options.clock ?? process.hrtime.bigint;
   }
 
-  async read(uid: string): Promise<PodPressureResult> {
-    const dir = await this.podDir(uid);
+  read(uid: string): PodPressureResult {
+    const dir = this.podDir(uid);
     if (dir === undefined) return {};
     const psi: PodPsi = {};
     let error: PodPressureResult["error"];
     for (const resource of RESOURCES) {
-      const text = await readFile(join(dir, `${resource}.pressure`), "utf8").catch((err: NodeJS.ErrnoException) => {
+      let text: string | undefined;
+      try {
+        text = readFileSync(join(dir, `${resource}.pressure`), "utf8");
+      } catch (e) {
+        const err = e as NodeJS.ErrnoException;
         if (!ABSENT.has(err.code ?? "")) error ??= { code: err.code ?? "EIO", message: `${resource}.pressure of pod ${uid}: ${err.message}` };
-        return undefined;
-      });
+      }
       const parsed = text === undefined ? undefined : parsePressure(text);
       if (!parsed) continue;
       const at = this.clock();
@@ -104,17 +111,18 @@ export class PodPressureReader {
   }
 
   /** The pod's directory: cached once found (a pod's QoS class never changes), probed again when it vanishes. */
-  private async podDir(uid: string): Promise<string | undefined> {
+  private podDir(uid: string): string | undefined {
     this.seen.add(uid);
     const cached = this.dirs.get(uid);
-    if (cached !== undefined && (await isDir(cached))) return cached;
+    if (cached !== undefined && isDir(cached)) return cached;
     this.dirs.delete(uid);
-    this.roots ??= Promise.all(["kubepods.slice", "kubepods"].map(async (r) => ((await isDir(join(this.cgroupRoot, r))) ? r : ""))).then((r) => new Set(r));
-    const roots = await this.roots;
+    this.roots ??= new Set(["kubepods.slice", "kubepods"].filter((r) => isDir(join(this.cgroupRoot, r))));
+    const roots = this.roots;
+    if (roots.size === 0) return undefined;
     for (const rel of podCgroupDirs(uid)) {
       if (!roots.has(rel.slice(0, rel.indexOf("/")))) continue;
       const dir = join(this.cgroupRoot, rel);
-      if (await isDir(dir)) {
+      if (isDir(dir)) {
         this.dirs.set(uid, dir);
         return dir;
       }
@@ -130,4 +138,10 @@ export class PodPressureReader {
   }
 }
 
-const isDir = (path: string): Promise<boolean> => stat(path).then((s) => s.isDirectory(), () => false);
+function isDir(path: string): boolean {
+  try {
+    return statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
+  } catch {
+    return false; // ENOTDIR, EACCES: not a pod directory we can read
+  }
+}

@@ -92,7 +92,7 @@ export class PodSampler {
       // Forget counters of containers and pods that are gone, but only when the list that would show them came back.
       if (containerStats) this.rates.sweep(CONTAINER_RATES);
       if (sandboxStats) this.rates.sweep(POD_RATES);
-      if (this.pressure) await this.readPressure(pods, errors);
+      if (this.pressure) this.readPressure(pods, errors);
     }
     const sample: PodsSample = {
       node: this.node,
@@ -112,10 +112,10 @@ export class PodSampler {
     if (v) this.runtime = { name: `${v.runtime_name} ${v.runtime_version}`.trim(), generation };
   }
 
-  private async readPressure(pods: PodsSample["pods"], errors: SampleError[]): Promise<void> {
+  private readPressure(pods: PodsSample["pods"], errors: SampleError[]): void {
     const reader = this.pressure;
     if (!reader) return;
-    const results = await Promise.all(pods.map((p) => reader.read(p.uid)));
+    const results = pods.map((p) => reader.read(p.uid));
     results.forEach((r, i) => {
       const pod = pods[i];
       if (pod && r.psi) pod.psi = r.psi;

@@ -70,7 +70,7 @@ describe("per-pod PSI from a cgroup v2 tree", () => {
   it("reads each layout, leaves out what is not there, and derives totalRate from two reads", async () => {
     let clock = 1_000_000_000n;
     const reader = new PodPressureReader({ cgroupRoot, clock: () => clock });
-    const first = await reader.read(UIDS.systemdBurstable);
+    const first = reader.read(UIDS.systemdBurstable);
     assert.deepEqual(first, {
       psi: {
         cpu: { some: { avg10: 12.5, avg60: 8.25, avg300: 3 }, full: { avg10: 1, avg60: 0.5, avg300: 0.1 } },
@@ -78,19 +78,19 @@ describe("per-pod PSI from a cgroup v2 tree", () => {
         io: { some: { avg10: 2, avg60: 1, avg300: 0.5 }, full: { avg10: 1.5, avg60: 0.75, avg300: 0.25 } },
       },
     });
-    assert.deepEqual(await reader.read(UIDS.systemdGuaranteed), { psi: { cpu: { some: { avg10: 0.1, avg60: 0.2, avg300: 0.3 } } } });
-    assert.deepEqual(await reader.read(UIDS.cgroupfsBestEffort), {
+    assert.deepEqual(reader.read(UIDS.systemdGuaranteed), { psi: { cpu: { some: { avg10: 0.1, avg60: 0.2, avg300: 0.3 } } } });
+    assert.deepEqual(reader.read(UIDS.cgroupfsBestEffort), {
       psi: { memory: { some: { avg10: 5, avg60: 4, avg300: 3 }, full: { avg10: 1, avg60: 1, avg300: 1 } } },
     });
-    assert.deepEqual(Object.keys((await reader.read(UIDS.cgroupfsGuaranteed)).psi ?? {}), ["io"]);
-    assert.deepEqual(await reader.read(UIDS.noCgroup), {});
+    assert.deepEqual(Object.keys(reader.read(UIDS.cgroupfsGuaranteed).psi ?? {}), ["io"]);
+    assert.deepEqual(reader.read(UIDS.noCgroup), {});
 
     // Two seconds later the pod stalled 0.5 s more on CPU (some) and 0.1 s (full).
     clock += 2_000_000_000n;
     await podFiles(`kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod${UIDS.systemdBurstable.replaceAll("-", "_")}.slice`, {
       "cpu.pressure": pressure("avg10=20.00 avg60=9.00 avg300=3.10 total=4500000", "avg10=2.00 avg60=0.60 avg300=0.11 total=600000"),
     });
-    const second = await reader.read(UIDS.systemdBurstable);
+    const second = reader.read(UIDS.systemdBurstable);
     assert.deepEqual(second.psi?.cpu, { some: { avg10: 20, avg60: 9, avg300: 3.1, totalRate: 0.25 }, full: { avg10: 2, avg60: 0.6, avg300: 0.11, totalRate: 0.05 } });
     assert.equal(second.psi?.memory?.some.totalRate, 0);
   });
@@ -98,7 +98,7 @@ describe("per-pod PSI from a cgroup v2 tree", () => {
   it("reports a pressure file that exists but cannot be read", async () => {
     const uid = "deadbeef-0000-4000-8000-000000000001";
     await mkdir(join(cgroupRoot, `kubepods/burstable/pod${uid}/cpu.pressure`), { recursive: true }); // EISDIR
-    const result = await new PodPressureReader({ cgroupRoot }).read(uid);
+    const result = new PodPressureReader({ cgroupRoot }).read(uid);
     assert.equal(result.psi, undefined);
     assert.equal(result.error?.code, "EISDIR");
     assert.match(result.error?.message ?? "", /cpu\.pressure of pod deadbeef-/);

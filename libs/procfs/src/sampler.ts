@@ -30,7 +30,10 @@ export interface NodeSamplerOptions {
   hostRoot?: string;
   /** How many processes topProcesses lists (default 10); 0 turns it off. */
   topN?: number;
-  /** topProcesses is computed on the 1st sample and every `topEvery`-th after (default 5): it costs more than the rest together. */
+  /**
+   * The process listing (system.processes and topProcesses) is taken on the 1st sample and every `topEvery`-th
+   * after (default 5): listing /proc and reading a file per process costs more than the rest of a sample together.
+   */
   topEvery?: number;
   clock?: Clock;
   /** Bytes per page for statm; read from the kernel by default. */
@@ -73,6 +76,8 @@ export class NodeSampler {
   private prev: Previous | undefined;
   private mounts: { text: string; selected: MountEntry[] } | undefined;
   private count = 0;
+  private kernel: string | undefined;
+  private os: string | undefined;
 
   constructor(private readonly options: NodeSamplerOptions) {
     const root = options.hostRoot ?? "/";
@@ -127,10 +132,10 @@ export class NodeSampler {
     const filesystems = mountinfo === undefined ? undefined : this.fs.sample(this.selectMounts(mountinfo));
     if (filesystems) out.filesystems = filesystems;
 
-    const pids = listPids(this.proc);
+    const pids = this.count % this.topEvery === 0 ? listPids(this.proc) : undefined;
     const system = this.system(stat, pids);
     if (system) out.system = system;
-    if (pids && this.topN > 0 && this.pageSize !== undefined && this.count % this.topEvery === 0) {
+    if (pids && this.topN > 0 && this.pageSize !== undefined) {
       out.topProcesses = topProcesses(this.proc, pids, this.topN, this.pageSize);
     }
 
@@ -218,12 +223,11 @@ export class NodeSampler {
     if (uptimeSeconds !== undefined) s.uptimeSeconds = uptimeSeconds;
     if (stat?.bootTime !== undefined) s.bootTime = new Date(stat.bootTime * 1000).toISOString();
     if (pids) s.processes = pids.length;
-    const release = readText(`${this.proc}/sys/kernel/osrelease`);
-    const kernel = release === undefined ? undefined : parseKernelRelease(release);
-    if (kernel) s.kernel = kernel;
-    const osRelease = readText(join(this.root, "etc/os-release"), "utf8") ?? readText(join(this.root, "usr/lib/os-release"), "utf8");
-    const os = osRelease === undefined ? undefined : parseOsRelease(osRelease);
-    if (os) s.os = os;
+    // Kernel and OS only change with a reboot, which restarts the collector too: read them until found, then keep them.
+    this.kernel ??= parseKernelRelease(readText(`${this.proc}/sys/kernel/osrelease`) ?? "");
+    if (this.kernel) s.kernel = this.kernel;
+    this.os ??= parseOsRelease(readText(join(this.root, "etc/os-release"), "utf8") ?? readText(join(this.root, "usr/lib/os-release"), "utf8") ?? "");
+    if (this.os) s.os = this.os;
     return Object.keys(s).length > 0 ? s : undefined;
   }
 }

@@ -27,7 +27,7 @@ export const collectorService: ServiceDefinition<typeof collectorConfigShape> = 
     const node = config.NODE_NAME;
     const log = baseLog.child({ node });
     const metrics = new CollectorMetrics(registry);
-    const rings = { stats: new TimeRing<unknown>(config.COLLECTOR_HISTORY_WINDOW), events: new TimeRing<unknown>(config.COLLECTOR_HISTORY_WINDOW) };
+    const rings = { stats: new TimeRing<string>(config.COLLECTOR_HISTORY_WINDOW), events: new TimeRing<string>(config.COLLECTOR_HISTORY_WINDOW) };
     const hub = new SseHub({ heartbeatMs: config.COLLECTOR_STREAM_HEARTBEAT, maxBufferedBytes: config.COLLECTOR_STREAM_MAX_BUFFER_BYTES, metrics, log });
     router.use(queryRoutes({ rings, hub, eventNames: { stats: NODE_SAMPLE_EVENT, events: KERNEL_EVENT } }));
     const publisher = new SamplePublisher(bus, metrics, log, config.COLLECTOR_PUBLISH);
@@ -41,7 +41,8 @@ export const collectorService: ServiceDefinition<typeof collectorConfigShape> = 
     const feed = new KernelEventFeed({
       js: bus.js, node, windowMs: config.COLLECTOR_HISTORY_WINDOW, log, metrics,
       onEvent: (seq, at, event) => {
-        if (rings.events.push(seq, at, event)) hub.broadcast("events", KERNEL_EVENT, { id: seq, at, value: event });
+        const entry = { id: seq, at, value: JSON.stringify(event) };
+        if (rings.events.push(seq, at, entry.value)) hub.broadcast("events", KERNEL_EVENT, entry);
         metrics.historyItems.set({ scope: "events" }, rings.events.size);
       },
     });

@@ -31,7 +31,7 @@ export class SseHub {
   }
 
   /** Opens the stream on `res`, replays `backlog` (items the client missed), then keeps it for broadcasts. */
-  open(res: Response, scope: string, event: string, backlog: RingEntry<unknown>[]): void {
+  open(res: Response, scope: string, event: string, backlog: RingEntry<string>[]): void {
     res.status(200).set({
       "Content-Type": "text/event-stream; charset=utf-8",
       "Cache-Control": "no-cache, no-transform",
@@ -48,7 +48,7 @@ export class SseHub {
     for (const e of backlog) this.write(client, frame(e.id, event, e.value));
   }
 
-  broadcast(scope: string, event: string, entry: RingEntry<unknown>): void {
+  broadcast(scope: string, event: string, entry: RingEntry<string>): void {
     let text: string | undefined;
     for (const c of this.clients) {
       if (c.scope !== scope) continue;
@@ -92,4 +92,5 @@ export class SseHub {
   }
 }
 
-const frame = (id: number, event: string, value: unknown): string => `id: ${id}\nevent: ${event}\ndata: ${JSON.stringify(value)}\n\n`;
+/** `json` is one line of JSON text (JSON.stringify never emits a raw newline), so one `data:` field suffices. */
+const frame = (id: number, event: string, json: string): string => `id: ${id}\nevent: ${event}\ndata: ${json}\n\n`;
