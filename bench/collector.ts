@@ -98,7 +98,9 @@ try {
     await sleep(5000);
     maxRss = Math.max(maxRss, rssMb(full.pid));
   }
-  console.log(`collector RSS with a full history (${await historyLength(full.port, "90s")} samples): ${rssMb(full.pid).toFixed(1)} MB now, ${maxRss.toFixed(1)} MB max  [goal < 100 MB: ${verdict(maxRss < 100)}]`);
+  const samples = await historyLength(full.port, "90s"); // serving the whole window is part of the footprint
+  maxRss = Math.max(maxRss, rssMb(full.pid));
+  console.log(`collector RSS with a full history (${samples} samples, then /history of all of them): ${rssMb(full.pid).toFixed(1)} MB now, ${maxRss.toFixed(1)} MB max  [goal < 100 MB: ${verdict(maxRss < 100)}]`);
 } finally {
   await full.stop();
   await runtime.close();

@@ -7,6 +7,7 @@ import { HttpError, methodNotAllowed } from "@vigil/service";
 import express, { type Request, type Router } from "express";
 import type { z } from "zod";
 import type { SseHub } from "./sse-hub.js";
+import { writeJsonArray } from "./json-array-response.js";
 import type { TimeRing } from "./time-ring.js";
 
 export interface QueryRoutesOptions {
@@ -38,7 +39,7 @@ export function queryRoutes({ rings, hub, eventNames }: QueryRoutesOptions): Rou
     const from = q.since ? Math.max(sinceToMs(q.since, now), now - ring.windowMs) : now - ring.windowMs;
     const items = ring.since(from, q.limit, now);
     res.locals.logFields = { scope: q.scope, items: items.length };
-    res.type("application/json").send(`[${items.map((e) => e.value).join(",")}]`);
+    writeJsonArray(res, items);
   });
   router.all("/history", methodNotAllowed("GET"));
 
@@ -54,3 +55,4 @@ export function queryRoutes({ rings, hub, eventNames }: QueryRoutesOptions): Rou
 
   return router;
 }
+
