@@ -140,6 +140,7 @@ export class Bus {
       metrics: this.metrics,
       log: this.opts.log,
       termWithReason: this.supports("2.11.0"),
+      flush: () => this.nc.flush(),
     });
     await ensureConsumer(
       this.jsm,

@@ -48,6 +48,8 @@ export interface ConsumerDeps {
   log: Logger;
   /** term(reason) needs nats-server 2.11; older servers get a plain term. */
   termWithReason: boolean;
+  /** Round trip to the server so acks written before stop() returns have reached it. */
+  flush: () => Promise<void>;
 }
 
 /**
@@ -104,6 +106,8 @@ export class ConsumerRunner<T extends Topic> {
     await this.loop; // hands back what was pulled but not started
     await Promise.allSettled([...this.inFlight]);
     clearTimeout(timer);
+    // Acks are fire-and-forget: without this a caller draining right after could drop the last ones.
+    await this.deps.flush().catch((err: unknown) => this.log.warn({ err }, "could not flush acks on stop"));
     this.log.info("consumer stopped");
   }
 

@@ -77,9 +77,12 @@ describe("service kit: SIGTERM drains consumers without losing work", () => {
     assert.equal((await second.stop("SIGTERM", 15_000)).code, 0);
 
     const nc = await connect({ servers: nats.url });
-    const info = await (await jetstreamManager(nc)).consumers.info(streams.alerts.name, "slow-consumer");
-    assert.equal(info.num_pending, 0);
-    assert.equal(info.num_ack_pending, 0);
+    const jsm = await jetstreamManager(nc);
+    // The server applies acks to the consumer asynchronously: poll rather than race it.
+    await waitFor(async () => {
+      const info = await jsm.consumers.info(streams.alerts.name, "slow-consumer");
+      return info.num_pending === 0 && info.num_ack_pending === 0;
+    }, { timeoutMs: 3000, message: "nothing pending or unacknowledged" });
     await nc.close();
     await bus.drain();
   });
