@@ -6,7 +6,7 @@ import { spawn } from "node:child_process";
 import { cpus } from "node:os";
 import { freePort, startNats } from "@vigil/testing";
 import { closedLoop } from "./lib/load.js";
-import { childPidsNamed, cpuSeconds } from "./lib/procstat.js";
+import { childPidsNamed, CpuMeter, cpuSeconds } from "./lib/procstat.js";
 import { grpcStreamLoad, histogramQuantile } from "./lib/ingest-grpc-load.js";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -46,12 +46,15 @@ try {
   const natsPid = childPidsNamed("nats-server")[0];
   const cpu1 = cpuSeconds(child.pid!);
   const natsCpu1 = natsPid ? cpuSeconds(natsPid) : NaN;
+  const machine = new CpuMeter({});
+  machine.start();
   const grpc = await grpcStreamLoad(`127.0.0.1:${grpcPort}`, SECONDS);
+  const { machineIdlePct } = machine.delta();
   const grpcCpu = (cpuSeconds(child.pid!) - cpu1) / grpc.seconds;
   const natsCpu = natsPid ? (cpuSeconds(natsPid) - natsCpu1) / grpc.seconds : NaN;
   const metricsAfter = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
   const p99 = histogramQuantile(metricsBefore, metricsAfter, "vigil_ingest_publish_seconds", 0.99) * 1000;
-  console.log(`gRPC stream: ${Math.round(grpc.eventsPerSec).toLocaleString("en")} events/s (${grpc.accepted} accepted of ${grpc.sent}, ${grpc.rejected} rejected), batch publish p99 ${p99.toFixed(1)} ms (service histogram), CPU: service ${(grpcCpu * 100).toFixed(0)} %, nats-server ${(natsCpu * 100).toFixed(0)} %, producer ${((grpc.cpuSeconds / grpc.seconds) * 100).toFixed(0)} % of 2 cores  [goal >= 20,000/s: ${verdict(grpc.eventsPerSec >= 20_000 && grpc.rejected === 0)}]`);
+  console.log(`gRPC stream: ${Math.round(grpc.eventsPerSec).toLocaleString("en")} events/s (${grpc.accepted} accepted of ${grpc.sent}, ${grpc.rejected} rejected), batch publish p99 ${p99.toFixed(1)} ms (service histogram), CPU: service ${(grpcCpu * 100).toFixed(0)} %, nats-server ${(natsCpu * 100).toFixed(0)} %, producer ${((grpc.cpuSeconds / grpc.seconds) * 100).toFixed(0)} % of a core, machine idle ${machineIdlePct} %  [goal >= 20,000/s: ${verdict(grpc.eventsPerSec >= 20_000 && grpc.rejected === 0)}]`);
 } finally {
   child.kill("SIGTERM");
   await new Promise((r) => child.once("exit", r));

@@ -14,7 +14,7 @@ export interface GrpcLoadResult {
 let run = 0;
 export function grpcStreamLoad(target: string, seconds: number): Promise<GrpcLoadResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--conditions=@vigil/source", "--import", "tsx", "bench/lib/ingest-grpc-child.ts", target, String(seconds), `run${++run}-${Date.now()}`], { stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(process.execPath, [...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}/producer`] : []), "--conditions=@vigil/source", "--import", "tsx", "bench/lib/ingest-grpc-child.ts", target, String(seconds), `run${++run}-${Date.now()}`], { stdio: ["ignore", "pipe", "inherit"] });
     let out = "";
     child.stdout.on("data", (d: Buffer) => (out += d.toString()));
     child.once("exit", (code) => {

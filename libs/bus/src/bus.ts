@@ -9,7 +9,7 @@ import { ConsumerRunner, type ConsumerSpec } from "./consumer.js";
 import { CORRELATION_HEADER } from "./dead-letter.js";
 import { BusMetrics } from "./metrics.js";
 import { ensureConsumer, ensureStream } from "./provision.js";
-import { type PubAck, type PublishOptions, JetStreamPublisher } from "./publisher.js";
+import { type PubAck, type PublishItem, type PublishOptions, JetStreamPublisher } from "./publisher.js";
 import { parseServers } from "./servers.js";
 import { versionAtLeast } from "./version.js";
 import { BusUnavailableError } from "./errors.js";
@@ -107,18 +107,43 @@ export class Bus {
 
   /** Validates against the topic schema, derives the subject, and publishes with `Nats-Msg-Id` = message id. */
   async publish<T extends Topic>(topic: T, message: MessageOf<T>, options: Omit<PublishOptions, "msgId"> = {}): Promise<PubAck> {
-    const { value, data } = encodeMessage(topic.schema, message);
-    const meta = value as { id: string; correlationId: string };
     try {
-      return await this.publisher.publish(topic.subjectOf(value), data, {
-        ...options,
-        msgId: meta.id,
-        headers: { [CORRELATION_HEADER]: meta.correlationId, ...options.headers },
-      });
+      return await this.publisher.publish(...this.item(topic, message, options));
     } catch (err) {
       if (err instanceof BusUnavailableError && err.kind === "no_stream") this.restoreStream(topic.stream);
       throw err;
     }
+  }
+
+  /**
+   * `publish` for many messages of one topic, in order, with one promise: each message's outcome is at its
+   * index, a PubAck or the error (an invalid message gets InvalidMessageError and is not sent).
+   */
+  async publishMany<T extends Topic>(topic: T, messages: readonly MessageOf<T>[], options: Omit<PublishOptions, "msgId"> = {}): Promise<Array<PubAck | Error>> {
+    const results = new Array<PubAck | Error>(messages.length);
+    const items: PublishItem[] = [];
+    const at: number[] = [];
+    messages.forEach((message, i) => {
+      try {
+        const [subject, data, opts] = this.item(topic, message, options);
+        items.push({ subject, data, options: opts });
+        at.push(i);
+      } catch (err) {
+        results[i] = err as Error;
+      }
+    });
+    const outcomes = await this.publisher.publishMany(items);
+    outcomes.forEach((outcome, k) => (results[at[k]!] = outcome));
+    if (outcomes.some((o) => o instanceof BusUnavailableError && o.kind === "no_stream")) this.restoreStream(topic.stream);
+    return results;
+  }
+
+  /** Schema check, subject, `Nats-Msg-Id` = message id and the correlation header: what every publish sends. */
+  private item<T extends Topic>(topic: T, message: MessageOf<T>, options: Omit<PublishOptions, "msgId">): [string, Uint8Array, PublishOptions] {
+    const { value, data } = encodeMessage(topic.schema, message);
+    const meta = value as { id: string; correlationId: string };
+    const headers = options.headers ? { [CORRELATION_HEADER]: meta.correlationId, ...options.headers } : { [CORRELATION_HEADER]: meta.correlationId };
+    return [topic.subjectOf(value), data, options.timeoutMs === undefined ? { msgId: meta.id, headers } : { msgId: meta.id, headers, timeoutMs: options.timeoutMs }];
   }
 
   /** A stream deleted under a running service is re-created (at most every 5s), so callers' retries succeed. */

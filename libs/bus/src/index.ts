@@ -1,6 +1,6 @@
 export { Bus, type BusOptions } from "./bus.js";
 export { ConsumerRunner, type ConsumerSpec, type HandlerContext } from "./consumer.js";
-export { JetStreamPublisher, type PubAck, type PublishOptions } from "./publisher.js";
+export { JetStreamPublisher, type PubAck, type PublishItem, type PublishOptions } from "./publisher.js";
 export { BusMetrics } from "./metrics.js";
 export { ensureConsumer, ensureStream, toStreamConfig, type DurableConsumerDefinition } from "./provision.js";
 export { decodeMessage, describeZodError, encodeMessage } from "./codec.js";

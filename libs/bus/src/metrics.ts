@@ -12,6 +12,8 @@ export class BusMetrics {
   readonly inFlight: Gauge<"consumer">;
   readonly connected: Gauge;
   readonly pendingPublishes: Gauge;
+  /** Read at scrape time: setting a gauge on every publish and ack costs more than the whole ack handling. */
+  pendingPublishesSource: () => number = () => 0;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -60,6 +62,7 @@ export class BusMetrics {
       name: "vigil_bus_pending_publishes",
       help: "Publishes waiting for a JetStream acknowledgement",
       registers,
+      collect: () => this.pendingPublishes.set(this.pendingPublishesSource()),
     });
   }
 }

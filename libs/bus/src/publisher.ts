@@ -1,4 +1,4 @@
-import { createInbox, headers as natsHeaders, type Msg, type NatsConnection, type Subscription } from "@nats-io/transport-node";
+import { createInbox, type Msg, MsgHdrsImpl, type NatsConnection, type Subscription } from "@nats-io/transport-node";
 import { BusUnavailableError, PublishRejectedError } from "./errors.js";
 import type { BusMetrics } from "./metrics.js";
 
@@ -15,12 +15,28 @@ export interface PublishOptions {
   timeoutMs?: number;
 }
 
+/** nats-core encodes headers with TextEncoder; Buffer.from costs a third of that for this ASCII text, on every publish. */
+class BufferEncodedHeaders extends MsgHdrsImpl {
+  override encode(): Uint8Array {
+    return Buffer.from(this.toString(), "utf8");
+  }
+}
+
+/** One message of a `publishMany` call. */
+export interface PublishItem {
+  subject: string;
+  data: Uint8Array | string;
+  options?: PublishOptions;
+}
+
+/** Called once per publish: with the error, or with the stream's ack. */
+type Done = (err: Error | undefined, ack?: PubAck) => void;
+
 interface Pending {
   subject: string;
   deadline: number;
   started: number;
-  resolve(ack: PubAck): void;
-  reject(err: Error): void;
+  done: Done;
 }
 
 export interface PublisherOptions {
@@ -53,6 +69,7 @@ export class JetStreamPublisher {
   ) {
     this.inbox = createInbox("_VIGIL_ACK");
     this.sub = nc.subscribe(`${this.inbox}.*`, { callback: (_err, msg) => this.onReply(msg) });
+    if (opts.metrics) opts.metrics.pendingPublishesSource = () => this.pending.size;
   }
 
   get inFlight(): number {
@@ -60,35 +77,31 @@ export class JetStreamPublisher {
   }
 
   async publish(subject: string, data: Uint8Array | string, options: PublishOptions = {}): Promise<PubAck> {
-    while (this.pending.size >= this.opts.maxInFlight) await new Promise<void>((r) => this.waiters.push(r));
-    if (!this.available || this.nc.isClosed() || this.nc.isDraining()) {
-      this.opts.metrics?.published.inc({ subject, result: "error" });
-      throw new BusUnavailableError("not connected to NATS");
-    }
-    const token = (this.next++).toString(36);
-    const hdrs = options.msgId || options.headers ? natsHeaders() : undefined;
-    if (options.msgId) hdrs?.set("Nats-Msg-Id", options.msgId);
-    for (const [k, v] of Object.entries(options.headers ?? {})) hdrs?.set(k, v);
-    const started = performance.now();
-    return new Promise<PubAck>((resolve, reject) => {
-      this.pending.set(token, {
-        subject,
-        started,
-        deadline: Date.now() + (options.timeoutMs ?? this.opts.timeoutMs),
-        resolve,
-        reject,
+    while (this.pending.size >= this.opts.maxInFlight) await this.room();
+    return new Promise<PubAck>((resolve, reject) => this.send(subject, data, options, (err, ack) => (err ? reject(err) : resolve(ack as PubAck))));
+  }
+
+  /**
+   * Publishes in order and resolves once every message has its outcome, at its index: the PubAck or the
+   * error. One promise per batch instead of one per message: at thousands of messages per second the
+   * per-message promises and their microtasks were a tenth of an ingest service's CPU.
+   */
+  async publishMany(items: readonly PublishItem[]): Promise<Array<PubAck | Error>> {
+    const results = new Array<PubAck | Error>(items.length);
+    if (items.length === 0) return results;
+    let left = items.length;
+    let finish!: () => void;
+    const all = new Promise<void>((resolve) => (finish = resolve));
+    for (let i = 0; i < items.length; i++) {
+      while (this.pending.size >= this.opts.maxInFlight) await this.room();
+      const { subject, data, options } = items[i]!;
+      this.send(subject, data, options ?? {}, (err, ack) => {
+        results[i] = err ?? (ack as PubAck);
+        if (--left === 0) finish();
       });
-      this.opts.metrics?.pendingPublishes.set(this.pending.size);
-      if (!this.sweeper) {
-        this.sweeper = setInterval(() => this.sweep(), 100);
-        this.sweeper.unref();
-      }
-      try {
-        this.nc.publish(subject, data, { reply: `${this.inbox}.${token}`, headers: hdrs });
-      } catch (err) {
-        this.settle(token, new BusUnavailableError(`publish to ${subject} failed: ${(err as Error).message}`));
-      }
-    });
+    }
+    await all;
+    return results;
   }
 
   /** Connection lost: the outcome of every pending publish is unknown, so fail them now (callers retry; msg ids dedupe). */
@@ -109,6 +122,34 @@ export class JetStreamPublisher {
     this.sub.unsubscribe();
   }
 
+  private room(): Promise<void> {
+    return new Promise<void>((resolve) => this.waiters.push(resolve));
+  }
+
+  private send(subject: string, data: Uint8Array | string, options: PublishOptions, done: Done): void {
+    if (!this.available || this.nc.isClosed() || this.nc.isDraining()) {
+      this.opts.metrics?.published.inc({ subject, result: "error" });
+      return done(new BusUnavailableError("not connected to NATS"));
+    }
+    const token = (this.next++).toString(36);
+    let hdrs: BufferEncodedHeaders | undefined;
+    if (options.msgId || options.headers) {
+      hdrs = new BufferEncodedHeaders();
+      if (options.msgId) hdrs.set("Nats-Msg-Id", options.msgId);
+      if (options.headers) for (const k in options.headers) hdrs.set(k, options.headers[k]!);
+    }
+    this.pending.set(token, { subject, started: performance.now(), deadline: Date.now() + (options.timeoutMs ?? this.opts.timeoutMs), done });
+    if (!this.sweeper) {
+      this.sweeper = setInterval(() => this.sweep(), 100);
+      this.sweeper.unref();
+    }
+    try {
+      this.nc.publish(subject, data, { reply: `${this.inbox}.${token}`, headers: hdrs });
+    } catch (err) {
+      this.settle(token, new BusUnavailableError(`publish to ${subject} failed: ${(err as Error).message}`));
+    }
+  }
+
   private onReply(msg: Msg): void {
     const token = msg.subject.slice(this.inbox.length + 1);
     if (!this.pending.has(token)) return; // late ack after a timeout
@@ -117,7 +158,7 @@ export class JetStreamPublisher {
       return this.settle(token, new BusUnavailableError(`no JetStream stream accepts subject ${subject} (503 no responders)`, "no_stream"));
     }
     try {
-      const body = JSON.parse(new TextDecoder().decode(msg.data)) as {
+      const body = JSON.parse(Buffer.from(msg.data.buffer, msg.data.byteOffset, msg.data.byteLength).toString("utf8")) as {
         stream?: string;
         seq?: number;
         duplicate?: boolean;
@@ -147,13 +188,11 @@ export class JetStreamPublisher {
     }
     const m = this.opts.metrics;
     if (m) {
-      m.pendingPublishes.set(this.pending.size);
       m.published.inc({ subject: p.subject, result: err ? "error" : ack?.duplicate ? "duplicate" : "ok" });
       if (!err) m.publishSeconds.observe({ subject: p.subject }, (performance.now() - p.started) / 1000);
     }
-    if (err) p.reject(err);
-    else p.resolve(ack as PubAck);
     this.waiters.shift()?.();
+    p.done(err, ack);
   }
 
   private sweep(): void {

@@ -78,6 +78,39 @@ describe("bus: provisioning and publishing against a real nats-server", () => {
     console.log(`# pipelined publish: ${n} messages in ${seconds.toFixed(2)}s = ${Math.round(n / seconds)} msg/s`);
   });
 
+  it("publishes many messages with one call, each outcome at its index", async () => {
+    const [a, b] = [makeAlert(10), makeAlert(11)];
+    const bad = { ...makeAlert(12), status: "exploded" } as unknown as ReturnType<typeof makeAlert>;
+    const before = (await bus.jsm.streams.info(streams.alerts.name)).state.messages;
+    const outcomes = await bus.publishMany(topics.alerts, [a, bad, b, a]);
+    assert.equal(outcomes.length, 4);
+    const [first, invalid, second, repeat] = outcomes;
+    assert.ok(!(first instanceof Error) && !first!.duplicate);
+    assert.ok(invalid instanceof Error && invalid.name === "InvalidMessageError" && /status/.test(invalid.message));
+    assert.ok(!(second instanceof Error) && !second!.duplicate && second!.seq > (first as { seq: number }).seq, "sent in order");
+    assert.ok(!(repeat instanceof Error) && repeat!.duplicate && repeat!.seq === (first as { seq: number }).seq);
+    assert.equal((await bus.jsm.streams.info(streams.alerts.name)).state.messages, before + 2);
+    const stored = await bus.jsm.streams.getMessage(streams.alerts.name, { seq: (second as { seq: number }).seq });
+    assert.equal(stored?.header.get("Nats-Msg-Id"), b.id);
+    assert.equal(stored?.header.get("Vigil-Correlation-Id"), b.correlationId);
+    assert.deepEqual(await bus.publishMany(topics.alerts, []), []);
+  });
+
+  it("gives every message of a batch nobody stores its own unavailable error", async () => {
+    const outcomes = await bus.publisher.publishMany([0, 1, 2].map((i) => ({ subject: "nowhere.at.all", data: `${i}` })));
+    assert.equal(outcomes.length, 3);
+    for (const o of outcomes) assert.ok(o instanceof Error && o.name === "BusUnavailableError" && /no JetStream stream/.test(o.message));
+  });
+
+  it("reports publishes awaiting an ack at scrape time", async () => {
+    const n = 2000;
+    const done = bus.publisher.publishMany(Array.from({ length: n }, (_, i) => ({ subject: "vigil.metrics.node.gauge", data: `{"i":${i}}`, options: { msgId: `gauge-${i}` } })));
+    // Sent synchronously; no ack can arrive before this turn of the event loop ends.
+    assert.equal((await bus.metrics.pendingPublishes.get()).values[0]?.value, n);
+    assert.ok((await done).every((o) => !(o instanceof Error)));
+    assert.equal((await bus.metrics.pendingPublishes.get()).values[0]?.value, 0);
+  });
+
   it("fails fast while NATS is down and publishes again once it is back", { skip: !process.env.VIGIL_TEST_NATS_URL ? false : "external NATS cannot be restarted" }, async () => {
     await nats.kill();
     await waitFor(() => !bus.connected, { timeoutMs: 5000, message: "bus notices the outage" });

@@ -64,17 +64,30 @@ export class Ingestor {
     if (messages.length === 0) return result;
 
     const end = metrics.publishSeconds.startTimer();
-    const acks = await Promise.allSettled(messages.map(({ message }) => this.o.bus.publish(topics.kernelEvents, message)));
+    const acks = await this.o.bus.publishMany(topics.kernelEvents, messages.map((m) => m.message));
     end();
     const unavailable: number[] = [];
+    // Counted per batch, not per event: a labelled counter increment costs about a microsecond.
+    const acceptedBy = new Map<string, { type: string; source: string; n: number }>();
+    const duplicatesBy = new Map<string, number>();
     acks.forEach((ack, i) => {
       const { index, message } = messages[i]!;
-      if (ack.status === "fulfilled") {
-        if (ack.value.duplicate) (result.duplicates++, metrics.duplicates.inc({ type: message.type }));
-        else (result.accepted++, metrics.accepted.inc({ type: message.type, source: message.source }));
-      } else if (isUnavailable(ack.reason)) unavailable.push(index);
-      else result.rejected.push({ index, message: `not stored: ${errorMessage(ack.reason)}` });
+      if (ack instanceof Error) {
+        if (isUnavailable(ack)) unavailable.push(index);
+        else result.rejected.push({ index, message: `not stored: ${errorMessage(ack)}` });
+      } else if (ack.duplicate) {
+        result.duplicates++;
+        duplicatesBy.set(message.type, (duplicatesBy.get(message.type) ?? 0) + 1);
+      } else {
+        result.accepted++;
+        const key = `${message.type}\0${message.source}`;
+        const c = acceptedBy.get(key);
+        if (c) c.n++;
+        else acceptedBy.set(key, { type: message.type, source: message.source, n: 1 });
+      }
     });
+    for (const { type, source, n } of acceptedBy.values()) metrics.accepted.inc({ type, source }, n);
+    for (const [type, n] of duplicatesBy) metrics.duplicates.inc({ type }, n);
     if (unavailable.length) {
       throw new IngestUnavailableError(`JetStream is unreachable: ${unavailable.length} of ${raws.length} events not stored yet; retry (stored ones count once)`, { ...result, unavailable });
     }
