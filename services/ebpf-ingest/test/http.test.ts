@@ -105,6 +105,8 @@ describe("ebpf-ingest: POST /events", () => {
 
   it("a retried POST is stored once and reported as duplicates", async () => {
     const batch = [oom(21), oom(22)];
+    const published = async () => Number(/^vigil_ingest_events_published_total\{type="oom_kill",source="http"\} (\d+)$/m.exec(await (await fetch(`${ingest.url}/metrics`)).text())?.[1] ?? 0);
+    const publishedBefore = await published();
     assert.deepEqual(((await (await post(ingest.url, batch)).json()) as { data: unknown }).data, { accepted: 2, duplicates: 0, rejected: [] });
     assert.deepEqual(((await (await post(ingest.url, batch)).json()) as { data: unknown }).data, { accepted: 0, duplicates: 2, rejected: [] });
     // Key order does not make a retry a new event.
@@ -113,6 +115,7 @@ describe("ebpf-ingest: POST /events", () => {
     assert.equal((await storedEvents(jsm)).length, 2);
     const metrics = await (await fetch(`${ingest.url}/metrics`)).text();
     assert.match(metrics, /^vigil_ingest_events_duplicate_total\{type="oom_kill"\} 3$/m);
+    assert.equal((await published()) - publishedBefore, 2, "each stored event counted once, retries not at all");
   });
 
   it("413 for a body or a batch over the limits, 415 for other media types, 405 for other methods", async () => {
