@@ -83,8 +83,8 @@ export class JetStreamPublisher {
 
   /**
    * Publishes in order and resolves once every message has its outcome, at its index: the PubAck or the
-   * error. One promise per batch instead of one per message: at thousands of messages per second the
-   * per-message promises and their microtasks were a tenth of an ingest service's CPU.
+   * error. One promise per batch instead of an async call, a promise and a settled-result object per
+   * message: less garbage and fewer microtasks for services that publish thousands of messages a second.
    */
   async publishMany(items: readonly PublishItem[]): Promise<Array<PubAck | Error>> {
     const results = new Array<PubAck | Error>(items.length);
