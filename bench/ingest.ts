@@ -4,9 +4,9 @@
 // so nothing is deduplicated away. Goals (issue #5): >= 5,000 events/s over HTTP, >= 20,000/s over gRPC.
 import { spawn } from "node:child_process";
 import { cpus } from "node:os";
-import { freePort, startNats } from "@vigil/testing";
+import { childPidsNamed, freePort, startNats } from "@vigil/testing";
 import { closedLoop } from "./lib/load.js";
-import { childPidsNamed, CpuMeter, cpuSeconds } from "./lib/procstat.js";
+import { CpuMeter, cpuSeconds } from "./lib/procstat.js";
 import { grpcStreamLoad, histogramQuantile } from "./lib/ingest-grpc-load.js";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);

@@ -13,10 +13,10 @@ import { jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
 import { toStreamConfig } from "@vigil/bus";
 import { streams } from "@vigil/contracts";
-import { freePort, makeTempDir, spawnTracked, startNats, waitFor, type NatsServerHandle, type TempDir, type TrackedProcess } from "@vigil/testing";
+import { childPidsNamed, freePort, makeTempDir, spawnTracked, startNats, waitFor, type NatsServerHandle, type TempDir, type TrackedProcess } from "@vigil/testing";
 import { autocannonPaced, closedLoop, smoothOpenLoop, stopCurrentLoad, type LoadResult, type LoadSpec } from "./lib/load.js";
 import { buildPayloads, type PayloadSet } from "./lib/payloads.js";
-import { childPidsNamed, CpuMeter, machineInfo, selfCpuSeconds } from "./lib/procstat.js";
+import { CpuMeter, machineInfo, selfCpuSeconds } from "./lib/procstat.js";
 import { evaluateGoals, findRun, renderReport, type RunRecord, type Target } from "./lib/report.js";
 
 const ROOT = resolve(fileURLToPath(import.meta.url), "../..");

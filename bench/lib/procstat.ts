@@ -2,7 +2,7 @@
 // On a 2-core box the load generator, the server under test and nats-server compete for the same
 // cores, so "req/s" alone does not say who was the bottleneck; CPU seconds per process do.
 import { execFileSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, release, totalmem } from "node:os";
 
 /** Kernel clock ticks per second for utime/stime; 100 on every Linux we target (USER_HZ). */
@@ -30,23 +30,6 @@ export function cpuSeconds(pid: number): number {
 export function selfCpuSeconds(): number {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1e6;
-}
-
-/** Direct children of this process whose command name is `comm` (e.g. the harness's nats-server). */
-export function childPidsNamed(comm: string): number[] {
-  const out: number[] = [];
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      if (name === comm && ppid === process.pid) out.push(Number(entry));
-    } catch {
-      // raced with an exiting process
-    }
-  }
-  return out;
 }
 
 /** Whole-machine jiffies from the first line of /proc/stat: [idle incl. iowait, total]. */

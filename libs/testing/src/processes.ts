@@ -3,7 +3,7 @@
 import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import type { Socket } from "node:net";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { onProcessExit } from "./cleanup.js";
 
@@ -236,4 +236,22 @@ export async function runCommand(command: string, args: readonly string[], opts:
     throw new Error(`${proc.name} ${args.join(" ")} failed (${describeExit(info)}).\n--- output ---\n${output}`);
   }
   return { code: info.code, output };
+}
+
+/** Pids of this process's direct children named `comm` (a harness's nats-server, a supervisor's bpftrace). */
+export function childPidsNamed(comm: string): number[] {
+  const out: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      // "pid (comm) state ppid ...": comm may contain spaces, so split after the last ')'.
+      const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (name === comm && ppid === process.pid) out.push(Number(entry));
+    } catch {
+      // Exited while we looked.
+    }
+  }
+  return out;
 }

@@ -1,4 +1,3 @@
-import { readdirSync, readFileSync } from "node:fs";
 import type { KnownKernelEventInput } from "@vigil/contracts";
 import { pino } from "pino";
 import { bpfAvailability, type EventSource } from "../src/index.js";
@@ -25,20 +24,3 @@ export function collector(): { events: Collected[]; onEvent: (event: KnownKernel
   return { events, onEvent: (event, source) => events.push({ event, source, at: Date.now() }) };
 }
 
-/** Pids of bpftrace processes whose parent is this test process. */
-export function bpftraceChildren(): number[] {
-  const pids: number[] = [];
-  for (const name of readdirSync("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
-      // "pid (comm) state ppid ...": comm may contain spaces, so split after the last ')'.
-      const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      if (comm === "bpftrace" && ppid === process.pid) pids.push(Number(name));
-    } catch {
-      // Exited while we looked.
-    }
-  }
-  return pids;
-}

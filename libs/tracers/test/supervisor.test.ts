@@ -2,9 +2,9 @@
 // backoff and keeps delivering, and stop() leaves no bpftrace behind.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { waitFor } from "@vigil/testing";
+import { childPidsNamed, waitFor } from "@vigil/testing";
 import { SignalDecoder, TracerSupervisor, builtinTracers, type TracerDefinition } from "../src/index.js";
-import { bpfSkipReason, bpftraceChildren, collector, silentLog } from "./fixtures.js";
+import { bpfSkipReason, collector, silentLog } from "./fixtures.js";
 
 const READY = `interval:ms:100 /@ready == 0/ { @ready = 1; printf("ready\\n"); }\nEND { clear(@ready); }\n`;
 
@@ -95,9 +95,9 @@ test("supervisor: stop() leaves no bpftrace processes", async (t) => {
   const running = supervisor.status().filter((s) => s.state === "running");
   assert.equal(running.length, 3, JSON.stringify(supervisor.status()));
   const pids = running.map((s) => s.pid);
-  assert.deepEqual(bpftraceChildren().sort(), [...pids].sort());
+  assert.deepEqual(childPidsNamed("bpftrace").sort(), [...pids].sort());
   await supervisor.stop();
-  assert.deepEqual(bpftraceChildren(), []);
+  assert.deepEqual(childPidsNamed("bpftrace"), []);
   assert.ok(supervisor.status().every((s) => s.pid === undefined && s.state !== "running"));
 });
 
