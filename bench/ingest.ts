@@ -12,6 +12,7 @@ import { grpcStreamLoad, histogramQuantile } from "./lib/ingest-grpc-load.js";
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const BATCH = Number(process.env.BENCH_BATCH ?? 100);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
+const GRPC_BATCH = Number(process.env.BENCH_GRPC_BATCH ?? 100);
 const verdict = (ok: boolean) => (ok ? "PASS" : "FAIL");
 
 let seq = 0;
@@ -41,20 +42,25 @@ try {
   const httpCpu = (cpuSeconds(child.pid!) - cpu0) / http.seconds;
   console.log(`HTTP: ${http.alertsPerSec.toLocaleString("en")} events/s (${http.reqPerSec} req/s, ${http.non2xx} non-2xx, ${http.errors} errors), batch latency p50 ${http.latencyMs.p50} ms p99 ${http.latencyMs.p99} ms, service CPU ${(httpCpu * 100).toFixed(0)} %  [goal >= 5,000/s: ${verdict(http.alertsPerSec >= 5000 && http.non2xx === 0)}]`);
 
-  await grpcStreamLoad(`127.0.0.1:${grpcPort}`, 2);
-  const metricsBefore = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  const natsPid = childPidsNamed("nats-server")[0];
-  const cpu1 = cpuSeconds(child.pid!);
-  const natsCpu1 = natsPid ? cpuSeconds(natsPid) : NaN;
-  const machine = new CpuMeter({});
-  machine.start();
-  const grpc = await grpcStreamLoad(`127.0.0.1:${grpcPort}`, SECONDS);
-  const { machineIdlePct } = machine.delta();
-  const grpcCpu = (cpuSeconds(child.pid!) - cpu1) / grpc.seconds;
-  const natsCpu = natsPid ? (cpuSeconds(natsPid) - natsCpu1) / grpc.seconds : NaN;
-  const metricsAfter = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  const p99 = histogramQuantile(metricsBefore, metricsAfter, "vigil_ingest_publish_seconds", 0.99) * 1000;
-  console.log(`gRPC stream: ${Math.round(grpc.eventsPerSec).toLocaleString("en")} events/s (${grpc.accepted} accepted of ${grpc.sent}, ${grpc.rejected} rejected), batch publish p99 ${p99.toFixed(1)} ms (service histogram), CPU: service ${(grpcCpu * 100).toFixed(0)} %, nats-server ${(natsCpu * 100).toFixed(0)} %, producer ${((grpc.cpuSeconds / grpc.seconds) * 100).toFixed(0)} % of a core, machine idle ${machineIdlePct} %  [goal >= 20,000/s: ${verdict(grpc.eventsPerSec >= 20_000 && grpc.rejected === 0)}]`);
+  // One gRPC stream: a message per event (Send), then 100 events per message (SendBatches).
+  for (const batch of [1, GRPC_BATCH]) {
+    await grpcStreamLoad(`127.0.0.1:${grpcPort}`, 2, batch);
+    const metricsBefore = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    const natsPid = childPidsNamed("nats-server")[0];
+    const cpu1 = cpuSeconds(child.pid!);
+    const natsCpu1 = natsPid ? cpuSeconds(natsPid) : NaN;
+    const machine = new CpuMeter({});
+    machine.start();
+    const grpc = await grpcStreamLoad(`127.0.0.1:${grpcPort}`, SECONDS, batch);
+    const { machineIdlePct } = machine.delta();
+    const grpcCpu = (cpuSeconds(child.pid!) - cpu1) / grpc.seconds;
+    const natsCpu = natsPid ? (cpuSeconds(natsPid) - natsCpu1) / grpc.seconds : NaN;
+    const metricsAfter = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    const p99 = histogramQuantile(metricsBefore, metricsAfter, "vigil_ingest_publish_seconds", 0.99) * 1000;
+    const label = batch === 1 ? "gRPC stream, an event per message (Send)" : `gRPC stream, ${batch} events per message (SendBatches)`;
+    const perEventUs = (grpcCpu / grpc.eventsPerSec) * 1e6;
+    console.log(`${label}: ${Math.round(grpc.eventsPerSec).toLocaleString("en")} events/s (${grpc.accepted} accepted of ${grpc.sent}, ${grpc.rejected} rejected), batch publish p99 ${p99.toFixed(1)} ms (service histogram), CPU: service ${(grpcCpu * 100).toFixed(0)} % (${perEventUs.toFixed(0)} µs/event), nats-server ${(natsCpu * 100).toFixed(0)} %, producer ${((grpc.cpuSeconds / grpc.seconds) * 100).toFixed(0)} % of a core, machine idle ${machineIdlePct} %  [goal >= 20,000/s: ${verdict(grpc.eventsPerSec >= 20_000 && grpc.rejected === 0)}]`);
+  }
 } finally {
   child.kill("SIGTERM");
   await new Promise((r) => child.once("exit", r));

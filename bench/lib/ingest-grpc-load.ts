@@ -12,9 +12,10 @@ export interface GrpcLoadResult {
 }
 
 let run = 0;
-export function grpcStreamLoad(target: string, seconds: number): Promise<GrpcLoadResult> {
+/** One producer stream for `seconds`: a message per event (batch 1, Send) or `batch` events per message (SendBatches). */
+export function grpcStreamLoad(target: string, seconds: number, batch = 1): Promise<GrpcLoadResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}/producer`] : []), "--conditions=@vigil/source", "--import", "tsx", "bench/lib/ingest-grpc-child.ts", target, String(seconds), `run${++run}-${Date.now()}`], { stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(process.execPath, [...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}/producer`] : []), "--conditions=@vigil/source", "--import", "tsx", "bench/lib/ingest-grpc-child.ts", target, String(seconds), `run${++run}-${Date.now()}`, String(batch)], { stdio: ["ignore", "pipe", "inherit"] });
     let out = "";
     child.stdout.on("data", (d: Buffer) => (out += d.toString()));
     child.once("exit", (code) => {

@@ -34,6 +34,14 @@ export interface BusOptions {
  * Vigil's only way to talk to other services: a NATS connection that reconnects forever, stream and
  * consumer provisioning, schema-checked publishing with dedupe ids, and durable consumers.
  */
+export interface PublishManyOptions extends Omit<PublishOptions, "msgId"> {
+  /**
+   * Every message was built from input the caller validated against the contracts (ebpf-ingest's events):
+   * skip the schema pass, the costliest step of a publish after the network. Consumers validate on receipt.
+   */
+  prevalidated?: boolean;
+}
+
 export class Bus {
   readonly metrics: BusMetrics;
   readonly publisher: JetStreamPublisher;
@@ -119,13 +127,13 @@ export class Bus {
    * `publish` for many messages of one topic, in order, with one promise: each message's outcome is at its
    * index, a PubAck or the error (an invalid message gets InvalidMessageError and is not sent).
    */
-  async publishMany<T extends Topic>(topic: T, messages: readonly MessageOf<T>[], options: Omit<PublishOptions, "msgId"> = {}): Promise<Array<PubAck | Error>> {
+  async publishMany<T extends Topic>(topic: T, messages: readonly MessageOf<T>[], options: PublishManyOptions = {}): Promise<Array<PubAck | Error>> {
     const results = new Array<PubAck | Error>(messages.length);
     const items: PublishItem[] = [];
     const at: number[] = [];
     messages.forEach((message, i) => {
       try {
-        const [subject, data, opts] = this.item(topic, message, options);
+        const [subject, data, opts] = this.item(topic, message, options, !options.prevalidated);
         items.push({ subject, data, options: opts });
         at.push(i);
       } catch (err) {
@@ -139,8 +147,8 @@ export class Bus {
   }
 
   /** Schema check, subject, `Nats-Msg-Id` = message id and the correlation header: what every publish sends. */
-  private item<T extends Topic>(topic: T, message: MessageOf<T>, options: Omit<PublishOptions, "msgId">): [string, Uint8Array, PublishOptions] {
-    const { value, data } = encodeMessage(topic.schema, message);
+  private item<T extends Topic>(topic: T, message: MessageOf<T>, options: Omit<PublishOptions, "msgId">, check = true): [string, Uint8Array, PublishOptions] {
+    const { value, data } = encodeMessage(topic.schema, message, check);
     const meta = value as { id: string; correlationId: string };
     const headers = options.headers ? { [CORRELATION_HEADER]: meta.correlationId, ...options.headers } : { [CORRELATION_HEADER]: meta.correlationId };
     return [topic.subjectOf(value), data, options.timeoutMs === undefined ? { msgId: meta.id, headers } : { msgId: meta.id, headers, timeoutMs: options.timeoutMs }];

@@ -30,6 +30,11 @@ export class BusUnavailableError extends Error {
   }
 }
 
+/** A publish header that NATS cannot carry (a name with ':' or a control character, a value with CR or LF). */
+export class InvalidHeaderError extends Error {
+  override readonly name = "InvalidHeaderError";
+}
+
 /** JetStream answered the publish with an API error (e.g. message too large, wrong expected sequence). */
 export class PublishRejectedError extends Error {
   override readonly name = "PublishRejectedError";

@@ -1,6 +1,7 @@
-import { createInbox, type Msg, MsgHdrsImpl, type NatsConnection, type Subscription } from "@nats-io/transport-node";
+import { createInbox, type Msg, type NatsConnection, type Subscription } from "@nats-io/transport-node";
 import { BusUnavailableError, PublishRejectedError } from "./errors.js";
 import type { BusMetrics } from "./metrics.js";
+import { wireHeaders } from "./wire-headers.js";
 
 export interface PubAck {
   stream: string;
@@ -13,13 +14,6 @@ export interface PublishOptions {
   msgId?: string;
   headers?: Readonly<Record<string, string>>;
   timeoutMs?: number;
-}
-
-/** nats-core encodes headers with TextEncoder; Buffer.from costs a third of that for this ASCII text, on every publish. */
-class BufferEncodedHeaders extends MsgHdrsImpl {
-  override encode(): Uint8Array {
-    return Buffer.from(this.toString(), "utf8");
-  }
 }
 
 /** One message of a `publishMany` call. */
@@ -131,13 +125,14 @@ export class JetStreamPublisher {
       this.opts.metrics?.published.inc({ subject, result: "error" });
       return done(new BusUnavailableError("not connected to NATS"));
     }
-    const token = (this.next++).toString(36);
-    let hdrs: BufferEncodedHeaders | undefined;
-    if (options.msgId || options.headers) {
-      hdrs = new BufferEncodedHeaders();
-      if (options.msgId) hdrs.set("Nats-Msg-Id", options.msgId);
-      if (options.headers) for (const k in options.headers) hdrs.set(k, options.headers[k]!);
+    let hdrs;
+    try {
+      hdrs = options.msgId || options.headers ? wireHeaders(options.msgId || undefined, options.headers) : undefined;
+    } catch (err) {
+      this.opts.metrics?.published.inc({ subject, result: "error" });
+      return done(err as Error);
     }
+    const token = (this.next++).toString(36);
     this.pending.set(token, { subject, started: performance.now(), deadline: Date.now() + (options.timeoutMs ?? this.opts.timeoutMs), done });
     if (!this.sweeper) {
       this.sweeper = setInterval(() => this.sweep(), 100);

@@ -96,6 +96,24 @@ describe("bus: provisioning and publishing against a real nats-server", () => {
     assert.deepEqual(await bus.publishMany(topics.alerts, []), []);
   });
 
+  it("prevalidated: the same bytes and headers without the schema pass", async () => {
+    const m = makeAlert(20);
+    const [ack] = await bus.publishMany(topics.alerts, [m], { prevalidated: true, headers: { "X-Trace": "t-1" } });
+    assert.ok(ack && !(ack instanceof Error) && !ack.duplicate);
+    const stored = await bus.jsm.streams.getMessage(streams.alerts.name, { seq: ack.seq });
+    assert.deepEqual(stored?.json(), topics.alerts.schema.parse(m));
+    assert.equal(stored?.header.get("Nats-Msg-Id"), m.id);
+    assert.equal(stored?.header.get("Vigil-Correlation-Id"), m.correlationId);
+    assert.equal(stored?.header.get("X-Trace"), "t-1");
+  });
+
+  it("refuses headers NATS cannot carry, for that message only", async () => {
+    const outcomes = await bus.publishMany(topics.alerts, [makeAlert(21), makeAlert(22), makeAlert(23)].map((m, i) => (i === 1 ? { ...m, correlationId: "a\r\nInjected: yes" } : m)));
+    assert.ok(!(outcomes[0] instanceof Error) && !(outcomes[2] instanceof Error));
+    assert.ok(outcomes[1] instanceof Error && outcomes[1].name === "InvalidHeaderError", String(outcomes[1]));
+    await assert.rejects(bus.publisher.publish("vigil.alerts.x", "{}", { headers: { "Bad:Name": "v" } }), /InvalidHeaderError|not printable ASCII without ':'/);
+  });
+
   it("gives every message of a batch nobody stores its own unavailable error", async () => {
     const outcomes = await bus.publisher.publishMany([0, 1, 2].map((i) => ({ subject: "nowhere.at.all", data: `${i}` })));
     assert.equal(outcomes.length, 3);

@@ -5,7 +5,7 @@ import { bearerCheck, type IngestAuth } from "./auth.js";
 import { StreamBatcher, type BatchOptions } from "./batcher.js";
 import { eventToInput } from "./convert.js";
 import { loadIngestProto } from "./proto.js";
-import type { Ack, Event, IngestContext, IngestHandler, IngestLog } from "./types.js";
+import type { Ack, Event, EventBatch, IngestContext, IngestHandler, IngestLog } from "./types.js";
 
 export interface IngestServiceOptions {
   /** Require `authorization: Bearer <token>` metadata. */
@@ -40,7 +40,8 @@ export function ingestGrpcService(handler: IngestHandler, options: IngestService
       );
   }
 
-  function Send(call: ServerReadableStream<Event, Ack>, callback: sendUnaryData<Ack>): void {
+  /** Send and SendBatches: one stream handling, fed by `take`, which hands a message's events to the batcher. */
+  const streamCall = <M>(name: string, take: (batcher: StreamBatcher, message: M) => Promise<void> | undefined) => (call: ServerReadableStream<M, Ack>, callback: sendUnaryData<Ack>): void => {
     const denied = checkAuth(call.metadata);
     if (denied) return callback(denied);
     const ctx: IngestContext = { transport: "grpc", peer: call.getPeer() };
@@ -54,15 +55,15 @@ export function ingestGrpcService(handler: IngestHandler, options: IngestService
     const batcher = new StreamBatcher(
       (batch) => handler(batch, ctx),
       (err) => {
-        log?.warn({ err, peer: ctx.peer, received: batcher.received, settled: batcher.settled }, "grpc Send: handler failed; failing the stream");
+        log?.warn({ err, peer: ctx.peer, received: batcher.received, settled: batcher.settled }, `grpc ${name}: handler failed; failing the stream`);
         // Answer now rather than at the end of a stream that may last for hours. grpc-js ends the call,
         // which tells the client to stop writing; what it still sends is discarded.
         finish(unavailable(err, batcher.settled));
       },
       options.batch,
     );
-    const onData = (e: Event): void => {
-      const wait = batcher.push(eventToInput(e));
+    const onData = (message: M): void => {
+      const wait = take(batcher, message);
       if (!wait) return;
       call.pause();
       void wait.then(() => {
@@ -81,19 +82,27 @@ export function ingestGrpcService(handler: IngestHandler, options: IngestService
       );
     });
     call.on("cancelled", () => {
-      log?.debug({ peer: ctx.peer, received: batcher.received, settled: batcher.settled }, "grpc Send: client cancelled the stream");
+      log?.debug({ peer: ctx.peer, received: batcher.received, settled: batcher.settled }, `grpc ${name}: client cancelled the stream`);
       done = true;
       batcher.abort();
     });
     // A stream error (e.g. a message over the size limit) has already been answered with its own status.
     call.on("error", (err) => {
-      log?.debug({ err, peer: ctx.peer }, "grpc Send: stream error");
+      log?.debug({ err, peer: ctx.peer }, `grpc ${name}: stream error`);
       done = true;
       batcher.abort();
     });
-  }
+  };
 
-  return { definition: loadIngestProto().kernelEventIngest, implementation: { Send, Publish } };
+  const Send = streamCall<Event>("Send", (batcher, event) => batcher.push(eventToInput(event)));
+  const SendBatches = streamCall<EventBatch>("SendBatches", (batcher, batch) => {
+    let wait: Promise<void> | undefined;
+    // A message is bounded by the size limit, so taking all of it before pausing is bounded too.
+    for (const event of batch.events ?? []) wait = batcher.push(eventToInput(event)) ?? wait;
+    return wait;
+  });
+
+  return { definition: loadIngestProto().kernelEventIngest, implementation: { Send, SendBatches, Publish } };
 }
 
 /** UNAVAILABLE tells clients (and gRPC retry policies) that trying again later is right. */

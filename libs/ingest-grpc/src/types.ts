@@ -92,6 +92,11 @@ export interface Event {
 }
 
 /** One rejected event; index counts from 0 over the whole call (the whole stream for Send). */
+/** One SendBatches message: events in stream order. */
+export interface EventBatch {
+  events?: Event[];
+}
+
 export interface EventError {
   index: number;
   message: string;

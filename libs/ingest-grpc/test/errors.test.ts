@@ -42,6 +42,8 @@ describe("errors and status codes", () => {
     cleanup.push(() => wrong.close());
     await assert.rejects(wrong.publish(ok), grpcError(status.UNAUTHENTICATED, /invalid bearer token/));
     await assert.rejects(wrong.send(forever()), grpcError(status.UNAUTHENTICATED, /invalid bearer token/), "answered at once, even on an endless stream");
+    await assert.rejects(anonymous.sendBatches([[ok, ok]]), grpcError(status.UNAUTHENTICATED, /missing authorization metadata/));
+    await assert.rejects(wrong.sendBatches([[ok], [ok]]), grpcError(status.UNAUTHENTICATED, /invalid bearer token/));
 
     // Not Bearer, and Bearer in another case, straight through the generated stub.
     const { KernelEventIngest } = loadIngestProto();
@@ -64,7 +66,8 @@ describe("errors and status codes", () => {
     cleanup.push(() => right.close());
     assert.equal((await right.publish(ok)).accepted, 1);
     assert.equal((await right.send([ok, ok, ok])).accepted, 3);
-    assert.equal(recorded.inputs.length, 5);
+    assert.equal((await right.sendBatches([[ok, ok], [ok]])).accepted, 3);
+    assert.equal(recorded.inputs.length, 8);
   });
 
   it("a message over maxMessageBytes is RESOURCE_EXHAUSTED, for Publish and mid-stream; the server carries on", async () => {
@@ -75,6 +78,8 @@ describe("errors and status codes", () => {
     assert.equal(recorded.batches.length, 0);
 
     await assert.rejects(client.send([ok, ok, ok, big, ok]), grpcError(status.RESOURCE_EXHAUSTED));
+    // A batch is one message: the limit applies to the whole array.
+    await assert.rejects(client.sendBatches([[ok], Array.from({ length: 200 }, () => ok)]), grpcError(status.RESOURCE_EXHAUSTED));
     const handled = recorded.inputs.length;
     await sleep(150); // past maxDelayMs: nothing pending from the failed stream is handed on later
     assert.equal(recorded.inputs.length, handled);

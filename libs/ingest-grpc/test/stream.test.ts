@@ -154,3 +154,52 @@ describe("Send: batching, order, indexes, backpressure", () => {
     console.log(`# grpc Send: ${n} events in ${(ms / 1000).toFixed(2)} s = ${Math.round(n / (ms / 1000))} events/s (client in its own process); eventToInput ${convertNs.toFixed(0)} ns/event`);
   });
 });
+
+describe("SendBatches: many events per message, Send's semantics", () => {
+  const cleanup: (() => unknown)[] = [];
+  afterEach(async () => {
+    for (const fn of cleanup.splice(0).reverse()) await fn();
+  });
+
+  it("events of uneven and empty messages arrive in order; error indexes count events across messages", async () => {
+    const { handler, recorded } = recordingHandler((input) => ((input as { event_id?: string }).event_id?.endsWith("7") ? "ends in 7" : undefined));
+    const { client } = await setup({ handler, batch: { maxEvents: 100 } }, {}, cleanup);
+    const events = Array.from({ length: 5_000 }, (_, i) => oom(i));
+    // Message sizes 0, 1, ..., so batches of the handler and messages of the stream never line up.
+    const messages: Event[][] = [];
+    for (let at = 0, size = 0; at < events.length; size = (size + 1) % 250) messages.push(events.slice(at, (at += size)));
+    const ack = await client.sendBatches(messages);
+    assert.equal(ack.accepted + ack.rejected, 5_000);
+    assert.equal(ack.rejected, 500);
+    assert.deepEqual(ack.errors.map((e) => e.index), events.flatMap((e, i) => (e.event_id!.endsWith("7") ? [i] : [])));
+    assert.deepEqual(recorded.inputs.map((x) => (x as { event_id: string }).event_id), events.map((e) => e.event_id));
+    assert.deepEqual(recorded.inputs[3], eventToInput(events[3]!), "converted like Send's events");
+  });
+
+  it("stops reading while the handler is behind", async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const { handler: record, recorded } = recordingHandler();
+    const handler: IngestHandler = async (inputs, ctx) => {
+      await gate;
+      return record(inputs, ctx);
+    };
+    const { client } = await setup({ handler }, {}, cleanup);
+    let produced = 0;
+    function* batches(): Generator<Event[]> {
+      for (let i = 0; i < 400; i++) yield Array.from({ length: 100 }, () => oom(produced++));
+    }
+    const sending = client.sendBatches(batches());
+    let stalled = -1;
+    for (const deadline = Date.now() + 10_000; stalled !== produced || produced === 0; ) {
+      assert.ok(Date.now() < deadline, `the producer never stalled (${produced} produced)`);
+      stalled = produced;
+      await sleep(200);
+    }
+    assert.ok(stalled < 20_000, `produced ${stalled} of 40,000 while the handler was blocked`);
+    release();
+    const ack = await sending;
+    assert.equal(ack.accepted, 40_000);
+    assert.equal(recorded.inputs.length, 40_000);
+  });
+});
