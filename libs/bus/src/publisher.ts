@@ -1,4 +1,4 @@
-import { createInbox, type Msg, type NatsConnection, type Subscription } from "@nats-io/transport-node";
+import { createInbox, type Msg, type MsgHdrs, type NatsConnection, type Subscription } from "@nats-io/transport-node";
 import { BusUnavailableError, PublishRejectedError } from "./errors.js";
 import type { BusMetrics } from "./metrics.js";
 import { wireHeaders } from "./wire-headers.js";
@@ -139,7 +139,8 @@ export class JetStreamPublisher {
       this.sweeper.unref();
     }
     try {
-      this.nc.publish(subject, data, { reply: `${this.inbox}.${token}`, headers: hdrs });
+      // nats-core only calls encode() on a publish's headers (MsgHdrs is the reading side's type too).
+      this.nc.publish(subject, data, { reply: `${this.inbox}.${token}`, headers: hdrs as MsgHdrs | undefined });
     } catch (err) {
       this.settle(token, new BusUnavailableError(`publish to ${subject} failed: ${(err as Error).message}`));
     }
