@@ -13,7 +13,8 @@ import { cpuSeconds } from "./lib/procstat.js";
 
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 2000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
-const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 10);
+/** A DaemonSet runs for days: its cost is the steady state, after start-up (module loading, JIT tiering, V8's memory reducer settling), which is printed on its own. */
+const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 60);
 const verdict = (ok: boolean) => (ok ? "PASS" : "FAIL");
 const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? NaN) / 1024;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -70,8 +71,10 @@ const steady = await startCollector({}, true);
 try {
   const { pid, port } = steady;
   process.stderr.write(`collector pid ${pid} ready; warming up ${WARMUP} s, then measuring ${SECONDS} s\n`);
+  const startCpu = cpuSeconds(pid);
   await sleep(WARMUP * 1000);
   const cpu0 = cpuSeconds(pid);
+  console.log(`collector start-up: ${(((cpu0 - startCpu) / WARMUP) * 100).toFixed(2)} % of one core over the first ${WARMUP} s after ready`);
   const t0 = performance.now();
   let maxRss = 0;
   // CPU per 20 s window too: start-up work (JIT tiering, V8's memory reducer) fades over the first minute or two.
@@ -89,7 +92,7 @@ try {
     for (const pod of runtime.pods) for (const c of pod.containers) c.usage!.cpuNs! += 50_000_000n; // 10m cores each
   }
   const pct = ((cpuSeconds(pid) - cpu0) / ((performance.now() - t0) / 1000)) * 100;
-  console.log(`collector at 1 Hz (+ 30 pods / 60 containers every 10 s): ${pct.toFixed(2)} % of one core over ${SECONDS} s  [goal < 1 %: ${verdict(pct < 1)}]`);
+  console.log(`collector at 1 Hz (+ 30 pods / 60 containers every 10 s), steady state: ${pct.toFixed(2)} % of one core over ${SECONDS} s  [goal < 1 %: ${verdict(pct < 1)}]`);
   console.log(`  by 20 s window after the ${WARMUP} s warm-up: ${windows.join(", ")}`);
   console.log(`collector RSS: ${rssMb(pid).toFixed(1)} MB now, ${maxRss.toFixed(1)} MB max  [goal < 100 MB: ${verdict(maxRss < 100)}]`);
   console.log(`samples in /history over the run: ${await historyLength(port, `${SECONDS}s`)} (expected ~${SECONDS})`);

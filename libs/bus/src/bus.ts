@@ -34,12 +34,13 @@ export interface BusOptions {
  * Vigil's only way to talk to other services: a NATS connection that reconnects forever, stream and
  * consumer provisioning, schema-checked publishing with dedupe ids, and durable consumers.
  */
-export interface PublishManyOptions extends Omit<PublishOptions, "msgId"> {
+export interface BusPublishOptions extends Omit<PublishOptions, "msgId"> {
   /**
-   * Every message was built from input the caller validated against the contracts (ebpf-ingest's events):
-   * skip the schema pass, the costliest step of a publish after the network. Consumers validate on receipt.
+   * The caller's code builds messages that satisfy the topic's schema, and its tests read what it publishes
+   * back through that schema (ebpf-ingest from validated input, the collector's samplers): skip the check
+   * here, the costliest step of a publish after the network. Consumers validate on receipt either way.
    */
-  prevalidated?: boolean;
+  skipSchemaCheck?: boolean;
 }
 
 export class Bus {
@@ -114,7 +115,7 @@ export class Bus {
   }
 
   /** Validates against the topic schema, derives the subject, and publishes with `Nats-Msg-Id` = message id. */
-  async publish<T extends Topic>(topic: T, message: MessageOf<T>, options: Omit<PublishOptions, "msgId"> = {}): Promise<PubAck> {
+  async publish<T extends Topic>(topic: T, message: MessageOf<T>, options: BusPublishOptions = {}): Promise<PubAck> {
     try {
       return await this.publisher.publish(...this.item(topic, message, options));
     } catch (err) {
@@ -127,13 +128,13 @@ export class Bus {
    * `publish` for many messages of one topic, in order, with one promise: each message's outcome is at its
    * index, a PubAck or the error (an invalid message gets InvalidMessageError and is not sent).
    */
-  async publishMany<T extends Topic>(topic: T, messages: readonly MessageOf<T>[], options: PublishManyOptions = {}): Promise<Array<PubAck | Error>> {
+  async publishMany<T extends Topic>(topic: T, messages: readonly MessageOf<T>[], options: BusPublishOptions = {}): Promise<Array<PubAck | Error>> {
     const results = new Array<PubAck | Error>(messages.length);
     const items: PublishItem[] = [];
     const at: number[] = [];
     messages.forEach((message, i) => {
       try {
-        const [subject, data, opts] = this.item(topic, message, options, !options.prevalidated);
+        const [subject, data, opts] = this.item(topic, message, options);
         items.push({ subject, data, options: opts });
         at.push(i);
       } catch (err) {
@@ -147,8 +148,8 @@ export class Bus {
   }
 
   /** Schema check, subject, `Nats-Msg-Id` = message id and the correlation header: what every publish sends. */
-  private item<T extends Topic>(topic: T, message: MessageOf<T>, options: Omit<PublishOptions, "msgId">, check = true): [string, Uint8Array, PublishOptions] {
-    const { value, data } = encodeMessage(topic.schema, message, check);
+  private item<T extends Topic>(topic: T, message: MessageOf<T>, options: BusPublishOptions): [string, Uint8Array, PublishOptions] {
+    const { value, data } = encodeMessage(topic.schema, message, !options.skipSchemaCheck);
     const meta = value as { id: string; correlationId: string };
     const headers = options.headers ? { [CORRELATION_HEADER]: meta.correlationId, ...options.headers } : { [CORRELATION_HEADER]: meta.correlationId };
     return [topic.subjectOf(value), data, options.timeoutMs === undefined ? { msgId: meta.id, headers } : { msgId: meta.id, headers, timeoutMs: options.timeoutMs }];

@@ -1,4 +1,4 @@
-export { Bus, type BusOptions, type PublishManyOptions } from "./bus.js";
+export { Bus, type BusOptions, type BusPublishOptions } from "./bus.js";
 export { ConsumerRunner, type ConsumerSpec, type HandlerContext } from "./consumer.js";
 export { JetStreamPublisher, type PubAck, type PublishItem, type PublishOptions } from "./publisher.js";
 export { BusMetrics } from "./metrics.js";
