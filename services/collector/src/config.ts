@@ -16,6 +16,11 @@ export const collectorConfigShape = {
   COLLECTOR_POD_SAMPLE_INTERVAL: duration("10s", 500, "COLLECTOR_POD_SAMPLE_INTERVAL"),
   /** How far back /history reaches, for node samples and kernel events alike. */
   COLLECTOR_HISTORY_WINDOW: duration("15m", 1000, "COLLECTOR_HISTORY_WINDOW"),
+  /**
+   * Kernel events kept for /history and /stream resume, newest first, within the window: an OOM storm must not
+   * grow the collector past its memory limit (an event is ~1 KB in memory). JetStream keeps every event.
+   */
+  COLLECTOR_HISTORY_MAX_EVENTS: z.coerce.number().int().min(100).default(20_000),
   COLLECTOR_TOP_PROCESSES: z.coerce.number().int().min(0).max(100).default(10),
   /** CRI endpoint (`unix:///run/containerd/containerd.sock`); empty: discover under HOST_ROOT; `none`: no pod sampling. */
   COLLECTOR_CRI_ENDPOINT: z.string().min(1).optional(),

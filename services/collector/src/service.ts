@@ -27,7 +27,7 @@ export const collectorService: ServiceDefinition<typeof collectorConfigShape> = 
     const node = config.NODE_NAME;
     const log = baseLog.child({ node });
     const metrics = new CollectorMetrics(registry);
-    const rings = { stats: new TimeRing<string>(config.COLLECTOR_HISTORY_WINDOW), events: new TimeRing<string>(config.COLLECTOR_HISTORY_WINDOW) };
+    const rings = { stats: new TimeRing<string>(config.COLLECTOR_HISTORY_WINDOW), events: new TimeRing<string>(config.COLLECTOR_HISTORY_WINDOW, config.COLLECTOR_HISTORY_MAX_EVENTS) };
     const hub = new SseHub({ heartbeatMs: config.COLLECTOR_STREAM_HEARTBEAT, maxBufferedBytes: config.COLLECTOR_STREAM_MAX_BUFFER_BYTES, metrics, log });
     router.use(queryRoutes({ rings, hub, eventNames: { stats: NODE_SAMPLE_EVENT, events: KERNEL_EVENT } }));
     const publisher = new SamplePublisher(bus, metrics, log, config.COLLECTOR_PUBLISH);
