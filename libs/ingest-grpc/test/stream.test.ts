@@ -5,7 +5,7 @@ import { promisify } from "node:util";
 import { afterEach, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { knownKernelEventInput } from "@vigil/contracts";
-import { loadIngestProto, eventToInput, type Event, type IngestHandler } from "../src/index.js";
+import { loadIngestProto, eventToInput, type Ack, type Event, type IngestClient, type IngestHandler } from "../src/index.js";
 import { recordingHandler, setup } from "./harness.js";
 
 const oom = (i: number): Event => ({
@@ -23,6 +23,37 @@ async function until(cond: () => boolean, timeoutMs = 5_000): Promise<void> {
     if (Date.now() > deadline) throw new Error("condition not met in time");
     await sleep(5);
   }
+}
+
+const BACKPRESSURE_EVENTS = 40_000;
+
+/**
+ * Streams BACKPRESSURE_EVENTS events (made by `next`) through `send` to a handler that is blocked until the
+ * producer has stalled (nothing new for 200 ms); checks that all of them arrive once it is released, and
+ * returns how many were produced while it was blocked.
+ */
+async function producedWhileBlocked(cleanup: (() => unknown)[], send: (client: IngestClient, next: () => Event) => Promise<Ack>): Promise<number> {
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const { handler: record, recorded } = recordingHandler();
+  const handler: IngestHandler = async (inputs, ctx) => {
+    await gate;
+    return record(inputs, ctx);
+  };
+  const { client } = await setup({ handler }, {}, cleanup);
+  let produced = 0;
+  const sending = send(client, () => oom(produced++));
+  let stalled = -1;
+  for (const deadline = Date.now() + 10_000; stalled !== produced || produced === 0; ) {
+    assert.ok(Date.now() < deadline, `the producer never stalled (${produced} produced)`);
+    stalled = produced;
+    await sleep(200);
+  }
+  release();
+  const ack = await sending;
+  assert.equal(ack.accepted, BACKPRESSURE_EVENTS);
+  assert.equal(recorded.inputs.length, BACKPRESSURE_EVENTS);
+  return stalled;
 }
 
 describe("Send: batching, order, indexes, backpressure", () => {
@@ -97,37 +128,16 @@ describe("Send: batching, order, indexes, backpressure", () => {
   });
 
   it("stops reading while the handler is behind: a blocked handler holds the client back", async () => {
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    const { handler: record, recorded } = recordingHandler();
-    const handler: IngestHandler = async (inputs, ctx) => {
-      await gate;
-      return record(inputs, ctx);
-    };
-    const { client } = await setup({ handler }, {}, cleanup);
-    const total = 40_000;
-    let produced = 0;
-    function* events(): Generator<Event> {
-      for (let i = 0; i < total; i++) {
-        produced++;
-        yield oom(i);
-      }
-    }
-    const sending = client.send(events());
-    // Wait for the producer to stall: no new event for 200 ms.
-    let stalled = -1;
-    for (const deadline = Date.now() + 10_000; stalled !== produced || produced === 0; ) {
-      assert.ok(Date.now() < deadline, `the producer never stalled (${produced} produced)`);
-      stalled = produced;
-      await sleep(200);
-    }
+    const stalled = await producedWhileBlocked(cleanup, (client, next) =>
+      client.send(
+        (function* () {
+          for (let i = 0; i < BACKPRESSURE_EVENTS; i++) yield next();
+        })(),
+      ),
+    );
     // What is in flight: the batch with the handler, the next (full) batch, stream buffers and the HTTP/2
     // windows. Without backpressure all 40,000 would have been produced.
     assert.ok(stalled < 20_000, `produced ${stalled} while the handler was blocked`);
-    release();
-    const ack = await sending;
-    assert.equal(ack.accepted, total);
-    assert.equal(recorded.inputs.length, total);
     console.log(`# backpressure: ${stalled} events produced while the handler was blocked`);
   });
 
@@ -177,29 +187,13 @@ describe("SendBatches: many events per message, Send's semantics", () => {
   });
 
   it("stops reading while the handler is behind", async () => {
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    const { handler: record, recorded } = recordingHandler();
-    const handler: IngestHandler = async (inputs, ctx) => {
-      await gate;
-      return record(inputs, ctx);
-    };
-    const { client } = await setup({ handler }, {}, cleanup);
-    let produced = 0;
-    function* batches(): Generator<Event[]> {
-      for (let i = 0; i < 400; i++) yield Array.from({ length: 100 }, () => oom(produced++));
-    }
-    const sending = client.sendBatches(batches());
-    let stalled = -1;
-    for (const deadline = Date.now() + 10_000; stalled !== produced || produced === 0; ) {
-      assert.ok(Date.now() < deadline, `the producer never stalled (${produced} produced)`);
-      stalled = produced;
-      await sleep(200);
-    }
+    const stalled = await producedWhileBlocked(cleanup, (client, next) =>
+      client.sendBatches(
+        (function* () {
+          for (let i = 0; i < BACKPRESSURE_EVENTS / 100; i++) yield Array.from({ length: 100 }, next);
+        })(),
+      ),
+    );
     assert.ok(stalled < 20_000, `produced ${stalled} of 40,000 while the handler was blocked`);
-    release();
-    const ack = await sending;
-    assert.equal(ack.accepted, 40_000);
-    assert.equal(recorded.inputs.length, 40_000);
   });
 });
