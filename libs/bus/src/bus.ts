@@ -30,10 +30,6 @@ export interface BusOptions {
   streamReplicas?: number;
 }
 
-/**
- * Vigil's only way to talk to other services: a NATS connection that reconnects forever, stream and
- * consumer provisioning, schema-checked publishing with dedupe ids, and durable consumers.
- */
 export interface BusPublishOptions extends Omit<PublishOptions, "msgId"> {
   /**
    * The caller's code builds messages that satisfy the topic's schema, and its tests read what it publishes
@@ -43,6 +39,10 @@ export interface BusPublishOptions extends Omit<PublishOptions, "msgId"> {
   skipSchemaCheck?: boolean;
 }
 
+/**
+ * Vigil's only way to talk to other services: a NATS connection that reconnects forever, stream and
+ * consumer provisioning, schema-checked publishing with dedupe ids, and durable consumers.
+ */
 export class Bus {
   readonly metrics: BusMetrics;
   readonly publisher: JetStreamPublisher;
@@ -114,7 +114,7 @@ export class Bus {
     }
   }
 
-  /** Validates against the topic schema, derives the subject, and publishes with `Nats-Msg-Id` = message id. */
+  /** Validates against the topic schema (unless skipSchemaCheck), derives the subject, and publishes with `Nats-Msg-Id` = message id. */
   async publish<T extends Topic>(topic: T, message: MessageOf<T>, options: BusPublishOptions = {}): Promise<PubAck> {
     try {
       return await this.publisher.publish(...this.item(topic, message, options));
