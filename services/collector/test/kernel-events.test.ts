@@ -80,4 +80,16 @@ describe("collector: this node's kernel events", () => {
     }, { timeoutMs: 5_000, message: "events replayed from JetStream" });
     assert.deepEqual(events.map((e) => e.pid), [4242, 4243, 5001]);
   });
+
+  it("keeps at most COLLECTOR_HISTORY_MAX_EVENTS events in memory, the newest", async () => {
+    await collector.shutdown();
+    collector = await startCollector(nats.url, { COLLECTOR_SAMPLE_INTERVAL: "1s", COLLECTOR_HISTORY_MAX_EVENTS: "100" });
+    publishFromAnotherProcess(nats.url, Array.from({ length: 150 }, (_, i) => ({ node: "node-a", type: "oom_kill", pid: 9000 + i, comm: "storm" })));
+    const events = await waitFor(async () => {
+      const e = await history();
+      return e.at(-1)?.pid === 9149 ? e : undefined;
+    }, { timeoutMs: 10_000, message: "the storm's last event" });
+    assert.equal(events.length, 100);
+    assert.equal(events[0]!.pid, 9050);
+  });
 });
