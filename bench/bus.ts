@@ -6,6 +6,7 @@ import { Bus } from "@vigil/bus";
 import { streams } from "@vigil/contracts";
 import { startNats } from "@vigil/testing";
 import { pino } from "pino";
+import { windowed } from "./lib/calibration.js";
 
 const N = Number(process.env.BENCH_MESSAGES ?? 50_000);
 const payload = JSON.stringify({ node: "worker-1", ts: new Date().toISOString(), pad: "x".repeat(400) }); // ~500 B
@@ -23,26 +24,19 @@ async function run(name: string, publishAll: (tag: string) => Promise<void>): Pr
   return rate;
 }
 
-/** Keeps `window` publishes in flight, as a caller with a burst would. */
-async function windowed(window: number, publish: (i: number) => Promise<unknown>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: window }, async () => {
-    while (next < N) await publish(next++);
-  }));
-}
 
 console.log(`# ${N} messages of ${payload.length} B, node ${process.version}, ${cpus().length} CPUs, nats-server ${bus.serverVersion}`);
 const results: Record<string, number> = {};
 for (let round = 1; round <= 2; round++) {
   console.log(`# round ${round}`);
   results[`stock-seq-${round}`] = await run("stock js.publish, awaited one at a time", (tag) =>
-    windowed(1, (i) => js.publish("vigil.metrics.node.bench", payload, { msgID: `${tag}-${i}` })));
+    windowed(N, 1, (i) => js.publish("vigil.metrics.node.bench", payload, { msgID: `${tag}-${i}` })));
   results[`stock-256-${round}`] = await run("stock js.publish, 256 in flight", (tag) =>
-    windowed(256, (i) => js.publish("vigil.metrics.node.bench", payload, { msgID: `${tag}-${i}` })));
+    windowed(N, 256, (i) => js.publish("vigil.metrics.node.bench", payload, { msgID: `${tag}-${i}` })));
   results[`vigil-256-${round}`] = await run("vigil JetStreamPublisher, 256 in flight", (tag) =>
-    windowed(256, (i) => bus.publisher.publish("vigil.metrics.node.bench", payload, { msgId: `${tag}-${i}` })));
+    windowed(N, 256, (i) => bus.publisher.publish("vigil.metrics.node.bench", payload, { msgId: `${tag}-${i}` })));
   results[`vigil-4096-${round}`] = await run("vigil JetStreamPublisher, 4096 in flight", (tag) =>
-    windowed(4096, (i) => bus.publisher.publish("vigil.metrics.node.bench", payload, { msgId: `${tag}-${i}` })));
+    windowed(N, 4096, (i) => bus.publisher.publish("vigil.metrics.node.bench", payload, { msgId: `${tag}-${i}` })));
 }
 const best = (k: string) => Math.max(results[`${k}-1`] ?? 0, results[`${k}-2`] ?? 0);
 console.log(`# pipelined publisher vs stock pipelined: ${(best("vigil-256") / best("stock-256")).toFixed(1)}x`);

@@ -10,6 +10,7 @@ import { NodeSampler } from "@vigil/procfs";
 import { freePort, startNats } from "@vigil/testing";
 import { parseAllDocuments } from "yaml";
 import { cpuSeconds } from "./lib/procstat.js";
+import { calibrationLine, stockPublishRate } from "./lib/calibration.js";
 
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 2000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
@@ -43,6 +44,7 @@ for (const [label, opts] of [["default (top processes every 5th sample)", {}], [
 
 // (2) The collector process at 1 Hz.
 const nats = await startNats();
+console.log(calibrationLine(await stockPublishRate(nats.url)));
 const runtime = await FakeRuntime.start();
 for (let i = 0; i < 30; i++) {
   runtime.addPod({

@@ -8,6 +8,7 @@ import { childPidsNamed, freePort, startNats } from "@vigil/testing";
 import { closedLoop } from "./lib/load.js";
 import { CpuMeter, cpuSeconds } from "./lib/procstat.js";
 import { grpcStreamLoad, histogramQuantile } from "./lib/ingest-grpc-load.js";
+import { calibrationLine, stockPublishRate } from "./lib/calibration.js";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const BATCH = Number(process.env.BENCH_BATCH ?? 100);
@@ -33,6 +34,7 @@ const child = spawn(process.execPath, [...(process.env.BENCH_CPU_PROF ? ["--cpu-
 try {
   for (let i = 0; i < 100 && !(await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false)); i++) await new Promise((r) => setTimeout(r, 200));
   console.log(`# ingest bench: node ${process.version}, ${cpus().length} CPUs; ${SECONDS} s per run, HTTP batches of ${BATCH} on ${CONNECTIONS} connections`);
+  console.log(calibrationLine(await stockPublishRate(nats.url)));
 
   // Warm-up, then the measured HTTP run.
   const spec = { url: `http://127.0.0.1:${port}/events`, seconds: 2, connections: CONNECTIONS, alertsPerRequest: BATCH, nextBody: () => Buffer.from(JSON.stringify(Array.from({ length: BATCH }, benchEvent))) };
@@ -61,6 +63,7 @@ try {
     const perEventUs = (grpcCpu / grpc.eventsPerSec) * 1e6;
     console.log(`${label}: ${Math.round(grpc.eventsPerSec).toLocaleString("en")} events/s (${grpc.accepted} accepted of ${grpc.sent}, ${grpc.rejected} rejected), batch publish p99 ${p99.toFixed(1)} ms (service histogram), CPU: service ${(grpcCpu * 100).toFixed(0)} % (${perEventUs.toFixed(0)} µs/event), nats-server ${(natsCpu * 100).toFixed(0)} %, producer ${((grpc.cpuSeconds / grpc.seconds) * 100).toFixed(0)} % of a core, machine idle ${machineIdlePct} %  [goal >= 20,000/s: ${verdict(grpc.eventsPerSec >= 20_000 && grpc.rejected === 0)}]`);
   }
+  console.log(calibrationLine(await stockPublishRate(nats.url)));
 } finally {
   child.kill("SIGTERM");
   await new Promise((r) => child.once("exit", r));
