@@ -24,3 +24,11 @@ export type ResourceRef = z.infer<typeof resourceRef>;
 
 export const confidence = z.number().min(0).max(1);
 export const labelMap = z.record(z.string(), z.string());
+
+/**
+ * A stable text key for an object: `Kind/namespace/name`, or `Kind/name` when cluster-scoped. Kubernetes
+ * names never contain `/`, so the two shapes cannot collide; the container, if any, is not part of it.
+ */
+export function resourceKey(ref: Pick<ResourceRef, "kind" | "name" | "namespace">): string {
+  return ref.namespace ? `${ref.kind}/${ref.namespace}/${ref.name}` : `${ref.kind}/${ref.name}`;
+}

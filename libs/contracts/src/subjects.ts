@@ -14,9 +14,14 @@ export const subjects = {
   actionsProposed: "vigil.actions.proposed",
   actionsExecuted: "vigil.actions.executed",
   approvalRequested: "vigil.actions.approval.requested",
+  approvalDecided: "vigil.actions.approval.decided",
+  /** Incident lifecycle: `vigil.incidents.opened|updated|resolved`. */
+  incident: (event: "opened" | "updated" | "resolved") => `vigil.incidents.${event}`,
   effectivenessAssessed: "vigil.effectiveness.assessed",
   nodeMetrics: (node: string) => `vigil.metrics.node.${subjectToken(node)}`,
   podMetrics: (node: string) => `vigil.metrics.pods.${subjectToken(node)}`,
   kernelEvent: (node: string, type: string) => `vigil.events.kernel.${subjectToken(node)}.${subjectToken(type)}`,
+  /** Delayed work of one task (e.g. `effectiveness_assess`); the due time travels in a header. */
+  delayed: (task: string) => `vigil.delayed.${subjectToken(task)}`,
   deadLetter: (consumer: string) => `vigil.dlq.${subjectToken(consumer)}`,
 } as const;

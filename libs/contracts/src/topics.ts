@@ -1,11 +1,14 @@
 import type { z } from "zod";
-import { actionExecutedMessage, actionProposedMessage, approvalRequestedMessage } from "./action.js";
 import { alertMessage } from "./alert.js";
+import { approvalDecidedMessage, approvalRequestedMessage } from "./approval.js";
 import { deadLetterMessage } from "./dead-letter.js";
 import { diagnosisMessage } from "./diagnosis.js";
-import { effectivenessAssessedMessage } from "./effectiveness.js";
+import { assessmentMessage } from "./effectiveness.js";
+import { executionMessage } from "./execution.js";
+import { incidentMessage } from "./incident.js";
 import { kernelEventMessage } from "./kernel-event.js";
 import { nodeSampleMessage, podsSampleMessage } from "./metrics.js";
+import { proposalMessage } from "./proposal.js";
 import { type StreamDefinition, streams } from "./streams.js";
 import { subjects } from "./subjects.js";
 
@@ -35,11 +38,13 @@ export const topics = {
   alerts: topic("alerts", streams.alerts, "vigil.alerts.*", alertMessage, (m) =>
     m.status === "firing" ? subjects.alertsFiring : subjects.alertsResolved,
   ),
+  incidents: topic("incidents", streams.incidents, "vigil.incidents.*", incidentMessage, (m) => subjects.incident(m.event)),
   diagnoses: topic("diagnoses", streams.analysis, subjects.analysisCompleted, diagnosisMessage, () => subjects.analysisCompleted),
-  actionsProposed: topic("actions_proposed", streams.actions, subjects.actionsProposed, actionProposedMessage, () => subjects.actionsProposed),
-  actionsExecuted: topic("actions_executed", streams.actions, subjects.actionsExecuted, actionExecutedMessage, () => subjects.actionsExecuted),
+  actionsProposed: topic("actions_proposed", streams.actions, subjects.actionsProposed, proposalMessage, () => subjects.actionsProposed),
+  actionsExecuted: topic("actions_executed", streams.actions, subjects.actionsExecuted, executionMessage, () => subjects.actionsExecuted),
   approvalRequested: topic("approval_requested", streams.actions, subjects.approvalRequested, approvalRequestedMessage, () => subjects.approvalRequested),
-  effectiveness: topic("effectiveness", streams.effectiveness, subjects.effectivenessAssessed, effectivenessAssessedMessage, () => subjects.effectivenessAssessed),
+  approvalDecided: topic("approval_decided", streams.actions, subjects.approvalDecided, approvalDecidedMessage, () => subjects.approvalDecided),
+  effectiveness: topic("effectiveness", streams.effectiveness, subjects.effectivenessAssessed, assessmentMessage, () => subjects.effectivenessAssessed),
   nodeMetrics: topic("node_metrics", streams.metrics, "vigil.metrics.node.*", nodeSampleMessage, (m) => subjects.nodeMetrics(m.node)),
   podMetrics: topic("pod_metrics", streams.metrics, "vigil.metrics.pods.*", podsSampleMessage, (m) => subjects.podMetrics(m.node)),
   kernelEvents: topic("kernel_events", streams.kernelEvents, "vigil.events.kernel.*.*", kernelEventMessage, (m) => subjects.kernelEvent(m.node, m.type)),

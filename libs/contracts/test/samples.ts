@@ -1,126 +1,8 @@
-import type {
-  ActionExecutedMessage,
-  ActionProposedMessage,
-  AlertMessage,
-  ApprovalRequestedMessage,
-  DeadLetterMessage,
-  DiagnosisMessage,
-  EffectivenessAssessedMessage,
-  KernelEventMessage,
-  NodeSampleMessage,
-  PodsSampleMessage,
-  TopicKey,
-} from "../src/index.js";
+import type { DeadLetterMessage, KernelEventMessage, kvBuckets, KvValueOf, NodeSampleMessage, PodsSampleMessage, TopicKey } from "../src/index.js";
+import { alert, approvalDecided, approvalRequested, assessment, diagnosis, execution, incidentOpened, proposal } from "./pipeline-samples.js";
 
 const t = "2026-11-22T05:00:00.000Z";
 const correlationId = "inc_sample";
-const target = { kind: "Deployment", name: "cart", namespace: "shop" };
-
-const alert: AlertMessage = {
-  id: "0123456789abcdef:2026-11-22T05:00:00.000Z:firing",
-  correlationId,
-  fingerprint: "0123456789abcdef",
-  status: "firing",
-  alertname: "KubePodCrashLooping",
-  severity: "warning",
-  namespace: "shop",
-  target: { kind: "Pod", name: "cart-1", namespace: "shop", container: "app" },
-  summary: "cart-1 is crash looping",
-  labels: { alertname: "KubePodCrashLooping", namespace: "shop", pod: "cart-1" },
-  annotations: { summary: "cart-1 is crash looping" },
-  startsAt: t,
-  generatorURL: "http://prometheus/graph",
-  receiver: "vigil",
-  groupKey: "{}:{}",
-  externalURL: "http://am",
-  receivedAt: t,
-};
-
-const diagnosis: DiagnosisMessage = {
-  id: "diag_1",
-  correlationId,
-  alertId: alert.id,
-  alertname: alert.alertname,
-  fingerprint: alert.fingerprint,
-  target,
-  category: "oom_killed",
-  summary: "container app is OOMKilled",
-  rootCause: "memory limit 128Mi below the working set",
-  confidence: 0.92,
-  severity: "critical",
-  findings: [
-    {
-      analyzer: "oom",
-      title: "OOMKilled 4 times",
-      detail: "exit code 137",
-      severity: "critical",
-      evidence: [{ kind: "event", source: "kubelet", summary: "Back-off restarting failed container", observedAt: t, data: { count: 4 } }],
-    },
-  ],
-  relatedResources: [{ kind: "Node", name: "worker-1" }],
-  analyzedAt: t,
-  durationMs: 42,
-};
-
-const proposed: ActionProposedMessage = {
-  id: "prop_1",
-  correlationId,
-  diagnosisId: diagnosis.id,
-  action: "increase_memory_limit",
-  target: { ...target, container: "app" },
-  parameters: { factor: 1.5 },
-  confidence: 0.8,
-  reasoning: "working set exceeds limit",
-  risk: "medium",
-  source: "rules",
-  alternatives: [{ action: "restart_pod", confidence: 0.2, reasoning: "temporary" }],
-  proposedAt: t,
-};
-
-const executed: ActionExecutedMessage = {
-  id: "exec_1",
-  correlationId,
-  proposalId: proposed.id,
-  action: proposed.action,
-  target: proposed.target,
-  parameters: proposed.parameters,
-  status: "succeeded",
-  dryRun: false,
-  stateBefore: { limit: "128Mi" },
-  stateAfter: { limit: "192Mi" },
-  startedAt: t,
-  finishedAt: t,
-  durationMs: 120,
-};
-
-const approval: ApprovalRequestedMessage = {
-  id: "appr_1",
-  correlationId,
-  proposalId: proposed.id,
-  action: "drain_node",
-  target: { kind: "Node", name: "worker-1" },
-  parameters: {},
-  risk: "high",
-  reasoning: "node NotReady for 10m",
-  requestedAt: t,
-  expiresAt: "2026-11-22T06:00:00.000Z",
-};
-
-const effectiveness: EffectivenessAssessedMessage = {
-  id: "eff_1",
-  correlationId,
-  executionId: executed.id,
-  action: executed.action,
-  target: executed.target,
-  alertname: alert.alertname,
-  outcome: "effective",
-  score: 0.9,
-  alertResolved: true,
-  signals: [{ name: "restarts_per_10m", before: 4, after: 0, improved: true }],
-  windowSeconds: 600,
-  notes: "",
-  assessedAt: t,
-};
 
 const nodeSample: NodeSampleMessage = {
   id: "node_worker-1.example.com_1",
@@ -177,13 +59,43 @@ const deadLetter: DeadLetterMessage = {
 /** One valid example of every message, keyed by topic, with the subject it must be published on. */
 export const samples: Record<TopicKey, { message: unknown; subject: string }> = {
   alerts: { message: alert, subject: "vigil.alerts.firing" },
+  incidents: { message: incidentOpened, subject: "vigil.incidents.opened" },
   diagnoses: { message: diagnosis, subject: "vigil.analysis.completed" },
-  actionsProposed: { message: proposed, subject: "vigil.actions.proposed" },
-  actionsExecuted: { message: executed, subject: "vigil.actions.executed" },
-  approvalRequested: { message: approval, subject: "vigil.actions.approval.requested" },
-  effectiveness: { message: effectiveness, subject: "vigil.effectiveness.assessed" },
+  actionsProposed: { message: proposal, subject: "vigil.actions.proposed" },
+  actionsExecuted: { message: execution, subject: "vigil.actions.executed" },
+  approvalRequested: { message: approvalRequested, subject: "vigil.actions.approval.requested" },
+  approvalDecided: { message: approvalDecided, subject: "vigil.actions.approval.decided" },
+  effectiveness: { message: assessment, subject: "vigil.effectiveness.assessed" },
   nodeMetrics: { message: nodeSample, subject: "vigil.metrics.node.worker-1_example_com" },
   podMetrics: { message: podsSample, subject: "vigil.metrics.pods.worker-1" },
   kernelEvents: { message: kernelEvent, subject: "vigil.events.kernel.worker-1.oom_kill" },
   deadLetters: { message: deadLetter, subject: "vigil.dlq.analyzer" },
+};
+
+/** One valid value of every KV bucket. */
+export const kvSamples: { [K in keyof typeof kvBuckets]: KvValueOf<(typeof kvBuckets)[K]> } = {
+  leases: { owner: "executor/host-1/4242", token: "tok_1", acquiredAt: t, renewedAt: t, expiresAt: "2026-11-22T05:00:30.000Z", purpose: "target Deployment/shop/cart" },
+  processed: { consumer: "executor", messageId: "prop_1", completedAt: t, result: { executionId: "exec_1" } },
+  cooldowns: { action: "increase_resources", target: { kind: "Deployment", name: "cart", namespace: "shop" }, executionId: "exec_1", at: t, until: "2026-11-22T05:30:00.000Z" },
+  effectiveness: {
+    action: "restart_pod",
+    count: 3,
+    scored: 2,
+    meanScore: 0.25,
+    recent: [
+      { outcome: "insufficient_data", score: null, at: "2026-11-22T05:20:00.000Z", executionId: "exec_9" },
+      { outcome: "ineffective", score: 0.2, at: "2026-11-22T05:10:00.000Z", executionId: "exec_8" },
+      { outcome: "ineffective", score: 0.3, at: t, executionId: "exec_7" },
+    ],
+    updatedAt: "2026-11-22T05:20:00.000Z",
+  },
+  autonomy: {
+    state: "earned",
+    successes: 5,
+    meanScore: 0.88,
+    lastChange: { from: "approval_required", to: "earned", at: t, reason: "5 successes, mean 0.88 ≥ 0.8, no failure", executionId: "exec_5" },
+    updatedAt: t,
+  },
+  incidents: incidentOpened.incident,
+  executorControl: { paused: true, by: "bob@example.com", at: t, reason: "incident review in progress" },
 };

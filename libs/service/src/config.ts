@@ -47,12 +47,17 @@ export function loadConfig<S extends z.ZodRawShape>(
       parsed.error.issues.map((i) => {
         const key = i.path.join(".");
         const got = cleaned[key];
-        const shown = got === undefined ? "unset" : /PASSWORD|TOKEN|SECRET/i.test(key) ? "(hidden)" : JSON.stringify(got);
+        const shown = got === undefined ? "unset" : /PASSWORD|TOKEN|SECRET/i.test(key) ? "(hidden)" : JSON.stringify(withoutCredentials(got));
         return `${key}: ${i.message} (got ${shown})`;
       }),
     );
   }
   return parsed.data as BaseConfig & z.infer<z.ZodObject<S>>;
+}
+
+/** A URL's password (`user:pass@` or `?password=`) hidden, so a config error never prints a credential. */
+function withoutCredentials(value: string): string {
+  return value.replace(/(\/\/[^/:@\s]*:)[^@/\s]*@/, "$1***@").replace(/([?&]password=)[^&\s]*/i, "$1***");
 }
 
 /** `"true"/"1"/"yes"` → true; for boolean environment variables. */

@@ -33,6 +33,21 @@ describe("service kit: configuration from the environment", () => {
     assert.doesNotMatch(err.message, /short/);
   });
 
+  it("a credential inside a URL value is hidden in the error", () => {
+    const shape = { DB_URL: z.string().startsWith("postgres://"), CALLBACK: z.url().endsWith("/hook") };
+    const err = (() => {
+      try {
+        loadConfig(shape, { DB_URL: "postgresql://vigil:s3cr3t@db:5432/vigil", CALLBACK: "https://x.test/cb?password=hunter2&a=1" }, { port: 1 });
+      } catch (e) {
+        return e;
+      }
+    })();
+    assert.ok(err instanceof ConfigError);
+    assert.match(err.message, /DB_URL: .*postgresql:\/\/vigil:\*\*\*@db:5432\/vigil/);
+    assert.match(err.message, /CALLBACK: .*password=\*\*\*&a=1/);
+    assert.doesNotMatch(err.message, /s3cr3t|hunter2/);
+  });
+
   it("a service with bad configuration exits 78 with one message listing everything and what to do", () => {
     const res = spawnSync(process.execPath, ["--conditions=@vigil/source", "--import", "tsx", main], {
       env: { ...process.env, PORT: "99999", WEBHOOK_FILTER: 'severity=~"(unclosed"', NATS_URL: "nats://127.0.0.1:1" },

@@ -1,6 +1,7 @@
 // A real, isolated PostgreSQL database per test: either a throwaway database on a server the developer
 // points us at, or a whole throwaway cluster run from the local binaries.
 import { randomBytes } from "node:crypto";
+import { setTimeout as delay } from "node:timers/promises";
 import { chown } from "node:fs/promises";
 import { realpathSync, readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -18,8 +19,14 @@ export interface PostgresHandle {
   /** Connection URL of a database that belongs to this handle alone. */
   url: string;
   source: ServerSource;
+  /** Whether kill()/restart() work: only for a cluster startPostgres() runs as a local process. */
+  controllable: boolean;
   /** Drops the database / stops the server and removes its files. Idempotent. */
   stop(): Promise<void>;
+  /** Takes the server down, disconnecting every client (an outage); the data dir is kept for restart(). */
+  kill(): Promise<void>;
+  /** Starts the cluster again on the SAME port and data dir; resolves once it accepts connections. */
+  restart(): Promise<void>;
 }
 
 const IMAGE = "postgres:16-alpine";
@@ -46,6 +53,26 @@ export async function startPostgres(): Promise<PostgresHandle> {
   ]);
 }
 
+let sharedServer: Promise<PostgresHandle> | undefined;
+
+/**
+ * A fresh database per call, all on one server per test process: a cluster costs ~1.5 s to start, a
+ * database a few milliseconds. stop() drops the database; the shared cluster goes away with the process
+ * (exit hooks), so nothing outlives the test file. Outage tests need a server of their own: startPostgres().
+ */
+export async function freshDatabase(): Promise<PostgresHandle> {
+  const envUrl = process.env["VIGIL_TEST_DATABASE_URL"];
+  if (envUrl) return fromEnv(envUrl);
+  sharedServer ??= startPostgres().catch((err: unknown) => {
+    sharedServer = undefined; // let the next test try again (and report its own error)
+    throw err;
+  });
+  const server = await sharedServer;
+  const admin = new URL(server.url);
+  admin.pathname = "/postgres";
+  return createDatabaseOn(admin.toString(), server.source, "freshDatabase() shares its server with other tests");
+}
+
 async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
   await client.connect();
@@ -56,25 +83,36 @@ async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>)
   }
 }
 
-async function fromEnv(adminUrl: string): Promise<PostgresHandle> {
+function fromEnv(adminUrl: string): Promise<PostgresHandle> {
+  return createDatabaseOn(adminUrl, "env", "it is a database on the server VIGIL_TEST_DATABASE_URL names, or unset VIGIL_TEST_DATABASE_URL");
+}
+
+/** A `vigil_test_<random>` database on the server `adminUrl` points at; stop() drops it. */
+async function createDatabaseOn(adminUrl: string, source: ServerSource, whyNotControllable: string): Promise<PostgresHandle> {
   const dbName = `vigil_test_${randomBytes(6).toString("hex")}`;
   await withClient(adminUrl, (c) => c.query(`CREATE DATABASE "${dbName}"`)).catch((err: unknown) => {
     const reason = err instanceof Error ? err.message : String(err);
-    throw new Error(`[vigil-testing] VIGIL_TEST_DATABASE_URL: cannot create database ${dbName} (the user needs CREATEDB): ${reason}`, { cause: err });
+    const where = source === "env" ? "VIGIL_TEST_DATABASE_URL" : "test server";
+    throw new Error(`[vigil-testing] ${where}: cannot create database ${dbName} (the user needs CREATEDB): ${reason}`, { cause: err });
   });
   const url = new URL(adminUrl);
   url.pathname = `/${dbName}`;
-  announce("postgres", `env VIGIL_TEST_DATABASE_URL (host ${url.host}), database ${dbName}`);
+  if (source === "env") announce("postgres", `env VIGIL_TEST_DATABASE_URL (host ${url.host}), database ${dbName}`);
   let stopped = false;
+  const notControllable = () =>
+    Promise.reject(new Error(`[vigil-testing] postgres: kill()/restart() are unavailable for database ${dbName}: ${whyNotControllable}. Use startPostgres() for outage tests.`));
   return {
     url: url.toString(),
-    source: "env",
+    source,
+    controllable: false,
     async stop() {
       if (stopped) return;
       stopped = true;
       // FORCE (PG 13+) disconnects pools a test forgot to close instead of failing the drop.
       await withClient(adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`));
     },
+    kill: notControllable,
+    restart: notControllable,
   };
 }
 
@@ -159,16 +197,39 @@ async function startBinary(binDir: string): Promise<PostgresHandle> {
     announce("postgres", `binary ${join(binDir, "postgres")} on 127.0.0.1:${port}${runningAs}, data in ${dataDir}`);
 
     let stopped = false;
-    const server = proc;
+    let server = proc;
     return {
       url: `postgres://vigil@127.0.0.1:${port}/vigil`,
       source: "binary",
+      controllable: true,
       async stop() {
         if (stopped) return;
         stopped = true;
         // SIGINT = "fast" shutdown (what `pg_ctl stop -m fast` sends); SIGKILL only if it hangs.
         await server.stop("SIGINT", 10_000);
         await dir.remove();
+      },
+      async kill() {
+        if (stopped) throw new Error("[vigil-testing] postgres: kill() after stop()");
+        // SIGINT = fast shutdown: every client is disconnected at once, which is all an outage looks like
+        // from a pool. Not SIGQUIT (immediate): with synchronous_commit=off it would lose the last commits,
+        // so data a test wrote before the outage could be missing after restart().
+        await server.stop("SIGINT", 10_000);
+      },
+      async restart() {
+        if (stopped) throw new Error("[vigil-testing] postgres: restart() after stop(): the data dir is gone");
+        if (server.running) await server.stop("SIGINT", 10_000);
+        // Same port is the point (pools reconnect to the URL they know): wait out a briefly busy port.
+        const deadline = Date.now() + 10_000;
+        for (;;) {
+          try {
+            server = await launch(binDir, dataDir, dir, port, asUser);
+            return;
+          } catch (err) {
+            if (!(err instanceof Error && BIND_FAILED.test(err.message)) || Date.now() > deadline) throw err;
+            await delay(250);
+          }
+        }
       },
     };
   } catch (err) {
@@ -218,13 +279,18 @@ async function startContainer(): Promise<PostgresHandle> {
   const container = await new PostgreSqlContainer(IMAGE).withDatabase("vigil").start();
   announce("postgres", `container ${IMAGE} on ${container.getHost()}:${container.getPort()}`);
   let stopped = false;
+  const notControllable = () =>
+    Promise.reject(new Error("[vigil-testing] postgres: kill()/restart() are unavailable for a container (its port changes); install the binaries for outage tests."));
   return {
     url: container.getConnectionUri(),
     source: "container",
+    controllable: false,
     async stop() {
       if (stopped) return;
       stopped = true;
       await container.stop();
     },
+    kill: notControllable,
+    restart: notControllable,
   };
 }

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { dirname } from "node:path";
 import pg from "pg";
-import { startPostgres } from "../src/index.js";
+import { freshDatabase, startPostgres } from "../src/index.js";
 import type { PostgresHandle } from "../src/index.js";
 
 async function query<R extends pg.QueryResultRow>(url: string, sql: string, params: unknown[] = []): Promise<R[]> {
@@ -76,4 +76,38 @@ test("postgres: VIGIL_TEST_DATABASE_URL gets a fresh database that stop() drops"
   await leaked.end().catch(() => {});
   const left = await query(adminUrl, "select 1 from pg_database where datname = $1", [dbName]);
   assert.equal(left.length, 0);
+});
+
+test("postgres: freshDatabase() gives each caller its own database on one shared server", { timeout: 120_000 }, async (t) => {
+  const [a, b] = await Promise.all([freshDatabase(), freshDatabase()]);
+  t.after(() => Promise.all([a.stop(), b.stop()]));
+  const c = await freshDatabase();
+  t.after(() => c.stop());
+  const names = [a, b, c].map((h) => new URL(h.url).pathname.slice(1));
+  assert.equal(new Set(names).size, 3);
+  for (const name of names) assert.match(name, /^vigil_test_[0-9a-f]{12}$/);
+  assert.equal(new Set([a, b, c].map((h) => new URL(h.url).host)).size, 1, "one server for the whole test file");
+  assert.equal(a.controllable, false);
+  await assert.rejects(a.kill(), /Use startPostgres\(\) for outage tests/);
+
+  await query(a.url, "create table t (x int)");
+  const [exists] = await query<{ t: string | null }>(b.url, "select to_regclass('public.t')::text as t");
+  assert.equal(exists?.t, null);
+
+  await a.stop();
+  await a.stop(); // idempotent
+  const left = await query(b.url, "select 1 from pg_database where datname = $1", [names[0]]);
+  assert.equal(left.length, 0, "stop() dropped the database");
+});
+
+test("postgres: kill() and restart() keep the data and the port", { timeout: 120_000 }, async (t) => {
+  if (process.env["VIGIL_TEST_DATABASE_URL"]) return t.skip("VIGIL_TEST_DATABASE_URL: the server is not the harness's to stop");
+  const server = await startPostgres();
+  t.after(() => server.stop());
+  if (!server.controllable) return t.skip(`source ${server.source} is not controllable`);
+  await query(server.url, "create table kept (x int); insert into kept values (42)");
+  await server.kill();
+  await assert.rejects(query(server.url, "select 1"), /ECONNREFUSED/);
+  await server.restart();
+  assert.deepEqual(await query(server.url, "select x from kept"), [{ x: 42 }]);
 });
