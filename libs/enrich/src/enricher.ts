@@ -5,13 +5,13 @@
 // read when an event has nothing but a pid; parse results and pid lookups are memoised.
 import type { KubeConfig } from "@kubernetes/client-node";
 import type { CriClient } from "@vigil/cri";
+import { KubeClient, Reflector, type ReflectorOptions, type ReflectorState } from "@vigil/kube";
 import { BoundedCache } from "./bounded-cache.js";
 import { parseCgroupPath, type ParsedCgroup } from "./cgroup-path.js";
 import { CriNames, type CriNamesStatus } from "./cri-names.js";
 import { detectMemcgLayout, readMemTotalBytes } from "./memcg.js";
 import { classifyOomScope, type OomScopeContext, type OomScopeInput, type OomScopeResult } from "./oom-scope.js";
 import { PodIndex } from "./pod-index.js";
-import { PodReflector, type PodReflectorOptions, type ReflectorState } from "./pod-reflector.js";
 import { readProcCgroup } from "./proc-cgroup.js";
 import type { ContainerRef, EnrichInput, EnrichLogger, Enrichment, EnrichSource, PodRef } from "./types.js";
 
@@ -36,7 +36,7 @@ export interface EnricherOptions {
   /** How long a pid's cgroup is reused without reading /proc again. Default 2 s. */
   pidTtlMs?: number;
   /** Tuning of the API list/watch loop (tests shorten it). */
-  reflector?: Pick<PodReflectorOptions, "requestTimeoutMs" | "watchTimeoutSeconds" | "backoff">;
+  reflector?: Pick<ReflectorOptions<"Pod">, "requestTimeoutMs" | "watchTimeoutSeconds" | "backoff">;
 }
 
 export interface KubernetesSourceStatus {
@@ -73,7 +73,7 @@ export class Enricher {
   readonly hostRoot: string;
   private readonly log: EnrichLogger;
   private readonly index: PodIndex | undefined;
-  private readonly reflector: PodReflector | undefined;
+  private readonly reflector: Reflector<"Pod"> | undefined;
   private readonly cri: CriNames | undefined;
   private readonly parsed: BoundedCache<string, ParsedCgroup>;
   private readonly pids: BoundedCache<number, PidEntry>;
@@ -97,7 +97,15 @@ export class Enricher {
     const retainMs = options.retainGoneMs ?? 10 * 60_000;
     if (options.kubeConfig) {
       this.index = new PodIndex(retainMs);
-      this.reflector = new PodReflector({ kubeConfig: options.kubeConfig, node: this.node, index: this.index, log: this.log, ...options.reflector });
+      // libs/kube's list/watch loop, filtered by the API server to this node's pods, feeding the index.
+      this.reflector = new Reflector({
+        ...options.reflector,
+        client: new KubeClient(options.kubeConfig),
+        kind: "Pod",
+        fieldSelector: `spec.nodeName=${this.node}`,
+        sink: this.index,
+        log: this.log,
+      });
     }
     if (options.cri) {
       const criOptions = { client: options.cri, log: this.log, retainMs, ...(options.criRefreshIntervalMs !== undefined ? { minRefreshIntervalMs: options.criRefreshIntervalMs } : {}) };

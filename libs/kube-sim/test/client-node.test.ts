@@ -1,7 +1,7 @@
 // Drives the simulator with @kubernetes/client-node exactly as Vigil's services do.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { Metrics, PatchStrategy, VersionApi, makeInformer, setHeaderOptions, type V1Pod } from "@kubernetes/client-node";
+import { DiscoveryV1Api, Metrics, PatchStrategy, VersionApi, makeInformer, setHeaderOptions, type V1Pod } from "@kubernetes/client-node";
 import type { KubeSim } from "../src/index.js";
 import { apiError, clientsFor, deployment, nodes, startSim, until } from "./sim-helpers.js";
 
@@ -25,6 +25,18 @@ test("version and discovery", async () => {
   const list = (await res.json()) as { resources: Array<{ name: string; kind: string; namespaced: boolean }> };
   assert.ok(list.resources.some((r) => r.name === "deployments" && r.kind === "Deployment" && r.namespaced));
   assert.ok(list.resources.some((r) => r.name === "deployments/scale"));
+});
+
+test("discovery.k8s.io/v1 EndpointSlices are stored and listed", async () => {
+  const discovery = c.kc.makeApiClient(DiscoveryV1Api);
+  const group = (await (await fetch(`${sim.url}/apis/discovery.k8s.io/v1`)).json()) as { resources: Array<{ name: string; kind: string }> };
+  assert.ok(group.resources.some((r) => r.name === "endpointslices" && r.kind === "EndpointSlice"));
+  await discovery.createNamespacedEndpointSlice({
+    namespace: "default",
+    body: { metadata: { name: "web-abc12", labels: { "kubernetes.io/service-name": "web" } }, addressType: "IPv4", endpoints: [{ addresses: ["10.0.0.7"], conditions: { ready: true } }], ports: [{ name: "http", port: 8080, protocol: "TCP" }] },
+  });
+  const slices = await discovery.listNamespacedEndpointSlice({ namespace: "default", labelSelector: "kubernetes.io/service-name=web" });
+  assert.deepEqual(slices.items.map((s) => [s.metadata?.name, s.endpoints[0]?.addresses]), [["web-abc12", ["10.0.0.7"]]]);
 });
 
 test("create, get, list with selectors, optimistic concurrency and delete", async () => {

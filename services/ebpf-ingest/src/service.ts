@@ -1,8 +1,8 @@
-import { KubeConfig } from "@kubernetes/client-node";
 import { CriClient, discoverRuntime } from "@vigil/cri";
-import { Enricher, loadKubeConfig } from "@vigil/enrich";
+import { Enricher } from "@vigil/enrich";
 import { startIngestGrpcServer } from "@vigil/ingest-grpc";
 import { streams } from "@vigil/contracts";
+import { kubeConfigFromFile, loadKubeConfig } from "@vigil/kube";
 import type { ServiceDefinition } from "@vigil/service";
 import { ingestConfigShape } from "./config.js";
 import { eventsRouter } from "./events-route.js";
@@ -10,12 +10,6 @@ import { Ingestor } from "./ingest.js";
 import { IngestMetrics } from "./metrics.js";
 import { startKernelSources } from "./kernel-sources.js";
 import { placer } from "./placement.js";
-
-const kubeConfigFromFile = (path: string): KubeConfig => {
-  const kc = new KubeConfig();
-  kc.loadFromFile(path);
-  return kc;
-};
 
 /**
  * eBPF-ingest (DaemonSet): kernel evidence from its own tracers and from any producer over HTTP and gRPC,

@@ -13,7 +13,9 @@ export function parseQuantity(text: string): number | undefined {
   if (!m) return undefined;
   const [, num, suffix = ""] = m;
   const factor = /^[eE][+-]?\d+$/.test(suffix) ? 10 ** Number(suffix.slice(1)) : MULTIPLIER[suffix]!;
-  return Number(num) * factor;
+  const value = Number(num) * factor;
+  // Decimal sub-unit suffixes multiply into binary noise (0.1 * 1e-3); round to the nano-unit the API works in.
+  return factor < 1 ? Math.round(value * 1e9) / 1e9 : value;
 }
 
 export type QuantityKind = "cpu" | "memory" | "storage";

@@ -25,6 +25,8 @@ export const resourceTypes: ResourceType[] = [
   { group: "", versions: ["v1"], kind: "Event", plural: "events", singular: "event", namespaced: true, shortNames: ["ev"] },
   { group: "", versions: ["v1"], kind: "Service", plural: "services", singular: "service", namespaced: true, shortNames: ["svc"], categories: all, subresources: ["status"] },
   { group: "", versions: ["v1"], kind: "Endpoints", plural: "endpoints", singular: "endpoints", namespaced: true, shortNames: ["ep"] },
+  // Stored only: no controller mirrors Endpoints into slices yet, so clients create them as they need them.
+  { group: "discovery.k8s.io", versions: ["v1"], kind: "EndpointSlice", plural: "endpointslices", singular: "endpointslice", namespaced: true },
   { group: "", versions: ["v1"], kind: "ConfigMap", plural: "configmaps", singular: "configmap", namespaced: true, shortNames: ["cm"] },
   { group: "", versions: ["v1"], kind: "Secret", plural: "secrets", singular: "secret", namespaced: true },
   { group: "", versions: ["v1"], kind: "ServiceAccount", plural: "serviceaccounts", singular: "serviceaccount", namespaced: true, shortNames: ["sa"] },
@@ -70,7 +72,7 @@ export const apiVersionOf = (t: ResourceType): string => (t.group ? `${t.group}/
 
 /** Well-known store keys, so controllers don't spell them by hand. */
 export const R = {
-  namespaces: "namespaces", nodes: "nodes", pods: "pods", events: "events", services: "services", endpoints: "endpoints",
+  namespaces: "namespaces", nodes: "nodes", pods: "pods", events: "events", services: "services", endpoints: "endpoints", endpointslices: "endpointslices.discovery.k8s.io",
   configmaps: "configmaps", secrets: "secrets", serviceaccounts: "serviceaccounts", pvcs: "persistentvolumeclaims",
   pvs: "persistentvolumes", resourcequotas: "resourcequotas", limitranges: "limitranges",
   storageclasses: "storageclasses.storage.k8s.io", deployments: "deployments.apps", replicasets: "replicasets.apps",
