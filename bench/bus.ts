@@ -1,19 +1,24 @@
 // `npm run bench:bus`: JetStream publish throughput from one Node process, stock client vs Vigil's
-// pipelined publisher, against an ephemeral nats-server. Prints msg/s; bounded in count and time.
+// pipelined publisher, then Vigil's consumer runner (throughput through one durable with a no-op handler,
+// and publish-to-handler latency at a paced rate), against an ephemeral nats-server. Bounded in count and time.
 import { cpus } from "node:os";
 import { jetstream } from "@nats-io/jetstream";
 import { Bus } from "@vigil/bus";
 import { streams } from "@vigil/contracts";
 import { startNats } from "@vigil/testing";
 import { pino } from "pino";
-import { windowed } from "./lib/calibration.js";
+import { consumeThroughput, delayedBurst, oneHopLatency } from "./lib/bus-consume.js";
+import { calibrationLine, stockPublishRate, windowed } from "./lib/calibration.js";
 
 const N = Number(process.env.BENCH_MESSAGES ?? 50_000);
+const CONSUME_N = Number(process.env.BENCH_CONSUME_MESSAGES ?? 50_000);
+const LATENCY_RATE = Number(process.env.BENCH_LATENCY_RATE ?? 1000);
+const LATENCY_SECONDS = Number(process.env.BENCH_LATENCY_SECONDS ?? 10);
 const payload = JSON.stringify({ node: "worker-1", ts: new Date().toISOString(), pad: "x".repeat(400) }); // ~500 B
 
 const nats = await startNats();
 const bus = await Bus.connect({ servers: nats.url, name: "bench-bus", log: pino({ level: "silent" }) });
-await bus.provision([streams.metrics]);
+await bus.provision([streams.metrics, streams.alerts, streams.delayed, streams.deadLetters]);
 const js = jetstream(bus.nc);
 
 async function run(name: string, publishAll: (tag: string) => Promise<void>): Promise<number> {
@@ -40,5 +45,21 @@ for (let round = 1; round <= 2; round++) {
 }
 const best = (k: string) => Math.max(results[`${k}-1`] ?? 0, results[`${k}-2`] ?? 0);
 console.log(`# pipelined publisher vs stock pipelined: ${(best("vigil-256") / best("stock-256")).toFixed(1)}x`);
+
+console.log(`# consumer runner: ${CONSUME_N} alerts (~700 B) through one durable, no-op handler, default concurrency`);
+console.log(calibrationLine(await stockPublishRate(nats.url)));
+const consumed: number[] = [];
+for (let round = 1; round <= 2; round++) {
+  const rate = await consumeThroughput(bus, CONSUME_N, `r${round}`);
+  consumed.push(rate);
+  console.log(`${`consume, one durable, no-op handler (round ${round})`.padEnd(44)} ${Math.round(rate).toLocaleString("en").padStart(9)} msg/s`);
+}
+const lat = await oneHopLatency(bus, LATENCY_RATE, LATENCY_SECONDS, "lat");
+console.log(`${`publish → handler at ${LATENCY_RATE} msg/s (${lat.n} msgs)`.padEnd(44)} p50 ${lat.p50.toFixed(2)} ms, p99 ${lat.p99.toFixed(2)} ms, max ${lat.max.toFixed(1)} ms`);
+const burst = await delayedBurst(bus, 1000, 3000);
+console.log(`${"1,000 delayed tasks due at once".padEnd(44)} first ran +${burst.firstMs} ms, last +${burst.lastMs} ms after the due time (${burst.deferrals} deferrals)`);
+console.log(calibrationLine(await stockPublishRate(nats.url)));
+const bestConsume = Math.max(...consumed);
+console.log(`# goal consume ≥ 10,000 msg/s: ${bestConsume >= 10_000 ? "PASS" : "FAIL"} (${Math.round(bestConsume).toLocaleString("en")}); goal p99 < 5 ms at ${LATENCY_RATE}/s: ${lat.p99 < 5 ? "PASS" : "FAIL"} (${lat.p99.toFixed(2)} ms)`);
 await bus.drain();
 await nats.stop();

@@ -1,14 +1,20 @@
 import { type JetStreamClient, type JetStreamManager, jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
-import { Kvm, type KV } from "@nats-io/kv";
-import { allStreams, type KvBucketDefinition, type MessageOf, type StreamDefinition, type Topic } from "@vigil/contracts";
+import { allStreams, type KvBucketDefinition, kvBuckets, type MessageOf, type StreamDefinition, type Topic } from "@vigil/contracts";
 import type { Logger } from "pino";
 import { Registry } from "prom-client";
 import { encodeMessage } from "./codec.js";
-import { ConsumerRunner, type ConsumerSpec } from "./consumer.js";
+import { type ConsumerDeps, ConsumerRunner, type ConsumerSpec } from "./consumer.js";
 import { CORRELATION_HEADER } from "./dead-letter.js";
+import { DelayedQueue } from "./delayed/delayed-queue.js";
+import type { DelayedTaskDefinition } from "./delayed/delayed-task.js";
+import { type ConsumerHealth, defaultRecovery, type RecoveryOptions } from "./durable-loop.js";
+import { Idempotency } from "./idempotency.js";
+import { Leases } from "./kv/lease.js";
+import { openBucket } from "./kv/open-bucket.js";
+import { TypedKv } from "./kv/typed-kv.js";
 import { BusMetrics } from "./metrics.js";
-import { ensureConsumer, ensureStream } from "./provision.js";
+import { ensureStream } from "./provision.js";
 import { type PubAck, type PublishItem, type PublishOptions, JetStreamPublisher } from "./publisher.js";
 import { parseServers } from "./servers.js";
 import { versionAtLeast } from "./version.js";
@@ -28,6 +34,14 @@ export interface BusOptions {
   maxPublishesInFlight?: number;
   reconnectTimeWaitMs?: number;
   streamReplicas?: number;
+  /** How consumers notice and re-create a lost stream or durable. */
+  consumerRecovery?: Partial<RecoveryOptions>;
+}
+
+/** What the bus stops at shutdown and reports in readiness: topic consumers and delayed-task consumers. */
+interface RunningConsumer {
+  stop(deadlineMs?: number): Promise<void>;
+  health(): ConsumerHealth;
 }
 
 export interface BusPublishOptions extends Omit<PublishOptions, "msgId"> {
@@ -47,9 +61,11 @@ export class Bus {
   readonly metrics: BusMetrics;
   readonly publisher: JetStreamPublisher;
   readonly js: JetStreamClient;
-  private readonly consumers: ConsumerRunner<Topic>[] = [];
+  private readonly consumers: RunningConsumer[] = [];
   private connectedFlag = true;
   private readonly restoredAt = new Map<string, number>();
+  private readonly buckets = new Map<string, Promise<TypedKv<KvBucketDefinition>>>();
+  private idempotencyPromise?: Promise<Idempotency>;
 
   private constructor(
     readonly nc: NatsConnection,
@@ -102,16 +118,44 @@ export class Bus {
     for (const def of streams) await ensureStream(this.jsm, def, this.opts.log, this.opts.streamReplicas ?? 1);
   }
 
-  /** Opens a key-value bucket, creating it on first use. An existing bucket is used as it is. */
-  async kv(def: KvBucketDefinition): Promise<KV> {
-    const kvm = new Kvm(this.js);
-    const opts = { history: def.history, description: def.description, ttl: def.ttlMs, replicas: this.opts.streamReplicas ?? 1 };
-    try {
-      return await kvm.create(def.name, opts);
-    } catch (err) {
-      this.opts.log.warn({ err, bucket: def.name }, "bucket exists with another configuration; using it as it is");
-      return kvm.open(def.name);
+  /**
+   * The bucket as a typed store (values checked against its schema), created on first use; an existing
+   * bucket is used as it is. Real failures (no JetStream, permissions, a non-bucket stream of that name) throw.
+   */
+  kv<B extends KvBucketDefinition>(def: B): Promise<TypedKv<B>> {
+    let bucket = this.buckets.get(def.name);
+    if (!bucket) {
+      bucket = openBucket(this.js, this.jsm, def, this.opts.log, this.opts.streamReplicas ?? 1).then((raw) => new TypedKv(def, raw));
+      bucket.catch(() => this.buckets.delete(def.name)); // a failed open is tried again next time
+      this.buckets.set(def.name, bucket);
     }
+    return bucket as Promise<TypedKv<B>>;
+  }
+
+  /** Leases with owner and expiry on a bucket of lease values (Vigil's `leases` bucket by default). */
+  async leases(def: typeof kvBuckets.leases = kvBuckets.leases): Promise<Leases> {
+    return new Leases(await this.kv(def), this.opts.log, this.metrics);
+  }
+
+  /** Side effects once per message id (what `ctx.once` in handlers uses). */
+  idempotency(): Promise<Idempotency> {
+    if (!this.idempotencyPromise) {
+      const opening = Promise.all([this.kv(kvBuckets.processed), this.leases()]).then(
+        ([markers, leases]) => new Idempotency(markers, leases, this.opts.log, this.metrics),
+      );
+      opening.catch(() => (this.idempotencyPromise = undefined)); // tried again next time
+      this.idempotencyPromise = opening;
+    }
+    return this.idempotencyPromise;
+  }
+
+  /** Delayed work of one task kind: schedule typed payloads for later, consume them when due. */
+  delayed<D extends DelayedTaskDefinition>(def: D): DelayedQueue<D> {
+    return new DelayedQueue(def, {
+      ...this.consumerDeps(),
+      register: (runner) => void this.consumers.push(runner),
+      restoreStream: (stream) => this.restoreStream(stream),
+    });
   }
 
   /** Validates against the topic schema (unless skipSchemaCheck), derives the subject, and publishes with `Nats-Msg-Id` = message id. */
@@ -166,31 +210,32 @@ export class Bus {
     );
   }
 
-  /** Provisions the durable consumer and starts handling messages. */
+  /** Provisions the durable consumer (created from now by default, see ConsumerSpec.deliverPolicy) and starts handling messages. */
   async consume<T extends Topic>(spec: ConsumerSpec<T>): Promise<ConsumerRunner<T>> {
-    const runner = new ConsumerRunner(spec, {
+    const runner = new ConsumerRunner(spec, this.consumerDeps());
+    await runner.start();
+    this.consumers.push(runner);
+    return runner;
+  }
+
+  /** Each consumer: pulling (ok), or why not (its stream or durable is being re-created, stopped). */
+  consumersHealth(): ConsumerHealth[] {
+    return this.consumers.map((c) => c.health());
+  }
+
+  private consumerDeps(): ConsumerDeps {
+    return {
       js: this.js,
+      jsm: this.jsm,
       publisher: this.publisher,
       metrics: this.metrics,
       log: this.opts.log,
       termWithReason: this.supports("2.11.0"),
       flush: () => this.nc.flush(),
-    });
-    await ensureConsumer(
-      this.jsm,
-      {
-        stream: spec.topic.stream.name,
-        durable: spec.durable,
-        filterSubject: spec.filterSubject ?? spec.topic.filter,
-        ackWaitMs: runner.ackWaitMs,
-        maxAckPending: Math.max(64, runner.concurrency * 4),
-        deliverPolicy: spec.deliverPolicy ?? "all",
-      },
-      this.opts.log,
-    );
-    await runner.start();
-    this.consumers.push(runner as unknown as ConsumerRunner<Topic>);
-    return runner;
+      replicas: this.opts.streamReplicas ?? 1,
+      recovery: { ...defaultRecovery, ...this.opts.consumerRecovery },
+      once: async (scope, effect) => (await this.idempotency()).once(scope, effect),
+    };
   }
 
   /** A JetStream round trip within `timeoutMs`: the readiness check. */
@@ -207,10 +252,18 @@ export class Bus {
     }
   }
 
+  /**
+   * Consumers stop pulling and their in-flight handlers finish (given up on at the deadline): the first
+   * step of a graceful stop, before resources those handlers use are closed. Idempotent.
+   */
+  async stopConsumers(deadlineMs = 10_000): Promise<void> {
+    await Promise.all(this.consumers.map((c) => c.stop(deadlineMs)));
+  }
+
   /** Graceful stop: consumers finish in-flight work, pending publishes get their acks, then the connection drains. */
   async drain(deadlineMs = 10_000): Promise<void> {
     const until = Date.now() + deadlineMs;
-    await Promise.all(this.consumers.map((c) => c.stop(Math.max(0, until - Date.now()))));
+    await this.stopConsumers(deadlineMs);
     await this.publisher.close(Math.max(0, until - Date.now()));
     if (!this.nc.isClosed()) await this.nc.drain().catch(() => this.nc.close());
     this.metrics.connected.set(0);

@@ -52,11 +52,38 @@ export class InvalidMessageError extends Error {
   override readonly name = "InvalidMessageError";
 }
 
+/** A handler ran past its consumer's `handlerTimeoutMs`: the signal handed to it aborts with this reason. */
+export class HandlerTimeoutError extends Error {
+  override readonly name = "HandlerTimeoutError";
+  constructor(readonly elapsedMs: number) {
+    super(`handler still running after ${elapsedMs}ms (handlerTimeoutMs)`);
+  }
+}
+
 export const isPermanent = (err: unknown): boolean =>
   err instanceof Error && (err.name === "PermanentError" || err.name === "InvalidMessageError");
 
 export const isUnavailable = (err: unknown): boolean => err instanceof Error && err.name === "BusUnavailableError";
 
+/**
+ * The retry delay a failure asks for, if any: RetryableError's, or any thrown value with a numeric
+ * `retryAfterMs` (handlers may throw plain objects, null or strings: none of them may crash the runner).
+ */
+export function retryAfterOf(err: unknown): number | undefined {
+  if (typeof err !== "object" || err === null || !("retryAfterMs" in err)) return undefined;
+  const hint = err.retryAfterMs;
+  return typeof hint === "number" && Number.isFinite(hint) && hint >= 0 ? hint : undefined;
+}
+
+/** A one-line description of anything thrown: an Error's message, else the value as JSON or text. */
 export function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+  if (err instanceof Error) return err.message;
+  if (typeof err === "object" && err !== null) {
+    try {
+      return `non-Error thrown: ${JSON.stringify(err)}`;
+    } catch {
+      return `non-Error thrown: ${Object.prototype.toString.call(err)}`;
+    }
+  }
+  return `non-Error thrown: ${String(err)}`;
 }

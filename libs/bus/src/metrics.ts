@@ -10,6 +10,14 @@ export class BusMetrics {
   readonly deadLettered: Counter<"consumer" | "reason">;
   readonly handlerSeconds: Histogram<"consumer" | "outcome">;
   readonly inFlight: Gauge<"consumer">;
+  readonly handlerTimeouts: Counter<"consumer">;
+  readonly abandonedHandlers: Gauge<"consumer">;
+  readonly consumerUp: Gauge<"consumer">;
+  readonly consumerRecoveries: Counter<"consumer">;
+  readonly delayedScheduled: Counter<"task">;
+  readonly delayedDeferred: Counter<"consumer">;
+  readonly leaseOps: Counter<"bucket" | "op" | "result">;
+  readonly onceCalls: Counter<"consumer" | "outcome">;
   readonly connected: Gauge;
   readonly pendingPublishes: Gauge;
   /** Read at scrape time: setting a gauge on every publish and ack costs more than the whole ack handling. */
@@ -57,6 +65,54 @@ export class BusMetrics {
       registers,
     });
     this.inFlight = new Gauge({ name: "vigil_bus_in_flight", help: "Messages being handled now", labelNames: ["consumer"], registers });
+    this.handlerTimeouts = new Counter({
+      name: "vigil_bus_handler_timeouts_total",
+      help: "Handlers that ran past their consumer's handlerTimeoutMs (their slot was released, the message nak'd or dead-lettered)",
+      labelNames: ["consumer"],
+      registers,
+    });
+    this.abandonedHandlers = new Gauge({
+      name: "vigil_bus_abandoned_handlers",
+      help: "Handlers given up on (deadline or shutdown) whose promise has not settled yet",
+      labelNames: ["consumer"],
+      registers,
+    });
+    this.consumerUp = new Gauge({
+      name: "vigil_bus_consumer_up",
+      help: "1 while the durable consumer exists and is being pulled; 0 while it is being re-created",
+      labelNames: ["consumer"],
+      registers,
+    });
+    this.consumerRecoveries = new Counter({
+      name: "vigil_bus_consumer_recoveries_total",
+      help: "Durable consumers re-created after their stream or consumer disappeared",
+      labelNames: ["consumer"],
+      registers,
+    });
+    this.delayedScheduled = new Counter({
+      name: "vigil_bus_delayed_scheduled_total",
+      help: "Delayed tasks scheduled (first attempts and retries)",
+      labelNames: ["task"],
+      registers,
+    });
+    this.delayedDeferred = new Counter({
+      name: "vigil_bus_delayed_deferred_total",
+      help: "Deliveries of delayed tasks handed back to the server because they were not due yet",
+      labelNames: ["consumer"],
+      registers,
+    });
+    this.leaseOps = new Counter({
+      name: "vigil_bus_lease_operations_total",
+      help: "Lease operations (acquire, renew, release) by result (ok, held, lost, error)",
+      labelNames: ["bucket", "op", "result"],
+      registers,
+    });
+    this.onceCalls = new Counter({
+      name: "vigil_bus_once_total",
+      help: "Idempotent effects by outcome (ran, reused: already done, busy: running elsewhere)",
+      labelNames: ["consumer", "outcome"],
+      registers,
+    });
     this.connected = new Gauge({ name: "vigil_bus_connected", help: "1 while connected to NATS", registers });
     this.pendingPublishes = new Gauge({
       name: "vigil_bus_pending_publishes",

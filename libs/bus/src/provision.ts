@@ -1,5 +1,6 @@
 import {
   AckPolicy,
+  type ConsumerInfo,
   DeliverPolicy,
   DiscardPolicy,
   type ConsumerConfig,
@@ -44,26 +45,44 @@ export async function ensureStream(jsm: JetStreamManager, def: StreamDefinition,
   }
 }
 
+/**
+ * Where a durable starts the first time it is created: "new" (messages published from now on; a pipeline
+ * consumer must not replay days of history), "all", or the first message at or after `startTime`.
+ * An existing durable always resumes where it was: its start position is never changed.
+ */
+export type StartPosition = "all" | "new" | { startTime: Date | string };
+
+/** Internal: a durable re-created after it was lost resumes just after what it had acknowledged. */
+export type ResumePosition = StartPosition | { startSequence: number };
+
 export interface DurableConsumerDefinition {
   stream: string;
   durable: string;
   filterSubject: string;
   ackWaitMs: number;
   maxAckPending: number;
-  deliverPolicy: "all" | "new";
+  deliverPolicy: ResumePosition;
   description?: string;
 }
 
+function startConfig(position: ResumePosition): Partial<ConsumerConfig> {
+  if (position === "all") return { deliver_policy: DeliverPolicy.All };
+  if (position === "new") return { deliver_policy: DeliverPolicy.New };
+  if ("startSequence" in position) return { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: Math.max(1, position.startSequence) };
+  return { deliver_policy: DeliverPolicy.StartTime, opt_start_time: new Date(position.startTime).toISOString() };
+}
+
 /**
- * Create a durable pull consumer, or update its mutable fields. `max_deliver` is unlimited on the
- * server: the runner dead-letters after its own limit, so no message is ever dropped without a record.
+ * Create a durable pull consumer, or update its mutable fields (never its start position). `max_deliver`
+ * is unlimited on the server: the runner dead-letters after its own limit, so no message is ever dropped
+ * without a record.
  */
-export async function ensureConsumer(jsm: JetStreamManager, def: DurableConsumerDefinition, log: Logger): Promise<void> {
+export async function ensureConsumer(jsm: JetStreamManager, def: DurableConsumerDefinition, log: Logger): Promise<ConsumerInfo> {
   const config: Partial<ConsumerConfig> = {
     durable_name: def.durable,
     description: def.description,
     ack_policy: AckPolicy.Explicit,
-    deliver_policy: def.deliverPolicy === "new" ? DeliverPolicy.New : DeliverPolicy.All,
+    ...startConfig(def.deliverPolicy),
     filter_subject: def.filterSubject,
     ack_wait: nanos(def.ackWaitMs),
     max_deliver: -1,
@@ -73,10 +92,7 @@ export async function ensureConsumer(jsm: JetStreamManager, def: DurableConsumer
     if (err instanceof JetStreamApiError && err.code === 10014) return null;
     throw err;
   });
-  if (!existing) {
-    await jsm.consumers.add(def.stream, config);
-    return;
-  }
+  if (!existing) return jsm.consumers.add(def.stream, config);
   const c = existing.config;
   if (c.filter_subject !== def.filterSubject || c.ack_policy !== AckPolicy.Explicit) {
     throw new Error(
@@ -86,11 +102,12 @@ export async function ensureConsumer(jsm: JetStreamManager, def: DurableConsumer
   }
   if (c.ack_wait !== config.ack_wait || c.max_ack_pending !== config.max_ack_pending || c.max_deliver !== -1 || c.description !== config.description) {
     log.info({ stream: def.stream, consumer: def.durable }, "consumer definition changed; updating");
-    await jsm.consumers.update(def.stream, def.durable, {
+    return jsm.consumers.update(def.stream, def.durable, {
       ack_wait: config.ack_wait,
       max_ack_pending: config.max_ack_pending,
       max_deliver: -1,
       description: config.description,
     });
   }
+  return existing;
 }

@@ -1,20 +1,9 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { type AlertMessage, type DeadLetterMessage, streams, subjects, topics } from "@vigil/contracts";
+import { type AlertMessage, streams, subjects, topics } from "@vigil/contracts";
 import { type NatsServerHandle, startNats, waitFor } from "@vigil/testing";
 import { type Bus, PermanentError, RetryableError } from "../src/index.js";
-import { connectBus, makeAlert, sleep } from "./fixtures.js";
-
-/** Collects dead letters of one consumer by reading the DLQ stream directly. */
-async function deadLetters(bus: Bus, durable: string): Promise<DeadLetterMessage[]> {
-  const out: DeadLetterMessage[] = [];
-  const info = await bus.jsm.streams.info(streams.deadLetters.name);
-  for (let seq = info.state.first_seq; seq <= info.state.last_seq && info.state.messages > 0; seq++) {
-    const m = await bus.jsm.streams.getMessage(streams.deadLetters.name, { seq }).catch(() => null);
-    if (m && m.subject === subjects.deadLetter(durable)) out.push(m.json<DeadLetterMessage>());
-  }
-  return out;
-}
+import { connectBus, deadLetters, makeAlert, sleep } from "./fixtures.js";
 
 describe("bus: durable consumers against a real nats-server", () => {
   let nats: NatsServerHandle;

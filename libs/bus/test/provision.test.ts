@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { kvBuckets, streams } from "@vigil/contracts";
 import { type NatsServerHandle, startNats } from "@vigil/testing";
-import { type Bus, ensureConsumer } from "../src/index.js";
+import { type Bus, ensureConsumer, KvKeyExistsError } from "../src/index.js";
 import { parseServers } from "../src/servers.js";
 import { connectBus, silentLog } from "./fixtures.js";
 
@@ -35,15 +35,17 @@ describe("bus: consumers, key-value buckets and server addresses", () => {
   });
 
   it("opens a key-value bucket, creating it on first use, and keeps its data", async () => {
-    const kv = await bus.kv(kvBuckets.cooldowns);
-    const rev = await kv.create("restart_pod.shop.cart", JSON.stringify({ at: "2026-11-22T05:00:00Z" }));
-    await assert.rejects(kv.create("restart_pod.shop.cart", "again"), "create is compare-and-set");
-    const again = await bus.kv(kvBuckets.cooldowns);
-    const entry = await again.get("restart_pod.shop.cart");
-    assert.equal(entry?.revision, rev);
-    assert.deepEqual(entry?.json(), { at: "2026-11-22T05:00:00Z" });
-    const status = await again.status();
-    assert.equal(status.ttl, kvBuckets.cooldowns.ttlMs);
+    const kv = await bus.kv(kvBuckets.leases);
+    const key = kv.key("executor", "shop", "cart");
+    const lease = { owner: "executor/1", token: "t1", acquiredAt: "2026-11-22T05:00:00.000Z", renewedAt: "2026-11-22T05:00:00.000Z", expiresAt: "2026-11-22T05:01:00.000Z", purpose: "restart" };
+    const rev = await kv.create(key, lease);
+    await assert.rejects(kv.create(key, { ...lease, token: "t2" }), KvKeyExistsError, "create is compare-and-set");
+    const again = await connectBus(nats.url);
+    const entry = await (await again.kv(kvBuckets.leases)).get(key);
+    assert.deepEqual(entry, { value: lease, revision: rev });
+    const status = await (await again.kv(kvBuckets.leases)).raw.status();
+    assert.equal(status.ttl, kvBuckets.leases.ttlMs);
+    await again.drain(2000);
   });
 
   it("takes credentials from the server URL, which the v3 client would ignore", () => {

@@ -2,14 +2,16 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Bus } from "@vigil/bus";
 import type { StreamDefinition } from "@vigil/contracts";
+import { checkDatabaseConfig, type Database, type DatabaseConfig, databaseConfigShape } from "@vigil/db";
 import express from "express";
 import type { Logger } from "pino";
 import { collectDefaultMetrics, Gauge, Registry } from "prom-client";
 import type { z } from "zod";
 import { type BaseConfig, ConfigError, loadConfig } from "./config.js";
+import { type DatabaseRequirement, openServiceDatabase } from "./database.js";
 import { createHttpApp } from "./http-app.js";
 import { createLogger } from "./logger.js";
-import { Readiness } from "./readiness.js";
+import { Readiness, type ReadinessResult } from "./readiness.js";
 
 export interface ServiceContext<C> {
   name: string;
@@ -17,10 +19,16 @@ export interface ServiceContext<C> {
   log: Logger;
   registry: Registry;
   bus: Bus;
+  /** The PostgreSQL pool, migrated; only for services whose definition declares `database` (throws otherwise). */
+  readonly db: Database;
   /** Mount the service's HTTP routes here. */
   router: express.Router;
   readiness: Readiness;
-  /** Runs at shutdown, after HTTP stopped accepting and before the bus drains (last registered runs first). */
+  /**
+   * Runs at shutdown (last registered runs first), after HTTP stopped accepting and the consumers stopped
+   * (their in-flight handlers have finished, so closing a pool here breaks no work), before the bus
+   * awaits its publishes' acks and drains.
+   */
   onShutdown(hook: () => Promise<void> | void): void;
   /**
    * Runs when shutdown begins, before in-flight HTTP requests are awaited: ends long-lived responses
@@ -36,6 +44,8 @@ export interface ServiceDefinition<S extends z.ZodRawShape> {
   config?: S;
   /** Cross-field checks; each returned problem is reported with the other configuration errors. */
   checkConfig?(config: BaseConfig & z.infer<z.ZodObject<S>>): string[];
+  /** PostgreSQL: DATABASE_URL becomes required, migrations run before setup, the pool closes after the consumers. */
+  database?: DatabaseRequirement;
   /** Streams to create or update at startup; all of Vigil's by default. */
   streams?: readonly StreamDefinition[];
   setup(ctx: ServiceContext<BaseConfig & z.infer<z.ZodObject<S>>>): Promise<void> | void;
@@ -46,6 +56,7 @@ export interface RunningService<C> {
   port: number;
   server: Server;
   bus: Bus;
+  db?: Database;
   log: Logger;
   /** Graceful stop; resolves true when everything finished within SHUTDOWN_TIMEOUT_MS. */
   shutdown(reason?: string): Promise<boolean>;
@@ -61,8 +72,9 @@ export async function startService<S extends z.ZodRawShape>(
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): Promise<RunningService<BaseConfig & z.infer<z.ZodObject<S>>>> {
   type C = BaseConfig & z.infer<z.ZodObject<S>>;
-  const config: C = loadConfig(def.config ?? ({} as S), env, { port: def.defaultPort });
-  const problems = def.checkConfig?.(config) ?? [];
+  const shape = def.database ? ({ ...databaseConfigShape, ...def.config } as unknown as S) : (def.config ?? ({} as S));
+  const config: C = loadConfig(shape, env, { port: def.defaultPort });
+  const problems = [...(def.database ? checkDatabaseConfig(config as unknown as DatabaseConfig) : []), ...(def.checkConfig?.(config) ?? [])];
   if (problems.length > 0) throw new ConfigError(problems);
   const log = createLogger(`vigil-${def.name}`, config.LOG_LEVEL);
   const registry = new Registry();
@@ -79,6 +91,7 @@ export async function startService<S extends z.ZodRawShape>(
   let started = false;
   let shuttingDown = false;
   let bus: Bus | undefined;
+  let db: Database | undefined;
   readiness.add("nats", async () => (bus ? (await bus.ping()) || "NATS or JetStream unreachable" : "not connected yet"));
 
   const app = createHttpApp({ log, registry, readiness, router, isStarted: () => started, isShuttingDown: () => shuttingDown });
@@ -104,7 +117,27 @@ export async function startService<S extends z.ZodRawShape>(
     streamReplicas: config.NATS_STREAM_REPLICAS,
   });
   await bus.provision(def.streams);
-  await def.setup({ name: def.name, config, log, registry, bus, router, readiness, onShutdown: (h) => void hooks.push(h), onShutdownStart: (h) => void startHooks.push(h) });
+  if (def.database) {
+    const requirement = def.database;
+    db = await openServiceDatabase({ name: def.name, config: config as unknown as DatabaseConfig, requirement, log, registry, readiness, isShuttingDown: () => shuttingDown });
+  }
+  await def.setup({
+    name: def.name,
+    config,
+    log,
+    registry,
+    bus,
+    get db(): Database {
+      if (!db) throw new Error(`service ${def.name} uses a database but its definition does not declare \`database\``);
+      return db;
+    },
+    router,
+    readiness,
+    onShutdown: (h) => void hooks.push(h),
+    onShutdownStart: (h) => void startHooks.push(h),
+  });
+  // A service that consumes (its setup started consumers) is ready only while every consumer is pulling.
+  if (bus.consumersHealth().length > 0) readiness.add("consumers", () => consumersReadiness(bus));
   started = true;
   log.info({ port }, "service ready");
 
@@ -125,16 +158,22 @@ export async function startService<S extends z.ZodRawShape>(
         }
       }
       server.closeIdleConnections();
-      const httpDone = await Promise.race([closed.then(() => true), sleep(Math.max(0, until - Date.now())).then(() => false)]);
+      // Meanwhile consumers stop pulling and their in-flight handlers finish (given up on at the deadline):
+      // both before any hook closes what requests and handlers use.
+      const consumersStopped = bus?.stopConsumers(Math.max(0, until - Date.now())).catch((err) => log.error({ err }, "stopping consumers failed"));
+      const httpDone = await closedWithin(closed, Math.max(0, until - Date.now()));
       if (!httpDone) server.closeAllConnections();
+      await consumersStopped;
       for (const hook of hooks.reverse()) await Promise.resolve(hook()).catch((err) => log.error({ err }, "shutdown hook failed"));
+      // After the consumers and hooks: nothing that could still need a connection is running.
+      if (db && !(await db.close(Math.max(0, until - Date.now())))) log.warn("database pool closed with queries still running");
       await bus?.drain(Math.max(0, until - Date.now())).catch((err) => log.error({ err }, "NATS drain failed"));
       const clean = httpDone && Date.now() <= until;
       log.info({ clean }, "stopped");
       return clean;
     })());
 
-  return { config, port, server, bus, log, shutdown };
+  return { config, port, server, bus, ...(db ? { db } : {}), log, shutdown };
 }
 
 /** Entry point for `main.ts`: starts the service, exits on SIGTERM/SIGINT after a graceful stop, 78 on bad config. */
@@ -158,4 +197,21 @@ export function runService<S extends z.ZodRawShape>(def: ServiceDefinition<S>): 
   );
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** True when `closed` settles within `ms`. The timer is cleared either way: a pending one would keep the process up to the whole deadline. */
+async function closedWithin(closed: Promise<void>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((r) => (timer = setTimeout(() => r(false), ms)));
+  try {
+    return await Promise.race([closed.then(() => true as const), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Ready when every consumer is pulling; otherwise names each one that is not, and why. */
+function consumersReadiness(bus: Bus): ReadinessResult {
+  const all = bus.consumersHealth();
+  const down = all.filter((c) => !c.ok);
+  if (down.length === 0) return { ok: true, detail: `${all.length} running` };
+  return { ok: false, detail: down.map((c) => `${c.consumer} (stream ${c.stream}): ${c.detail}`).join("; ") };
+}

@@ -1,4 +1,6 @@
 // A real NATS server (with JetStream) per test, including crash/outage simulation for resilience tests.
+import { readdir, rm } from "node:fs/promises";
+import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { makeTempDir } from "./cleanup.js";
 import type { TempDir } from "./cleanup.js";
@@ -24,8 +26,17 @@ export interface NatsServerHandle {
   stop(): Promise<void>;
   /** SIGKILL: simulates a crash/outage. The store dir is kept so restart() recovers JetStream state. */
   kill(): Promise<void>;
-  /** Starts again on the SAME port and SAME store dir; resolves when ready (stops first if running). */
-  restart(): Promise<void>;
+  /**
+   * Starts again on the SAME port; resolves when ready (stops first if running). The store dir is kept,
+   * so JetStream state survives, unless `wipeStore`: then the server comes back empty, as a pod whose
+   * volume was lost would (streams, consumers and KV buckets gone).
+   */
+  restart(opts?: RestartNatsOptions): Promise<void>;
+}
+
+export interface RestartNatsOptions {
+  /** Start with an empty store directory (default false). */
+  wipeStore?: boolean;
 }
 
 const READY_TIMEOUT_MS = 30_000;
@@ -123,9 +134,12 @@ async function startBinary(binary: string, jetstream: boolean): Promise<NatsServ
       if (stopped) throw new Error("[vigil-testing] nats: kill() after stop()");
       await proc?.stop("SIGKILL");
     },
-    async restart() {
+    async restart(opts: RestartNatsOptions = {}) {
       if (stopped) throw new Error("[vigil-testing] nats: restart() after stop(): the store dir is gone");
       if (proc?.running) await proc.stop("SIGTERM", 5_000);
+      if (opts.wipeStore) {
+        for (const entry of await readdir(storeDir.path)) await rm(join(storeDir.path, entry), { recursive: true, force: true });
+      }
       // Same port is the point (clients reconnect to the URL they know), so wait out a briefly busy
       // port instead of picking another one.
       const deadline = Date.now() + 10_000;
