@@ -6,7 +6,7 @@ import { jetstreamManager } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
 import { streams, topics } from "@vigil/contracts";
 import { makeTempDir, type NatsServerHandle, startNats, startTestService, type TempDir, waitFor } from "@vigil/testing";
-import type { ServiceDefinition } from "../src/index.js";
+import type { ServiceDefinition } from "@vigil/service";
 import { makeAlert } from "../../bus/test/fixtures.js";
 
 interface ReadyReport {
