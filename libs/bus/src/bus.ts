@@ -7,7 +7,7 @@ import { encodeMessage } from "./codec.js";
 import { type ConsumerDeps, ConsumerRunner, type ConsumerSpec } from "./consumer.js";
 import { CORRELATION_HEADER } from "./dead-letter.js";
 import { DelayedQueue } from "./delayed/delayed-queue.js";
-import type { DelayedTaskDefinition } from "./delayed/delayed-task.js";
+import type { DelayedTaskDefinition } from "@vigil/contracts";
 import { type ConsumerHealth, defaultRecovery, type RecoveryOptions } from "./durable-loop.js";
 import { Idempotency } from "./idempotency.js";
 import { Leases } from "./kv/lease.js";

@@ -10,7 +10,7 @@ export { retryDelay } from "./backoff.js";
 export { versionAtLeast } from "./version.js";
 export { DelayedQueue, type ScheduleOptions, type ScheduledTask } from "./delayed/delayed-queue.js";
 export { DelayedConsumer, type DelayedConsumerSpec, type DelayedContext } from "./delayed/delayed-consumer.js";
-export { delayedTask, DELAYED_HEADERS, type DelayedTaskDefinition, type PayloadOf } from "./delayed/delayed-task.js";
+export { DELAYED_HEADERS } from "./delayed/delayed-task.js";
 export { TypedKv, type KvEntryOf, type ModifyOptions } from "./kv/typed-kv.js";
 export { Lease, Leases, defaultOwner, type AcquireOptions, type AcquireResult, type LeaseHolder } from "./kv/lease.js";
 export * from "./kv/errors.js";

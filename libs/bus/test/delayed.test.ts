@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { streams } from "@vigil/contracts";
+import { delayedTask, streams } from "@vigil/contracts";
 import { type NatsServerHandle, startNats, waitFor } from "@vigil/testing";
 import { Registry } from "prom-client";
 import { z } from "zod";
-import { type Bus, delayedTask, InvalidMessageError } from "../src/index.js";
+import { type Bus, InvalidMessageError } from "../src/index.js";
 import { connectBus, deadLetters, metricValue } from "./fixtures.js";
 
 const assess = delayedTask("t_assess", z.object({ executionId: z.string().min(1), n: z.number().int() }), "assess an execution later");

@@ -24,3 +24,4 @@ export * from "./kv.js";
 export * from "./duration.js";
 export * from "./collector-api.js";
 export * from "./backoff.js";
+export * from "./delayed.js";

@@ -10,7 +10,8 @@ import { type ConsumerHealth, DurableLoop } from "../durable-loop.js";
 import { errorMessage, HandlerTimeoutError, isPermanent, retryAfterOf } from "../errors.js";
 import { type BoundOnce, bindOnce } from "../idempotency.js";
 import type { PubAck } from "../publisher.js";
-import { type DelayedEnvelope, type DelayedTaskDefinition, type PayloadOf, readEnvelope } from "./delayed-task.js";
+import type { DelayedTaskDefinition, PayloadOf } from "@vigil/contracts";
+import { type DelayedEnvelope, readEnvelope } from "./delayed-task.js";
 
 export interface DelayedContext {
   taskId: string;

@@ -7,7 +7,8 @@ import type { ConsumerDeps } from "../consumer.js";
 import { BusUnavailableError } from "../errors.js";
 import type { PubAck } from "../publisher.js";
 import { DelayedConsumer, type DelayedConsumerSpec } from "./delayed-consumer.js";
-import { attemptMsgId, DELAYED_HEADERS, type DelayedTaskDefinition, type PayloadOf } from "./delayed-task.js";
+import type { DelayedTaskDefinition, PayloadOf } from "@vigil/contracts";
+import { attemptMsgId, DELAYED_HEADERS } from "./delayed-task.js";
 
 export interface ScheduleOptions {
   /** When the task is due; or `delayMs` from now. Neither: now. */

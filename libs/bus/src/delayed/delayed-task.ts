@@ -1,24 +1,4 @@
 import type { JsMsg } from "@nats-io/jetstream";
-import type { z } from "zod";
-
-/**
- * A kind of delayed work ("assess this execution in 5 minutes"): its name is the subject token
- * (`vigil.delayed.<name>` on VIGIL_DELAYED) and its payload a zod schema, checked when scheduling and
- * again when the task runs.
- */
-export interface DelayedTaskDefinition<S extends z.ZodType = z.ZodType> {
-  readonly name: string;
-  readonly description?: string;
-  readonly payload: S;
-}
-
-export const delayedTask = <S extends z.ZodType>(name: string, payload: S, description?: string): DelayedTaskDefinition<S> => ({
-  name,
-  payload,
-  ...(description ? { description } : {}),
-});
-
-export type PayloadOf<D extends DelayedTaskDefinition> = z.output<D["payload"]>;
 
 /** The task's due time travels in headers, so deferring a delivery needs no decoding of the payload. */
 export const DELAYED_HEADERS = {
