@@ -43,7 +43,7 @@ const openWatch = (url: string, onEvent: (e: { type: string; object: KubeObject 
         while ((nl = buf.indexOf("\n")) >= 0) {
           const line = buf.slice(0, nl);
           buf = buf.slice(nl + 1);
-          if (line) onEvent(JSON.parse(line), at);
+          if (line) onEvent(JSON.parse(line) as { type: string; object: KubeObject }, at);
         }
       });
       resolve(() => req.destroy());

@@ -1,12 +1,28 @@
 #!/usr/bin/env node
 // Runs every test file of the monorepo in one `node --test` run so the summary covers the whole suite.
 // Sources are loaded directly (tsx + the "@vigil/source" export condition), so tests see the code as written.
+//
+//   node scripts/run-tests.mjs [--unit | --integration] [--explain] [path-fragment ...]
+//
+// Tiers: `--unit` runs only the files that need no servers and start no other programs (no nats-server,
+// PostgreSQL, Alertmanager, kubectl, amtool, bpftrace, service processes): the inner loop, `npm run test:unit`.
+// `--integration` runs the rest. With neither, everything runs (`npm test`, CI). A file's tier is read from its
+// imports, never declared (the rule: scripts/test-tiers.mjs); `--explain` lists each file's tier and reason.
 import { spawnSync } from "node:child_process";
 import { readdirSync, existsSync, statSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
+import { classify } from "./test-tiers.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
-const filter = process.argv.slice(2);
+const flags = new Set(process.argv.slice(2).filter((a) => a.startsWith("--")));
+const filter = process.argv.slice(2).filter((a) => !a.startsWith("--"));
+for (const f of flags) {
+  if (["--unit", "--integration", "--explain"].includes(f)) continue;
+  console.error(`unknown option ${f}; usage: run-tests.mjs [--unit | --integration] [--explain] [path-fragment ...]`);
+  process.exit(2);
+}
+const tier = flags.has("--unit") ? "unit" : flags.has("--integration") ? "integration" : undefined;
 const files = [];
 for (const group of ["libs", "services", "deploy"]) {
   const dir = join(root, group);
@@ -20,16 +36,24 @@ for (const group of ["libs", "services", "deploy"]) {
     }
   }
 }
-const selected = filter.length ? files.filter((f) => filter.some((p) => f.includes(p))) : files;
+const matching = filter.length ? files.filter((f) => filter.some((p) => f.includes(p))) : files;
+const tiers = tier || flags.has("--explain") ? classify(root, files) : undefined;
+if (flags.has("--explain")) {
+  for (const t of tiers) if (matching.includes(t.file)) console.log(`${t.tier.padEnd(11)} ${t.file.slice(root.length)}${t.reason ? `  ← ${t.reason}` : ""}`);
+  process.exit(0);
+}
+const selected = tier ? tiers.filter((t) => t.tier === tier && matching.includes(t.file)).map((t) => t.file) : matching;
 if (selected.length === 0) {
-  console.error(`no test files match ${filter.join(" ")}`);
+  console.error(`no ${tier ?? ""} test files match ${filter.join(" ")}`);
   process.exit(1);
 }
+console.log(`tier: ${tier ?? "all"}; ${selected.length} of ${files.length} test files`);
 const args = [
   "--conditions=@vigil/source",
   "--import", "tsx",
   "--test",
-  `--test-concurrency=${process.env.TEST_CONCURRENCY ?? "2"}`,
+  // Unit files share no servers, so they can use every core; integration files start servers of their own.
+  `--test-concurrency=${process.env.TEST_CONCURRENCY ?? (tier === "unit" ? Math.max(2, availableParallelism()) : 2)}`,
   "--test-reporter=spec",
   ...selected,
 ];

@@ -1,12 +1,13 @@
-// `npm start`: runs Vigil locally. Uses NATS_URL when set, otherwise an ephemeral JetStream nats-server
-// from PATH; the cluster is the one KUBECONFIG names, otherwise the simulator with VIGIL_SCENARIO (a local run
-// never touches ~/.kube/config's cluster by accident). Then starts every built service as a child process with
-// its logs prefixed. Ctrl-C stops all.
+// `npm start`: runs Vigil locally. Uses NATS_URL when set, otherwise a JetStream nats-server from PATH on
+// NATS_PORT (default: a free one) with its store in .vigil/nats (kept across runs, like a deployed server's
+// volume); the cluster is the one KUBECONFIG names, otherwise the simulator with VIGIL_SCENARIO (a local run
+// never touches ~/.kube/config's cluster by accident). Then starts every built service as a child process
+// with its logs prefixed. Ctrl-C stops all.
 import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawn, type ChildProcess } from "node:child_process";
-import { startNats } from "@vigil/testing";
+import { startLocalNats } from "@vigil/bus";
 import { KubeSim } from "@vigil/kube-sim";
 
 const root = new URL("..", import.meta.url).pathname;
@@ -16,12 +17,21 @@ function log(line: string) {
   process.stdout.write(`\x1b[1m[vigil]\x1b[0m ${line}\n`);
 }
 
-const nats = process.env.NATS_URL ? { url: process.env.NATS_URL, stop: async () => {} } : await startNats().catch((err: Error) => {
-  log(`cannot start NATS: ${err.message}`);
-  log("install it (apt-get install -y nats-server) or point at a running server: NATS_URL=nats://host:4222 npm start");
-  process.exit(1);
-});
-log(`NATS (JetStream) at ${nats.url}`);
+const natsStore = join(root, ".vigil", "nats");
+const natsPort = Number(process.env.NATS_PORT ?? 0);
+const nats = process.env.NATS_URL
+  ? { url: process.env.NATS_URL, stop: async () => {} }
+  : await startLocalNats({ storeDir: natsStore, port: natsPort, onLine: natsWarning }).catch((err: Error) => {
+      log(`cannot start NATS: ${err.message}`);
+      log("or use a server you run: NATS_URL=nats://host:4222 npm start");
+      process.exit(1);
+    });
+log(`NATS (JetStream) at ${nats.url}${process.env.NATS_URL ? "" : `, store ${natsStore} (delete it to start empty)`}`);
+
+/** nats-server's banner is noise here; its warnings and errors are not (a fatal one ends up in the start error). */
+function natsWarning(line: string): void {
+  if (/\[(WRN|ERR)\]/.test(line)) process.stdout.write(`\x1b[33m${"nats".padEnd(10)}\x1b[0m| ${line}\n`);
+}
 
 let sim: KubeSim | undefined;
 let kubeconfig = process.env.KUBECONFIG;

@@ -1,8 +1,7 @@
 // The consuming side of `npm run bench:bus`: Vigil's ConsumerRunner (defaults: concurrency 4, its pull
 // batch, schema check on receipt, explicit acks) through one durable on VIGIL_ALERTS.
 import type { Bus } from "@vigil/bus";
-import { delayedTask } from "@vigil/contracts";
-import { type AlertMessage, streams, topics } from "@vigil/contracts";
+import { delayedTask, type AlertMessage, streams, topics } from "@vigil/contracts";
 import { waitFor } from "@vigil/testing";
 import { z } from "zod";
 

@@ -27,7 +27,7 @@ export interface PayloadSet {
   /** Mean body size in bytes. */
   meanBytes: number;
   /** Returns the next body with a never-used startsAt patched in. Synchronous and allocation-light. */
-  next(): Buffer;
+  next: () => Buffer;
 }
 
 function alertFor(b: number, i: number, alertname: string, namespace: string, severity: string) {

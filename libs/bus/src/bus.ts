@@ -1,13 +1,12 @@
 import { type JetStreamClient, type JetStreamManager, jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
-import { allStreams, type KvBucketDefinition, kvBuckets, type MessageOf, type StreamDefinition, type Topic } from "@vigil/contracts";
+import { allStreams, type KvBucketDefinition, kvBuckets, type MessageOf, type StreamDefinition, type Topic, type DelayedTaskDefinition } from "@vigil/contracts";
 import type { Logger } from "pino";
 import { Registry } from "prom-client";
 import { encodeMessage } from "./codec.js";
 import { type ConsumerDeps, ConsumerRunner, type ConsumerSpec } from "./consumer.js";
 import { CORRELATION_HEADER } from "./dead-letter.js";
 import { DelayedQueue } from "./delayed/delayed-queue.js";
-import type { DelayedTaskDefinition } from "@vigil/contracts";
 import { type ConsumerHealth, defaultRecovery, type RecoveryOptions } from "./durable-loop.js";
 import { Idempotency } from "./idempotency.js";
 import { Leases } from "./kv/lease.js";
@@ -163,7 +162,7 @@ export class Bus {
     try {
       return await this.publisher.publish(...this.item(topic, message, options));
     } catch (err) {
-      if (err instanceof BusUnavailableError && err.kind === "no_stream") this.restoreStream(topic.stream);
+      if (err instanceof BusUnavailableError && err.reason === "no_stream") this.restoreStream(topic.stream);
       throw err;
     }
   }
@@ -187,7 +186,7 @@ export class Bus {
     });
     const outcomes = await this.publisher.publishMany(items);
     outcomes.forEach((outcome, k) => (results[at[k]!] = outcome));
-    if (outcomes.some((o) => o instanceof BusUnavailableError && o.kind === "no_stream")) this.restoreStream(topic.stream);
+    if (outcomes.some((o) => o instanceof BusUnavailableError && o.reason === "no_stream")) this.restoreStream(topic.stream);
     return results;
   }
 

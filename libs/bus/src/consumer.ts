@@ -1,12 +1,11 @@
 import type { JsMsg } from "@nats-io/jetstream";
-import type { MessageOf, Topic } from "@vigil/contracts";
+import { backoffDelay, type MessageOf, type Topic } from "@vigil/contracts";
 import type { Logger } from "pino";
-import { retryDelay } from "./backoff.js";
 import { decodeMessage } from "./codec.js";
 import { runWithDeadline } from "./deadline.js";
 import { deadLetter, type DeadLetterDeps, type DeadLetterReason } from "./dead-letter.js";
 import { type ConsumerHealth, DurableLoop, type DurableLoopDeps } from "./durable-loop.js";
-import { errorMessage, HandlerTimeoutError, isPermanent, retryAfterOf } from "./errors.js";
+import { errorMessage, HandlerTimeoutError, settlementOf } from "./errors.js";
 import { type BoundOnce, bindOnce, type OnceRunner } from "./idempotency.js";
 import type { StartPosition } from "./provision.js";
 
@@ -216,12 +215,13 @@ export class ConsumerRunner<T extends Topic> {
     }
   }
 
-  /** Anything thrown, Error or not: dead-letter when permanent or out of deliveries, else nak with a delay. */
+  /** Anything thrown, Error or not, settled as `settlementOf` says; dead-lettered once out of deliveries. */
   private async failed(msg: JsMsg, error: unknown, log: Logger, meta: { correlationId?: string }): Promise<string> {
     const deliveryCount = msg.info.deliveryCount;
-    if (isPermanent(error)) return this.deadLetter(msg, "permanent_error", errorMessage(error), log, meta);
+    const settlement = settlementOf(error);
+    if (settlement.action === "dead_letter") return this.deadLetter(msg, "permanent_error", errorMessage(error), log, meta);
     if (deliveryCount >= this.maxDeliver) return this.deadLetter(msg, "max_deliveries", errorMessage(error), log, meta);
-    const delay = retryAfterOf(error) ?? retryDelay(deliveryCount, { baseMs: this.spec.retryBaseMs ?? 1000, maxMs: this.spec.retryMaxMs ?? 60_000 });
+    const delay = settlement.delayMs ?? backoffDelay(deliveryCount, { baseMs: this.spec.retryBaseMs ?? 1000, maxMs: this.spec.retryMaxMs ?? 60_000 });
     log.warn({ err: error, error: errorMessage(error), retryInMs: delay }, "handler failed; will retry");
     msg.nak(delay);
     this.deps.metrics.nacked.inc({ consumer: this.spec.durable });

@@ -67,6 +67,8 @@ export function runWithDeadline(run: (signal: () => AbortSignal) => Promise<unkn
     try {
       settled = run(signal);
     } catch (error) {
+      // The handler's own synchronous throw, of any type, settles as its failure (the bus handles non-Errors).
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
       settled = Promise.reject(error);
     }
     settled = Promise.resolve(settled).then(

@@ -1,9 +1,8 @@
 import { setMaxListeners } from "node:events";
 import type { ConsumerMessages, JetStreamClient, JetStreamManager, JsMsg } from "@nats-io/jetstream";
-import type { StreamDefinition } from "@vigil/contracts";
+import { backoffDelay, type StreamDefinition } from "@vigil/contracts";
 import type { Logger } from "pino";
 import { AckBatch } from "./ack-batch.js";
-import { retryDelay } from "./backoff.js";
 import { errorMessage } from "./errors.js";
 import type { BusMetrics } from "./metrics.js";
 import { DurableKeeper, type DurableSpec, isMissingResource } from "./recovery.js";
@@ -75,6 +74,8 @@ export class DurableLoop {
     private readonly spec: DurableLoopSpec,
     private readonly deps: DurableLoopDeps,
   ) {
+    // The durable's settings are what remains once the runner's own fields and callbacks are dropped.
+    // eslint-disable-next-line @typescript-eslint/unbound-method
     const { stream, concurrency: _c, pullBatch: _p, triage: _t, process: _h, ...durable } = spec;
     this.keeper = new DurableKeeper(deps.jsm, stream, durable, deps.log, deps.replicas);
     // Every running handler listens on it: more than 10 at once is normal, not a leak.
@@ -142,7 +143,7 @@ export class DurableLoop {
           this.markLost(errorMessage(err));
           continue;
         }
-        const delay = retryDelay(++failures, this.deps.recovery);
+        const delay = backoffDelay(++failures, this.deps.recovery);
         this.setState(false, `pull failed: ${errorMessage(err)}; retrying in ${delay}ms`);
         this.deps.log.warn({ err, stream: this.spec.stream.name, retryInMs: delay }, "consumer pull failed; retrying");
         await this.pause(delay);
@@ -179,7 +180,7 @@ export class DurableLoop {
     const stream = this.spec.stream.name;
     // Even the first attempt waits: the server tells a pull its durable is deleted before it has finished
     // deleting it (nats-server 2.9 then fails the deletion when the same name is re-created at once).
-    let delay = retryDelay(1, this.deps.recovery);
+    let delay = backoffDelay(1, this.deps.recovery);
     for (let attempt = 1; !this.stopping; attempt++) {
       await this.pause(delay);
       if (this.stopping) return;
@@ -190,7 +191,7 @@ export class DurableLoop {
         this.deps.log.warn({ stream, resumeFrom, attempt }, "durable consumer re-created; resuming");
         return;
       } catch (err) {
-        delay = retryDelay(attempt + 1, this.deps.recovery);
+        delay = backoffDelay(attempt + 1, this.deps.recovery);
         this.setState(false, `durable ${this.spec.durable} on stream ${stream} is gone (${this.lostReason}); re-creating failed ${attempt}x: ${errorMessage(err)}`);
         this.deps.log.warn({ err, stream, attempt, retryInMs: delay }, "could not re-create the durable consumer; retrying");
       }

@@ -62,7 +62,7 @@ export class Idempotency {
     if (!got.acquired) {
       this.metrics.onceCalls.inc({ consumer: scope.consumer, outcome: "busy" });
       const wait = Math.min(5000, Math.max(100, got.heldBy.expiresAt.getTime() - Date.now()));
-      throw new RetryableError(`effect for ${id} is running elsewhere (${got.heldBy.owner}); retrying after it`, wait);
+      throw new RetryableError(`effect for ${id} is running elsewhere (${got.heldBy.owner}); retrying after it`, { retryAfterMs: wait });
     }
     try {
       // The holder before us may have finished between our first look and our acquisition.

@@ -6,7 +6,6 @@ export { BusMetrics } from "./metrics.js";
 export { ensureConsumer, ensureStream, toStreamConfig, type DurableConsumerDefinition, type StartPosition } from "./provision.js";
 export { decodeMessage, describeZodError, encodeMessage } from "./codec.js";
 export { buildDeadLetter, CORRELATION_HEADER } from "./dead-letter.js";
-export { retryDelay } from "./backoff.js";
 export { versionAtLeast } from "./version.js";
 export { DelayedQueue, type ScheduleOptions, type ScheduledTask } from "./delayed/delayed-queue.js";
 export { DelayedConsumer, type DelayedConsumerSpec, type DelayedContext } from "./delayed/delayed-consumer.js";
@@ -16,3 +15,4 @@ export { Lease, Leases, defaultOwner, type AcquireOptions, type AcquireResult, t
 export * from "./kv/errors.js";
 export { Idempotency, type BoundOnce, type OnceScope } from "./idempotency.js";
 export * from "./errors.js";
+export { NATS_READY_LINE, natsServerArgs, startLocalNats, type LocalNats, type LocalNatsOptions, type NatsServerArgs } from "./local-nats.js";

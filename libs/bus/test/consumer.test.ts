@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { type AlertMessage, streams, subjects, topics } from "@vigil/contracts";
-import { type NatsServerHandle, startNats, waitFor } from "@vigil/testing";
+import { makeAlert, type NatsServerHandle, startNats, waitFor } from "@vigil/testing";
 import { type Bus, PermanentError, RetryableError } from "../src/index.js";
-import { connectBus, deadLetters, makeAlert, sleep } from "./fixtures.js";
+import { connectBus, deadLetters, sleep } from "./fixtures.js";
 
 describe("bus: durable consumers against a real nats-server", () => {
   let nats: NatsServerHandle;
@@ -55,12 +55,12 @@ describe("bus: durable consumers against a real nats-server", () => {
       handler: async (m, ctx) => {
         if (m.id !== alert.id) return;
         deliveries.push(ctx.deliveryCount);
-        if (ctx.deliveryCount < 3) throw new RetryableError("downstream not ready", 100);
+        if (ctx.deliveryCount < 3) throw new RetryableError("downstream not ready", { retryAfterMs: 100 });
       },
     });
     await bus.publish(topics.alerts, alert);
     await waitFor(() => deliveries.length === 3, { timeoutMs: 5000 });
-    await sleep(300);
+    await sleep(300); // proves nothing happens: no 4th delivery after the success
     assert.deepEqual(deliveries, [1, 2, 3]);
     await runner.stop();
     assert.equal((await deadLetters(bus, "t-retry")).length, 0);
@@ -93,7 +93,7 @@ describe("bus: durable consumers against a real nats-server", () => {
     assert.equal(dl.correlationId, alert.correlationId);
     assert.equal(dl.payloadEncoding, "utf8");
     assert.deepEqual(JSON.parse(dl.payload), JSON.parse(JSON.stringify(alert)));
-    await sleep(500);
+    await sleep(500); // proves nothing happens: no delivery after dead-lettering
     assert.equal(calls, 3, "no delivery after dead-lettering");
     await runner.stop();
   });
@@ -158,6 +158,7 @@ describe("bus: durable consumers against a real nats-server", () => {
   it("keeps a long handler's message with working() beyond ack_wait", async () => {
     const alert = freshAlert();
     const deliveries: number[] = [];
+    let finished = false;
     const runner = await bus.consume({
       topic: topics.alerts,
       durable: "t-working",
@@ -166,12 +167,13 @@ describe("bus: durable consumers against a real nats-server", () => {
       handler: async (m, ctx) => {
         if (m.id !== alert.id) return;
         deliveries.push(ctx.deliveryCount);
-        await sleep(2800);
+        await sleep(2800); // the work under test: almost three ack_waits long
+        finished = true;
       },
     });
     await bus.publish(topics.alerts, alert);
     await waitFor(() => deliveries.length === 1, { timeoutMs: 3000 });
-    await sleep(3500);
+    await waitFor(() => finished, { timeoutMs: 6000, message: "the long handler finished" });
     assert.deepEqual(deliveries, [1], "never redelivered while the handler was working");
     await runner.stop();
   });

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { streams, topics } from "@vigil/contracts";
-import { type NatsServerHandle, startNats, waitFor } from "@vigil/testing";
+import { makeAlert, type NatsServerHandle, startNats, waitFor } from "@vigil/testing";
 import { Registry } from "prom-client";
 import { type Bus, HandlerTimeoutError } from "../src/index.js";
-import { capturingLog, connectBus, deadLetters, makeAlert, metricValue } from "./fixtures.js";
+import { capturingLog, connectBus, deadLetters, metricValue } from "./fixtures.js";
 
 describe("bus: a handler deadline per consumer", () => {
   let nats: NatsServerHandle;

@@ -1,4 +1,5 @@
-import { type AlertMessage, type DeadLetterMessage, streams, subjects } from "@vigil/contracts";
+import { type DeadLetterMessage, streams, subjects } from "@vigil/contracts";
+import { readStream } from "@vigil/testing";
 import { type Logger, pino } from "pino";
 import { Registry } from "prom-client";
 import { Bus, type BusOptions } from "../src/index.js";
@@ -18,13 +19,8 @@ export function capturingLog(level = "warn"): { log: Logger; lines: Array<Record
 
 /** Dead letters of one consumer, read from the DLQ stream directly. */
 export async function deadLetters(bus: Bus, durable: string): Promise<DeadLetterMessage[]> {
-  const out: DeadLetterMessage[] = [];
-  const info = await bus.jsm.streams.info(streams.deadLetters.name);
-  for (let seq = info.state.first_seq; seq <= info.state.last_seq && info.state.messages > 0; seq++) {
-    const m = await bus.jsm.streams.getMessage(streams.deadLetters.name, { seq }).catch(() => null);
-    if (m && m.subject === subjects.deadLetter(durable)) out.push(m.json<DeadLetterMessage>());
-  }
-  return out;
+  const stored = await readStream<DeadLetterMessage>(bus.jsm, streams.deadLetters.name, { subject: subjects.deadLetter(durable) });
+  return stored.map((m) => m.message);
 }
 
 /** The value of one metric series in a registry (0 when absent). */
@@ -34,28 +30,6 @@ export async function metricValue(registry: Registry, name: string, labels: Reco
   const { values } = await metric.get();
   const match = values.find((v) => Object.entries(labels).every(([k, want]) => String((v.labels as Record<string, unknown>)[k]) === want));
   return match?.value ?? 0;
-}
-
-export function makeAlert(i: number, overrides: Partial<AlertMessage> = {}): AlertMessage {
-  const startsAt = new Date(Date.UTC(2026, 10, 22, 5, 0, 0) + i * 1000).toISOString();
-  return {
-    id: `fp${i}:${startsAt}:firing`,
-    correlationId: `inc_${i}`,
-    fingerprint: `fp${i}`,
-    status: "firing",
-    alertname: "KubePodCrashLooping",
-    severity: "warning",
-    namespace: "shop",
-    target: { kind: "Pod", name: `web-${i}`, namespace: "shop" },
-    summary: "crash looping",
-    labels: { alertname: "KubePodCrashLooping", namespace: "shop", pod: `web-${i}` },
-    annotations: {},
-    startsAt,
-    receiver: "vigil",
-    groupKey: "{}:{}",
-    receivedAt: startsAt,
-    ...overrides,
-  };
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -3,9 +3,9 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { kvBuckets, streams, topics } from "@vigil/contracts";
-import { makeTempDir, type NatsServerHandle, spawnTracked, startNats, type TempDir, waitFor } from "@vigil/testing";
+import { makeAlert, makeTempDir, type NatsServerHandle, spawnTracked, startNats, type TempDir, waitFor } from "@vigil/testing";
 import { type Bus, RetryableError } from "../src/index.js";
-import { connectBus, makeAlert } from "./fixtures.js";
+import { connectBus } from "./fixtures.js";
 
 const worker = new URL("./fixtures/once-worker.ts", import.meta.url).pathname;
 

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { allStreams, streams, topics } from "@vigil/contracts";
-import { type NatsServerHandle, startNats, waitFor } from "@vigil/testing";
+import { makeAlert, type NatsServerHandle, startNats, waitFor } from "@vigil/testing";
 import type { Bus } from "../src/index.js";
-import { connectBus, makeAlert } from "./fixtures.js";
+import { connectBus } from "./fixtures.js";
 
 describe("bus: provisioning and publishing against a real nats-server", () => {
   let nats: NatsServerHandle;

@@ -3,9 +3,9 @@ import { after, before, describe, it } from "node:test";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
 import { streams, topics } from "@vigil/contracts";
-import { type NatsServerHandle, startNats, waitFor } from "@vigil/testing";
+import { makeAlert, type NatsServerHandle, startNats, waitFor } from "@vigil/testing";
 import type { Bus } from "../src/index.js";
-import { capturingLog, connectBus, makeAlert } from "./fixtures.js";
+import { capturingLog, connectBus } from "./fixtures.js";
 
 const fastRecovery = { baseMs: 50, maxMs: 400, checkIntervalMs: 300 };
 

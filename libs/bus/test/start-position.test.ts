@@ -2,9 +2,9 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { DeliverPolicy } from "@nats-io/jetstream";
 import { streams, subjects, topics } from "@vigil/contracts";
-import { type NatsServerHandle, startNats, waitFor } from "@vigil/testing";
+import { makeAlert, type NatsServerHandle, startNats, waitFor } from "@vigil/testing";
 import type { Bus, ConsumerSpec } from "../src/index.js";
-import { connectBus, makeAlert } from "./fixtures.js";
+import { connectBus } from "./fixtures.js";
 
 type AlertsSpec = ConsumerSpec<typeof topics.alerts>;
 

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { streams, topics } from "@vigil/contracts";
-import { type NatsServerHandle, startNats, waitFor } from "@vigil/testing";
+import { makeAlert, type NatsServerHandle, startNats, waitFor } from "@vigil/testing";
 import type { Bus } from "../src/index.js";
-import { capturingLog, connectBus, deadLetters, makeAlert } from "./fixtures.js";
+import { capturingLog, connectBus, deadLetters } from "./fixtures.js";
 
 describe("bus: handlers that throw something other than an Error", () => {
   let nats: NatsServerHandle;

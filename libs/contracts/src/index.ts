@@ -22,6 +22,7 @@ export * from "./topics.js";
 export * from "./ids.js";
 export * from "./kv.js";
 export * from "./duration.js";
+export * from "./label-selector.js";
 export * from "./collector-api.js";
 export * from "./backoff.js";
 export * from "./delayed.js";

@@ -1,7 +1,11 @@
-import { credentials, Metadata, status, type CallOptions, type Client, type ServiceError } from "@grpc/grpc-js";
-import { backoffDelay, type BackoffOptions } from "./backoff.js";
+import { credentials, Metadata, status, type CallOptions, type requestCallback } from "@grpc/grpc-js";
+import { backoffDelay, type BackoffOptions } from "@vigil/contracts";
 import { parseEndpoint, type RuntimeEndpoint } from "./endpoint.js";
-import { loadCriProto } from "./proto.js";
+import { loadCriProto, type RuntimeServiceClient } from "./proto.js";
+import type { ListContainersResponse__Output as ListContainersResponse } from "./generated/runtime/v1/ListContainersResponse.js";
+import type { ListContainerStatsResponse__Output as ListContainerStatsResponse } from "./generated/runtime/v1/ListContainerStatsResponse.js";
+import type { ListPodSandboxResponse__Output as ListPodSandboxResponse } from "./generated/runtime/v1/ListPodSandboxResponse.js";
+import type { ListPodSandboxStatsResponse__Output as ListPodSandboxStatsResponse } from "./generated/runtime/v1/ListPodSandboxStatsResponse.js";
 import type { Container, ContainerStats, PodSandbox, PodSandboxStats, VersionResponse } from "./types.js";
 
 export type CriCall = "Version" | "ListPodSandbox" | "ListContainers" | "ListContainerStats" | "ListPodSandboxStats";
@@ -44,7 +48,8 @@ export interface ConnectionState {
   generation: number;
 }
 
-type UnaryMethod = (request: object, metadata: Metadata, options: CallOptions, callback: (error: ServiceError | null, response?: unknown) => void) => unknown;
+/** Makes one call on the stub: the typed stub method, with the metadata, options and callback it is given. */
+type Invoke<T> = (stub: RuntimeServiceClient, metadata: Metadata, options: CallOptions, callback: requestCallback<T>) => unknown;
 
 /** Codes that mean "the runtime is not answering", as opposed to "it answered with an error". */
 const UNREACHABLE = new Set<number>([status.UNAVAILABLE, status.DEADLINE_EXCEEDED]);
@@ -68,7 +73,7 @@ export class CriClient {
   private readonly callTimeoutMs: number;
   private readonly reconnect: BackoffOptions;
   private readonly onCall: ((event: CriCallEvent) => void) | undefined;
-  private client: Client;
+  private client: RuntimeServiceClient;
   private failures = 0;
   private retryAt = 0;
   /** The channel failed: replace it before the next attempt. */
@@ -95,23 +100,23 @@ export class CriClient {
   }
 
   version(): Promise<VersionResponse> {
-    return this.unary<VersionResponse>("Version", { version: "v1" });
+    return this.unary<VersionResponse>("Version", (stub, md, options, cb) => stub.Version({ version: "v1" }, md, options, cb));
   }
 
   /** Ready sandboxes only: a NOTREADY sandbox's pod has been stopped or is being torn down. */
   async listPodSandbox(): Promise<PodSandbox[]> {
-    const res = await this.unary<{ items: PodSandbox[] }>("ListPodSandbox", { filter: { state: { state: "SANDBOX_READY" } } });
+    const res = await this.unary<ListPodSandboxResponse>("ListPodSandbox", (stub, md, options, cb) => stub.ListPodSandbox({ filter: { state: { state: "SANDBOX_READY" } } }, md, options, cb));
     return res.items;
   }
 
   /** Every container, exited ones included (they carry the restart attempt and the state of a crash-looping container). */
   async listContainers(): Promise<Container[]> {
-    return (await this.unary<{ containers: Container[] }>("ListContainers", {})).containers;
+    return (await this.unary<ListContainersResponse>("ListContainers", (stub, md, options, cb) => stub.ListContainers({}, md, options, cb))).containers;
   }
 
   /** Stats of running containers. */
   async listContainerStats(): Promise<ContainerStats[]> {
-    return (await this.unary<{ stats: ContainerStats[] }>("ListContainerStats", {})).stats;
+    return (await this.unary<ListContainerStatsResponse>("ListContainerStats", (stub, md, options, cb) => stub.ListContainerStats({}, md, options, cb))).stats;
   }
 
   /**
@@ -121,7 +126,7 @@ export class CriClient {
   async listPodSandboxStats(): Promise<PodSandboxStats[] | undefined> {
     if (this.sandboxStats === false) return undefined;
     try {
-      const res = await this.unary<{ stats: PodSandboxStats[] }>("ListPodSandboxStats", {});
+      const res = await this.unary<ListPodSandboxStatsResponse>("ListPodSandboxStats", (stub, md, options, cb) => stub.ListPodSandboxStats({}, md, options, cb));
       this.sandboxStats = true;
       return res.stats;
     } catch (err) {
@@ -138,12 +143,12 @@ export class CriClient {
     this.client.close();
   }
 
-  private newChannel(): Client {
+  private newChannel(): RuntimeServiceClient {
     const { RuntimeService } = loadCriProto();
     return new RuntimeService(this.endpoint.target, credentials.createInsecure(), CHANNEL_OPTIONS);
   }
 
-  private unary<T>(call: CriCall, request: object): Promise<T> {
+  private unary<T>(call: CriCall, invoke: Invoke<T>): Promise<T> {
     if (this.closed) return Promise.reject(new CriCallError(call, "CANCELLED", "client closed"));
     if (this.stale) {
       const wait = this.retryAt - Date.now();
@@ -158,16 +163,15 @@ export class CriClient {
       this.stale = false;
     }
     const started = performance.now();
-    const method = (this.client as unknown as Record<CriCall, UnaryMethod>)[call];
     return new Promise<T>((resolve, reject) => {
-      method.call(this.client, request, new Metadata(), { deadline: Date.now() + this.callTimeoutMs }, (error, response) => {
+      invoke(this.client, new Metadata(), { deadline: Date.now() + this.callTimeoutMs }, (error, response) => {
         const code = error ? (status[error.code] ?? String(error.code)) : "OK";
         this.onCall?.({ call, code, durationMs: performance.now() - started });
         if (!error) {
           this.failures = 0;
           this.retryAt = 0;
           this.stale = false;
-          resolve(response as T);
+          resolve(response as T); // grpc-js hands a response with every success
           return;
         }
         this.noteFailure(error.code);

@@ -4,6 +4,5 @@ export { PodSampler, type PodSamplerOptions, type PodsSample, type PodsSampleRes
 export { PodPressureReader, parsePressure, podCgroupDirs, type PodPressureReaderOptions, type PodPressureResult, type PodPsi, type PressureLine } from "./pod-pressure.js";
 export { joinPods, type RuntimeLists } from "./join.js";
 export { CounterRates } from "./counter-rate.js";
-export { backoffDelay, type BackoffOptions } from "./backoff.js";
 export { CRI_PROTO_PATH, LOADER_OPTIONS, loadCriProto, type CriProto } from "./proto.js";
 export type * from "./types.js";

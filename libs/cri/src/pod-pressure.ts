@@ -77,7 +77,7 @@ export class PodPressureReader {
 
   constructor(options: PodPressureReaderOptions) {
     this.cgroupRoot = options.cgroupRoot;
-    this.clock = options.clock ?? process.hrtime.bigint;
+    this.clock = options.clock ?? (() => process.hrtime.bigint());
   }
 
   read(uid: string): PodPressureResult {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { afterEach, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
+import { waitFor } from "@vigil/testing";
 import { CriCallError, CriClient, PodSampler, type CriCallEvent, type CriClientOptions } from "../src/index.js";
 import { FakeRuntime } from "../src/testing/index.js";
 
@@ -55,8 +56,7 @@ describe("CriClient over a real gRPC connection", () => {
     rt.podSandboxStats = true;
     await assert.rejects(client.version(), { code: "UNAVAILABLE" });
     await rt.start();
-    await sleep(100);
-    await client.version();
+    await waitFor(() => client.version(), { message: "the client reaches the runtime again after its backoff" });
     assert.deepEqual(await client.listPodSandboxStats(), []);
     assert.equal(client.podSandboxStatsSupported, true);
   });
@@ -80,7 +80,7 @@ describe("CriClient over a real gRPC connection", () => {
     assert.match(waiting.sample.errors[0] ?? "", /^ListPodSandbox: BACKOFF: runtime unreachable \(1 failed attempts\); next attempt in \d+ ms$/);
     assert.equal(rt.calls.ListPodSandbox, callsBefore, "no call reached the runtime during backoff");
 
-    await sleep(client.connection.retryAt - Date.now() + 20);
+    await waitFor(() => Date.now() > client.connection.retryAt, { intervalMs: 20, message: "the backoff elapsed" });
     const back = await sampler.sample();
     assert.deepEqual(back.errors, []);
     assert.deepEqual(back.sample.pods.map((p) => p.name), ["web-0"]);
@@ -97,7 +97,7 @@ describe("CriClient over a real gRPC connection", () => {
       const { errors } = await sampler.sample();
       assert.equal(errors.length, 1, "one error per sample, not one per call");
       samples++;
-      await sleep(5);
+      await sleep(5); // paces samples over the measured second: this test counts what happens in wall-clock time
     }
     const attempts = events.filter((e) => e.code === "UNAVAILABLE").length;
     // Delays ~50, 100, 200, 400, 400 ms (±20%): 4-6 attempts in a second, against ~100 samples.

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { backoffDelay, CounterRates } from "../src/index.js";
+import { CounterRates } from "../src/index.js";
 
 const S = 1_000_000_000n;
 const T0 = 1_764_000_000n * S; // epoch ns: beyond 2^53, so only bigint keeps it exact
@@ -32,15 +32,5 @@ describe("CounterRates", () => {
     assert.equal(r.size, 2);
     assert.equal(r.rate("c/gone", 5n, T0 + 2n * S), undefined, "forgotten: starts over");
     assert.equal(r.rate("p/pod", 3n, T0 + 2n * S), 1);
-  });
-});
-
-describe("backoffDelay", () => {
-  it("doubles from base to max, with at most 20% jitter", () => {
-    const opts = { baseMs: 1_000, maxMs: 30_000 };
-    assert.deepEqual([1, 2, 3, 5, 6, 20].map((n) => backoffDelay(n, opts, () => 0.5)), [1_000, 2_000, 4_000, 16_000, 30_000, 30_000]);
-    assert.equal(backoffDelay(1, opts, () => 0), 800);
-    assert.equal(backoffDelay(1, opts, () => 1), 1_200);
-    assert.equal(backoffDelay(6, opts, () => 1), 30_000, "never above max");
   });
 });

@@ -29,7 +29,8 @@ const toIsoInstant = (text: string): string => {
 
 const asText = (text: string): string => text;
 
-const scalars = new Map<number, (text: string) => unknown>([
+type TextParser = (text: string) => unknown;
+const scalars = new Map<number, TextParser>([
   [builtins.INT8, toIntegerIfSafe],
   [builtins.TIMESTAMPTZ, toIsoInstant],
   [builtins.TIMESTAMP, asText],
@@ -59,5 +60,7 @@ for (const [arrayOid, elementOid] of ARRAY_OF) {
 /** For `new pg.Pool({ types })`. Binary format is never requested by this library, so only text matters. */
 export const vigilTypes: pg.CustomTypesConfig = {
   getTypeParser: ((oid: number, format?: "text" | "binary") =>
-    (format ?? "text") === "text" ? (parsers.get(oid) ?? pg.types.getTypeParser(oid, "text")) : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig["getTypeParser"],
+    (format ?? "text") === "text"
+      ? (parsers.get(oid) ?? (pg.types.getTypeParser(oid, "text") as TextParser))
+      : (pg.types.getTypeParser(oid, format) as TextParser)) as pg.CustomTypesConfig["getTypeParser"],
 };

@@ -6,13 +6,12 @@
 import type { KubeConfig } from "@kubernetes/client-node";
 import type { CriClient } from "@vigil/cri";
 import { KubeClient, Reflector, type ReflectorOptions, type ReflectorState } from "@vigil/kube";
+import { parseCgroupPath, readProcCgroup, type ParsedCgroup } from "@vigil/procfs";
 import { BoundedCache } from "./bounded-cache.js";
-import { parseCgroupPath, type ParsedCgroup } from "./cgroup-path.js";
 import { CriNames, type CriNamesStatus } from "./cri-names.js";
 import { detectMemcgLayout, readMemTotalBytes } from "./memcg.js";
 import { classifyOomScope, type OomScopeContext, type OomScopeInput, type OomScopeResult } from "./oom-scope.js";
 import { PodIndex } from "./pod-index.js";
-import { readProcCgroup } from "./proc-cgroup.js";
 import type { ContainerRef, EnrichInput, EnrichLogger, Enrichment, EnrichSource, PodRef } from "./types.js";
 
 export interface EnricherOptions {

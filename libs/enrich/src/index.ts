@@ -1,6 +1,4 @@
 export { Enricher, type EnricherOptions, type EnricherStatus, type KubernetesSourceStatus } from "./enricher.js";
-export { parseCgroupPath, normalizeCgroupPath, cgroupAncestors, type CgroupLevel, type ParsedCgroup } from "./cgroup-path.js";
-export { parseProcCgroup, pickCgroupPath, readProcCgroup, type ProcCgroupLine } from "./proc-cgroup.js";
 export { classifyOomScope, type OomConstraint, type OomScopeContext, type OomScopeInput, type OomScopeResult } from "./oom-scope.js";
 export { detectMemcgLayout, readMemcg, readMemTotalBytes, type MemcgLayout, type MemcgStats } from "./memcg.js";
 export { PodIndex, parseContainerId, type IndexedContainer, type IndexedPod, type PodIndexStats } from "./pod-index.js";

@@ -12,8 +12,8 @@
 // any memcg OOM happened below it; v1 keeps nothing above the container, so the answer is a guess then,
 // marked `evidence: "none"`.
 import type { OomScope } from "@vigil/contracts";
+import { cgroupAncestors, parseCgroupPath, type ParsedCgroup } from "@vigil/procfs";
 import { formatBytes } from "./bytes.js";
-import { cgroupAncestors, parseCgroupPath, type ParsedCgroup } from "./cgroup-path.js";
 import { detectMemcgLayout, readMemcg, readMemTotalBytes, type MemcgLayout, type MemcgStats } from "./memcg.js";
 
 /** The kernel's enum oom_constraint, as ebpf-ingest's input spells it. */

@@ -2,11 +2,10 @@
 // (@vigil/contracts) so they can be copied onto the event as they are; the extra container flags
 // (`conmon`, `sandbox`) are not part of the contract: zod strips them, put them in `data` if wanted.
 
-/** The container runtimes Kubernetes nodes run, as cgroup names and CRI version answers spell them. */
-export type ContainerRuntime = "containerd" | "cri-o" | "docker";
+// The runtime and QoS spellings come from the cgroup path parser (@vigil/procfs), which reads them off nodes.
+import type { ContainerRuntime, QosClass } from "@vigil/procfs";
 
-/** Kubernetes' own spelling (pod.status.qosClass), so it reads the same in the API and in Vigil's events. */
-export type QosClass = "Guaranteed" | "Burstable" | "BestEffort";
+export type { ContainerRuntime, QosClass };
 
 /** Where names came from: the API server's pod list, the runtime's labels, or nothing but the cgroup path. */
 export type EnrichSource = "kubernetes" | "cri" | "path";

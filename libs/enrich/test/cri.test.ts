@@ -5,8 +5,9 @@ import { KubeConfig, type V1Pod } from "@kubernetes/client-node";
 import { CriClient } from "@vigil/cri";
 import { FakeRuntime, hexId } from "@vigil/cri/testing";
 import { KubeSim } from "@vigil/kube-sim";
+import { waitFor } from "@vigil/testing";
 import { Enricher, type EnricherOptions } from "../src/index.js";
-import { silentLog, until } from "./helpers.js";
+import { silentLog } from "./helpers.js";
 
 const sd = (uid: string) => `/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod${uid.replaceAll("-", "_")}.slice`;
 
@@ -64,7 +65,7 @@ describe("Enricher with the container runtime (CRI)", () => {
     assert.equal(first.source, "path");
     for (let i = 0; i < 1000; i++) enricher.enrich(input);
     assert.equal(rt.calls.ListContainers, callsAfterStart, "no call within the interval");
-    await until("the next snapshot names it", () => enricher.enrich(input).container?.name === "worker", 3_000);
+    await waitFor(() => enricher.enrich(input).container?.name === "worker", { message: "the next snapshot names it", timeoutMs: 3_000 });
     assert.equal(rt.calls.ListContainers, callsAfterStart + 1, "one snapshot for a thousand misses");
     assert.equal(enricher.enrich(input).pod?.name, "late");
   });
@@ -79,13 +80,13 @@ describe("Enricher with the container runtime (CRI)", () => {
 
     rt.removePod(gone);
     const other = rt.addPod({ name: "other", containers: [{ name: "y" }] });
-    await until("a snapshot without the removed pod", () => enricher.enrich({ containerId: other.containers[0]!.id }).container?.name === "y");
+    await waitFor(() => enricher.enrich({ containerId: other.containers[0]!.id }).container?.name === "y", { message: "a snapshot without the removed pod" });
     assert.equal(enricher.enrich({ containerId: gone.containers[0]!.id }).pod?.name, "gone", "remembered after the runtime forgot it");
 
     await rt.stop();
     const unknown = hexId();
     // Misses ask again once the interval passed, and fail.
-    await until("the failure is reported", () => enricher.enrich({ containerId: unknown }) && enricher.status().cri?.state === "error");
+    await waitFor(() => enricher.enrich({ containerId: unknown }) && enricher.status().cri?.state === "error", { message: "the failure is reported" });
     assert.match(enricher.status().cri!.lastError!, /UNAVAILABLE|BACKOFF/);
     assert.match(enricher.status().lastError!, /^cri: /);
     assert.equal(enricher.enrich({ containerId: done.containers[0]!.id }).container?.name, "run", "the last snapshot still answers");

@@ -5,11 +5,3 @@ import type { EnrichLogger } from "../src/index.js";
 export const silentLog: EnrichLogger = process.env.DEBUG_ENRICH
   ? { debug: (o, m) => console.debug(m, o), info: (o, m) => console.info(m, o), warn: (o, m) => console.warn(m, o) }
   : { debug: () => {}, info: () => {}, warn: () => {} };
-
-export const until = async (what: string, check: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> => {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};

@@ -8,7 +8,8 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { KubeConfig, type V1Pod } from "@kubernetes/client-node";
 import { KubeSim } from "@vigil/kube-sim";
-import { Enricher, parseCgroupPath } from "../src/index.js";
+import { parseCgroupPath } from "@vigil/procfs";
+import { Enricher } from "../src/index.js";
 import { silentLog } from "./helpers.js";
 
 const PODS = 110; // kubelet's default max pods per node

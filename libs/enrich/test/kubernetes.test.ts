@@ -3,9 +3,10 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { KubeConfig, type V1Pod } from "@kubernetes/client-node";
 import { KubeSim } from "@vigil/kube-sim";
+import { waitFor } from "@vigil/testing";
 import { pino } from "pino";
 import { Enricher } from "../src/index.js";
-import { silentLog, until } from "./helpers.js";
+import { silentLog } from "./helpers.js";
 
 const NODE = "worker-1";
 const MIRROR_HASH = "6e5f8a4b1c2d3e4f5a6b7c8d9e0f1a2b";
@@ -87,7 +88,7 @@ describe("Enricher with the Kubernetes API (kube-sim)", () => {
       assert.match(s.containerID ?? "", /^containerd:\/\/[0-9a-f]{64}$/, `${s.name} has a containerd id once running`);
     }
     const app = idOf(statuses.find((s) => s.name === "app")!.containerID)!;
-    await until("the watch delivers the running pod", () => enricher.enrich({ containerId: app }).container?.name === "app");
+    await waitFor(() => enricher.enrich({ containerId: app }).container?.name === "app", { message: "the watch delivers the running pod" });
     assert.deepEqual(enricher.enrich({ cgroupPath: cgroupOf(web1, app) }), {
       cgroup: cgroupOf(web1, app),
       qos: "Burstable",
@@ -120,7 +121,7 @@ describe("Enricher with the Kubernetes API (kube-sim)", () => {
     assert.ok(now.restartCount >= 2, `restarted ${now.restartCount} times`);
     assert.notEqual(idOf(now.containerID), first);
     assert.notEqual(idOf(now.lastState?.terminated?.containerID), first);
-    await until("the watch caught up", () => enricher.enrich({ containerId: idOf(now.containerID)! }).container?.name === "app");
+    await waitFor(() => enricher.enrich({ containerId: idOf(now.containerID)! }).container?.name === "app", { message: "the watch caught up" });
     const e = enricher.enrich({ containerId: first });
     assert.equal(e.container?.name, "app");
     assert.equal(e.pod?.name, "leaky");
@@ -131,7 +132,7 @@ describe("Enricher with the Kubernetes API (kube-sim)", () => {
     const web1 = get("web-1");
     const app = idOf(web1.status!.containerStatuses!.find((s) => s.name === "app")!.containerID)!;
     sim.delete("Pod", "web-1", "shop");
-    await until("the deletion arrives", () => enricher.status().kubernetes!.gonePods === 1);
+    await waitFor(() => enricher.status().kubernetes!.gonePods === 1, { message: "the deletion arrives" });
     const e = enricher.enrich({ cgroupPath: cgroupOf(web1, app) });
     assert.equal(e.pod?.name, "web-1");
     assert.equal(e.container?.name, "app");
@@ -142,7 +143,7 @@ describe("Enricher with the Kubernetes API (kube-sim)", () => {
     assert.ok(sim.dropWatches() >= 1);
     sim.load([pod("after-drop", NODE)]);
     const uid = () => get("after-drop").metadata!.uid!;
-    await until("the new pod after the reconnect", () => enricher.enrich({ podUid: uid() }).pod?.name === "after-drop");
+    await waitFor(() => enricher.enrich({ podUid: uid() }).pod?.name === "after-drop", { message: "the new pod after the reconnect" });
     assert.ok(enricher.status().kubernetes!.watches > watchesBefore);
 
     const listsBefore = enricher.status().kubernetes!.lists;
@@ -151,9 +152,9 @@ describe("Enricher with the Kubernetes API (kube-sim)", () => {
     sim.load([pod("after-compaction", NODE)]);
     sim.delete("Pod", "after-drop", "shop"); // never seen as a watch event: the relist must notice
     sim.compact();
-    await until("the new pod after the relist", () => enricher.enrich({ podUid: get("after-compaction").metadata!.uid! }).pod?.name === "after-compaction");
+    await waitFor(() => enricher.enrich({ podUid: get("after-compaction").metadata!.uid! }).pod?.name === "after-compaction", { message: "the new pod after the relist" });
     assert.ok(enricher.status().kubernetes!.lists > listsBefore, "relisted after 410");
-    await until("the missed deletion is noticed", () => enricher.status().kubernetes!.gonePods === 2);
+    await waitFor(() => enricher.status().kubernetes!.gonePods === 2, { message: "the missed deletion is noticed" });
     assert.equal(enricher.status().kubernetes!.state, "synced");
   });
 });
@@ -167,10 +168,10 @@ describe("Enricher's watch timeouts (kube-sim)", () => {
     const enricher = new Enricher({ node: NODE, kubeConfig: kc, log: silentLog, reflector: { watchTimeoutSeconds: [1, 1] } });
     try {
       await enricher.start();
-      await until("two watch timeouts", () => enricher.status().kubernetes!.watches >= 3, 5_000);
+      await waitFor(() => enricher.status().kubernetes!.watches >= 3, { message: "two watch timeouts", timeoutMs: 5_000 });
       sim.load([pod("late", NODE)]);
       const uid = (sim.get("Pod", "late", "shop") as unknown as V1Pod).metadata!.uid!;
-      await until("the pod arrives on a resumed watch", () => enricher.enrich({ podUid: uid }).pod?.name === "late");
+      await waitFor(() => enricher.enrich({ podUid: uid }).pod?.name === "late", { message: "the pod arrives on a resumed watch" });
       const k = enricher.status().kubernetes!;
       assert.equal(k.lists, 1, "resumed from the resourceVersion each time, never relisted");
       assert.equal(k.lastError, undefined);
@@ -225,7 +226,7 @@ describe("Enricher with an unreachable API server", () => {
     try {
       const status = await enricher.start();
       assert.equal(status.kubernetes?.state, "connecting");
-      await until("the first list times out", () => enricher.status().kubernetes?.lastError !== undefined, 3_000);
+      await waitFor(() => enricher.status().kubernetes?.lastError !== undefined, { message: "the first list times out", timeoutMs: 3_000 });
       assert.match(enricher.status().kubernetes!.lastError!, /abort|timeout/i);
     } finally {
       await enricher.stop();

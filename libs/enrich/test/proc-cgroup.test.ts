@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { Enricher, parseProcCgroup, pickCgroupPath, readProcCgroup } from "../src/index.js";
+import { Enricher } from "../src/index.js";
 import { silentLog } from "./helpers.js";
 
 const UID = "0b7f3c1e-2d4a-4e6f-8a9b-1c2d3e4f5a6b";
@@ -21,28 +21,8 @@ const V1 = [
 const V2 = `0::/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod${UID.replaceAll("-", "_")}.slice/cri-containerd-${ID}.scope\n`;
 // Hybrid (systemd's default before v2): the v2 line says "/" while the memory line has the container.
 const HYBRID = ["4:memory:/kubepods/pod" + UID + "/" + ID, "1:name=systemd:/kubepods/pod" + UID + "/" + ID, "0::/", ""].join("\n");
-// A v1 host where the memory controller is not mounted (rare, but then the systemd hierarchy still says it).
-const NO_MEMORY = ["3:cpu,cpuacct:/kubepods/pod" + UID + "/" + ID, "1:name=systemd:/system.slice/foo.service", "0::/", ""].join("\n");
 
-describe("parseProcCgroup / pickCgroupPath", () => {
-  it("splits hierarchy, controllers and path; a ':' inside the path survives", () => {
-    assert.deepEqual(parseProcCgroup("4:memory:/a:b\n0::/\n"), [
-      { hierarchy: 4, controllers: ["memory"], path: "/a:b" },
-      { hierarchy: 0, controllers: [], path: "/" },
-    ]);
-    assert.deepEqual(parseProcCgroup("10:cpu,cpuacct:/x\n1:name=systemd:/y\ngarbage\n")[0]!.controllers, ["cpu", "cpuacct"]);
-    assert.equal(parseProcCgroup("garbage\n\nx:y:z\n").length, 0);
-  });
-  it("prefers the memory controller on v1, the v2 line on v2, and skips a v2 '/' on hybrid hosts", () => {
-    assert.equal(pickCgroupPath(parseProcCgroup(V1)), `/kubepods/burstable/pod${UID}/${ID}`);
-    assert.match(pickCgroupPath(parseProcCgroup(V2))!, /cri-containerd-c0ffee00/);
-    assert.equal(pickCgroupPath(parseProcCgroup(HYBRID)), `/kubepods/pod${UID}/${ID}`);
-    assert.equal(pickCgroupPath(parseProcCgroup(NO_MEMORY)), "/system.slice/foo.service");
-    assert.equal(pickCgroupPath(parseProcCgroup("0::/\n")), "/");
-    assert.equal(pickCgroupPath([]), undefined);
-  });
-});
-
+// The parser and reader are @vigil/procfs's (tested there); this is the Enricher reading through them.
 describe("reading <hostRoot>/proc/<pid>/cgroup", () => {
   let hostRoot: string;
   before(async () => {
@@ -56,20 +36,6 @@ describe("reading <hostRoot>/proc/<pid>/cgroup", () => {
     await writeFile(join(hostRoot, "proc", "105", "cgroup"), `11:memory:/kubepods/pod${UID}/${ID}\n` + "x".repeat(100_000));
   });
   after(() => rm(hostRoot, { recursive: true, force: true }));
-
-  it("reads v1, v2 and hybrid files; a gone process is undefined, not an error", () => {
-    assert.equal(readProcCgroup(hostRoot, 101), `/kubepods/burstable/pod${UID}/${ID}`);
-    assert.match(readProcCgroup(hostRoot, 102)!, /^\/kubepods\.slice\/.*cri-containerd-c0ffee00.*\.scope$/);
-    assert.equal(readProcCgroup(hostRoot, 103), `/kubepods/pod${UID}/${ID}`);
-    assert.equal(readProcCgroup(hostRoot, 999), undefined);
-    assert.equal(readProcCgroup(hostRoot, 105), `/kubepods/pod${UID}/${ID}`);
-  });
-
-  it("reads this process's real /proc entry", () => {
-    const path = readProcCgroup("/", process.pid);
-    assert.equal(typeof path, "string");
-    assert.match(path!, /^\//);
-  });
 
   it("the Enricher resolves a pid-only event through /proc, and remembers gone pids briefly", async () => {
     const enricher = new Enricher({ node: "n1", hostRoot, log: silentLog });

@@ -2,7 +2,8 @@
 // instead of per event), a few batches are with the handler at a time (so validating the next batch overlaps
 // waiting for JetStream's acks of the previous one), and the stream is only read while there is room, so a
 // slow handler slows the client (HTTP/2 flow control) instead of filling memory.
-import type { Ack, EventError, IngestResult } from "./types.js";
+import type { IngestResult } from "./handler.js";
+import type { Ack, EventError } from "./types.js";
 
 export interface BatchOptions {
   /** A batch goes to the handler when it holds this many events. Default 500. */

@@ -2,8 +2,8 @@
 // copies: Publish for one event, Send for a stream, SendBatches for a stream of batches, the bearer token as
 // call metadata.
 import { once } from "node:events";
-import { credentials, Metadata, type CallOptions, type ChannelOptions, type Client, type ClientWritableStream, type ServiceError } from "@grpc/grpc-js";
-import { loadIngestProto } from "./proto.js";
+import { credentials, Metadata, type CallOptions, type ChannelOptions, type ClientWritableStream, type requestCallback } from "@grpc/grpc-js";
+import { loadIngestProto, type KernelEventIngestClient } from "./proto.js";
 import type { Ack, Event, EventBatch } from "./types.js";
 
 export interface IngestClientOptions {
@@ -25,12 +25,7 @@ export interface IngestClientOptions {
  */
 export const CHANNEL_DEFAULTS: ChannelOptions = { "grpc.enable_retries": 0, "grpc.per_rpc_retry_buffer_size": 64 * 1024 };
 
-type Callback = (err: ServiceError | null, ack?: Ack) => void;
-type Stub = Client & {
-  Publish(event: Event, metadata: Metadata, options: CallOptions, callback: Callback): unknown;
-  Send(metadata: Metadata, options: CallOptions, callback: Callback): ClientWritableStream<Event>;
-  SendBatches(metadata: Metadata, options: CallOptions, callback: Callback): ClientWritableStream<EventBatch>;
-};
+type Callback = requestCallback<Ack>;
 
 export interface StreamOptions {
   /** Deadline of the whole call, ms from now. Default none: a tracer's stream may last as long as it runs. */
@@ -39,13 +34,13 @@ export interface StreamOptions {
 
 /** Calls reject with the grpc-js ServiceError (`code` is a grpc status number, `details` the server's text). */
 export class IngestClient {
-  private readonly stub: Stub;
+  private readonly stub: KernelEventIngestClient;
   private readonly publishTimeoutMs: number;
   private readonly token: string | undefined;
 
   constructor(options: IngestClientOptions) {
     const { KernelEventIngest } = loadIngestProto();
-    this.stub = new KernelEventIngest(options.target, credentials.createInsecure(), { ...CHANNEL_DEFAULTS, ...options.channelOptions }) as unknown as Stub;
+    this.stub = new KernelEventIngest(options.target, credentials.createInsecure(), { ...CHANNEL_DEFAULTS, ...options.channelOptions });
     this.publishTimeoutMs = options.publishTimeoutMs ?? 10_000;
     this.token = options.token;
   }

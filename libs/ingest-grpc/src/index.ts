@@ -7,3 +7,4 @@ export { ingestGrpcService, type IngestGrpcService, type IngestServiceOptions } 
 export { DEFAULT_MAX_MESSAGE_BYTES, startIngestGrpcServer, type IngestGrpcServer, type IngestGrpcServerOptions } from "./server.js";
 export { CHANNEL_DEFAULTS, IngestClient, type IngestClientOptions, type StreamOptions } from "./client.js";
 export type * from "./types.js";
+export type * from "./handler.js";

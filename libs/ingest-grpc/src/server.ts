@@ -2,7 +2,7 @@
 import { rm } from "node:fs/promises";
 import { Server, ServerCredentials, type ChannelOptions } from "@grpc/grpc-js";
 import { ingestGrpcService, type IngestServiceOptions } from "./service.js";
-import type { IngestHandler } from "./types.js";
+import type { IngestHandler } from "./handler.js";
 
 export interface IngestGrpcServerOptions extends IngestServiceOptions {
   handler: IngestHandler;

@@ -1,11 +1,12 @@
 // The KernelEventIngest implementation: auth, conversion to HTTP inputs, batching, and the mapping of handler
 // outcomes to gRPC status. Validation and storage are the handler's (ebpf-ingest's), shared with HTTP.
-import { Metadata, status, type sendUnaryData, type ServerReadableStream, type ServerUnaryCall, type ServiceDefinition, type ServiceError, type UntypedServiceImplementation } from "@grpc/grpc-js";
+import { Metadata, status, type sendUnaryData, type ServerReadableStream, type ServerUnaryCall, type ServiceError } from "@grpc/grpc-js";
 import { bearerCheck, type IngestAuth } from "./auth.js";
 import { StreamBatcher, type BatchOptions } from "./batcher.js";
 import { eventToInput } from "./convert.js";
-import { loadIngestProto } from "./proto.js";
-import type { Ack, Event, EventBatch, IngestContext, IngestHandler, IngestLog } from "./types.js";
+import type { IngestContext, IngestHandler, IngestLog } from "./handler.js";
+import { loadIngestProto, type KernelEventIngestDefinition, type KernelEventIngestHandlers } from "./proto.js";
+import type { Ack, Event__Output, EventBatch__Output } from "./types.js";
 
 export interface IngestServiceOptions {
   /** Require `authorization: Bearer <token>` metadata. */
@@ -16,8 +17,8 @@ export interface IngestServiceOptions {
 }
 
 export interface IngestGrpcService {
-  definition: ServiceDefinition;
-  implementation: UntypedServiceImplementation;
+  definition: KernelEventIngestDefinition;
+  implementation: KernelEventIngestHandlers;
 }
 
 /** For `server.addService(s.definition, s.implementation)` on a grpc-js Server of your own. */
@@ -25,7 +26,7 @@ export function ingestGrpcService(handler: IngestHandler, options: IngestService
   const checkAuth = bearerCheck(options.auth);
   const log = options.log;
 
-  function Publish(call: ServerUnaryCall<Event, Ack>, callback: sendUnaryData<Ack>): void {
+  function Publish(call: ServerUnaryCall<Event__Output, Ack>, callback: sendUnaryData<Ack>): void {
     const denied = checkAuth(call.metadata);
     if (denied) return callback(denied);
     const ctx: IngestContext = { transport: "grpc", peer: call.getPeer() };
@@ -94,8 +95,8 @@ export function ingestGrpcService(handler: IngestHandler, options: IngestService
     });
   };
 
-  const Send = streamCall<Event>("Send", (batcher, event) => batcher.push(eventToInput(event)));
-  const SendBatches = streamCall<EventBatch>("SendBatches", (batcher, batch) => {
+  const Send = streamCall<Event__Output>("Send", (batcher, event) => batcher.push(eventToInput(event)));
+  const SendBatches = streamCall<EventBatch__Output>("SendBatches", (batcher, batch) => {
     let wait: Promise<void> | undefined;
     // A message is bounded by the size limit, so taking all of it before pausing is bounded too.
     for (const event of batch.events ?? []) wait = batcher.push(eventToInput(event)) ?? wait;

@@ -5,6 +5,7 @@ import { promisify } from "node:util";
 import { afterEach, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { knownKernelEventInput } from "@vigil/contracts";
+import { waitFor } from "@vigil/testing";
 import { loadIngestProto, eventToInput, type Ack, type Event, type IngestClient, type IngestHandler } from "../src/index.js";
 import { recordingHandler, setup } from "./harness.js";
 
@@ -16,14 +17,6 @@ const oom = (i: number): Event => ({
 });
 
 const run = promisify(execFile);
-
-async function until(cond: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await sleep(5);
-  }
-}
 
 const BACKPRESSURE_EVENTS = 40_000;
 
@@ -47,7 +40,7 @@ async function producedWhileBlocked(cleanup: (() => unknown)[], send: (client: I
   for (const deadline = Date.now() + 10_000; stalled !== produced || produced === 0; ) {
     assert.ok(Date.now() < deadline, `the producer never stalled (${produced} produced)`);
     stalled = produced;
-    await sleep(200);
+    await sleep(200); // proves nothing happens: stalled means no event produced for 200 ms
   }
   release();
   const ack = await sending;
@@ -119,7 +112,7 @@ describe("Send: batching, order, indexes, backpressure", () => {
       for (let i = 0; i < 3; i++) {
         yield oom(i);
         // The next event is only produced once the server has handed this one on: the stream is open throughout.
-        await until(() => recorded.inputs.length === i + 1);
+        await waitFor(() => recorded.inputs.length === i + 1, { intervalMs: 5 });
       }
     }
     const ack = await client.send(trickle());

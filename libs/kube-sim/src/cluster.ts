@@ -91,7 +91,7 @@ export class Cluster {
     delete meta.resourceVersion;
     delete meta.deletionTimestamp;
     if (obj.spec !== undefined) meta.generation = 1;
-    applyDefaults(key, obj, this);
+    applyDefaults(key, obj);
     validate(key, obj, undefined, this);
     if (opts.dryRun) return { ...obj, metadata: { ...meta, resourceVersion: String(this.store.resourceVersion) } } as T;
     const stored = this.store.put(key, obj) as T;
@@ -133,7 +133,7 @@ export class Cluster {
     if (obj.spec !== undefined && !deepEqual(obj.spec, current.spec)) {
       obj.metadata.generation = (current.metadata.generation ?? 0) + 1;
     }
-    applyDefaults(key, obj, this);
+    applyDefaults(key, obj);
     validate(key, obj, current, this);
     if (opts.dryRun) return { ...obj, metadata: { ...obj.metadata, resourceVersion: current.metadata.resourceVersion } } as T;
     const stored = this.store.put(key, obj) as T;

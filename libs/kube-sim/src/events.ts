@@ -1,7 +1,6 @@
 // Core v1 Events as the real components write them: one object per (object, reason, message, source), with
 // count, firstTimestamp and lastTimestamp bumped when the same thing happens again, as client-go's
 // event correlator does.
-import type { Cluster } from "./cluster.js";
 import { R } from "./api/resources.js";
 import type { KubeObject } from "./types.js";
 
@@ -18,11 +17,24 @@ export interface RecordOptions {
   action?: string;
 }
 
+/**
+ * The part of the Cluster the recorder writes through. Declared here (the Cluster satisfies it) so that
+ * cluster.ts, which creates the recorder, is not imported back: no cluster ↔ events cycle.
+ */
+export interface EventStore {
+  now(): number;
+  timestamp(): string;
+  get(key: string, namespace: string | undefined, name: string): KubeObject | undefined;
+  list(key: string, namespace?: string): KubeObject[];
+  create(key: string, input: KubeObject): KubeObject;
+  mutate(key: string, namespace: string | undefined, name: string, change: (draft: KubeObject) => void): KubeObject | undefined;
+}
+
 export class EventRecorder {
   private readonly names = new Map<string, string>();
   private seq = 0;
 
-  constructor(private readonly cluster: Cluster) {}
+  constructor(private readonly cluster: EventStore) {}
 
   record(involved: KubeObject, reason: string, message: string, opts: RecordOptions): void {
     const type = opts.type ?? "Normal";

@@ -7,6 +7,5 @@ export { defaultControllers, type Controller } from "./controllers/index.js";
 export { R, resourceTypes, resolveType, storeKey } from "./api/resources.js";
 export { ApiError } from "./api/status.js";
 export { readScenario, parseScenario, scenarioPath, SCENARIO_DIR, type ScenarioInfo } from "./scenario/loader.js";
-export { parseDuration } from "./scenario/duration.js";
 export { kubeconfigYaml } from "./kubeconfig.js";
 export type { KubeObject, Pod, Node, ObjectMeta } from "./types.js";

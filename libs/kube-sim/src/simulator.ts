@@ -3,6 +3,7 @@
 import { writeFile } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
+import { requireDurationMs } from "@vigil/contracts";
 import { Cluster } from "./cluster.js";
 import { ObjectStore } from "./store/object-store.js";
 import { SimClock, type ClockMode } from "./clock.js";
@@ -13,7 +14,6 @@ import { openWatches } from "./api/watch.js";
 import { R, resolveType, storeKey } from "./api/resources.js";
 import { applyPatch } from "./api/patch.js";
 import { createObjects, parseScenario, readScenario, type ScenarioInfo, type TimelineStep } from "./scenario/loader.js";
-import { parseDuration } from "./scenario/duration.js";
 import { kubeconfigYaml } from "./kubeconfig.js";
 import type { KubeObject } from "./types.js";
 
@@ -143,7 +143,7 @@ export class KubeSim {
 
   /** Advances virtual time ("10m" or ms) in steps, running the control plane at each; yields to I/O between steps. */
   async advance(duration: string | number): Promise<void> {
-    const end = this.clock.now() + parseDuration(duration);
+    const end = this.clock.now() + requireDurationMs(duration);
     while (this.clock.now() < end) {
       this.clock.set(Math.min(end, this.clock.now() + this.stepMs));
       this.controlPlane.settle();

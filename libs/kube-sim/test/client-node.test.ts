@@ -2,8 +2,9 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { DiscoveryV1Api, Metrics, PatchStrategy, VersionApi, makeInformer, setHeaderOptions, type V1Pod } from "@kubernetes/client-node";
+import { waitFor } from "@vigil/testing";
 import type { KubeSim } from "../src/index.js";
-import { apiError, clientsFor, deployment, nodes, startSim, until } from "./sim-helpers.js";
+import { apiError, clientsFor, deployment, nodes, startSim } from "./sim-helpers.js";
 
 let sim: KubeSim;
 let c: ReturnType<typeof clientsFor>;
@@ -51,6 +52,10 @@ test("create, get, list with selectors, optimistic concurrency and delete", asyn
   assert.deepEqual(web.items.map((i) => i.metadata?.name), ["app"]);
   const byName = await c.core.listNamespacedConfigMap({ namespace: "crud", fieldSelector: "metadata.name=other" });
   assert.deepEqual(byName.items.map((i) => i.metadata?.name), ["other"]);
+  // The API server's choice for an invalid selector: 400 with apimachinery's message (the scheduler's is "nothing").
+  const badSelector = await apiError(c.core.listNamespacedConfigMap({ namespace: "crud", labelSelector: "tier in web" }));
+  assert.equal(badSelector.code, 400);
+  assert.match(badSelector.status.message!, /unable to parse requirement: found 'web', expected: '\('/);
 
   const dup = await apiError(c.core.createNamespacedConfigMap({ namespace: "crud", body: { metadata: { name: "app" } } }));
   assert.equal(dup.code, 409);
@@ -121,7 +126,7 @@ test("the three patch types, and dry run", async () => {
 
 test("scale subresource creates and removes pods", async () => {
   await c.apps.createNamespacedDeployment({ namespace: "default", body: deployment("scaled", { replicas: 1 }) });
-  await until("1 pod", async () => (await podsOf("scaled")).length === 1);
+  await waitFor(async () => (await podsOf("scaled")).length === 1, { message: "1 pod" });
   const scale = await c.apps.readNamespacedDeploymentScale({ name: "scaled", namespace: "default" });
   assert.equal(scale.spec!.replicas, 1);
   assert.equal(scale.status!.selector, "app=scaled");
@@ -129,9 +134,9 @@ test("scale subresource creates and removes pods", async () => {
     { name: "scaled", namespace: "default", body: { spec: { replicas: 4 } } },
     setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
   );
-  await until("4 pods", async () => (await podsOf("scaled")).length === 4);
+  await waitFor(async () => (await podsOf("scaled")).length === 4, { message: "4 pods" });
   await c.apps.replaceNamespacedDeploymentScale({ name: "scaled", namespace: "default", body: { metadata: { name: "scaled", namespace: "default" }, spec: { replicas: 2 } } });
-  await until("2 pods", async () => (await podsOf("scaled")).length === 2);
+  await waitFor(async () => (await podsOf("scaled")).length === 2, { message: "2 pods" });
   await sim.advance("30s");
   const pods = await podsOf("scaled");
   assert.ok(pods.every((p) => p.status?.phase === "Running" && p.spec?.nodeName), "pods are scheduled and running");
@@ -157,7 +162,7 @@ test("eviction honours PodDisruptionBudgets (429) and succeeds when allowed", as
   );
   await c.core.createNamespacedPodEviction({ name, namespace: "default", body: { metadata: { name, namespace: "default" } } });
   assert.equal((await apiError(c.core.readNamespacedPod({ name, namespace: "default" }))).code, 404);
-  await until("replacement pod", async () => (await podsOf("guarded")).length === 2);
+  await waitFor(async () => (await podsOf("guarded")).length === 2, { message: "replacement pod" });
 });
 
 test("informer sees adds, updates and deletes, and resumes after dropped connections and compaction", async () => {
@@ -174,7 +179,7 @@ test("informer sees adds, updates and deletes, and resumes after dropped connect
   informer.on("add", (o) => seen.push(`add ${o.metadata!.name}`));
   informer.on("update", (o) => seen.push(`update ${o.metadata!.name} ${(o as { data?: Record<string, string> }).data?.v}`));
   informer.on("delete", (o) => seen.push(`delete ${o.metadata!.name}`));
-  // As production code does: restart after errors (client-node does not on its own).
+  // As production code does: restart after errors (client-node does not on its own), after a reconnect delay.
   let stopped = false;
   informer.on("error", () => setTimeout(() => stopped || void informer.start(), 20));
   await informer.start();
@@ -182,13 +187,13 @@ test("informer sees adds, updates and deletes, and resumes after dropped connect
     await c.core.createNamespacedConfigMap({ namespace: "watched", body: { metadata: { name: "a", labels }, data: { v: "1" } } });
     await c.core.patchNamespacedConfigMap({ name: "a", namespace: "watched", body: { data: { v: "2" } } }, setHeaderOptions("Content-Type", PatchStrategy.MergePatch));
     await c.core.deleteNamespacedConfigMap({ name: "a", namespace: "watched" });
-    await until("three events", () => seen.length >= 3);
+    await waitFor(() => seen.length >= 3, { message: "three events" });
     assert.deepEqual(seen, ["add a", "update a 2", "delete a"]);
 
     // A dropped connection: changes made while disconnected arrive after the informer resumes.
     assert.ok(sim.dropWatches() >= 1);
     await c.core.createNamespacedConfigMap({ namespace: "watched", body: { metadata: { name: "b", labels }, data: { v: "1" } } });
-    await until("b after reconnect", () => seen.includes("add b"));
+    await waitFor(() => seen.includes("add b"), { message: "b after reconnect" });
     assert.equal(informer.list("watched").length, 1);
 
     // History compacted while disconnected: 410 Gone, then a relist brings the cache up to date.
@@ -197,7 +202,7 @@ test("informer sees adds, updates and deletes, and resumes after dropped connect
     sim.dropWatches();
     sim.load([{ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "c", namespace: "watched", labels }, data: { v: "1" } }]);
     sim.compact();
-    await until("c after relist", () => seen.includes("add c"));
+    await waitFor(() => seen.includes("add c"), { message: "c after relist" });
     assert.ok(seenLists() > lists, "the informer relisted after 410 Gone");
     assert.deepEqual(informer.list("watched").map((o) => o.metadata!.name).sort(), ["b", "c"]);
   } finally {

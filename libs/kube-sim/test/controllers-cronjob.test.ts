@@ -35,6 +35,19 @@ test("cron schedules: fields, ranges, steps, lists, names and descriptors", () =
   assert.throws(() => parseCron("61 * * * *"), /above maximum/);
 });
 
+test("cron @every: a constant delay in Go duration syntax, truncated to whole seconds, at least one", () => {
+  const t0 = at("2026-01-01T00:00:00Z");
+  const period = (spec: string) => parseCron(`@every ${spec}`).next(t0)! - t0;
+  assert.equal(period("1h30m"), 5_400_000);
+  assert.equal(period("90s"), 90_000);
+  assert.equal(period("1.5s"), 1_000, "truncated to the second, as robfig/cron's Every() does");
+  assert.equal(period("100ms"), 1_000, "at least a second");
+  const s = parseCron("@every 5m");
+  assert.equal(iso(s.mostRecent(t0, t0 + 17 * 60_000)), "2026-01-01T00:15:00.000Z");
+  assert.equal(s.mostRecent(t0, t0 + 60_000), undefined);
+  for (const bad of ["soon", "5", "-5m"]) assert.throws(() => parseCron(`@every ${bad}`), /failed to parse duration @every/, bad);
+});
+
 const cronJob = (spec: Record<string, unknown> = {}): KubeObject => ({
   apiVersion: "batch/v1", kind: "CronJob",
   metadata: { name: "report", namespace: "default" },

@@ -242,6 +242,16 @@ describe("filters", () => {
     assert.equal(nodeName(schedule(pod("cache-1", { labels: { app: "cache" }, affinity: withCache }), snap)), "b");
   });
 
+  it("an invalid label selector in an affinity term matches nothing (the scheduler's choice; the API answers 400)", () => {
+    const invalid: V1Affinity = {
+      podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchExpressions: [{ key: "app", operator: "Equals", values: ["cache"] }] }, topologyKey: "kubernetes.io/hostname" }] },
+    };
+    const snap = new ClusterSnapshot([node("a")]);
+    snap.assume(pod("cache-0", { labels: { app: "cache" } }), "a");
+    assert.equal(message(schedule(pod("web", { affinity: invalid }), snap)),
+      `0/1 nodes are available: 1 node(s) didn't match pod affinity rules. ${notHelpful(1)}`);
+  });
+
   it("orders reasons like sort.Strings over the formatted '<count> <reason>' entries", () => {
     assert.equal(reasonHistogram(["b", "a", "b"]), "1 a, 2 b");
     assert.equal(reasonHistogram([...Array<string>(10).fill("x"), "y", "y"]), "10 x, 2 y");

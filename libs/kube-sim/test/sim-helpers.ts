@@ -30,14 +30,6 @@ export const apiError = async (call: Promise<unknown>): Promise<{ code: number; 
   throw new Error("expected the call to fail");
 };
 
-export const until = async (what: string, check: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> => {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};
-
 export const deployment = (name: string, opts: { replicas?: number; image?: string; namespace?: string; annotations?: Record<string, string>; memoryLimit?: string } = {}) => ({
   apiVersion: "apps/v1",
   kind: "Deployment",

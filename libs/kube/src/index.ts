@@ -9,7 +9,7 @@ export { KindStore, type Indexer, type ChangeType, type ListFilter } from "./kin
 export { DEFAULT_CACHED_KINDS, type CachedModels, type CachedObjectOf, type ConfigMapMetadata } from "./cached-kinds.js";
 export { ClusterCache, type ClusterCacheOptions, type CacheChange, type CacheListener, type KindSelector, type KindStatus, type InvolvedRef } from "./cluster-cache.js";
 export { ownerChain, type OwnerChain, type OwnerLink, type OwnerChainSources } from "./owner-chain.js";
-export { compileSelector, selectorMatches, type LabelMatcher, type LabelSelectorInput, type Labels } from "./label-selector.js";
+export { compileSelector, selectorMatches, type LabelSelectorInput } from "./label-selector.js";
 export { parseQuantity, cpuCores, bytesOf } from "./quantity.js";
 export { readNodeMetrics, readPodMetrics, type NodeUsage, type PodUsage, type ContainerUsage, type MetricsResult, type MetricsUnavailableReason, type MetricsQuery } from "./resource-metrics.js";
 export { readContainerLogs, type LogOptions, type LogsResult, type LogsUnavailableReason } from "./logs.js";

@@ -57,8 +57,8 @@ export class KindStore<T extends KubernetesObject> implements ReflectorSink<T> {
     if (!source) return [];
     const all = [...source.values()];
     if (filter.labelSelector === undefined) return all;
-    const matches = compileSelector(filter.labelSelector);
-    return all.filter((o) => matches(o.metadata?.labels));
+    const selector = compileSelector(filter.labelSelector);
+    return all.filter((o) => selector.matches(o.metadata?.labels));
   }
 
   /** The objects an index has under `value` ("owner" → owner uid, and the kind's own indexes). */

@@ -13,3 +13,14 @@ export { listPids, parseAuxvPageSize, parseStatm, systemPageSize, topProcesses }
 export { parseKernelRelease, parseOsRelease, parseUptime } from "./system.js";
 export { counterRate } from "./rates.js";
 export { readText } from "./read.js";
+export {
+  cgroupAncestors,
+  normalizeCgroupPath,
+  parseCgroupPath,
+  type CgroupLevel,
+  type ContainerRuntime,
+  type ParsedCgroup,
+  type QosClass,
+} from "./cgroup-path.js";
+export { containerOfCgroup, podUidOfCgroup, type ContainerCgroup } from "./container-cgroup.js";
+export { memoryCgroupFromProc, memoryCgroupOfPid, parseProcCgroup, pickCgroupPath, readProcCgroup, type ProcCgroupLine } from "./proc-cgroup.js";

@@ -17,7 +17,7 @@ describe("NodeSampler against this machine's /", () => {
   it("two samples 200 ms apart: fields present, rates sane, valid messages", async () => {
     const sampler = new NodeSampler({ node: "this-machine" });
     const first = sampler.sample();
-    await sleep(200);
+    await sleep(200); // the interval under measurement (rates are per elapsed time), not a wait for a condition
     const second = sampler.sample();
 
     for (const s of [first, second]) {

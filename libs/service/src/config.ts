@@ -1,3 +1,4 @@
+import { InvalidInputError, registerErrorClass } from "@vigil/errors";
 import { z } from "zod";
 
 const logLevel = z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]);
@@ -22,12 +23,13 @@ export const baseConfigShape = {
 
 export type BaseConfig = z.infer<z.ZodObject<typeof baseConfigShape>>;
 
-export class ConfigError extends Error {
-  override readonly name = "ConfigError";
+/** Invalid input of the service's own: its environment. Lists every problem, never only the first. */
+export class ConfigError extends InvalidInputError {
   constructor(readonly problems: string[]) {
-    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`, { details: { problems } });
   }
 }
+registerErrorClass(ConfigError, "ConfigError");
 
 /**
  * Parses the environment against the base shape plus the service's own, reporting every problem at once

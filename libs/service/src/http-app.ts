@@ -3,7 +3,8 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import type { Logger } from "pino";
 import { pinoHttp } from "pino-http";
 import { Histogram, type Registry } from "prom-client";
-import { HttpError, sendError } from "./http-errors.js";
+import { NotFoundError, UnavailableError } from "@vigil/errors";
+import { errorResponse, INTERNAL_ERROR_RESPONSE, sendError } from "./http-errors.js";
 import type { Readiness } from "./readiness.js";
 
 export interface HttpAppOptions {
@@ -50,8 +51,8 @@ export function createHttpApp(opts: HttpAppOptions): express.Express {
       // Probes and scrapes every few seconds would drown the access log.
       autoLogging: { ignore: (req) => req.url === "/healthz" || req.url === "/readyz" || req.url === "/metrics" },
       // Handlers put per-request facts in res.locals.logFields, so each request logs one line.
-      customSuccessObject: (_req, res, val) => ({ ...val, ...(res as unknown as express.Response).locals?.logFields }),
-      customErrorObject: (_req, res, _err, val) => ({ ...val, ...(res as unknown as express.Response).locals?.logFields }),
+      customSuccessObject: (_req, res, val: object) => ({ ...val, ...logFieldsOf(res) }),
+      customErrorObject: (_req, res, _err, val: object) => ({ ...val, ...logFieldsOf(res) }),
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? "error" : res.statusCode >= 400 ? "warn" : "info"),
     }),
   );
@@ -59,7 +60,8 @@ export function createHttpApp(opts: HttpAppOptions): express.Express {
   app.use((req: Request, res: Response, next: NextFunction) => {
     const end = duration.startTimer({ method: req.method });
     res.on("finish", () => {
-      const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : "unmatched";
+      const path = (req.route as { path?: unknown } | undefined)?.path;
+      const route = typeof path === "string" ? `${req.baseUrl}${path}` : "unmatched";
       end({ route, status_code: res.statusCode });
     });
     // Tell keep-alive clients to reconnect elsewhere once we are shutting down.
@@ -84,25 +86,28 @@ export function createHttpApp(opts: HttpAppOptions): express.Express {
     res.end(await opts.registry.metrics());
   });
 
-  app.use((req: Request, res: Response, next: NextFunction) => {
+  app.use((_req: Request, _res: Response, next: NextFunction) => {
     if (opts.isStarted()) return next();
-    res.setHeader("Retry-After", "5");
-    sendError(req, res, "SERVICE_UNAVAILABLE", "the service is starting (waiting for NATS); retry shortly");
+    next(new UnavailableError("the service is starting (waiting for NATS); retry shortly", { retryAfterMs: 5000 }));
   });
   app.use(opts.router);
 
-  app.use((req: Request, res: Response) => {
-    sendError(req, res, "RESOURCE_NOT_FOUND", `no route for ${req.method} ${req.path}`);
+  app.use((req: Request, _res: Response, next: NextFunction) => {
+    next(new NotFoundError(`no route for ${req.method} ${req.path}`));
   });
 
+  // Every error answer of every service is rendered here, from the error hierarchy (see http-errors.ts).
   app.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(err);
-    if (err instanceof HttpError) {
-      for (const [k, v] of Object.entries(err.headers)) res.setHeader(k, v);
-      return sendError(req, res, err.code, err.message, err.details);
-    }
+    const answer = errorResponse(err);
+    if (answer) return sendError(req, res, answer);
     req.log.error({ err }, "unhandled error");
-    sendError(req, res, "INTERNAL_ERROR", "internal error; see the service log for this request id");
+    sendError(req, res, INTERNAL_ERROR_RESPONSE);
   });
   return app;
+}
+
+/** What a handler put in `res.locals.logFields`, for its one access-log line. */
+function logFieldsOf(res: unknown): Record<string, unknown> | undefined {
+  return (res as express.Response).locals?.logFields as Record<string, unknown> | undefined;
 }

@@ -4,7 +4,7 @@ export { runService, startService, type RunningService, type ServiceContext, typ
 export { baseConfigShape, ConfigError, envBoolean, loadConfig, type BaseConfig } from "./config.js";
 export { createLogger } from "./logger.js";
 export { createHttpApp, type HttpAppOptions } from "./http-app.js";
-export { HttpError, metadata, methodNotAllowed, requestIdOf, sendData, sendError } from "./http-errors.js";
+export { errorResponse, type ErrorResponse, HttpError, metadata, methodNotAllowed, requestIdOf, sendData } from "./http-errors.js";
 export { Readiness, type ReadinessCheck, type ReadinessReport, type ReadinessResult } from "./readiness.js";
 export { requireAuth, secretMatches, type AuthConfig } from "./auth.js";
 export { bodyErrors } from "./http-body.js";

@@ -181,7 +181,7 @@ export function runService<S extends z.ZodRawShape>(def: ServiceDefinition<S>): 
   startService(def).then(
     (svc) => {
       const stop = (signal: string) => {
-        svc.shutdown(`received ${signal}`).then((clean) => process.exit(clean ? 0 : 1));
+        void svc.shutdown(`received ${signal}`).then((clean) => process.exit(clean ? 0 : 1));
       };
       process.once("SIGTERM", () => stop("SIGTERM"));
       process.once("SIGINT", () => stop("SIGINT"));

@@ -3,11 +3,10 @@ import { fileURLToPath } from "node:url";
 import { after, before, describe, it } from "node:test";
 import { topics } from "@vigil/contracts";
 import { sql } from "@vigil/db";
-import { freePort, freshDatabase, type NatsServerHandle, type PostgresHandle, startNats, startPostgres, waitFor } from "@vigil/testing";
+import { freePort, freshDatabase, makeAlert, type NatsServerHandle, type PostgresHandle, startNats, startPostgres, waitFor } from "@vigil/testing";
 import pg from "pg";
 import { z } from "zod";
 import { ConfigError, type RunningService, type ServiceDefinition, startService } from "../src/index.js";
-import { makeAlert } from "../../bus/test/fixtures.js";
 
 const migrations = fileURLToPath(new URL("./fixtures/migrations", import.meta.url));
 const quiet = { HOST: "127.0.0.1", LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent", NATS_RECONNECT_WAIT_MS: "200", SHUTDOWN_TIMEOUT_MS: "8000" };

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { type NatsServerHandle, startNats, waitFor } from "@vigil/testing";
+import { InvalidInputError, NotFoundError, PermanentError, RetryableError, UnavailableError } from "@vigil/errors";
 import { HttpError, type RunningService, sendData, startService } from "../src/index.js";
 
 describe("service kit: HTTP surface every service gets", () => {
@@ -24,6 +25,16 @@ describe("service kit: HTTP surface every service gets", () => {
           });
           router.get("/api/v1/crash", async () => {
             throw new Error("secret internals");
+          });
+          const thrown: Record<string, Error> = {
+            invalid: new InvalidInputError("bad widget", { details: { field: "size" } }),
+            missing: new NotFoundError("no widget 7"),
+            down: new UnavailableError("the database is down", { retryAfterMs: 2500 }),
+            busy: new RetryableError("widget locked"),
+            broken: new PermanentError("widget store is corrupt"),
+          };
+          router.get("/api/v1/widgets/:case", async (req) => {
+            throw thrown[req.params.case as string];
           });
         },
       },
@@ -67,6 +78,23 @@ describe("service kit: HTTP surface every service gets", () => {
     const text = await crash.text();
     assert.doesNotMatch(text, /secret internals/);
     assert.match(text, /INTERNAL_ERROR/);
+  });
+
+  it("maps every kind of the error hierarchy to its status, with Retry-After when the wait is known", async () => {
+    const answer = async (c: string) => {
+      const res = await fetch(`${url}/api/v1/widgets/${c}`);
+      const body = (await res.json()) as { error: unknown; metadata: { requestId: string } };
+      assert.equal(body.metadata.requestId, res.headers.get("x-request-id"));
+      return { status: res.status, retryAfter: res.headers.get("retry-after"), error: body.error };
+    };
+    assert.deepEqual(await answer("invalid"), { status: 400, retryAfter: null, error: { code: "BAD_REQUEST", message: "bad widget", details: { field: "size" } } });
+    assert.deepEqual(await answer("missing"), { status: 404, retryAfter: null, error: { code: "RESOURCE_NOT_FOUND", message: "no widget 7" } });
+    assert.deepEqual(await answer("down"), { status: 503, retryAfter: "3", error: { code: "SERVICE_UNAVAILABLE", message: "the database is down" } });
+    assert.deepEqual(await answer("busy"), { status: 503, retryAfter: null, error: { code: "SERVICE_UNAVAILABLE", message: "widget locked" } });
+    assert.deepEqual(await answer("broken"), { status: 500, retryAfter: null, error: { code: "INTERNAL_ERROR", message: "widget store is corrupt" } });
+    const unknown = await fetch(`${url}/api/v1/nothing-here`);
+    assert.equal(unknown.status, 404);
+    assert.deepEqual(((await unknown.json()) as { error: unknown }).error, { code: "RESOURCE_NOT_FOUND", message: "no route for GET /api/v1/nothing-here" });
   });
 
   it("exposes process, HTTP and bus metrics", async () => {

@@ -6,30 +6,11 @@ import { after, before, describe, it } from "node:test";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
 import { streams, topics } from "@vigil/contracts";
-import { spawnTracked, startNats, type NatsServerHandle, waitFor } from "@vigil/testing";
+import { makeAlert, spawnTracked, startNats, type NatsServerHandle, waitFor } from "@vigil/testing";
 import { pino } from "pino";
 import { Bus } from "@vigil/bus";
 
 const fixture = new URL("./fixtures/slow-consumer.ts", import.meta.url).pathname;
-
-function alert(i: number) {
-  const startsAt = new Date(Date.UTC(2026, 10, 22, 6) + i * 1000).toISOString();
-  return {
-    id: `drain${i}:${startsAt}:firing`,
-    correlationId: `inc_drain_${i}`,
-    fingerprint: `drain${i}`,
-    status: "firing" as const,
-    alertname: "Drain",
-    severity: "info",
-    summary: "",
-    labels: { alertname: "Drain" },
-    annotations: {},
-    startsAt,
-    receiver: "t",
-    groupKey: "g",
-    receivedAt: startsAt,
-  };
-}
 
 describe("service kit: SIGTERM drains consumers without losing work", () => {
   let nats: NatsServerHandle;
@@ -49,7 +30,7 @@ describe("service kit: SIGTERM drains consumers without losing work", () => {
     const bus = await Bus.connect({ servers: nats.url, name: "drain-test", log: pino({ level: "silent" }) });
     await bus.provision([streams.alerts, streams.deadLetters]);
     const total = 30;
-    for (let i = 0; i < total; i++) await bus.publish(topics.alerts, alert(i));
+    for (let i = 0; i < total; i++) await bus.publish(topics.alerts, makeAlert(i));
 
     const spawnConsumer = () =>
       spawnTracked(process.execPath, ["--conditions=@vigil/source", "--import", "tsx", fixture], {

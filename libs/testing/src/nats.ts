@@ -2,6 +2,7 @@
 import { readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
+import { NATS_READY_LINE, natsServerArgs } from "@vigil/bus";
 import { makeTempDir } from "./cleanup.js";
 import type { TempDir } from "./cleanup.js";
 import { canConnect, freePort } from "./ports.js";
@@ -157,12 +158,11 @@ async function startBinary(binary: string, jetstream: boolean): Promise<NatsServ
 }
 
 async function launch(binary: string, port: number, storeDir: TempDir, jetstream: boolean): Promise<TrackedProcess> {
-  const args = ["-a", "127.0.0.1", "-p", String(port), "-n", `vigil-test-${port}`, "-sd", storeDir.path];
-  if (jetstream) args.push("-js");
+  const args = natsServerArgs({ host: "127.0.0.1", port, name: `vigil-test-${port}`, storeDir: storeDir.path, jetstream });
   const proc = spawnTracked(binary, args, { name: "nats-server" });
   try {
-    // "Server is ready" comes after JetStream recovered its store, so streams exist once we return.
-    await proc.waitForLine(/Server is ready/, READY_TIMEOUT_MS);
+    // The ready line comes after JetStream recovered its store, so streams exist once we return.
+    await proc.waitForLine(NATS_READY_LINE, READY_TIMEOUT_MS);
     await waitFor(() => canConnect(port), { timeoutMs: 5_000, message: `nats-server on port ${port} does not accept TCP` });
     return proc;
   } catch (err) {

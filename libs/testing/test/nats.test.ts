@@ -63,14 +63,15 @@ test("nats: restart() of a running server is a graceful bounce", { timeout: 60_0
 test("nats: jetstream:false starts a core-only server", { timeout: 60_000 }, async (t) => {
   const nats = await startNats({ jetstream: false });
   t.after(() => nats.stop());
+  if (nats.source === "env") return t.skip("VIGIL_TEST_NATS_URL is set: that server's JetStream setting is not ours to choose");
   const nc = await connect({ servers: nats.url });
   t.after(() => nc.close());
-  if (nats.source !== "env") await assert.rejects(jetstreamManager(nc).then((m) => m.getAccountInfo()));
+  await assert.rejects(jetstreamManager(nc).then((m) => m.getAccountInfo()));
 });
 
-test("nats: stop() shuts the server down and is idempotent", { timeout: 60_000 }, async () => {
+test("nats: stop() shuts the server down and is idempotent", { timeout: 60_000 }, async (t) => {
   const nats = await startNats();
-  if (nats.source === "env") return;
+  if (nats.source === "env") return t.skip("VIGIL_TEST_NATS_URL is set: that server is not ours to stop");
   await nats.stop();
   await nats.stop();
   await assert.rejects(connect({ servers: nats.url, reconnect: false, timeout: 1_000 }));

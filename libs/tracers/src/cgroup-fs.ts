@@ -95,48 +95,6 @@ export async function memoryCgroupCount(file = "/proc/cgroups"): Promise<number 
   return Number.isFinite(n) ? n : undefined;
 }
 
-/**
- * Parses /proc/<pid>/cgroup ("<id>:<controllers>:<path>" lines) and picks the path in the memory
- * controller's hierarchy (v1), else the cgroup2 path ("0::"). A cgroup2 path of a zombie whose cgroup
- * is gone ends in " (deleted)"; that suffix is dropped.
- */
-export function memoryCgroupFromProc(text: string): { path: string; version: 1 | 2 } | undefined {
-  let unified: string | undefined;
-  for (const line of text.split("\n")) {
-    const first = line.indexOf(":");
-    const second = line.indexOf(":", first + 1);
-    if (first < 0 || second < 0) continue;
-    const controllers = line.slice(first + 1, second);
-    const path = line.slice(second + 1);
-    if (controllers.split(",").includes("memory")) return { path, version: 1 };
-    if (controllers === "" && line.slice(0, first) === "0") unified = path.replace(/ \(deleted\)$/, "");
-  }
-  return unified === undefined ? undefined : { path: unified, version: 2 };
-}
-
-const PF_EXITING = 0x4;
-
-/** Whether a task has started exiting (PF_EXITING in the flags field of /proc/<pid>/stat); gone counts as exiting. */
-async function isExiting(pid: number): Promise<boolean> {
-  const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => undefined);
-  if (stat === undefined) return true;
-  // Fields after "(comm)": state ppid pgrp session tty_nr tpgid flags ...
-  const flags = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[6]);
-  return Number.isFinite(flags) ? (flags & PF_EXITING) !== 0 : true;
-}
-
-/**
- * The memory cgroup of a process, relative to the hierarchy root; undefined once it is gone. On v1
- * hierarchies the kernel shows exiting tasks (an OOM victim, a SIGKILLed target) in the root cgroup
- * "/", so a v1 answer only counts if the task was not exiting when the file was read.
- */
-export async function memoryCgroupOfPid(pid: number): Promise<string | undefined> {
-  const text = await readFile(`/proc/${pid}/cgroup`, "utf8").catch(() => undefined);
-  const found = text === undefined ? undefined : memoryCgroupFromProc(text);
-  if (found?.version === 1 && (await isExiting(pid))) return undefined;
-  return found?.path;
-}
-
 /** The deepest common ancestor of two absolute cgroup paths ("/a/b", "/a/c" -> "/a"). */
 export function commonAncestor(a: string, b: string): string {
   const pa = a.split("/").filter(Boolean);

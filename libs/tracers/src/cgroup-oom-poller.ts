@@ -64,6 +64,7 @@ export class CgroupOomPoller {
   private roots: string[] = [];
   private counters = new Map<string, Counter>();
   private polls = 0;
+  private completedPolls = 0;
   private cgroupCount: number | undefined;
   private rescanNeeded = true;
   private timer: NodeJS.Timeout | undefined;
@@ -92,9 +93,9 @@ export class CgroupOomPoller {
     await this.current;
   }
 
-  /** The watched roots and how many cgroups are tracked under them. */
-  status(): { roots: string[]; cgroups: number } {
-    return { roots: [...this.roots], cgroups: this.counters.size };
+  /** The watched roots, how many cgroups are tracked under them, and how many polls have completed (to wait for the next). */
+  status(): { roots: string[]; cgroups: number; polls: number } {
+    return { roots: [...this.roots], cgroups: this.counters.size, polls: this.completedPolls };
   }
 
   private schedule(): void {
@@ -102,7 +103,10 @@ export class CgroupOomPoller {
     this.timer = setTimeout(() => {
       this.current = this.poll()
         .catch((error: unknown) => this.opts.log.error({ err: error }, "cgroup OOM poll failed"))
-        .finally(() => this.schedule());
+        .finally(() => {
+          this.completedPolls++;
+          this.schedule();
+        });
     }, this.intervalMs);
     this.timer.unref();
   }

@@ -1,6 +1,6 @@
 // Small helpers shared by the decoders that build kernel event inputs.
 import { readFile } from "node:fs/promises";
-import { containerOfCgroup, podUidOfCgroup } from "./container-cgroup.js";
+import { containerOfCgroup, podUidOfCgroup } from "@vigil/procfs";
 
 /** Drops undefined properties so events carry only what the producer knows. */
 export function compact<T extends Record<string, unknown>>(obj: T): Partial<T> {

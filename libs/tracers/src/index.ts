@@ -7,6 +7,5 @@ export type { EventSource, KernelEventSink, PreparedTracer, ProgramVariant, Trac
 export type { ProbeRequirement } from "./probes.js";
 export { builtinTracers, cgroupTracer, oomTracer, signalTracer, swapTracer, CgroupDecoder, OomDecoder, SignalDecoder, SwapDecoder } from "./tracers/index.js";
 export { parseBpftraceLine, parseRecord, type BpftraceMessage, type BpftraceRecord, type HistBucket } from "./bpftrace-output.js";
-export { containerOfCgroup, podUidOfCgroup, type ContainerCgroup, type ContainerRuntime } from "./container-cgroup.js";
-export { listCgroupHierarchies, memoryHierarchy, memoryCgroupFromProc, type CgroupHierarchy } from "./cgroup-fs.js";
+export { listCgroupHierarchies, memoryHierarchy, type CgroupHierarchy } from "./cgroup-fs.js";
 export { monotonicNsToIso } from "./clock.js";

@@ -1,7 +1,7 @@
 // Runs the selected tracers side by side: each is its own bpftrace process, so one that fails, is
 // missing an attach point or crash-loops never stops the others.
 import type { Logger } from "pino";
-import type { BackoffOptions } from "./backoff.js";
+import type { BackoffOptions } from "@vigil/contracts";
 import { DEFAULT_BPFTRACE } from "./bpftrace-cli.js";
 import { ensureTracefs } from "./tracefs.js";
 import type { KernelEventSink, TracerDefinition } from "./tracer-definition.js";

@@ -3,9 +3,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { knownKernelEventInput } from "@vigil/contracts";
+import { backoffDelay, type BackoffOptions, knownKernelEventInput } from "@vigil/contracts";
 import type { Logger } from "pino";
-import { backoffDelay, type BackoffOptions } from "./backoff.js";
 import { cleanStderr, firstError, isMissingAttachPoint, isProgramError } from "./bpftrace-cli.js";
 import { parseBpftraceLine, type BpftraceMessage } from "./bpftrace-output.js";
 import { checkRequirements } from "./probes.js";

@@ -47,7 +47,9 @@ test("poller: .local counters (no double counting in parents), v1 counters, new 
   await writeFile(join(root, "d/memory.events.local"), events(1));
 
   await waitFor(() => sink.events.length >= 3, { timeoutMs: 2000, message: "fewer than 3 oom_kill events" });
-  await new Promise((r) => setTimeout(r, 200));
+  // No more than these: two further polls report nothing new.
+  const polled = poller.status().polls;
+  await waitFor(() => poller.status().polls >= polled + 2, { timeoutMs: 2000, message: "two more polls" });
   const got = sink.events.map((c) => [c.source, c.event.type, c.event.cgroup_path, c.event.type === "oom_kill" ? c.event.oom_kills : 0]).sort();
   assert.deepEqual(got, [
     ["cgroup", "oom_kill", "/a/b", 1],

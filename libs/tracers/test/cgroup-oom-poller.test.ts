@@ -28,8 +28,9 @@ test("cgroup OOM poller: oom_kill for the test cgroup with oom_kills 1 within 2 
   assert.equal(hit.source, "cgroup");
   assert.deepEqual({ ...hit.event, ts: undefined }, { type: "oom_kill", ts: undefined, cgroup_path: victim.cgroupPath, oom_kills: 1 });
 
-  // Counted once: neither a parent cgroup nor a later poll reports the same kill again.
-  await new Promise((r) => setTimeout(r, 1500));
+  // Counted once: neither a parent cgroup nor the next two polls report the same kill again.
+  const polled = poller.status().polls;
+  await waitFor(() => poller.status().polls >= polled + 2, { timeoutMs: 5000, message: "two more polls" });
   const kills = sink.events.filter((c) => c.event.type === "oom_kill" && c.event.cgroup_path === victim.cgroupPath);
   assert.equal(kills.length, 1);
 });
@@ -45,6 +46,6 @@ test("cgroup OOM poller: kills from before start are baselines, not events", asy
   t.after(() => poller.stop());
   await poller.start();
   assert.ok(poller.status().cgroups > 0);
-  await new Promise((r) => setTimeout(r, 500));
+  await waitFor(() => poller.status().polls >= 3, { message: "three polls after the baseline" });
   assert.deepEqual(sink.events.filter((c) => c.event.cgroup_path === victim.cgroupPath), []);
 });

@@ -3,9 +3,12 @@
 // resume exactly, across collector restarts too. A broken consumer is re-created from the last sequence seen.
 import { DeliverPolicy, type JetStreamClient } from "@nats-io/jetstream";
 import { decodeMessage } from "@vigil/bus";
-import { type KernelEventMessage, kernelEventMessage, streams, subjectToken } from "@vigil/contracts";
+import { backoffDelay, type KernelEventMessage, kernelEventMessage, streams, subjectToken } from "@vigil/contracts";
 import type { Logger } from "pino";
 import type { CollectorMetrics } from "./metrics.js";
+
+// The shared retry formula, with its jitter: every node's collector re-creating at once would otherwise retry in step.
+const RECREATE_BACKOFF = { baseMs: 500, maxMs: 30_000 };
 
 export interface KernelEventFeedOptions {
   js: JetStreamClient;
@@ -50,7 +53,8 @@ export class KernelEventFeed {
         failures++;
         this.opts.log.warn({ err, failures, lastSeq: this.lastSeq }, "kernel event consumer failed; re-creating it");
       }
-      if (!this.stopped) await sleep(Math.min(30_000, 500 * 2 ** Math.min(failures, 6)));
+      // failures + 1: a consumer that ended cleanly is re-created after the base delay, a failing one backs off.
+      if (!this.stopped) await sleep(backoffDelay(failures + 1, RECREATE_BACKOFF));
     }
   }
 

@@ -3,7 +3,8 @@
 // Server-Sent Events of new items, resumable with Last-Event-ID.
 import { describeZodError } from "@vigil/bus";
 import { type CollectorScope, collectorHistoryQuery, collectorStreamQuery, sinceToMs } from "@vigil/contracts";
-import { HttpError, methodNotAllowed } from "@vigil/service";
+import { InvalidInputError } from "@vigil/errors";
+import { methodNotAllowed } from "@vigil/service";
 import express, { type Request, type Router } from "express";
 import type { z } from "zod";
 import type { SseHub } from "./sse-hub.js";
@@ -20,7 +21,10 @@ export interface QueryRoutesOptions {
 
 const parse = <S extends z.ZodType>(schema: S, req: Request): z.output<S> => {
   const r = schema.safeParse(req.query);
-  if (!r.success) throw new HttpError("BAD_REQUEST", `invalid query: ${describeZodError(r.error)}`, { allowed: { scope: ["stats", "events"], since: "duration (5m, 90s) or RFC 3339 time" } });
+  if (!r.success) {
+    const allowed = { scope: ["stats", "events"], since: "duration (5m, 90s) or RFC 3339 time" };
+    throw new InvalidInputError(`invalid query: ${describeZodError(r.error)}`, { details: { allowed } });
+  }
   return r.data;
 };
 

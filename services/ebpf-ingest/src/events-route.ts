@@ -1,9 +1,10 @@
 // `POST /events` (Konverse-compatible): one event, a JSON array or NDJSON; 202 once every valid event is
 // stored in JetStream, with bad events reported by index; 400 when nothing was valid; 503 when JetStream is
 // unreachable (retrying the same body is safe: ids are derived from the payload).
+import { InvalidInputError } from "@vigil/errors";
 import { type AuthConfig, bodyErrors, HttpError, methodNotAllowed, requireAuth, sendData } from "@vigil/service";
 import express, { type NextFunction, type Request, type Response, type Router } from "express";
-import { type Ingestor, IngestUnavailableError } from "./ingest.js";
+import type { Ingestor } from "./ingest.js";
 import { NOT_JSON, parseEventsBody } from "./request-body.js";
 
 export interface EventsRouteOptions {
@@ -31,18 +32,13 @@ export function eventsRouter(o: EventsRouteOptions): Router {
     async (req: Request, res: Response) => {
       const { single, items } = parseEventsBody(typeof req.body === "string" ? req.body : "", req.headers["content-type"] ?? "", o.maxEventsPerRequest);
       const notJson = items.flatMap((it, index) => (it === NOT_JSON ? [{ index, message: `line ${index + 1} is not valid JSON` }] : []));
-      let result;
-      try {
-        result = await o.ingestor.ingest(items.map((it) => (it === NOT_JSON ? null : it)), "http");
-      } catch (err) {
-        if (!(err instanceof IngestUnavailableError)) throw err;
-        throw new HttpError("SERVICE_UNAVAILABLE", err.message, err.result, { "Retry-After": "5" });
-      }
+      // An outage throws IngestUnavailableError, which the kit answers with 503 and Retry-After.
+      const result = await o.ingestor.ingest(items.map((it) => (it === NOT_JSON ? null : it)), "http");
       // A NOT_JSON line was rejected as "not an object"; say what it really was.
       const rejected = result.rejected.map((r) => notJson.find((n) => n.index === r.index) ?? r);
       res.locals.logFields = { events: items.length, accepted: result.accepted, duplicates: result.duplicates, rejected: rejected.length };
-      if (single && rejected.length) throw new HttpError("BAD_REQUEST", rejected[0]!.message);
-      if (rejected.length === items.length) throw new HttpError("BAD_REQUEST", `none of the ${items.length} events is valid`, { rejected });
+      if (single && rejected.length) throw new InvalidInputError(rejected[0]!.message);
+      if (rejected.length === items.length) throw new InvalidInputError(`none of the ${items.length} events is valid`, { details: { rejected } });
       sendData(req, res, { accepted: result.accepted, duplicates: result.duplicates, rejected }, 202);
     },
   );

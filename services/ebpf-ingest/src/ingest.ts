@@ -4,6 +4,7 @@
 // caller gets IngestUnavailableError and may retry the whole batch: ids make the retry count once.
 import { type Bus, errorMessage, isUnavailable } from "@vigil/bus";
 import { type KernelEventMessage, topics } from "@vigil/contracts";
+import { registerErrorClass, UnavailableError } from "@vigil/errors";
 import type { Logger } from "pino";
 import { type EventInput, parseEventInput } from "./event-input.js";
 import { eventId } from "./event-id.js";
@@ -22,12 +23,13 @@ export interface IngestResult {
 }
 
 /** JetStream could not store some valid events; nothing was lost that a retry will not bring. */
-export class IngestUnavailableError extends Error {
-  override readonly name = "IngestUnavailableError";
+export class IngestUnavailableError extends UnavailableError {
   constructor(message: string, readonly result: IngestResult & { unavailable: number[] }) {
-    super(message);
+    // The HTTP answer is a 503 with Retry-After: 5 and the partial result as details.
+    super(message, { details: result, retryAfterMs: 5000 });
   }
 }
+registerErrorClass(IngestUnavailableError, "IngestUnavailableError");
 
 export type Placer = (input: EventInput, node: string) => Placement;
 

@@ -1,5 +1,6 @@
 // POST /events bodies: one JSON object, a JSON array, or NDJSON (one object per line, what tracers stream).
 // A line that is not JSON is reported at its index like any other bad event; the rest still count.
+import { InvalidInputError } from "@vigil/errors";
 import { HttpError } from "@vigil/service";
 
 export const NOT_JSON = Symbol("not JSON");
@@ -7,7 +8,7 @@ export type ParsedBody = { single: boolean; items: unknown[] };
 
 export function parseEventsBody(text: string, contentType: string, maxEvents: number): ParsedBody {
   const body = text.trim();
-  if (body === "") throw new HttpError("BAD_REQUEST", "empty body: send one JSON event, a JSON array of events, or NDJSON");
+  if (body === "") throw new InvalidInputError("empty body: send one JSON event, a JSON array of events, or NDJSON");
   const ndjson = /ndjson|jsonl|json-seq/i.test(contentType);
   if (!ndjson) {
     let json: unknown;
@@ -15,11 +16,11 @@ export function parseEventsBody(text: string, contentType: string, maxEvents: nu
       json = JSON.parse(body);
     } catch (err) {
       // Several objects without NDJSON's Content-Type are still NDJSON: accept them.
-      if (!body.includes("\n")) throw new HttpError("BAD_REQUEST", `invalid JSON: ${(err as Error).message}`);
+      if (!body.includes("\n")) throw new InvalidInputError(`invalid JSON: ${(err as Error).message}`);
       return lines(body, maxEvents);
     }
     if (Array.isArray(json)) {
-      if (json.length === 0) throw new HttpError("BAD_REQUEST", "empty batch: the array holds no events");
+      if (json.length === 0) throw new InvalidInputError("empty batch: the array holds no events");
       if (json.length > maxEvents) throw new HttpError("PAYLOAD_TOO_LARGE", `${json.length} events in one request; at most ${maxEvents} (INGEST_MAX_EVENTS_PER_REQUEST)`);
       return { single: false, items: json };
     }

@@ -1,7 +1,7 @@
 import { type JetStreamManager, jetstreamManager } from "@nats-io/jetstream";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { type KernelEventMessage, kernelEventMessage, streams } from "@vigil/contracts";
-import { startTestService, type TestService } from "@vigil/testing";
+import { readStream, startTestService, type StoredMessage, type TestService } from "@vigil/testing";
 import { ingestService } from "../src/index.js";
 
 export type Ingest = TestService;
@@ -16,16 +16,8 @@ export async function natsClient(url: string): Promise<{ nc: NatsConnection; jsm
 }
 
 /** Every kernel event stored in JetStream, with its subject, read by sequence; each must satisfy the topic schema. */
-export async function storedEvents(jsm: JetStreamManager): Promise<Array<{ subject: string; message: KernelEventMessage }>> {
-  const info = await jsm.streams.info(streams.kernelEvents.name).catch(() => undefined);
-  const out: Array<{ subject: string; message: KernelEventMessage }> = [];
-  if (!info || info.state.messages === 0) return out;
-  for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq++) {
-    const m = await jsm.streams.getMessage(streams.kernelEvents.name, { seq }).catch(() => null);
-    if (m) out.push({ subject: m.subject, message: kernelEventMessage.parse(m.json()) });
-  }
-  return out;
-}
+export const storedEvents = (jsm: JetStreamManager): Promise<Array<StoredMessage<KernelEventMessage>>> =>
+  readStream(jsm, streams.kernelEvents.name, { parse: (json) => kernelEventMessage.parse(json) });
 
 export const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
   fetch(`${url}/events`, {

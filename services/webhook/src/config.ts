@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
+import { type Matcher, parseMatcherList, parseMatchers } from "@vigil/alertmanager";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
-import { type Matcher, parseMatcherList, parseMatchers } from "./matchers.js";
 
 function matchersFrom(source: string, parse: () => Matcher[], ctx: z.RefinementCtx): Matcher[] {
   try {

@@ -32,7 +32,7 @@ export class WebhookMetrics {
     });
     this.rejectedRequests = new Counter({
       name: "vigil_webhook_requests_rejected_total",
-      help: "Requests refused before any alert was read, by reason",
+      help: "Requests refused with a 4xx before any alert was stored (unauthorized, unsupported_media_type, bad_request, ...), by reason",
       labelNames: ["reason"],
       registers,
     });

@@ -1,8 +1,8 @@
+import { formatMatchers } from "@vigil/alertmanager";
 import type { ServiceDefinition } from "@vigil/service";
 import { streams } from "@vigil/contracts";
 import { alertsRouter } from "./alerts-route.js";
 import { checkWebhookConfig, webhookConfigShape } from "./config.js";
-import { formatMatchers } from "./matchers.js";
 import { WebhookMetrics } from "./metrics.js";
 
 /** The Alertmanager receiver: validates, normalizes, filters and publishes alerts to JetStream. */

@@ -3,7 +3,7 @@ import { after, before, describe, it } from "node:test";
 import type { JetStreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { type AlertmanagerHandle, type NatsServerHandle, postAlerts, startAlertmanager, startNats, waitFor } from "@vigil/testing";
-import { alertFingerprint } from "../src/index.js";
+import { alertFingerprint } from "@vigil/alertmanager";
 import { natsClient, startWebhook, storedAlerts, type Webhook } from "./helpers.js";
 
 const TOKEN = "am-to-vigil";

@@ -101,6 +101,26 @@ describe("webhook: bad input gets a clear error and nothing else", () => {
     assert.equal(info.state.messages, 0);
   });
 
+  it("counts each rejected request once, by reason, and no accepted one", async () => {
+    const rejections = async (): Promise<Record<string, number>> => {
+      const text = await (await fetch(`${webhook.url}/metrics`)).text();
+      const counts = text.matchAll(/^vigil_webhook_requests_rejected_total\{reason="(\w+)"\} (\d+)$/gm);
+      return Object.fromEntries([...counts].map(([, reason, n]) => [reason!, Number(n)]));
+    };
+    const before = await rejections();
+    const payload = amPayload(crashLoopAlerts(1, "counted"));
+    await postJson(`${webhook.url}/alerts`, payload);
+    await fetch(`${webhook.url}/alerts`, { method: "GET", headers: auth });
+    await postJson(`${webhook.url}/alerts`, payload, { ...auth, "content-type": "text/plain" });
+    await postJson(`${webhook.url}/alerts`, '{"version":', auth);
+    await postJson(`${webhook.url}/alerts`, { ...payload, receiver: "x".repeat(5000) }, auth);
+    assert.equal((await postJson(`${webhook.url}/alerts`, payload, auth)).status, 200);
+    const after = await rejections();
+    const reasons = ["unauthorized", "method_not_allowed", "unsupported_media_type", "bad_request", "payload_too_large"];
+    assert.deepEqual(Object.fromEntries(reasons.map((r) => [r, (after[r] ?? 0) - (before[r] ?? 0)])), Object.fromEntries(reasons.map((r) => [r, 1])));
+    assert.deepEqual(Object.keys(after).sort(), [...reasons].sort(), "no other reason was counted");
+  });
+
   it("honours X-Request-ID, answers unknown routes with a 404 envelope, needs no auth when none is configured", async () => {
     const res = await fetch(`${open.url}/nope`, { headers: { "x-request-id": "req-abc-123" } });
     const body = await expectError(res, 404, "RESOURCE_NOT_FOUND");

@@ -1,7 +1,7 @@
 import { type JetStreamManager, jetstreamManager } from "@nats-io/jetstream";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { type AlertMessage, streams } from "@vigil/contracts";
-import { startTestService, type TestService } from "@vigil/testing";
+import { readStream, startTestService, type StoredMessage, type TestService } from "@vigil/testing";
 import { webhookService } from "../src/index.js";
 
 export type Webhook = TestService;
@@ -66,24 +66,10 @@ export async function postJson(url: string, body: unknown, headers: Record<strin
   });
 }
 
-export interface StoredAlert {
-  seq: number;
-  subject: string;
-  msgId: string;
-  message: AlertMessage;
-}
+export type StoredAlert = StoredMessage<AlertMessage>;
 
 /** Every message in the VIGIL_ALERTS stream, read by sequence. */
-export async function storedAlerts(jsm: JetStreamManager): Promise<StoredAlert[]> {
-  const info = await jsm.streams.info(streams.alerts.name);
-  const out: StoredAlert[] = [];
-  if (info.state.messages === 0) return out;
-  for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq++) {
-    const m = await jsm.streams.getMessage(streams.alerts.name, { seq }).catch(() => null);
-    if (m) out.push({ seq, subject: m.subject, msgId: m.header.get("Nats-Msg-Id"), message: m.json<AlertMessage>() });
-  }
-  return out;
-}
+export const storedAlerts = (jsm: JetStreamManager): Promise<StoredAlert[]> => readStream<AlertMessage>(jsm, streams.alerts.name);
 
 export async function natsClient(url: string): Promise<{ nc: NatsConnection; jsm: JetStreamManager }> {
   const nc = await connect({ servers: url, maxReconnectAttempts: -1, reconnectTimeWait: 200 });

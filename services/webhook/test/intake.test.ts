@@ -4,7 +4,7 @@ import type { NatsConnection } from "@nats-io/transport-node";
 import type { JetStreamManager } from "@nats-io/jetstream";
 import { alertMessage, streams } from "@vigil/contracts";
 import { type NatsServerHandle, startNats } from "@vigil/testing";
-import { alertFingerprint } from "../src/index.js";
+import { alertFingerprint } from "@vigil/alertmanager";
 import { amPayload, body, crashLoopAlerts, natsClient, postJson, startWebhook, storedAlerts, type Webhook } from "./helpers.js";
 
 describe("webhook: Alertmanager notifications become JetStream messages", () => {

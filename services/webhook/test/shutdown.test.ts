@@ -39,7 +39,7 @@ describe("webhook process: SIGTERM", () => {
           if (res.status === 200) for (const a of alerts) acknowledged.add(`${a.labels.pod}:${a.status}`);
         } catch {
           refused++; // connection refused/closed: never accepted, Alertmanager would retry
-          await new Promise((r) => setTimeout(r, 20));
+          await new Promise((r) => setTimeout(r, 20)); // the load generator's retry pause, not a wait on the test's condition
         }
       }
     };

@@ -1,16 +1,14 @@
 import type { JsMsg } from "@nats-io/jetstream";
-import { streams, subjects } from "@vigil/contracts";
+import { backoffDelay, streams, subjects, type DelayedTaskDefinition, type PayloadOf } from "@vigil/contracts";
 import type { Logger } from "pino";
-import { retryDelay } from "../backoff.js";
 import { decodeMessage } from "../codec.js";
 import { checkDuration, type ConsumerDeps, headerRecord, pullBatchFor } from "../consumer.js";
 import { deadLetter, type DeadLetterReason, CORRELATION_HEADER } from "../dead-letter.js";
 import { runWithDeadline } from "../deadline.js";
 import { type ConsumerHealth, DurableLoop } from "../durable-loop.js";
-import { errorMessage, HandlerTimeoutError, isPermanent, retryAfterOf } from "../errors.js";
+import { errorMessage, HandlerTimeoutError, settlementOf } from "../errors.js";
 import { type BoundOnce, bindOnce } from "../idempotency.js";
 import type { PubAck } from "../publisher.js";
-import type { DelayedTaskDefinition, PayloadOf } from "@vigil/contracts";
 import { type DelayedEnvelope, readEnvelope } from "./delayed-task.js";
 
 export interface DelayedContext {
@@ -196,11 +194,12 @@ export class DelayedConsumer<D extends DelayedTaskDefinition> {
     }
   }
 
-  /** Dead-letter when permanent or out of attempts; else the next attempt as a new message, then ack this one. */
+  /** Settled as `settlementOf` says (a retry is the next attempt as a new message, then an ack); dead-lettered once out of attempts. */
   private async failed(msg: JsMsg, envelope: DelayedEnvelope, error: unknown, correlationId: string | undefined, log: Logger): Promise<string> {
-    if (isPermanent(error)) return this.deadLetter(msg, "permanent_error", errorMessage(error), log, envelope.attempt);
+    const settlement = settlementOf(error);
+    if (settlement.action === "dead_letter") return this.deadLetter(msg, "permanent_error", errorMessage(error), log, envelope.attempt);
     if (envelope.attempt >= this.maxAttempts) return this.deadLetter(msg, "max_deliveries", errorMessage(error), log, envelope.attempt);
-    const delay = retryAfterOf(error) ?? retryDelay(envelope.attempt, { baseMs: this.spec.retryBaseMs ?? 1000, maxMs: this.spec.retryMaxMs ?? 5 * 60_000 });
+    const delay = settlement.delayMs ?? backoffDelay(envelope.attempt, { baseMs: this.spec.retryBaseMs ?? 1000, maxMs: this.spec.retryMaxMs ?? 5 * 60_000 });
     try {
       // Publish first: a crash between the two re-runs this attempt, and the retry's msg id dedupes the republish.
       await this.deps.republish(msg.data, { taskId: envelope.taskId, dueAt: Date.now() + delay, attempt: envelope.attempt + 1 }, correlationId);

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { type StreamDefinition, streams, subjects } from "@vigil/contracts";
+import { type StreamDefinition, streams, subjects, type DelayedTaskDefinition, type PayloadOf } from "@vigil/contracts";
 import { encodeMessage } from "../codec.js";
 import { CORRELATION_HEADER } from "../dead-letter.js";
 import type { ConsumerHealth } from "../durable-loop.js";
@@ -7,7 +7,6 @@ import type { ConsumerDeps } from "../consumer.js";
 import { BusUnavailableError } from "../errors.js";
 import type { PubAck } from "../publisher.js";
 import { DelayedConsumer, type DelayedConsumerSpec } from "./delayed-consumer.js";
-import type { DelayedTaskDefinition, PayloadOf } from "@vigil/contracts";
 import { attemptMsgId, DELAYED_HEADERS } from "./delayed-task.js";
 
 export interface ScheduleOptions {
@@ -80,7 +79,7 @@ export class DelayedQueue<D extends DelayedTaskDefinition> {
     try {
       return await this.deps.publisher.publish(this.subject, data, { msgId: attemptMsgId(envelope.taskId, envelope.attempt), headers });
     } catch (err) {
-      if (err instanceof BusUnavailableError && err.kind === "no_stream") this.deps.restoreStream(streams.delayed);
+      if (err instanceof BusUnavailableError && err.reason === "no_stream") this.deps.restoreStream(streams.delayed);
       throw err;
     }
   }

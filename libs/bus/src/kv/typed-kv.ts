@@ -1,8 +1,7 @@
 import { JetStreamApiCodes, JetStreamApiError } from "@nats-io/jetstream";
 import type { KV } from "@nats-io/kv";
-import type { KvBucketDefinition } from "@vigil/contracts";
+import { backoffDelay, type KvBucketDefinition } from "@vigil/contracts";
 import type { z } from "zod";
-import { retryDelay } from "../backoff.js";
 import { describeZodError } from "../codec.js";
 import { KvConflictError, KvCorruptValueError, KvInvalidValueError, KvKeyExistsError, KvRevisionMismatchError } from "./errors.js";
 
@@ -123,7 +122,7 @@ export class TypedKv<B extends KvBucketDefinition> {
         return { value: this.definition.value.parse(next) as z.output<B["value"]>, revision };
       } catch (err) {
         if (!(err instanceof KvRevisionMismatchError || err instanceof KvKeyExistsError)) throw err;
-        if (attempt < retries) await new Promise((r) => setTimeout(r, retryDelay(attempt + 1, { baseMs: 5, maxMs: 200 })));
+        if (attempt < retries) await new Promise((r) => setTimeout(r, backoffDelay(attempt + 1, { baseMs: 5, maxMs: 200 })));
       }
     }
     throw new KvConflictError(this.bucket, key, retries + 1);

@@ -1,7 +1,8 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Server, ServerCredentials, status, type sendUnaryData, type ServerUnaryCall, type UntypedServiceImplementation } from "@grpc/grpc-js";
+import { Server, ServerCredentials, status, type handleUnaryCall } from "@grpc/grpc-js";
+import type { RuntimeServiceHandlers } from "../generated/runtime/v1/RuntimeService.js";
 import { loadCriProto } from "../proto.js";
 import type { Labels, VersionResponse } from "../types.js";
 import { makePod, renderContainer, renderContainerStats, renderPodSandboxStats, renderSandbox, type FakePod, type FakePodSpec } from "./fake-model.js";
@@ -27,14 +28,13 @@ export interface FakeRuntimeOptions {
   podSandboxStats?: boolean;
 }
 
-// Requests as decoded with LOADER_OPTIONS; only the filter fields the fake honours.
+// The filter fields the fake honours, common to the filters of the List calls it serves.
 interface Filter {
   id?: string;
   pod_sandbox_id?: string;
   state?: { state: string } | null;
   label_selector?: Labels;
 }
-type ListRequest = { filter?: Filter | null };
 
 /**
  * A CRI v1 runtime (`runtime.v1.RuntimeService`) over real gRPC, answering like containerd from `pods`.
@@ -153,15 +153,15 @@ export class FakeRuntime {
     if (this.tempDir) await rm(this.tempDir, { recursive: true, force: true });
   }
 
-  private implementation(): UntypedServiceImplementation {
+  private implementation(): Pick<RuntimeServiceHandlers, FakeMethod> {
     const sandboxes = (f: Filter | null | undefined) => this.pods.filter((p) => podMatches(p, f)).map(renderSandbox);
     return {
       Version: this.handler("Version", () => this.version),
-      ListPodSandbox: this.handler("ListPodSandbox", (req: ListRequest) => ({ items: sandboxes(req.filter) })),
-      ListContainers: this.handler("ListContainers", (req: ListRequest) => ({
+      ListPodSandbox: this.handler("ListPodSandbox", (req) => ({ items: sandboxes(req.filter) })),
+      ListContainers: this.handler("ListContainers", (req) => ({
         containers: this.pods.flatMap((p) => p.containers.map((c) => renderContainer(p, c))).filter((c) => containerMatches(c, req.filter)),
       })),
-      ListContainerStats: this.handler("ListContainerStats", (req: ListRequest) => ({
+      ListContainerStats: this.handler("ListContainerStats", (req) => ({
         stats: this.pods.flatMap((p) =>
           p.containers.flatMap((c) => {
             const s = renderContainerStats(p, c, this.nowNs);
@@ -169,7 +169,7 @@ export class FakeRuntime {
           }),
         ),
       })),
-      ListPodSandboxStats: this.handler("ListPodSandboxStats", (req: ListRequest) => {
+      ListPodSandboxStats: this.handler("ListPodSandboxStats", (req) => {
         if (!this.podSandboxStats) throw Object.assign(new Error("unknown method ListPodSandboxStats for service runtime.v1.RuntimeService"), { code: status.UNIMPLEMENTED });
         const ready = this.pods.filter((p) => p.ready && podMatches(p, req.filter ? { ...req.filter, state: null } : null));
         return { stats: ready.map((p) => renderPodSandboxStats(p, this.nowNs)) };
@@ -177,8 +177,8 @@ export class FakeRuntime {
     };
   }
 
-  private handler<Req>(method: FakeMethod, respond: (request: Req) => object) {
-    return (call: ServerUnaryCall<Req, object>, callback: sendUnaryData<object>): void => {
+  private handler<Req, Res>(method: FakeMethod, respond: (request: Req) => Res): handleUnaryCall<Req, Res> {
+    return (call, callback) => {
       this.calls[method]++;
       const failure = this.nextFailure(method);
       const answer = () => {

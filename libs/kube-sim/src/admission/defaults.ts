@@ -1,6 +1,5 @@
 // API-server defaulting and the admission plugins every cluster runs (DefaultTolerationSeconds, ServiceAccount,
 // ClusterIP allocation), so stored objects look like the ones a real cluster returns.
-import type { Cluster } from "../cluster.js";
 import { R } from "../api/resources.js";
 import type { KubeObject } from "../types.js";
 
@@ -80,7 +79,7 @@ const nodeDefaults = (o: KubeObject): void => {
   status.daemonEndpoints ??= { kubeletEndpoint: { Port: 10250 } };
 };
 
-const defaulters: Record<string, (o: KubeObject, cluster: Cluster) => void> = {
+const defaulters: Record<string, (o: KubeObject) => void> = {
   [R.namespaces]: (o) => {
     o.metadata.labels = { ...(o.metadata.labels ?? {}), "kubernetes.io/metadata.name": o.metadata.name! };
     o.spec ??= { finalizers: ["kubernetes"] };
@@ -175,6 +174,6 @@ const defaulters: Record<string, (o: KubeObject, cluster: Cluster) => void> = {
   [R.nodes]: (o) => nodeDefaults(o),
 };
 
-export const applyDefaults = (key: string, obj: KubeObject, cluster: Cluster): void => {
-  defaulters[key]?.(obj, cluster);
+export const applyDefaults = (key: string, obj: KubeObject): void => {
+  defaulters[key]?.(obj);
 };

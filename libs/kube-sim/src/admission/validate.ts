@@ -1,12 +1,16 @@
 // The validation real clusters apply that Vigil's remediations can trip over: bad names, pod spec
 // immutability, requests above limits, selector/template mismatch, PVC shrink or resize without support.
-import type { Cluster } from "../cluster.js";
+import { labelSelectorFromObject } from "@vigil/contracts";
 import { R, typeOfKey } from "../api/resources.js";
 import { invalid, type StatusCause } from "../api/status.js";
 import { bytes, cpuMillis } from "../quantity.js";
-import { labelSelectorFromObject } from "../api/selectors.js";
 import type { KubeObject } from "../types.js";
 import { deepEqual } from "../json.js";
+
+/** What validation reads from the cluster (the Cluster is one); declared here so cluster.ts is not imported back. */
+export interface ObjectReader {
+  get(key: string, namespace: string | undefined, name: string): KubeObject | undefined;
+}
 
 type Obj = Record<string, any>;
 const SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -45,7 +49,7 @@ const workloadCauses = (o: KubeObject, old: KubeObject | undefined): StatusCause
     causes.push({ field: "spec.replicas", message: `Invalid value: ${spec.replicas}: must be greater than or equal to 0` });
   }
   if (!spec.selector) causes.push({ field: "spec.selector", message: "Required value", reason: "FieldValueRequired" });
-  else if (!labelSelectorFromObject(spec.selector)(spec.template?.metadata?.labels ?? {})) {
+  else if (!labelSelectorFromObject(spec.selector).matches(spec.template?.metadata?.labels ?? {})) {
     causes.push({ field: "spec.template.metadata.labels", message: `Invalid value: ${JSON.stringify(spec.template?.metadata?.labels ?? {})}: \`selector\` does not match template \`labels\`` });
   }
   if (old && !same(old.spec?.selector, spec.selector)) {
@@ -73,7 +77,7 @@ const podUpdateCauses = (o: KubeObject, old: KubeObject): StatusCause[] => {
   return [{ field: "spec", reason: "FieldValueForbidden", message: "Forbidden: pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)" }];
 };
 
-const pvcUpdateCauses = (o: KubeObject, old: KubeObject, cluster: Cluster): StatusCause[] => {
+const pvcUpdateCauses = (o: KubeObject, old: KubeObject, cluster: ObjectReader): StatusCause[] => {
   const size = (x: KubeObject): number => bytes(x.spec?.resources?.requests?.storage ?? 0);
   const rest = (x: KubeObject): Obj => ({ ...x.spec, resources: { ...x.spec?.resources, requests: { ...x.spec?.resources?.requests, storage: undefined } }, volumeName: undefined });
   // Retroactive default StorageClass assignment (GA in 1.28): an unset class may be set once.
@@ -100,7 +104,7 @@ const hpaCauses = (o: KubeObject): StatusCause[] => {
   return [];
 };
 
-export const validate = (key: string, o: KubeObject, old: KubeObject | undefined, cluster: Cluster): void => {
+export const validate = (key: string, o: KubeObject, old: KubeObject | undefined, cluster: ObjectReader): void => {
   const t = typeOfKey.get(key)!;
   const name = o.metadata.name ?? "";
   const causes: StatusCause[] = [];

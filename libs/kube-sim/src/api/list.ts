@@ -1,11 +1,12 @@
 // List semantics: label/field selectors, limit/continue pagination, and the List envelope.
-import { parseFieldSelector, parseLabelSelector } from "./selectors.js";
+import { type LabelSelector, parseLabelSelector } from "@vigil/contracts";
+import { parseFieldSelector } from "./selectors.js";
 import { badRequest, gone } from "./status.js";
 import type { ResourceType } from "./resources.js";
 import type { KubeObject } from "../types.js";
 
 export interface ListQuery {
-  labelSelector: (labels: Record<string, string> | undefined) => boolean;
+  labelSelector: LabelSelector;
   fieldSelector: (obj: any) => boolean;
   limit: number;
   continueFrom?: string;
@@ -18,6 +19,7 @@ export const parseListQuery = (type: ResourceType, q: URLSearchParams): ListQuer
     labelSelector = parseLabelSelector(q.get("labelSelector") ?? "");
     fieldSelector = parseFieldSelector(type.plural, q.get("fieldSelector") ?? "");
   } catch (err) {
+    // A bad selector is the client's error: 400 with the API server's message.
     throw badRequest((err as Error).message);
   }
   const limit = Number(q.get("limit") ?? 0);
@@ -37,7 +39,7 @@ export const parseListQuery = (type: ResourceType, q: URLSearchParams): ListQuer
 const sortKey = (o: KubeObject): string => `${o.metadata.namespace ?? ""}/${o.metadata.name}`;
 
 export const matches = (o: KubeObject, q: Pick<ListQuery, "labelSelector" | "fieldSelector">): boolean =>
-  q.labelSelector(o.metadata.labels) && q.fieldSelector(o);
+  q.labelSelector.matches(o.metadata.labels) && q.fieldSelector(o);
 
 /** Selects, sorts by namespace/name (as etcd keys sort) and pages. */
 export const selectPage = (objects: KubeObject[], q: ListQuery): { items: KubeObject[]; continueToken?: string; remaining?: number } => {

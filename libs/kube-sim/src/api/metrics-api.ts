@@ -1,6 +1,6 @@
 // metrics.k8s.io/v1beta1, as metrics-server serves it: computed on demand from the kubelets' simulated usage.
+import { type LabelSelector, parseLabelSelector } from "@vigil/contracts";
 import { nodeMetrics, podMetrics } from "../metrics/index.js";
-import { parseLabelSelector } from "./selectors.js";
 import { badRequest, notFound } from "./status.js";
 import { sendJson } from "./http.js";
 import type { ApiContext } from "./context.js";
@@ -9,9 +9,9 @@ type Item = { metadata: { name: string; namespace?: string; labels?: Record<stri
 
 export const handleMetrics = (ctx: ApiContext): void => {
   const { type, namespace, name } = ctx.target;
-  let matcher: (l: Record<string, string> | undefined) => boolean;
+  let selector: LabelSelector;
   try {
-    matcher = parseLabelSelector(ctx.query.get("labelSelector") ?? "");
+    selector = parseLabelSelector(ctx.query.get("labelSelector") ?? "");
   } catch (err) {
     throw badRequest((err as Error).message);
   }
@@ -26,6 +26,6 @@ export const handleMetrics = (ctx: ApiContext): void => {
     kind: `${type.kind}List`,
     apiVersion: "metrics.k8s.io/v1beta1",
     metadata: {},
-    items: items.filter((i) => matcher(i.metadata.labels)).map((i) => ({ kind: type.kind, apiVersion: "metrics.k8s.io/v1beta1", ...i })),
+    items: items.filter((i) => selector.matches(i.metadata.labels)).map((i) => ({ kind: type.kind, apiVersion: "metrics.k8s.io/v1beta1", ...i })),
   });
 };

@@ -1,9 +1,9 @@
 // Subresources: scale (autoscaling/v1 Scale), eviction (policy/v1, PDB-checked), log, binding, node proxy stats.
 
+import { selectorToString } from "@vigil/contracts";
 import { ApiError, badRequest, notFound } from "./status.js";
 import { dryRunOf, mediaType, parseBody, readBody, sendJson, sendText } from "./http.js";
 import { applyPatch } from "./patch.js";
-import { selectorToString } from "./selectors.js";
 import { budgetsFor } from "../controllers/disruption.js";
 import { podLogs } from "../kubelet/logs.js";
 import { statsSummary } from "../metrics/index.js";

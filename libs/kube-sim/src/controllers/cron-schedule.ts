@@ -1,6 +1,8 @@
 // Cron schedules as robfig/cron's standard parser reads them (what the CronJob controller uses): five fields
 // (minute hour day-of-month month day-of-week) with `*`, `?`, ranges, `/` steps, lists and month/day names, or a
 // descriptor (@yearly, @monthly, @weekly, @daily, @midnight, @hourly, @every <duration>). Times are UTC.
+import { parseDurationMs } from "@vigil/contracts";
+
 const DESCRIPTORS: Record<string, string> = {
   "@yearly": "0 0 1 1 *", "@annually": "0 0 1 1 *", "@monthly": "0 0 1 * *", "@weekly": "0 0 * * 0",
   "@daily": "0 0 * * *", "@midnight": "0 0 * * *", "@hourly": "0 * * * *",
@@ -66,10 +68,11 @@ function parseField(expr: string, b: Bounds): Field {
 }
 
 const parseEvery = (spec: string): CronSchedule => {
-  const m = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(spec.trim());
-  if (!m || !spec.trim()) throw new Error(`failed to parse duration @every ${spec}`);
-  // ConstantDelaySchedule: every period after the previous run (or the CronJob's creation), at least a second.
-  const period = Math.max(1000, ((Number(m[1] ?? 0) * 60 + Number(m[2] ?? 0)) * 60 + Number(m[3] ?? 0)) * 1000);
+  const ms = parseDurationMs(spec);
+  if (ms === undefined) throw new Error(`failed to parse duration @every ${spec}`);
+  // ConstantDelaySchedule: every period after the previous run (or the CronJob's creation), truncated to whole
+  // seconds and at least one, as robfig/cron's Every() does.
+  const period = Math.max(1000, Math.floor(ms / 1000) * 1000);
   return {
     mostRecent: (after, now) => (now - after >= period ? after + Math.floor((now - after) / period) * period : undefined),
     next: (t) => t + period,

@@ -1,9 +1,9 @@
 // The daemonset controller (daemon_controller.go, update.go): one pod per eligible node, failed daemon pods
 // replaced with back-off, pods removed from nodes they no longer fit, ControllerRevisions, RollingUpdate within
 // maxUnavailable, and the DaemonSet status `kubectl rollout status ds` reads.
+import { labelSelectorFromObject } from "@vigil/contracts";
 import type { Cluster } from "../cluster.js";
 import { R } from "../api/resources.js";
-import { labelSelectorFromObject } from "../api/selectors.js";
 import type { KubeObject, Node, Pod } from "../types.js";
 import type { Controller } from "./controller.js";
 import { syncRevision, templatePatch, truncateHistory } from "./controller-revision.js";
@@ -40,9 +40,9 @@ export class DaemonSetController implements Controller {
   }
 
   private sync(cluster: Cluster, ds: KubeObject, nodes: Node[], podIndex: OwnerIndex<Pod>, revisionIndex: OwnerIndex<KubeObject>): void {
-    const matches = labelSelectorFromObject(ds.spec?.selector);
-    const pods = claim(cluster, R.pods, ds, podIndex, { matches: (p) => matches(p.metadata.labels) });
-    const owned = claim(cluster, R.controllerrevisions, ds, revisionIndex, { matches: (r) => matches(r.metadata.labels) });
+    const labelSelector = labelSelectorFromObject(ds.spec?.selector);
+    const pods = claim(cluster, R.pods, ds, podIndex, { matches: (p) => labelSelector.matches(p.metadata.labels) });
+    const owned = claim(cluster, R.controllerrevisions, ds, revisionIndex, { matches: (r) => labelSelector.matches(r.metadata.labels) });
     const hashOf = (collisions: number) => computeHash(ds.spec.template, collisions || ds.status?.collisionCount);
     const { update, revisions } = syncRevision(cluster, ds, owned, {
       data: templatePatch(ds.spec.template),

@@ -1,9 +1,9 @@
 // The deployment controller: one ReplicaSet per pod template (`<deployment>-<pod-template-hash>`), revisions,
 // rolling updates and Recreate, scaling, pause, history cleanup and status. Ported from kube-controller-manager's
 // deployment_controller.go / sync.go; the strategies are in deployment-rollout.ts, status in deployment-status.ts.
+import { labelSelectorFromObject } from "@vigil/contracts";
 import type { Cluster } from "../cluster.js";
 import { R } from "../api/resources.js";
-import { labelSelectorFromObject } from "../api/selectors.js";
 import type { KubeObject, Pod } from "../types.js";
 import type { Controller } from "./controller.js";
 import { DeploymentContext } from "./deployment-context.js";
@@ -37,8 +37,8 @@ export class DeploymentController implements Controller {
     let firstError: unknown;
     for (const d of deployments) {
       try {
-        const matches = labelSelectorFromObject(d.spec?.selector);
-        const rsList = claim(cluster, R.replicasets, d, replicaSets, { matches: (rs) => matches(rs.metadata.labels) });
+        const labelSelector = labelSelectorFromObject(d.spec?.selector);
+        const rsList = claim(cluster, R.replicasets, d, replicaSets, { matches: (rs) => labelSelector.matches(rs.metadata.labels) });
         // A complete Deployment has nothing time-based pending: unless it or its ReplicaSets changed, skip it.
         const seen = [d.metadata.resourceVersion, ...rsList.map((rs) => rs.metadata.resourceVersion)].join(",");
         if (this.synced.get(d.metadata.uid!) === seen && d.status && deploymentComplete(d, d.status)) continue;

@@ -1,8 +1,8 @@
 // PodDisruptionBudget arithmetic (shared by the eviction subresource and the PDB status controller), as the
 // disruption controller computes it: expected pods from the owning controllers' scale, healthy = ready pods.
+import { labelSelectorFromObject } from "@vigil/contracts";
 import type { Cluster } from "../cluster.js";
 import { R } from "../api/resources.js";
-import { labelSelectorFromObject } from "../api/selectors.js";
 import type { Controller } from "./controller.js";
 import type { KubeObject, Pod } from "../types.js";
 
@@ -32,12 +32,12 @@ const controllerReplicas = (cluster: Cluster, pod: Pod): number | undefined => {
 
 export const budgetsFor = (cluster: Cluster, pod: Pod): Budget[] =>
   cluster.list(R.pdbs, pod.metadata.namespace)
-    .filter((pdb) => pdb.spec?.selector && labelSelectorFromObject(pdb.spec.selector)(pod.metadata.labels))
+    .filter((pdb) => pdb.spec?.selector && labelSelectorFromObject(pdb.spec.selector).matches(pod.metadata.labels))
     .map((pdb) => computeBudget(cluster, pdb));
 
 export const computeBudget = (cluster: Cluster, pdb: KubeObject): Budget => {
-  const matcher = labelSelectorFromObject(pdb.spec?.selector);
-  const pods = cluster.list<Pod>(R.pods, pdb.metadata.namespace).filter((p) => matcher(p.metadata.labels) && p.status?.phase !== "Succeeded" && p.status?.phase !== "Failed");
+  const selector = labelSelectorFromObject(pdb.spec?.selector);
+  const pods = cluster.list<Pod>(R.pods, pdb.metadata.namespace).filter((p) => selector.matches(p.metadata.labels) && p.status?.phase !== "Succeeded" && p.status?.phase !== "Failed");
   const currentHealthy = pods.filter(isReady).length;
   // Expected pods: the sum of the owning controllers' replicas, or the pod count for bare pods.
   const owners = new Map<string, number>();

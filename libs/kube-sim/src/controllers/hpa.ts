@@ -2,9 +2,9 @@
 // pkg/controller/podautoscaler/horizontal.go runs it: every 15 s per HPA, read the target's scale, compute the
 // replica proposal from metrics-server's view of its pods, stabilise and limit it, write the target's replicas,
 // and report conditions and current metrics in the HPA's status.
+import { labelSelectorFromObject } from "@vigil/contracts";
 import type { Cluster } from "../cluster.js";
 import { R } from "../api/resources.js";
-import { labelSelectorFromObject } from "../api/selectors.js";
 import { bytes, cpuMillis } from "../quantity.js";
 import { nodeBehaviour } from "../behaviour/vocabulary.js";
 import { podContainerUsage } from "../metrics/resource-metrics.js";
@@ -191,8 +191,8 @@ export class HorizontalPodAutoscalerController implements Controller {
   private targetPods(cluster: Cluster, ns: string, target: KubeObject): Pod[] | undefined {
     const sel = target.spec?.selector;
     if (!sel || (!sel.matchLabels && !sel.matchExpressions)) return undefined;
-    const matches = labelSelectorFromObject(sel);
-    return cluster.list<Pod>(R.pods, ns).filter((p) => matches(p.metadata.labels));
+    const labelSelector = labelSelectorFromObject(sel);
+    return cluster.list<Pod>(R.pods, ns).filter((p) => labelSelector.matches(p.metadata.labels));
   }
 
   private proposeForMetric(cluster: Cluster, spec: Record<string, any>, pods: Pod[], specReplicas: number,

@@ -1,9 +1,9 @@
 // The job controller (job_controller.go, v1.31 behaviour): pods up to parallelism until `completions` succeed,
 // failures counted against backoffLimit with exponential pod re-creation back-off, activeDeadlineSeconds,
 // suspend, Indexed completion, SuccessCriteriaMet/Complete and FailureTarget/Failed, and ttlSecondsAfterFinished.
+import { labelSelectorFromObject } from "@vigil/contracts";
 import type { Cluster } from "../cluster.js";
 import { R } from "../api/resources.js";
-import { labelSelectorFromObject } from "../api/selectors.js";
 import type { KubeObject, Pod } from "../types.js";
 import type { Controller } from "./controller.js";
 import {
@@ -65,8 +65,8 @@ export class JobController implements Controller {
     const spec = job.spec;
     const now = cluster.now();
     const event = (reason: string, message: string, type: "Normal" | "Warning" = "Normal") => recordEvent(cluster, job, reason, message, { type, source: JOB_SOURCE });
-    const matches = labelSelectorFromObject(spec.selector);
-    const pods = claim(cluster, R.pods, job, index, { matches: (p) => matches(p.metadata.labels), canAdopt: isPodActive });
+    const labelSelector = labelSelectorFromObject(spec.selector);
+    const pods = claim(cluster, R.pods, job, index, { matches: (p) => labelSelector.matches(p.metadata.labels), canAdopt: isPodActive });
     const suspended = !!spec.suspend;
     const indexed = isIndexed(job);
     const completions: number | undefined = spec.completions ?? undefined;

@@ -1,9 +1,9 @@
 // The replicaset controller: keeps `spec.replicas` active pods (finished or deleted pods don't count, so evicted
 // and failed pods are replaced while staying listed, as on a real cluster), deletes the least valuable pods first
 // on scale-down, and reports replicas, fullyLabeled, ready and available counts.
+import { labelSelectorFromObject } from "@vigil/contracts";
 import type { Cluster } from "../cluster.js";
 import { R } from "../api/resources.js";
-import { labelSelectorFromObject } from "../api/selectors.js";
 import type { KubeObject, Pod } from "../types.js";
 import type { Controller } from "./controller.js";
 import { OwnerIndex, claim } from "./owner.js";
@@ -67,8 +67,8 @@ export class ReplicaSetController implements Controller {
   }
 
   private sync(cluster: Cluster, rs: KubeObject, index: OwnerIndex<Pod>): void {
-    const matches = labelSelectorFromObject(rs.spec?.selector);
-    const owned = claim(cluster, R.pods, rs, index, { matches: (p) => matches(p.metadata.labels), canAdopt: isPodActive });
+    const labelSelector = labelSelectorFromObject(rs.spec?.selector);
+    const owned = claim(cluster, R.pods, rs, index, { matches: (p) => labelSelector.matches(p.metadata.labels), canAdopt: isPodActive });
     let active = owned.filter(isPodActive);
     const want = rs.spec?.replicas ?? 1;
     const key = rs.metadata.uid!;

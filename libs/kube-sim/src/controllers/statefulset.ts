@@ -1,9 +1,9 @@
 // The statefulset controller (stateful_set_control.go): ordinal pods created in order (OrderedReady waits for
 // each to be Running and Ready) or all at once (Parallel), failed pods recreated, scale-down from the highest
 // ordinal, ControllerRevisions and rolling updates in reverse ordinal order down to the partition.
+import { labelSelectorFromObject } from "@vigil/contracts";
 import type { Cluster } from "../cluster.js";
 import { R } from "../api/resources.js";
-import { labelSelectorFromObject } from "../api/selectors.js";
 import type { KubeObject, Pod } from "../types.js";
 import type { Controller } from "./controller.js";
 import { revisionTemplate, syncRevision, templatePatch, truncateHistory } from "./controller-revision.js";
@@ -38,9 +38,9 @@ export class StatefulSetController implements Controller {
   }
 
   private sync(cluster: Cluster, set: KubeObject, podIndex: OwnerIndex<Pod>, revisionIndex: OwnerIndex<KubeObject>): void {
-    const matches = labelSelectorFromObject(set.spec?.selector);
-    let pods = claim(cluster, R.pods, set, podIndex, { matches: (p) => matches(p.metadata.labels) && ordinalOf(set, p) >= 0 });
-    const owned = claim(cluster, R.controllerrevisions, set, revisionIndex, { matches: (r) => matches(r.metadata.labels) });
+    const labelSelector = labelSelectorFromObject(set.spec?.selector);
+    let pods = claim(cluster, R.pods, set, podIndex, { matches: (p) => labelSelector.matches(p.metadata.labels) && ordinalOf(set, p) >= 0 });
+    const owned = claim(cluster, R.controllerrevisions, set, revisionIndex, { matches: (r) => labelSelector.matches(r.metadata.labels) });
     const { update, revisions } = syncRevision(cluster, set, owned, {
       data: templatePatch(set.spec.template),
       hash: (collisions) => computeHash(templatePatch(set.spec.template), collisions),

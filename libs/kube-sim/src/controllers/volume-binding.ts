@@ -1,6 +1,6 @@
 // Matching claims to volumes (pkg/controller/volume/persistentvolume/index.go) and the volumes a provisioner
 // creates: class, access modes, volume mode, selector and size; the smallest volume that fits wins.
-import { labelSelectorFromObject } from "../api/selectors.js";
+import { labelSelectorFromObject } from "@vigil/contracts";
 import { bytes } from "../quantity.js";
 import type { KubeObject } from "../types.js";
 import { clone } from "../json.js";
@@ -28,7 +28,7 @@ export function findVolume(pvc: KubeObject, className: string, volumes: KubeObje
     modes.every((m) => (pv.spec?.accessModes ?? []).includes(m)) &&
     (pv.spec?.volumeMode ?? "Filesystem") === (pvc.spec?.volumeMode ?? "Filesystem") &&
     size(pv.spec?.capacity?.storage) >= wanted &&
-    (!selector || selector(pv.metadata.labels));
+    (!selector || selector.matches(pv.metadata.labels));
   const candidates = volumes.filter((pv) => {
     if (pvc.spec?.volumeName && pv.metadata.name !== pvc.spec.volumeName) return false;
     const ref = pv.spec?.claimRef;

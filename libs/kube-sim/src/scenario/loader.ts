@@ -4,10 +4,10 @@ import { existsSync, readFileSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseAllDocuments } from "yaml";
+import { requireDurationMs } from "@vigil/contracts";
 import type { Cluster } from "../cluster.js";
 import { R, resolveType, storeKey } from "../api/resources.js";
 import { ApiError } from "../api/status.js";
-import { parseDuration } from "./duration.js";
 import type { KubeObject } from "../types.js";
 
 export const SCENARIO_DIR = fileURLToPath(new URL("../../scenarios/", import.meta.url));
@@ -78,9 +78,9 @@ export const parseScenario = (text: string, fallbackName: string): { info: Scena
       const spec = o.spec ?? {};
       const timeline = ((spec.timeline ?? []) as Array<{ after: string; patch: TimelineStep["patch"] }>).map((step, j) => {
         if (!step?.patch?.kind || !step.patch.name || step.patch.patch === undefined) throw new Error(`timeline step ${j + 1}: needs after and patch {kind, name, patch}`);
-        return { afterMs: parseDuration(step.after ?? 0), patch: step.patch };
+        return { afterMs: requireDurationMs(step.after ?? 0), patch: step.patch };
       }).sort((a, b) => a.afterMs - b.afterMs);
-      info = { name: o.metadata?.name ?? fallbackName, description: spec.description ?? "", symptom: spec.symptom ?? "", remediation: spec.remediation ?? "", warmupMs: spec.warmup ? parseDuration(spec.warmup) : 0, timeline, objects: 0 };
+      info = { name: o.metadata?.name ?? fallbackName, description: spec.description ?? "", symptom: spec.symptom ?? "", remediation: spec.remediation ?? "", warmupMs: spec.warmup ? requireDurationMs(spec.warmup) : 0, timeline, objects: 0 };
       objects.push(...nodeManifests(spec.nodes ?? []));
       return;
     }

@@ -2,17 +2,16 @@
 // pods by namespace and label, and placed pods' anti-affinity terms by the label their selector requires.
 // Without them, 5,000 replicas with anti-affinity would cost 5,000² selector checks.
 import type { AffinityTerm, PodInfo } from "./pod-info.js";
-import type { NodeInfo } from "./node-info.js";
 
-export interface Placement {
+/** A placed pod as the index needs it; node-info's Placement adds the node (generic, so no node-info ↔ index cycle). */
+export interface Placed {
   info: PodInfo;
-  node: NodeInfo;
 }
 
 /** One required anti-affinity term of a placed pod. */
-export interface PlacedTerm {
+export interface PlacedTerm<P extends Placed = Placed> {
   term: AffinityTerm;
-  placement: Placement;
+  placement: P;
 }
 
 class SetMap<V> {
@@ -33,14 +32,14 @@ class SetMap<V> {
 
 const labelKey = (namespace: string, key: string, value: string): string => `${namespace}\u0000${key}\u0000${value}`;
 
-export class AffinityIndex {
+export class AffinityIndex<Placement extends Placed> {
   readonly all = new Set<Placement>();
   private readonly byNamespace = new SetMap<Placement>();
   private readonly byLabel = new SetMap<Placement>();
   /** Anti-affinity terms by (namespace, required label); terms that cannot be keyed that way are always checked. */
-  private readonly antiByLabel = new SetMap<PlacedTerm>();
-  private readonly antiUnkeyed = new Set<PlacedTerm>();
-  private readonly antiTerms = new Map<Placement, PlacedTerm[]>();
+  private readonly antiByLabel = new SetMap<PlacedTerm<Placement>>();
+  private readonly antiUnkeyed = new Set<PlacedTerm<Placement>>();
+  private readonly antiTerms = new Map<Placement, PlacedTerm<Placement>[]>();
 
   add(p: Placement): void {
     this.all.add(p);
@@ -87,7 +86,7 @@ export class AffinityIndex {
   }
 
   /** Placed pods' anti-affinity terms that might select `info` (a superset, each term once). */
-  antiAffinityTermsAgainst(info: PodInfo): PlacedTerm[] {
+  antiAffinityTermsAgainst(info: PodInfo): PlacedTerm<Placement>[] {
     const out = [...this.antiUnkeyed];
     for (const [k, v] of Object.entries(info.labels)) {
       const set = this.antiByLabel.get(labelKey(info.namespace, k, v));

@@ -5,9 +5,12 @@ import { bytes, cpuMillis, parseQuantity } from "../quantity.js";
 import type { KubeObject, Labels, Node, Pod } from "../types.js";
 import { podInfo, podKey, type NamespaceLabels, type PodInfo } from "./pod-info.js";
 import { zeroResources, type Resources } from "./requests.js";
-import { AffinityIndex, type Placement } from "./affinity-index.js";
+import { AffinityIndex, type Placed } from "./affinity-index.js";
 
-export type { Placement } from "./affinity-index.js";
+/** A pod placed on a node, as the affinity index keeps it. */
+export interface Placement extends Placed {
+  node: NodeInfo;
+}
 
 export interface Allocatable extends Resources {
   pods: number;
@@ -80,7 +83,7 @@ export class ClusterSnapshot {
   /** Sorted by name, which makes every tie-break deterministic. */
   readonly nodes: NodeInfo[];
   /** Placed pods indexed for InterPodAffinity. */
-  readonly affinity = new AffinityIndex();
+  readonly affinity = new AffinityIndex<Placement>();
   readonly nsLabels: NamespaceLabels;
   private readonly byName = new Map<string, NodeInfo>();
   private readonly placed = new Map<string, Placement>();

@@ -1,16 +1,17 @@
 // Everything the filters need about a pod, derived once (framework.PodInfo), so the per-node loop only compares.
 import type { V1PodAffinityTerm } from "@kubernetes/client-node";
+import type { LabelSelector } from "@vigil/contracts";
 import type { Labels, Pod } from "../types.js";
-import { compileLabelSelector, type LabelSelectorMatcher } from "./selectors.js";
+import { compileLabelSelector } from "./selectors.js";
 import { podRequests, type Resources } from "./requests.js";
 
 /** A required (anti-)affinity term with its selectors compiled (framework.AffinityTerm). */
 export interface AffinityTerm {
   topologyKey: string;
-  selector: LabelSelectorMatcher;
+  selector: LabelSelector;
   namespaces: ReadonlySet<string>;
   /** Absent when the term has no namespaceSelector; `{}` compiles to "every namespace". */
-  namespaceSelector?: LabelSelectorMatcher;
+  namespaceSelector?: LabelSelector;
   /** One label the selector requires (from matchLabels), for index lookups. */
   indexLabel?: [string, string];
 }

@@ -1,61 +1,22 @@
-// Label selectors, node selector terms and tolerations with the semantics of apimachinery and component-helpers.
-// Selectors are compiled once per pod so filtering thousands of nodes does no re-parsing.
+// Label selectors (parsed by @vigil/contracts), node selector terms and tolerations with the semantics of
+// apimachinery and component-helpers.
 import type { V1LabelSelector, V1NodeSelectorRequirement, V1NodeSelectorTerm, V1Taint, V1Toleration } from "@kubernetes/client-node";
-import type { Labels, Node } from "../types.js";
-
-type Operator = "In" | "NotIn" | "Exists" | "DoesNotExist";
+import { LabelSelector, labelSelectorFromObject, SelectorError } from "@vigil/contracts";
+import type { Node } from "../types.js";
 
 /**
- * A compiled metav1.LabelSelector. A class rather than closures on purpose: thousands of selectors (one per placed
- * pod's term) then share one monomorphic `matches`, which is several times faster in the affinity hot path.
+ * An affinity term's label selector, compiled once per pod so filtering thousands of nodes does no re-parsing.
+ * metav1.LabelSelectorAsSelector: a missing selector matches nothing, an empty one everything. An invalid one
+ * (the API server would have refused the pod) matches nothing too, rather than failing the scheduling cycle.
  */
-export class LabelSelectorMatcher {
-  static readonly nothing = new LabelSelectorMatcher(false, [], []);
-  static readonly everything = new LabelSelectorMatcher(true, [], []);
-
-  private constructor(
-    private readonly any: boolean,
-    private readonly equals: ReadonlyArray<readonly [string, string]>,
-    private readonly exprs: ReadonlyArray<{ key: string; op: Operator; values: ReadonlySet<string> }>,
-  ) {}
-
-  /**
-   * metav1.LabelSelectorAsSelector: a missing selector matches nothing (as in affinity terms), an empty one
-   * matches everything; requirements are ANDed.
-   */
-  static compile(sel: V1LabelSelector | null | undefined): LabelSelectorMatcher {
-    if (!sel) return LabelSelectorMatcher.nothing;
-    const exprs: Array<{ key: string; op: Operator; values: ReadonlySet<string> }> = [];
-    for (const e of sel.matchExpressions ?? []) {
-      if (!["In", "NotIn", "Exists", "DoesNotExist"].includes(e.operator)) return LabelSelectorMatcher.nothing; // invalid selects nothing
-      exprs.push({ key: e.key, op: e.operator as Operator, values: new Set(e.values ?? []) });
-    }
-    const equals = Object.entries(sel.matchLabels ?? {});
-    if (equals.length === 0 && exprs.length === 0) return LabelSelectorMatcher.everything;
-    return new LabelSelectorMatcher(false, equals, exprs);
-  }
-
-  matches(labels: Labels): boolean {
-    if (this.any) return true;
-    const eq = this.equals;
-    const exprs = this.exprs;
-    if (eq.length === 0 && exprs.length === 0) return false;
-    for (let i = 0; i < eq.length; i++) if (labels[eq[i]![0]] !== eq[i]![1]) return false;
-    for (let i = 0; i < exprs.length; i++) {
-      const { key, op, values } = exprs[i]!;
-      const v = labels[key];
-      // NotIn and DoesNotExist match objects that lack the key altogether.
-      const ok = op === "In" ? v !== undefined && values.has(v)
-        : op === "NotIn" ? v === undefined || !values.has(v)
-        : op === "Exists" ? v !== undefined
-        : v === undefined;
-      if (!ok) return false;
-    }
-    return true;
+export function compileLabelSelector(sel: V1LabelSelector | null | undefined): LabelSelector {
+  try {
+    return labelSelectorFromObject(sel);
+  } catch (err) {
+    if (err instanceof SelectorError) return LabelSelector.nothing;
+    throw err;
   }
 }
-
-export const compileLabelSelector = (sel: V1LabelSelector | null | undefined): LabelSelectorMatcher => LabelSelectorMatcher.compile(sel);
 
 /** One node selector requirement against a label (or field) value; Gt/Lt compare integers. */
 function matchRequirement(r: V1NodeSelectorRequirement, value: string | undefined): boolean {

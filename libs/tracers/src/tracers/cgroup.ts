@@ -3,11 +3,11 @@
 // absolute /sys/fs/cgroup/... prefix never matches (Konverse's bug), so only the path's shape counts.
 import { join } from "node:path";
 import type { Logger } from "pino";
+import { containerOfCgroup } from "@vigil/procfs";
 import { intField, parseRecord, type BpftraceMessage } from "../bpftrace-output.js";
 import { hierarchyMountPoints } from "../cgroup-fs.js";
 import { CgroupIdResolver } from "../cgroup-walk.js";
 import { monotonicNsToIso } from "../clock.js";
-import { containerOfCgroup } from "../container-cgroup.js";
 import { compact } from "../event-fields.js";
 import type { TracerDecoder, TracerDefinition } from "../tracer-definition.js";
 

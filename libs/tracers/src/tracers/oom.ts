@@ -1,7 +1,8 @@
 // oom_kill from tracepoint:oom:mark_victim (programs/oom*.bt).
 import type { Logger } from "pino";
+import { memoryCgroupOfPid } from "@vigil/procfs";
 import { intField, parseRecord, type BpftraceMessage } from "../bpftrace-output.js";
-import { commonAncestor, memoryCgroupOfPid, memoryHierarchy, memorySubsysIndex, unifiedHierarchy } from "../cgroup-fs.js";
+import { commonAncestor, memoryHierarchy, memorySubsysIndex, unifiedHierarchy } from "../cgroup-fs.js";
 import { CgroupIdResolver } from "../cgroup-walk.js";
 import { monotonicNsToIso } from "../clock.js";
 import { cgroupRefs, compact, readComm } from "../event-fields.js";

@@ -1,6 +1,6 @@
 // signal_kill from tracepoint:signal:signal_generate filtered to SIGKILL (programs/signal.bt).
+import { memoryCgroupOfPid } from "@vigil/procfs";
 import { intField, parseRecord, type BpftraceMessage } from "../bpftrace-output.js";
-import { memoryCgroupOfPid } from "../cgroup-fs.js";
 import { monotonicNsToIso } from "../clock.js";
 import { cgroupRefs, compact } from "../event-fields.js";
 import type { TracerDecoder, TracerDefinition } from "../tracer-definition.js";
@@ -13,7 +13,7 @@ export class SignalDecoder implements TracerDecoder {
     const f = rec.fields;
     const pid = intField(f, "pid");
     // The target has not died yet when the signal is generated, so its cgroup is usually still readable.
-    const cgroupPath = pid !== undefined && pid > 0 ? await memoryCgroupOfPid(pid) : undefined;
+    const cgroupPath = pid !== undefined && pid > 0 ? memoryCgroupOfPid(pid) : undefined;
     return [
       compact({
         type: "signal_kill",

@@ -12,7 +12,7 @@ import {
   matchesAll,
   parseMatcherList,
   parseMatchers,
-} from "../src/matchers.js";
+} from "../src/index.js";
 
 const one = (s: string): Matcher => {
   const ms = parseMatchers(s);

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { postAlerts, startAlertmanager } from "@vigil/testing";
-import { alertFingerprint } from "../src/fingerprint.js";
+import { alertFingerprint } from "../src/index.js";
 
 type Labels = Record<string, string>;
 

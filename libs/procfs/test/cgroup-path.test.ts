@@ -1,3 +1,4 @@
+// Kubernetes cgroup paths taken apart (pod uid, QoS, container id): the one parser, used by enrich and tracers.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { cgroupAncestors, normalizeCgroupPath, parseCgroupPath, type ParsedCgroup } from "../src/index.js";
@@ -99,6 +100,9 @@ describe("parseCgroupPath: pod level and above", () => {
     assert.equal(g.kubepodsCgroup, "/kubepods");
     const kind = parseCgroupPath(`/docker/${NODE_ID}/kubepods/burstable/pod${UID}/${ID}`);
     assert.equal(kind.kubepodsCgroup, `/docker/${NODE_ID}/kubepods`);
+    assert.equal(p.containerCgroup, p.path, "the container's own cgroup");
+    assert.equal(parseCgroupPath(`${GUARANTEED_SD}/crio-${ID}.scope/container`).containerCgroup, `${GUARANTEED_SD}/crio-${ID}.scope`, "below it");
+    assert.equal(g.containerCgroup, `/kubepods/pod${UID}/${ID}`);
   });
   it("QoS and kubepods levels: Kubernetes, but no pod", () => {
     assert.deepEqual(summary(parseCgroupPath("/kubepods.slice/kubepods-burstable.slice")), { level: "qos", qos: "Burstable" });

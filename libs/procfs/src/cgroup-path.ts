@@ -13,7 +13,12 @@
 // /system.slice/docker-<node id>.scope/kubelet.slice/...). So the pod level is found by its own name
 // wherever it is, and a container id is taken only from the level right below it: the node container's id
 // above kubepods is not a Kubernetes container.
-import type { ContainerRuntime, QosClass } from "./types.js";
+
+/** The container runtimes Kubernetes nodes run, as cgroup names and CRI version answers spell them. */
+export type ContainerRuntime = "containerd" | "cri-o" | "docker";
+
+/** Kubernetes' own spelling (pod.status.qosClass), so it reads the same in the API and in Vigil's events. */
+export type QosClass = "Guaranteed" | "Burstable" | "BestEffort";
 
 export type CgroupLevel = "container" | "pod" | "qos" | "kubepods" | "none";
 
@@ -30,6 +35,8 @@ export interface ParsedCgroup {
   runtime?: ContainerRuntime;
   /** crio-conmon-<id>: CRI-O's monitor of container <id>, not the container's own processes. */
   conmon?: true;
+  /** The container-level cgroup (normalised): `path` itself, or an ancestor when the path is below it. */
+  containerCgroup?: string;
   /** The pod-level cgroup (normalised), for walking up from a container. */
   podCgroup?: string;
   /** The QoS-level cgroup (Burstable and BestEffort pods only). */
@@ -137,6 +144,7 @@ export function parseCgroupPath(raw: string): ParsedCgroup {
         if (!m) continue;
         parsed.level = "container";
         parsed.containerId = m[1]!;
+        parsed.containerCgroup = join(segs, i + 2);
         if (l.runtime) parsed.runtime = l.runtime;
         if (l.conmon) parsed.conmon = true;
         break;
