@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawn, type ChildProcess } from "node:child_process";
-import { startLocalNats } from "@vigil/bus";
+import { startLocalNats } from "@vigil/local-nats";
 import { KubeSim } from "@vigil/kube-sim";
 
 const root = new URL("..", import.meta.url).pathname;

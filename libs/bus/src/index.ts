@@ -15,4 +15,3 @@ export { Lease, Leases, defaultOwner, type AcquireOptions, type AcquireResult, t
 export * from "./kv/errors.js";
 export { Idempotency, type BoundOnce, type OnceScope } from "./idempotency.js";
 export * from "./errors.js";
-export { NATS_READY_LINE, natsServerArgs, startLocalNats, type LocalNats, type LocalNatsOptions, type NatsServerArgs } from "./local-nats.js";

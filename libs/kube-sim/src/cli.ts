@@ -48,7 +48,7 @@ const main = async (): Promise<void> => {
   }
   let sim: KubeSim;
   try {
-    sim = await KubeSim.start({ port, host: values.host!, clock: values.clock, ...(values.scenario ? { scenario: values.scenario } : {}) });
+    sim = await KubeSim.start({ port, host: values.host, clock: values.clock, ...(values.scenario ? { scenario: values.scenario } : {}) });
   } catch (err) {
     console.error(`kube-sim: ${(err as Error).message}`);
     process.exit(1);

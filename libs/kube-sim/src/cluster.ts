@@ -2,8 +2,8 @@
 // API server does around storage: naming, uids, timestamps, generation, defaulting, validation, optimistic
 // concurrency, the spec/status split, and dry run.
 import { randomUUID } from "node:crypto";
-import { ObjectStore } from "./store/object-store.js";
-import { SimClock, rfc3339 } from "./clock.js";
+import { type ObjectStore } from "./store/object-store.js";
+import { type SimClock, rfc3339 } from "./clock.js";
 import { typeOfKey, apiVersionOf, R } from "./api/resources.js";
 import { ApiError, alreadyExists, conflict, notFound, invalid } from "./api/status.js";
 import { applyDefaults } from "./admission/defaults.js";

@@ -32,3 +32,22 @@ export const deepEqual = (a: unknown, b: unknown): boolean => {
   for (const k in y) if (y[k] !== undefined) defined--;
   return defined === 0;
 };
+
+/**
+ * A JSON value as text, for field selectors, table cells and env values: scalars as they print, absent as "",
+ * and objects or arrays as JSON, so a field that unexpectedly holds an object never reads "[object Object]".
+ */
+export const valueText = (value: unknown): string => {
+  switch (typeof value) {
+    case "string":
+      return value;
+    case "number":
+    case "boolean":
+    case "bigint":
+      return String(value);
+    case "object":
+      return value === null ? "" : JSON.stringify(value);
+    default:
+      return "";
+  }
+};

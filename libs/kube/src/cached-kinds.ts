@@ -4,7 +4,7 @@
 //   ownership (the executor's conflict check) read the live object with KubeClient.get;
 // - the kubectl last-applied-configuration annotation (a second copy of the object);
 // - ConfigMap data and binaryData: only their metadata is cached.
-import type { CoreV1Event, KubernetesObject, V1ConfigMap, V1EndpointSlice, V1PersistentVolume, V1Pod } from "@kubernetes/client-node";
+import type { CoreV1Event, V1ConfigMap, V1EndpointSlice, V1PersistentVolume, V1Pod } from "@kubernetes/client-node";
 import type { Indexer } from "./kind-store.js";
 import type { KindModels, KindName } from "./kinds.js";
 
@@ -53,13 +53,13 @@ const INDEXERS: { [K in KindName]?: Record<string, Indexer<CachedObjectOf<K>>> }
 };
 
 export const indexersOf = <K extends KindName>(kind: K): Record<string, Indexer<CachedObjectOf<K>>> =>
-  (INDEXERS[kind] ?? {}) as Record<string, Indexer<CachedObjectOf<K>>>;
+  (INDEXERS[kind] ?? {});
 
 const LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
 
 /** Drops what the cache never serves (see above); the object is fresh from the wire, so it is changed in place. */
 export function ingest<K extends KindName>(kind: K, obj: KindModels[K]): CachedObjectOf<K> {
-  const meta = (obj as KubernetesObject).metadata;
+  const meta = (obj).metadata;
   if (meta) {
     delete meta.managedFields;
     if (meta.annotations && LAST_APPLIED in meta.annotations) delete meta.annotations[LAST_APPLIED];
@@ -69,5 +69,5 @@ export function ingest<K extends KindName>(kind: K, obj: KindModels[K]): CachedO
     delete cm.data;
     delete cm.binaryData;
   }
-  return obj as CachedObjectOf<K>;
+  return obj;
 }

@@ -134,7 +134,7 @@ export class KubeClient {
       return text;
     } catch (err) {
       // An abort surfaces as node-fetch's AbortError whatever the cause: the signal says which it was.
-      const cause = signal.aborted && !(err instanceof KubeApiError) ? (signal.reason ?? err) : err;
+      const cause: unknown = signal.aborted && !(err instanceof KubeApiError) ? (signal.reason ?? err) : err;
       throw toKubeApiError(cause, target);
     } finally {
       stopTimer();

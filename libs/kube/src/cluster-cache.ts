@@ -84,7 +84,7 @@ export class ClusterCache {
     else throw new Error("ClusterCache needs a client or a kubeConfig");
     this.kinds = [...new Set(options.kinds ?? DEFAULT_CACHED_KINDS)];
     this.metrics = CacheMetrics.for(registry);
-    for (const kind of this.kinds) this.entries.set(kind, this.makeEntry(kind) as unknown as Entry<KindName>);
+    for (const kind of this.kinds) this.entries.set(kind, this.makeEntry(kind));
     this.detachMetrics = this.metrics.attach(() => this.gaugeSources());
   }
 

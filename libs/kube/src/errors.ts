@@ -78,7 +78,7 @@ export class KubeApiError extends Error {
     let parsed: { message?: unknown; reason?: unknown; details?: { kind?: unknown; name?: unknown; causes?: unknown; retryAfterSeconds?: unknown } } | undefined;
     try {
       const json: unknown = JSON.parse(body);
-      if (json && typeof json === "object") parsed = json as typeof parsed;
+      if (json && typeof json === "object") parsed = json;
     } catch {
       // not JSON: a proxy or load balancer answered
     }

@@ -127,7 +127,7 @@ export class KindStore<T extends KubernetesObject> implements ReflectorSink<T> {
     if (uid) this.uids.set(uid, obj);
     const ns = obj.metadata?.namespace ?? "";
     let bucket = this.namespaces.get(ns);
-    if (!bucket) this.namespaces.set(ns, (bucket = new Map()));
+    if (!bucket) this.namespaces.set(ns, (bucket = new Map<string, T>()));
     bucket.set(key, obj);
     for (const [name, indexer] of this.indexers) {
       const idx = this.indexes.get(name)!;

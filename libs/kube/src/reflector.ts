@@ -243,10 +243,14 @@ export class Reflector<K extends KindName, T = ObjectOf<K>> {
         if (rv) this.resourceVersion = rv;
       };
       const onDone = (err: unknown) => {
-        if (err && toKubeApiError(err).status === 410) return finish(() => resolve("expired"));
-        if (err) return finish(() => reject(err));
+        if (err) {
+          // run() classifies every failure with toKubeApiError anyway: converting here keeps rejections Errors.
+          const failure = toKubeApiError(err);
+          return finish(failure.status === 410 ? () => resolve("expired") : () => reject(failure));
+        }
         if (expired) return finish(() => resolve("expired"));
-        if (errorEvent) return finish(() => reject(errorEvent));
+        const failed = errorEvent;
+        if (failed) return finish(() => reject(failed));
         this.lastContactAt = Date.now();
         finish(() => resolve("closed"));
       };
@@ -259,7 +263,7 @@ export class Reflector<K extends KindName, T = ObjectOf<K>> {
             clearTimeout(headersTimer);
             if (settled) c.abort(); // gave up on it already (stop, or the headers deadline)
           },
-          (err: unknown) => finish(() => reject(err)),
+          (err: unknown) => finish(() => reject(toKubeApiError(err))),
         );
     });
   }

@@ -5,7 +5,7 @@
 import type { KubernetesObject, V1ControllerRevision, V1PodTemplateSpec, V1ReplicaSet } from "@kubernetes/client-node";
 import type { ClusterCache } from "./cluster-cache.js";
 import type { KubeClient } from "./client.js";
-import type { KindName, ResourceRef } from "./kinds.js";
+import type { ResourceRef } from "./kinds.js";
 import { fromWire } from "./wire.js";
 
 export type RolloutKind = "Deployment" | "StatefulSet" | "DaemonSet";
@@ -40,7 +40,7 @@ const CHANGE_CAUSE = "kubernetes.io/change-cause";
 /** Newest first. Rejects (KubeApiError 404) when the workload does not exist. */
 export async function rolloutHistory(ref: ResourceRef<RolloutKind>, sources: RolloutSources): Promise<RolloutRevision[]> {
   const client = sources.client ?? sources.cache?.client;
-  const owner = (sources.cache?.get(ref) ?? (client ? await client.get(ref) : undefined)) as KubernetesObject | undefined;
+  const owner = (sources.cache?.get(ref) ?? (client ? await client.get(ref) : undefined));
   if (!owner) throw new Error(`${ref.kind} ${ref.namespace ?? "default"}/${ref.name} is not cached and no client was given`);
   const uid = owner.metadata?.uid ?? "";
   const namespace = owner.metadata?.namespace ?? ref.namespace ?? "default";
@@ -98,7 +98,7 @@ function revisionHistory(owner: KubernetesObject, kind: "StatefulSet" | "DaemonS
 
 async function ownedBy<K extends "ReplicaSet" | "ControllerRevision">(kind: K, uid: string, namespace: string, cache: ClusterCache | undefined, client: KubeClient | undefined) {
   type T = K extends "ReplicaSet" ? V1ReplicaSet : V1ControllerRevision;
-  if (cache?.has(kind as KindName)) return cache.store(kind).byOwner(uid) as T[];
+  if (cache?.has(kind)) return cache.store(kind).byOwner(uid) as T[];
   if (!client) throw new Error(`${kind}s are not cached and no client was given`);
   const { items } = await client.list(kind, { namespace });
   return (items as KubernetesObject[]).filter((o) => o.metadata?.ownerReferences?.some((r) => r.uid === uid)) as T[];

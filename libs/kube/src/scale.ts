@@ -1,7 +1,6 @@
 // The scale subresource (autoscaling/v1 Scale) of Deployments, ReplicaSets and StatefulSets: changes only
 // spec.replicas, through a merge patch, so it never races with other writers of the object.
-import type { KubeClient, WriteOptions } from "./client.js";
-import { targetOf } from "./client.js";
+import { targetOf, type KubeClient, type WriteOptions } from "./client.js";
 import { KINDS, objectPath, type KindName, type ResourceRef } from "./kinds.js";
 
 export type ScalableKind = "Deployment" | "ReplicaSet" | "StatefulSet";

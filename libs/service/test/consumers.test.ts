@@ -5,7 +5,8 @@ import { after, before, describe, it } from "node:test";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
 import { streams, topics } from "@vigil/contracts";
-import { makeAlert, makeTempDir, type NatsServerHandle, startNats, startTestService, type TempDir, waitFor } from "@vigil/testing";
+import { startTestService } from "@vigil/service/testing";
+import { makeAlert, makeTempDir, type NatsServerHandle, startNats, type TempDir, waitFor } from "@vigil/testing";
 import type { ServiceDefinition } from "@vigil/service";
 
 interface ReadyReport {

@@ -4,8 +4,7 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { makeTempDir } from "./cleanup.js";
 import { freePort } from "./ports.js";
-import { spawnTracked } from "./processes.js";
-import type { TrackedProcess } from "./processes.js";
+import { spawnTracked, type TrackedProcess } from "./processes.js";
 import { announce, findBinary, noSourceError } from "./sources.js";
 import { waitFor } from "./wait.js";
 

@@ -13,6 +13,5 @@ export { freshDatabase, startPostgres } from "./postgres.js";
 export type { PostgresHandle } from "./postgres.js";
 export { startAlertmanager, postAlerts, alertmanagerConfig } from "./alertmanager.js";
 export type { AlertmanagerHandle, StartAlertmanagerOptions, PostableAlert } from "./alertmanager.js";
-export { startTestService, type TestService } from "./service.js";
 export { readStream, type ReadStreamOptions, type StoredMessage } from "./streams.js";
 export { makeAlert } from "./alerts.js";

@@ -2,14 +2,11 @@
 import { readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
-import { NATS_READY_LINE, natsServerArgs } from "@vigil/bus";
-import { makeTempDir } from "./cleanup.js";
-import type { TempDir } from "./cleanup.js";
+import { NATS_READY_LINE, natsServerArgs } from "@vigil/local-nats";
+import { makeTempDir, type TempDir } from "./cleanup.js";
 import { canConnect, freePort } from "./ports.js";
-import { spawnTracked } from "./processes.js";
-import type { TrackedProcess } from "./processes.js";
-import { announce, containerRuntimeAvailable, findBinary, noSourceError } from "./sources.js";
-import type { ServerSource } from "./sources.js";
+import { spawnTracked, type TrackedProcess } from "./processes.js";
+import { announce, containerRuntimeAvailable, findBinary, noSourceError, type ServerSource } from "./sources.js";
 import { waitFor } from "./wait.js";
 
 export interface StartNatsOptions {

@@ -6,13 +6,10 @@ import { chown } from "node:fs/promises";
 import { realpathSync, readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import pg from "pg";
-import { makeTempDir } from "./cleanup.js";
-import type { TempDir } from "./cleanup.js";
+import { makeTempDir, type TempDir } from "./cleanup.js";
 import { freePort } from "./ports.js";
-import { runCommand, spawnTracked } from "./processes.js";
-import type { SpawnOptions, TrackedProcess } from "./processes.js";
-import { announce, containerRuntimeAvailable, findBinary, isExecutable, noSourceError } from "./sources.js";
-import type { ServerSource } from "./sources.js";
+import { runCommand, spawnTracked, type SpawnOptions, type TrackedProcess } from "./processes.js";
+import { announce, containerRuntimeAvailable, findBinary, isExecutable, noSourceError, type ServerSource } from "./sources.js";
 import { waitFor } from "./wait.js";
 
 export interface PostgresHandle {

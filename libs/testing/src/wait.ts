@@ -34,7 +34,7 @@ export async function waitFor<T>(fn: () => T | Promise<T>, opts: WaitForOptions 
         }),
       ]);
       if (result !== NOTHING) {
-        if (result) return result as NonNullable<T>;
+        if (result) return result;
         last = { value: result };
       }
     } catch (error) {

@@ -1,5 +1,5 @@
 import { request } from "node:http";
-import { startTestService, type TestService } from "@vigil/testing";
+import { startTestService, type TestService } from "@vigil/service/testing";
 import { collectorService } from "../src/index.js";
 
 export type Collector = TestService;

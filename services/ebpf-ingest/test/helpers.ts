@@ -1,7 +1,8 @@
 import { type JetStreamManager, jetstreamManager } from "@nats-io/jetstream";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { type KernelEventMessage, kernelEventMessage, streams } from "@vigil/contracts";
-import { readStream, startTestService, type StoredMessage, type TestService } from "@vigil/testing";
+import { startTestService, type TestService } from "@vigil/service/testing";
+import { readStream, type StoredMessage } from "@vigil/testing";
 import { ingestService } from "../src/index.js";
 
 export type Ingest = TestService;

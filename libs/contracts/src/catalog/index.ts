@@ -39,8 +39,12 @@ export function getAction(name: string): CatalogAction | undefined {
 export function rbacRulesFor(actions: Iterable<ActionName | ActionDefinition>): PolicyRule[] {
   const rules: PolicyRule[] = [];
   for (const a of actions) {
-    const def = typeof a === "string" ? getAction(a) : a;
-    if (!def) throw new Error(`unknown action "${String(a)}"`);
+    if (typeof a !== "string") {
+      rules.push(...a.rbac);
+      continue;
+    }
+    const def = getAction(a);
+    if (!def) throw new Error(`unknown action "${a}"`);
     rules.push(...def.rbac);
   }
   return mergeRules(rules);
@@ -80,6 +84,6 @@ export function validateActionParameters(name: string, params: unknown): Paramet
   const fail = (issues: ParameterIssue[]) => ({ ok: false as const, issues, error: issues.map((i) => `${i.path}: ${i.message}`).join("\n") });
   if (!def) return fail([{ path: "action", message: `unknown action ${JSON.stringify(name)}: not in the catalog` }]);
   const parsed = def.parameters.safeParse(params);
-  if (parsed.success) return { ok: true, action: def, parameters: parsed.data as ActionParameters<ActionName> };
+  if (parsed.success) return { ok: true, action: def, parameters: parsed.data };
   return fail(parameterIssues(def, params).map((i) => ({ path: formatPath(["parameters", ...i.path]), message: i.message })));
 }

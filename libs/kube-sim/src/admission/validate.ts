@@ -72,7 +72,10 @@ const podUpdateCauses = (o: KubeObject, old: KubeObject): StatusCause[] => {
   const a = strip(o.spec);
   const b = strip(old.spec);
   // Binding sets nodeName once; it may not change afterwards.
-  if (!old.spec.nodeName) a.nodeName = undefined, b.nodeName = undefined;
+  if (!old.spec.nodeName) {
+    a.nodeName = undefined;
+    b.nodeName = undefined;
+  }
   if (same(a, b)) return [];
   return [{ field: "spec", reason: "FieldValueForbidden", message: "Forbidden: pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)" }];
 };

@@ -1,6 +1,7 @@
 // Field selectors with the API server's syntax, semantics and error messages. Label selectors are
 // @vigil/contracts' (one parser for kube-sim and libs/kube); both throw SelectorError, which the API answers 400.
 import { SelectorError } from "@vigil/contracts";
+import { valueText } from "../json.js";
 
 export type FieldMatcher = (obj: any) => boolean;
 
@@ -75,6 +76,6 @@ export function parseFieldSelector(resource: string, s: string): FieldMatcher {
   });
   return (obj) => terms.every(({ get, negate, value }) => {
     const actual = get(obj);
-    return (String(actual ?? "") === value) !== negate;
+    return (valueText(actual) === value) !== negate;
   });
 }

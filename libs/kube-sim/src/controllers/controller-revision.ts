@@ -60,7 +60,7 @@ export function syncRevision(cluster: Cluster, owner: KubeObject, revisions: Kub
       apiVersion: "apps/v1",
       kind: "ControllerRevision",
       metadata: { name, namespace: owner.metadata.namespace, labels: snapshot.labels(hash), ownerReferences: [controllerRefFor(owner)] },
-      data: snapshot.data as never,
+      data: snapshot.data,
       revision: next,
     });
     return { update: created, revisions: [...sorted, created] };

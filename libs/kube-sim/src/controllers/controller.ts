@@ -8,3 +8,19 @@ export interface Controller {
   readonly name: string;
   reconcile(cluster: Cluster): void;
 }
+
+/**
+ * Runs `sync` for every item. One broken object must not starve the others of reconciliation, so a failure is held
+ * until every item has had its pass, and then the first one is rethrown for the control plane to report.
+ */
+export const syncEach = <T>(items: Iterable<T>, sync: (item: T) => void): void => {
+  const failures: unknown[] = [];
+  for (const item of items) {
+    try {
+      sync(item);
+    } catch (err) {
+      failures.push(err);
+    }
+  }
+  if (failures.length > 0) throw failures[0];
+};

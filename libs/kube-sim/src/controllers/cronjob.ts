@@ -5,7 +5,7 @@ import type { Cluster } from "../cluster.js";
 import { R } from "../api/resources.js";
 import { rfc3339 } from "../clock.js";
 import type { KubeObject } from "../types.js";
-import type { Controller } from "./controller.js";
+import { type Controller, syncEach } from "./controller.js";
 import { countMissed, parseCron, type CronSchedule } from "./cron-schedule.js";
 import { isJobFinished } from "./job.js";
 import { OwnerIndex, controllerRefFor } from "./owner.js";
@@ -41,15 +41,7 @@ export class CronJobController implements Controller {
     const cronJobs = cluster.list(R.cronjobs);
     if (cronJobs.length === 0) return;
     const jobs = new OwnerIndex(cluster.list(R.jobs));
-    let firstError: unknown;
-    for (const cj of cronJobs) {
-      try {
-        this.sync(cluster, cj, jobs.ownedBy(cj.metadata.uid));
-      } catch (err) {
-        firstError ??= err;
-      }
-    }
-    if (firstError) throw firstError;
+    syncEach(cronJobs, (cj) => this.sync(cluster, cj, jobs.ownedBy(cj.metadata.uid)));
   }
 
   private schedule(spec: string): CronSchedule | Error {

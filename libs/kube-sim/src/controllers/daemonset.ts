@@ -5,7 +5,7 @@ import { labelSelectorFromObject } from "@vigil/contracts";
 import type { Cluster } from "../cluster.js";
 import { R } from "../api/resources.js";
 import type { KubeObject, Node, Pod } from "../types.js";
-import type { Controller } from "./controller.js";
+import { type Controller, syncEach } from "./controller.js";
 import { syncRevision, templatePatch, truncateHistory } from "./controller-revision.js";
 import { DS_GENERATION_LABEL, DS_HASH_LABEL, daemonPod, daemonTolerations, shouldRunOn, targetNode, type Placement } from "./daemonset-nodes.js";
 import { scaledValue } from "./int-or-percent.js";
@@ -28,15 +28,7 @@ export class DaemonSetController implements Controller {
     const nodes = cluster.list<Node>(R.nodes).sort((a, b) => (a.metadata.name! < b.metadata.name! ? -1 : 1));
     const pods = new OwnerIndex(cluster.list<Pod>(R.pods));
     const revisions = new OwnerIndex(cluster.list(R.controllerrevisions));
-    let firstError: unknown;
-    for (const ds of sets) {
-      try {
-        this.sync(cluster, ds, nodes, pods, revisions);
-      } catch (err) {
-        firstError ??= err;
-      }
-    }
-    if (firstError) throw firstError;
+    syncEach(sets, (ds) => this.sync(cluster, ds, nodes, pods, revisions));
   }
 
   private sync(cluster: Cluster, ds: KubeObject, nodes: Node[], podIndex: OwnerIndex<Pod>, revisionIndex: OwnerIndex<KubeObject>): void {

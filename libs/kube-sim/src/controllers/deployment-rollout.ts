@@ -145,8 +145,13 @@ export function scale(ctx: DeploymentContext, newRS: KubeObject | undefined, old
   const allowed = ctx.replicas > 0 ? ctx.replicas + maxSurge(ctx.d) : 0;
   const toAdd = allowed - replicaCount(all);
   let operation: "up" | "down" | "" = "";
-  if (toAdd > 0) (all.sort(sizeThenNewer), (operation = "up"));
-  else if (toAdd < 0) (all.sort(sizeThenOlder), (operation = "down"));
+  if (toAdd > 0) {
+    all.sort(sizeThenNewer);
+    operation = "up";
+  } else if (toAdd < 0) {
+    all.sort(sizeThenOlder);
+    operation = "down";
+  }
   let added = 0;
   const sizes = new Map<string, number>();
   for (const rs of all) {

@@ -87,7 +87,7 @@ export function syncRolloutStatus(ctx: DeploymentContext, allRSs: Array<KubeObje
     }
   }
   const failure = replicaFailure(ctx, allRSs, newRS);
-  if (failure) setCondition(status, failure as any);
+  if (failure) setCondition(status, failure);
   else removeCondition(status, "ReplicaFailure");
   write(ctx, status);
 }

@@ -57,8 +57,14 @@ export const maxRevision = (list: KubeObject[]): number => list.reduce((m, rs) =
 export const setReplicasAnnotations = (rs: KubeObject, desired: number, max: number): boolean => {
   const a = (rs.metadata.annotations ??= {});
   let changed = false;
-  if (a[DESIRED_REPLICAS] !== String(desired)) (a[DESIRED_REPLICAS] = String(desired)), (changed = true);
-  if (a[MAX_REPLICAS] !== String(max)) (a[MAX_REPLICAS] = String(max)), (changed = true);
+  if (a[DESIRED_REPLICAS] !== String(desired)) {
+    a[DESIRED_REPLICAS] = String(desired);
+    changed = true;
+  }
+  if (a[MAX_REPLICAS] !== String(max)) {
+    a[MAX_REPLICAS] = String(max);
+    changed = true;
+  }
   return changed;
 };
 
@@ -85,7 +91,7 @@ export function setNewReplicaSetAnnotations(d: KubeObject, rs: KubeObject, newRe
     a[REVISION] = String(newRevision);
     changed = true;
     if (oldRevision !== undefined) {
-      const history = a[REVISION_HISTORY] ? a[REVISION_HISTORY]!.split(",") : [];
+      const history = a[REVISION_HISTORY] ? a[REVISION_HISTORY].split(",") : [];
       history.push(oldRevision);
       while (history.join(",").length > MAX_REV_HISTORY_CHARS) history.shift();
       a[REVISION_HISTORY] = history.join(",");

@@ -5,7 +5,7 @@ import { labelSelectorFromObject } from "@vigil/contracts";
 import type { Cluster } from "../cluster.js";
 import { R } from "../api/resources.js";
 import type { KubeObject, Pod } from "../types.js";
-import type { Controller } from "./controller.js";
+import { type Controller, syncEach } from "./controller.js";
 import { DeploymentContext } from "./deployment-context.js";
 import {
   cleanupDeployment, isScalingEvent, newRSNewReplicas, oldPodsRunning, reconcileNewReplicaSet, reconcileOldReplicaSets, scale,
@@ -34,25 +34,22 @@ export class DeploymentController implements Controller {
     let pods: OwnerIndex<Pod> | undefined;
     // Only Recreate looks at pods; index them once, on first need.
     const podsOfRs = (uid: string): Pod[] => (pods ??= new OwnerIndex(cluster.list<Pod>(R.pods))).ownedBy(uid);
-    let firstError: unknown;
-    for (const d of deployments) {
-      try {
+    try {
+      syncEach(deployments, (d) => {
         const labelSelector = labelSelectorFromObject(d.spec?.selector);
         const rsList = claim(cluster, R.replicasets, d, replicaSets, { matches: (rs) => labelSelector.matches(rs.metadata.labels) });
         // A complete Deployment has nothing time-based pending: unless it or its ReplicaSets changed, skip it.
         const seen = [d.metadata.resourceVersion, ...rsList.map((rs) => rs.metadata.resourceVersion)].join(",");
-        if (this.synced.get(d.metadata.uid!) === seen && d.status && deploymentComplete(d, d.status)) continue;
+        if (this.synced.get(d.metadata.uid!) === seen && d.status && deploymentComplete(d, d.status)) return;
         this.synced.set(d.metadata.uid!, seen);
         this.sync(new DeploymentContext(cluster, d, rsList, podsOfRs));
-      } catch (err) {
-        firstError ??= err;
+      });
+    } finally {
+      if (this.synced.size > deployments.length) {
+        const live = new Set(deployments.map((d) => d.metadata.uid));
+        for (const uid of this.synced.keys()) if (!live.has(uid)) this.synced.delete(uid);
       }
     }
-    if (this.synced.size > deployments.length) {
-      const live = new Set(deployments.map((d) => d.metadata.uid));
-      for (const uid of this.synced.keys()) if (!live.has(uid)) this.synced.delete(uid);
-    }
-    if (firstError) throw firstError;
   }
 
   private sync(ctx: DeploymentContext): void {

@@ -85,7 +85,7 @@ const podRequests = (input: ReplicaInput): Map<string, number> => {
     let sum = 0;
     for (const c of pod.spec.containers) {
       if (input.container && c.name !== input.container) continue;
-      const q = (c.resources?.requests as Record<string, string> | undefined)?.[input.resource];
+      const q = (c.resources?.requests)?.[input.resource];
       if (q === undefined) throw new Error(`missing request for ${input.resource} in container ${c.name} of Pod ${pod.metadata.name}`);
       sum += milliRequest(q, input.resource);
     }

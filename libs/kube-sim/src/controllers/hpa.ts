@@ -34,7 +34,10 @@ export const decimalMilli = (milli: number): string => {
   let v = m / 1000;
   const suffixes = ["", "k", "M", "G", "T", "P", "E"];
   let i = 0;
-  while (v !== 0 && v % 1000 === 0 && i < suffixes.length - 1) (v /= 1000), i++;
+  while (v !== 0 && v % 1000 === 0 && i < suffixes.length - 1) {
+    v /= 1000;
+    i++;
+  }
   return `${v}${suffixes[i]}`;
 };
 
@@ -62,7 +65,12 @@ export class HorizontalPodAutoscalerController implements Controller {
       if (!h) this.history.set(uid, (h = { recommendations: [], scaleUp: [], scaleDown: [] }));
       this.sync(cluster, hpa, h, now);
     }
-    for (const uid of [...this.lastSync.keys()]) if (!live.has(uid)) (this.lastSync.delete(uid), this.history.delete(uid));
+    for (const uid of [...this.lastSync.keys()]) {
+      if (!live.has(uid)) {
+        this.lastSync.delete(uid);
+        this.history.delete(uid);
+      }
+    }
   }
 
   private sync(cluster: Cluster, hpa: KubeObject, history: ScaleHistory, now: number): void {

@@ -5,7 +5,7 @@ import { labelSelectorFromObject } from "@vigil/contracts";
 import type { Cluster } from "../cluster.js";
 import { R } from "../api/resources.js";
 import type { KubeObject, Pod } from "../types.js";
-import type { Controller } from "./controller.js";
+import { type Controller, syncEach } from "./controller.js";
 import {
   JOB_SOURCE, TRACKING_FINALIZER, completionIndex, formatIndexes, isIndexed, jobPod, outcome, parseIndexes,
 } from "./job-pods.js";
@@ -38,18 +38,20 @@ export class JobController implements Controller {
     const jobs = cluster.list(R.jobs);
     if (jobs.length === 0 && this.tracked.size === 0) return;
     const pods = new OwnerIndex(cluster.list<Pod>(R.pods));
-    let firstError: unknown;
-    for (const job of jobs) {
-      try {
+    try {
+      syncEach(jobs, (job) => {
         if (isJobFinished(job)) this.expire(cluster, job);
         else this.sync(cluster, job, pods);
-      } catch (err) {
-        firstError ??= err;
+      });
+    } finally {
+      const live = new Set(jobs.filter((j) => !isJobFinished(j)).map((j) => j.metadata.uid!));
+      for (const uid of [...this.tracked.keys(), ...this.backoffs.keys()]) {
+        if (!live.has(uid)) {
+          this.tracked.delete(uid);
+          this.backoffs.delete(uid);
+        }
       }
     }
-    const live = new Set(jobs.filter((j) => !isJobFinished(j)).map((j) => j.metadata.uid!));
-    for (const uid of [...this.tracked.keys(), ...this.backoffs.keys()]) if (!live.has(uid)) this.tracked.delete(uid), this.backoffs.delete(uid);
-    if (firstError) throw firstError;
   }
 
   /** The TTL-after-finished controller: finished jobs go (with their pods) ttlSecondsAfterFinished later. */
@@ -206,7 +208,10 @@ export class JobController implements Controller {
         record.lastFailureTime = Math.max(record.lastFailureTime, finishedAt(p, now));
       }
     }
-    if (vanished) (record.failuresAfterLastSuccess += vanished), (record.lastFailureTime = now);
+    if (vanished) {
+      record.failuresAfterLastSuccess += vanished;
+      record.lastFailureTime = now;
+    }
     this.backoffs.set(uid, record);
     return record;
   }

@@ -109,7 +109,12 @@ export class NodeLifecycleController implements Controller {
   private forgetDeleted(nodes: Node[]): void {
     if (this.lastReady.size <= nodes.length) return;
     const uids = new Set(nodes.map((n) => n.metadata.uid!));
-    for (const uid of [...this.lastReady.keys()]) if (!uids.has(uid)) (this.lastReady.delete(uid), this.registered.delete(uid));
+    for (const uid of [...this.lastReady.keys()]) {
+      if (!uids.has(uid)) {
+        this.lastReady.delete(uid);
+        this.registered.delete(uid);
+      }
+    }
   }
 
   /** MarkPodsNotReady: pods on a node that is not ready are not ready either, whatever they last reported. */

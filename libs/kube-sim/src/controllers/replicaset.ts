@@ -5,7 +5,7 @@ import { labelSelectorFromObject } from "@vigil/contracts";
 import type { Cluster } from "../cluster.js";
 import { R } from "../api/resources.js";
 import type { KubeObject, Pod } from "../types.js";
-import type { Controller } from "./controller.js";
+import { type Controller, syncEach } from "./controller.js";
 import { OwnerIndex, claim } from "./owner.js";
 import { isPodActive, isPodAvailable, isPodReady, readyCondition } from "./pod-state.js";
 import { createPod, podFromTemplate } from "./pod-template.js";
@@ -55,15 +55,7 @@ export class ReplicaSetController implements Controller {
     const replicaSets = cluster.list(R.replicasets);
     if (replicaSets.length === 0) return;
     const pods = new OwnerIndex(cluster.list<Pod>(R.pods));
-    let firstError: unknown;
-    for (const rs of replicaSets) {
-      try {
-        this.sync(cluster, rs, pods);
-      } catch (err) {
-        firstError ??= err;
-      }
-    }
-    if (firstError) throw firstError;
+    syncEach(replicaSets, (rs) => this.sync(cluster, rs, pods));
   }
 
   private sync(cluster: Cluster, rs: KubeObject, index: OwnerIndex<Pod>): void {

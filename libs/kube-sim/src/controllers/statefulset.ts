@@ -5,7 +5,7 @@ import { labelSelectorFromObject } from "@vigil/contracts";
 import type { Cluster } from "../cluster.js";
 import { R } from "../api/resources.js";
 import type { KubeObject, Pod } from "../types.js";
-import type { Controller } from "./controller.js";
+import { type Controller, syncEach } from "./controller.js";
 import { revisionTemplate, syncRevision, templatePatch, truncateHistory } from "./controller-revision.js";
 import { OwnerIndex, claim } from "./owner.js";
 import { isPodAvailable, isRunningAndReady } from "./pod-state.js";
@@ -26,15 +26,7 @@ export class StatefulSetController implements Controller {
     if (sets.length === 0) return;
     const pods = new OwnerIndex(cluster.list<Pod>(R.pods));
     const revisions = new OwnerIndex(cluster.list(R.controllerrevisions));
-    let firstError: unknown;
-    for (const set of sets) {
-      try {
-        this.sync(cluster, set, pods, revisions);
-      } catch (err) {
-        firstError ??= err;
-      }
-    }
-    if (firstError) throw firstError;
+    syncEach(sets, (set) => this.sync(cluster, set, pods, revisions));
   }
 
   private sync(cluster: Cluster, set: KubeObject, podIndex: OwnerIndex<Pod>, revisionIndex: OwnerIndex<KubeObject>): void {

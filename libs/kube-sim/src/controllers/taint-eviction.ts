@@ -63,7 +63,7 @@ export class TaintEvictionController implements Controller {
       const taints = pod.spec.nodeName ? tainted.get(pod.spec.nodeName) : undefined;
       if (!taints) continue;
       const uid = pod.metadata.uid!;
-      const wait = minTolerationMs((pod.spec.tolerations ?? []) as Toleration[], taints);
+      const wait = minTolerationMs((pod.spec.tolerations ?? []), taints);
       if (wait === Infinity) continue;
       const start = this.scheduled.get(uid)?.start ?? now;
       if (now - start < wait) {

@@ -2,6 +2,7 @@
 // envFrom sources, then env, resolved against the ConfigMaps and Secrets as they are now. A missing non-optional
 // source or key fails the container with CreateContainerConfigError and the kubelet's own error message.
 import type { Cluster } from "../cluster.js";
+import { valueText } from "../json.js";
 import { R } from "../api/resources.js";
 import type { Container, KubeObject, Pod } from "../types.js";
 
@@ -29,7 +30,7 @@ const keysOf = (o: KubeObject, kind: Source["kind"]): Map<string, string> => {
 
 const fieldValue = (pod: Pod, path: string): string => {
   const v = path.split(".").reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], pod);
-  return v === undefined || v === null ? "" : String(v);
+  return valueText(v);
 };
 
 export const resolveEnv = (cluster: Cluster, pod: Pod, container: Container): EnvResult => {

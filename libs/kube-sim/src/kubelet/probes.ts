@@ -11,7 +11,7 @@ const portOf = (c: Container, port: number | string | undefined): string => {
 export const probeFailure = (kind: "Readiness" | "Liveness", probe: V1Probe, c: Container, podIP: string | undefined): string => {
   const prefix = `${kind} probe failed: `;
   if (probe.httpGet) return `${prefix}HTTP probe failed with statuscode: ${kind === "Readiness" ? 503 : 500}`;
-  if (probe.tcpSocket) return `${prefix}dial tcp ${podIP ?? "127.0.0.1"}:${portOf(c, probe.tcpSocket.port as number | string)}: connect: connection refused`;
+  if (probe.tcpSocket) return `${prefix}dial tcp ${podIP ?? "127.0.0.1"}:${portOf(c, probe.tcpSocket.port)}: connect: connection refused`;
   if (probe.grpc) return `${prefix}service unhealthy (responded with "NOT_SERVING")`;
   // Exec probes report the command's output.
   const cmd = probe.exec?.command ?? [];

@@ -6,7 +6,7 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { listCgroupHierarchies } from "../cgroup-fs.js";
 import { removeCgroupDir, removeCgroupDirSync } from "./cgroup-dirs.js";
-import { onProcessExit as atExit } from "@vigil/testing";
+import { atExit } from "./exit-hook.js";
 
 export interface FakeContainerCgroup {
   /** The container cgroup relative to each hierarchy root, as the cgroup tracepoints report it. */

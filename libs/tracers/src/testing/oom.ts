@@ -6,7 +6,7 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { memoryHierarchy } from "../cgroup-fs.js";
 import { removeCgroupDir, removeCgroupDirSync } from "./cgroup-dirs.js";
-import { onProcessExit as atExit } from "@vigil/testing";
+import { atExit } from "./exit-hook.js";
 
 export interface OomVictimOptions {
   /** The cgroup's memory limit; default 20 MiB. */

@@ -20,9 +20,9 @@ interface EventView {
 function view(e: KubeObject): EventView {
   if (e.apiVersion === "events.k8s.io/v1" || e.apiVersion === "events.k8s.io/v1beta1") {
     return {
-      involved: (e.regarding ?? {}) as EventView["involved"],
+      involved: (e.regarding ?? {}),
       message: str(e.note),
-      source: (e.deprecatedSource ?? {}) as EventView["source"],
+      source: (e.deprecatedSource ?? {}),
       firstTimestamp: e.deprecatedFirstTimestamp as string | undefined,
       lastTimestamp: e.deprecatedLastTimestamp as string | undefined,
       eventTime: e.eventTime as string | undefined,
@@ -33,14 +33,14 @@ function view(e: KubeObject): EventView {
     };
   }
   return {
-    involved: (e.involvedObject ?? {}) as EventView["involved"],
+    involved: (e.involvedObject ?? {}),
     message: str(e.message),
-    source: (e.source ?? {}) as EventView["source"],
+    source: (e.source ?? {}),
     firstTimestamp: e.firstTimestamp as string | undefined,
     lastTimestamp: e.lastTimestamp as string | undefined,
     eventTime: e.eventTime as string | undefined,
     count: typeof e.count === "number" ? e.count : 0,
-    series: (e.series ?? undefined) as EventView["series"],
+    series: (e.series ?? undefined),
     // core/v1 calls the internal ReportingController field "reportingComponent" on the wire.
     reportingController: str(e.reportingComponent),
     reportingInstance: str(e.reportingInstance),

@@ -1,5 +1,6 @@
 // Shared pieces of the printers: column definitions and the small Go formatting helpers the real printers
 // call (labels.FormatLabels, metav1.FormatLabelSelector, layoutContainerCells, ...), reproduced byte for byte.
+import { valueText } from "../../json.js";
 import type { KubeObject } from "../../types.js";
 
 export type Cell = string | number | boolean | null;
@@ -41,14 +42,14 @@ export const nameCol = (priority = 0): ColumnDefinition => col("Name", "string",
 export const ageCol = (): ColumnDefinition => col("Age", "string", CREATED_DOC);
 
 /** Go's "%v" of a string field: absent reads as the empty string. */
-export const str = (v: unknown): string => (typeof v === "string" ? v : v === undefined || v === null ? "" : String(v));
+export const str = (v: unknown): string => valueText(v);
 /** An int32/int64 field: absent reads as 0. */
 export const int = (v: unknown): number => (typeof v === "number" ? v : 0);
 export const len = (v: unknown): number =>
   Array.isArray(v) ? v.length : v && typeof v === "object" ? Object.keys(v).length : 0;
 
 /** resource.Quantity.String(): the stored (already canonical) text, "0" for the zero value. */
-export const quantity = (v: unknown): string => (v === undefined || v === null || v === "" ? "0" : String(v));
+export const quantity = (v: unknown): string => (v === undefined || v === null || v === "" ? "0" : valueText(v));
 
 /** intstr.IntOrString.String(). */
 export const intOrString = (v: unknown): string => String(v);

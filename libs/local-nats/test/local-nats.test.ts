@@ -1,18 +1,33 @@
 // startLocalNats against the real nats-server binary: what `npm start` relies on.
 import assert from "node:assert/strict";
-import { readdirSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
-import { freePort, makeTempDir, type TempDir } from "@vigil/testing";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { startLocalNats } from "../src/index.js";
 
 /** Whether the binary is there at all: without it only the "missing" case can run. */
-const installed = await startLocalNats({ storeDir: (await makeTempDir("probe")).path }).then(
+// Plain temp dirs and ports: @vigil/testing itself runs nats-server through this package, so its tests
+// cannot depend on the harness.
+const tempDir = (prefix: string) => mkdtempSync(join(tmpdir(), `vigil-${prefix}-`));
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const srv = createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+const probeDir = tempDir("probe");
+const installed = await startLocalNats({ storeDir: probeDir }).then(
   (server) => server.stop().then(() => true),
   (err: Error) => (/not found/.test(err.message) ? false : Promise.reject(err)),
 );
+rmSync(probeDir, { recursive: true, force: true });
 const needsBinary = installed ? {} : { skip: "nats-server is not installed (apt-get install -y nats-server)" };
 
 function running(pid: number): boolean {
@@ -25,12 +40,12 @@ function running(pid: number): boolean {
 }
 
 describe("startLocalNats", () => {
-  let store: TempDir;
-  before(async () => {
-    store = await makeTempDir("local-nats");
+  const store = { path: "" };
+  before(() => {
+    store.path = tempDir("local-nats");
   });
-  after(async () => {
-    await store.remove();
+  after(() => {
+    rmSync(store.path, { recursive: true, force: true });
   });
 
   it("runs JetStream with its store in storeDir, keeps it across a restart, and stop() ends the process", needsBinary, async () => {

@@ -66,7 +66,9 @@ export async function startLocalNats(options: LocalNatsOptions): Promise<LocalNa
   // spawn looks the command up on env.PATH, so the system dirs are appended there rather than searched here.
   const PATH = [process.env.PATH, ...SYSTEM_DIRS].filter(Boolean).join(":");
   const command = options.command ?? "nats-server";
-  const child = spawn(command, args, { env: { ...process.env, PATH }, stdio: ["ignore", "pipe", "pipe"] });
+  // detached: a process group of its own, so the terminal's Ctrl-C reaches the services but not the server
+  // they drain into; whoever started it stops it last.
+  const child = spawn(command, args, { env: { ...process.env, PATH }, stdio: ["ignore", "pipe", "pipe"], detached: true });
   // Never outlive the process that started it, even when that one exits without calling stop().
   const killOnExit = (): void => void child.kill("SIGKILL");
   process.once("exit", killOnExit);

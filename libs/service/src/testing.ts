@@ -1,6 +1,6 @@
-// A Vigil service started in-process for a test: a free port on loopback, quiet logs (TEST_LOG_LEVEL to see
+// `@vigil/service/testing`: a Vigil service started in-process for a test: a free port on loopback, quiet logs (TEST_LOG_LEVEL to see
 // them), fast NATS reconnects and short timeouts, so outage and shutdown tests finish quickly.
-import { type RunningService, type ServiceDefinition, startService } from "@vigil/service";
+import { type RunningService, type ServiceDefinition, startService } from "./service.js";
 import type { z } from "zod";
 
 export type TestService = RunningService<unknown> & { url: string };
@@ -16,5 +16,5 @@ export async function startTestService<S extends z.ZodRawShape>(def: ServiceDefi
     SHUTDOWN_TIMEOUT_MS: "5000",
     ...env,
   });
-  return Object.assign(svc, { url: `http://127.0.0.1:${svc.port}` }) as TestService;
+  return Object.assign(svc, { url: `http://127.0.0.1:${svc.port}` });
 }
