@@ -173,9 +173,12 @@ export default tseslint.config(
     files: ["libs/kube-sim/test/**/*.ts", ...kubeSimAnyFiles.map((f) => `libs/kube-sim/src/${f}`)],
     rules: { "@typescript-eslint/no-explicit-any": "off" },
   },
-  // Tests read untyped JSON from real servers and assert on it; a wrong shape fails the assertion, so the
-  // no-unsafe-* rules would only add casts.
-  { files: ["libs/*/test/**/*.ts", "services/*/test/**/*.ts", "deploy/test/**/*.ts"], rules: unsafeRulesOff },
+  // Tests read untyped JSON and YAML from real servers and manifests and assert on it; a wrong shape fails the
+  // assertion, so the no-unsafe-* rules (and a ban on `any` for such documents) would only add casts.
+  {
+    files: ["libs/*/test/**/*.ts", "services/*/test/**/*.ts", "deploy/test/**/*.ts"],
+    rules: { ...unsafeRulesOff, "@typescript-eslint/no-explicit-any": "off" },
+  },
   // Tooling and root tests declare their packages in the root package.json.
   {
     files: toolFiles,

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { type Topic, type TopicKey, topics } from "@vigil/contracts";
 import { type NatsServerHandle, startNats, waitFor } from "@vigil/testing";
-import { samples } from "../../contracts/test/samples.js";
+import { samples } from "@vigil/contracts/testing";
 import type { Bus } from "../src/index.js";
 import { connectBus } from "./fixtures.js";
 
@@ -34,7 +34,7 @@ describe("contracts round trip through JetStream", () => {
       });
     }
     for (const [key, topic] of entries) {
-      const ack = await bus.publish(topic, samples[key].message as never);
+      const ack = await bus.publish(topic, samples[key].message);
       assert.equal(ack.stream, topic.stream.name, key);
     }
     await waitFor(() => received.size === entries.length, { timeoutMs: 10_000, message: "every topic consumed" });

@@ -114,7 +114,7 @@ describe("bus: delayed work", () => {
   });
 
   it("refuses a payload that does not match the task's schema", async () => {
-    await assert.rejects(bus.delayed(assess).schedule({ executionId: "", n: 1.5 } as never), (err: Error) => {
+    await assert.rejects(bus.delayed(assess).schedule({ executionId: "", n: 1.5 }), (err: Error) => {
       assert.ok(err instanceof InvalidMessageError);
       assert.match(err.message, /executionId/);
       assert.match(err.message, /\bn\b/);

@@ -110,7 +110,7 @@ describe("bus: provisioning and publishing against a real nats-server", () => {
   it("refuses headers NATS cannot carry, for that message only", async () => {
     const outcomes = await bus.publishMany(topics.alerts, [makeAlert(21), makeAlert(22), makeAlert(23)].map((m, i) => (i === 1 ? { ...m, correlationId: "a\r\nInjected: yes" } : m)));
     assert.ok(!(outcomes[0] instanceof Error) && !(outcomes[2] instanceof Error));
-    assert.ok(outcomes[1] instanceof Error && outcomes[1].name === "InvalidHeaderError", String(outcomes[1]));
+    assert.ok(outcomes[1] instanceof Error && outcomes[1].name === "InvalidHeaderError", (outcomes[1] as Error | undefined)?.message);
     await assert.rejects(bus.publisher.publish("vigil.alerts.x", "{}", { headers: { "Bad:Name": "v" } }), /InvalidHeaderError|not printable ASCII without ':'/);
   });
 

@@ -1,9 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { allStreams, type KvBucketDefinition, kvBuckets, resourceKey, subjects, subjectToken, type Topic, type TopicKey, topics } from "../src/index.js";
-import { variants } from "./pipeline-samples.js";
+import { variants, kvSamples, samples } from "@vigil/contracts/testing";
 import { issuePaths } from "./helpers.js";
-import { kvSamples, samples } from "./samples.js";
 
 const entries = Object.entries(topics) as Array<[TopicKey, Topic]>;
 

@@ -14,7 +14,7 @@ import {
   topics,
 } from "../src/index.js";
 import { issuePaths } from "./helpers.js";
-import { alert, approvalDecided, approvalRequested, assessment, diagnosis, execution, incidentOpened, proposal, variants } from "./pipeline-samples.js";
+import { alert, approvalDecided, approvalRequested, assessment, diagnosis, execution, incidentOpened, proposal, variants } from "@vigil/contracts/testing";
 
 const pipeline: Array<[string, z.ZodType, Record<string, unknown>]> = [
   ["incident", incidentMessage, incidentOpened],
@@ -109,7 +109,7 @@ describe("proposal", () => {
   it("parameters are validated against the action's schema, with the field named", () => {
     const bad = proposalMessage.safeParse(withProposal({ action: "scale_deployment", parameters: { replicas: 5000 } }));
     assert.equal(bad.success, false);
-    assert.deepEqual(bad.error!.issues.map((i) => [i.path.join("."), i.message]), [["parameters.replicas", "must be ≤ 1000"]]);
+    assert.deepEqual(bad.error.issues.map((i) => [i.path.join("."), i.message]), [["parameters.replicas", "must be ≤ 1000"]]);
     assert.deepEqual(issuePaths(proposalMessage, withProposal({ parameters: { container: "app", resource: "memory", limit: { factor: 9 } } })), ["parameters.limit.factor"]);
     assert.deepEqual(issuePaths(proposalMessage, withProposal({ parameters: { ...(proposal as { parameters: object }).parameters, replicas: 3 } })), ["parameters.replicas"]);
   });

@@ -50,7 +50,7 @@ describe("node status", () => {
     const types = s.node("node-1").status!.conditions!.map((c) => `${c.type}=${c.status}:${c.reason}`);
     assert.deepEqual(types, ["MemoryPressure=False:KubeletHasSufficientMemory", "DiskPressure=False:KubeletHasNoDiskPressure", "PIDPressure=False:KubeletHasSufficientPID", "Ready=True:KubeletReady"]);
     assert.equal(s.condition("node-1", "Ready")?.message, "kubelet is posting ready status");
-    const reasons = s.events(s.node("node-1")).map((e) => `${e.reason}: ${e.message}`);
+    const reasons = s.events(s.node("node-1")).map((e) => `${String(e.reason)}: ${String(e.message)}`);
     assert.ok(reasons.includes("NodeHasSufficientMemory: Node node-1 status is now: NodeHasSufficientMemory"), reasons.join("\n"));
     assert.ok(reasons.includes("RegisteredNode: Node node-1 event: Registered Node node-1 in Controller"));
     const rv = s.node("node-1").metadata.resourceVersion;

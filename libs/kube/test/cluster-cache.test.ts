@@ -106,7 +106,7 @@ describe("ClusterCache (kube-sim over HTTP)", () => {
     sim.load(manifests.filter((m) => m.kind !== "Namespace"));
     for (const [kind, m] of Object.entries(oneOfEach) as Array<[KindName, Manifest | undefined]>) {
       if (!m || !watched.has(kind)) continue;
-      await waitFor(() => watched.get({ kind, ...refOfManifest(m) }), { message: `${kind} ${m.metadata.name} in the watched cache`, timeoutMs: 5_000 });
+      await waitFor(() => watched.get({ kind, ...refOfManifest(m) }), { message: `${kind} ${String(m.metadata.name)} in the watched cache`, timeoutMs: 5_000 });
     }
     listed = cacheFor(sim);
     listed.start();
@@ -115,7 +115,7 @@ describe("ClusterCache (kube-sim over HTTP)", () => {
       if (!m || !listed.has(kind)) continue;
       const a: KubernetesObject | undefined = watched.get({ kind, ...refOfManifest(m) });
       const b: KubernetesObject | undefined = listed.get({ kind, ...refOfManifest(m) });
-      assert.ok(a && b, `${kind} ${m.metadata.name} in the listed cache`);
+      assert.ok(a && b, `${kind} ${String(m.metadata.name)} in the listed cache`);
       // One shape whichever way an object came: client-node's models, kind and apiVersion set, Dates.
       for (const o of [a, b] as KubernetesObject[]) {
         assert.equal(o.kind, kind);

@@ -78,7 +78,7 @@ describe("reads beyond the caches", () => {
       refusals.map((r) => (r.ok ? "ok" : `${r.status} ${r.reason}`)),
       ["400 previous-not-found", "400 container-required", "400 container-not-found", "404 pod-not-found"],
     );
-    const first = refusals[0]!;
+    const first = refusals[0];
     assert.ok(!first.ok && /previous terminated container "app"/.test(first.message));
   });
 

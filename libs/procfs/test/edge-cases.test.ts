@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { nodeSampleMessage } from "@vigil/contracts";
-import type { NodeSample } from "../src/index.js";
-import { pressureSample, vmstatRates } from "../src/index.js";
+import { type NodeSample, pressureSample, vmstatRates } from "../src/index.js";
 import { fakeFsCalls, samplePair } from "./helpers.js";
 
 const valid = (s: NodeSample): void => {

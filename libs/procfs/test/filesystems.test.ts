@@ -2,8 +2,7 @@ import assert from "node:assert/strict";
 import { statfsSync } from "node:fs";
 import { describe, it } from "node:test";
 import { setImmediate as tick } from "node:timers/promises";
-import type { FsCalls, FsUsage, MountEntry } from "../src/index.js";
-import { FilesystemProbe, makedev, parseMountinfo, readText, selectFilesystems } from "../src/index.js";
+import { type FsCalls, type FsUsage, type MountEntry, FilesystemProbe, makedev, parseMountinfo, readText, selectFilesystems } from "../src/index.js";
 import { fakeFsCalls, read } from "./helpers.js";
 
 const usage = (blocks: number, bfree: number, bavail: number, files = 1000, ffree = 900): FsUsage => ({ bsize: 4096, blocks, bfree, bavail, files, ffree });

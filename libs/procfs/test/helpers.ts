@@ -2,8 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, symlinkSync, unlinkSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Clock, FsCalls, FsUsage, NodeSample, NodeSamplerOptions } from "../src/index.js";
-import { makedev, NodeSampler } from "../src/index.js";
+import { type Clock, type FsCalls, type FsUsage, type NodeSample, type NodeSamplerOptions, makedev, NodeSampler } from "../src/index.js";
 
 export const fixturesDir = fileURLToPath(new URL("./fixtures/", import.meta.url));
 

@@ -146,8 +146,10 @@ describe("parsers on real /proc captures", () => {
     const auxv = (words: number[], bytes: 4 | 8, le: boolean): Buffer => {
       const b = Buffer.alloc(words.length * bytes);
       words.forEach((w, i) => {
-        if (bytes === 8) le ? b.writeBigUInt64LE(BigInt(w), i * 8) : b.writeBigUInt64BE(BigInt(w), i * 8);
-        else le ? b.writeUInt32LE(w, i * 4) : b.writeUInt32BE(w, i * 4);
+        if (bytes === 8 && le) b.writeBigUInt64LE(BigInt(w), i * 8);
+        else if (bytes === 8) b.writeBigUInt64BE(BigInt(w), i * 8);
+        else if (le) b.writeUInt32LE(w, i * 4);
+        else b.writeUInt32BE(w, i * 4);
       });
       return b;
     };

@@ -29,12 +29,12 @@ export interface ServiceContext<C> {
    * (their in-flight handlers have finished, so closing a pool here breaks no work), before the bus
    * awaits its publishes' acks and drains.
    */
-  onShutdown(hook: () => Promise<void> | void): void;
+  onShutdown: (hook: () => Promise<void> | void) => void;
   /**
    * Runs when shutdown begins, before in-flight HTTP requests are awaited: ends long-lived responses
    * (SSE streams) that would otherwise hold the server open until the shutdown deadline.
    */
-  onShutdownStart(hook: () => void): void;
+  onShutdownStart: (hook: () => void) => void;
 }
 
 export interface ServiceDefinition<S extends z.ZodRawShape> {

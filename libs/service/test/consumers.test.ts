@@ -38,7 +38,7 @@ describe("service kit: consumers in shutdown and readiness", () => {
     const handlerStarted = new Promise<void>((r) => (started = r));
     let shutdownBegan!: () => void;
     const shuttingDown = new Promise<void>((r) => (shutdownBegan = r));
-    const def: ServiceDefinition<{}> = {
+    const def: ServiceDefinition<Record<never, never>> = {
       name: "kit-order",
       defaultPort: 0,
       streams: [streams.alerts, streams.deadLetters],
@@ -84,7 +84,7 @@ describe("service kit: consumers in shutdown and readiness", () => {
 
   it("readiness names a consumer that is not running (its stream cannot be re-created) until it runs again", async (t) => {
     if (!nats.controllable) return t.skip("needs a nats-server the harness can restart");
-    const def: ServiceDefinition<{}> = {
+    const def: ServiceDefinition<Record<never, never>> = {
       name: "kit-ready",
       defaultPort: 0,
       streams: [streams.alerts, streams.deadLetters],

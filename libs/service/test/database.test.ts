@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import { after, before, describe, it } from "node:test";
 import { topics } from "@vigil/contracts";
 import { sql } from "@vigil/db";
-import { freePort, freshDatabase, makeAlert, type NatsServerHandle, type PostgresHandle, startNats, startPostgres, waitFor } from "@vigil/testing";
+import { freePort, freshDatabase, makeAlert, type NatsServerHandle, startNats, startPostgres, waitFor } from "@vigil/testing";
 import pg from "pg";
 import { z } from "zod";
 import { ConfigError, type RunningService, type ServiceDefinition, startService } from "../src/index.js";

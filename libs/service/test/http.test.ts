@@ -34,7 +34,7 @@ describe("service kit: HTTP surface every service gets", () => {
             broken: new PermanentError("widget store is corrupt"),
           };
           router.get("/api/v1/widgets/:case", async (req) => {
-            throw thrown[req.params.case as string];
+            throw thrown[req.params.case] ?? new Error(`no case ${req.params.case}`);
           });
         },
       },

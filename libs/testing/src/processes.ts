@@ -1,7 +1,6 @@
 // Child processes owned by the harness: tracked so they die with the test process, with a ring buffer
 // of recent output so a failed start can show *why* (the log tail) instead of a bare timeout.
-import { spawn } from "node:child_process";
-import type { ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import type { Socket } from "node:net";
 import { readdirSync, readFileSync } from "node:fs";
 import { basename } from "node:path";

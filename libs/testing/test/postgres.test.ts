@@ -3,8 +3,7 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { dirname } from "node:path";
 import pg from "pg";
-import { freshDatabase, startPostgres } from "../src/index.js";
-import type { PostgresHandle } from "../src/index.js";
+import { freshDatabase, startPostgres, type PostgresHandle } from "../src/index.js";
 
 async function query<R extends pg.QueryResultRow>(url: string, sql: string, params: unknown[] = []): Promise<R[]> {
   const client = new pg.Client({ connectionString: url });

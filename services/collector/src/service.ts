@@ -62,7 +62,7 @@ export const collectorService: ServiceDefinition<typeof collectorConfigShape> = 
     onShutdownStart(() => hub.close());
     onShutdown(async () => {
       await Promise.all([nodeLoop.stop(), podLoop?.stop(), feed.stop()]);
-      await pods?.close();
+      pods?.close();
     });
   },
 };

@@ -54,7 +54,10 @@ export class SseClient {
       if (line.startsWith(":")) this.comments++;
       else if (line.startsWith("id: ")) frame.id = line.slice(4);
       else if (line.startsWith("event: ")) frame.event = line.slice(7);
-      else if (line.startsWith("data: ")) (frame.data += line.slice(6)), (hasData = true);
+      else if (line.startsWith("data: ")) {
+        frame.data += line.slice(6);
+        hasData = true;
+      }
     }
     if (hasData) this.frames.push(frame);
   }

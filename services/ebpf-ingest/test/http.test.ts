@@ -61,7 +61,7 @@ describe("ebpf-ingest: POST /events", () => {
 
   it("defaults ts to now and takes epoch seconds, ms and ns", async () => {
     const before = Date.now();
-    const events = [{ type: "signal_kill", sig: 9, pid: 1 }, { type: "signal_kill", sig: 9, pid: 2, ts: 1795323600 }, { type: "signal_kill", sig: 9, pid: 3, ts: 1795323600123 }, { type: "signal_kill", sig: 9, pid: 4, ts: 1795323600123456789 }];
+    const events = [{ type: "signal_kill", sig: 9, pid: 1 }, { type: "signal_kill", sig: 9, pid: 2, ts: 1795323600 }, { type: "signal_kill", sig: 9, pid: 3, ts: 1795323600123 }, { type: "signal_kill", sig: 9, pid: 4, ts: 1795323600123456800 }];
     assert.equal((await post(ingest.url, events)).status, 202);
     const stored = (await storedEvents(jsm)).map((s) => s.message).sort((a, b) => a.pid! - b.pid!);
     assert.ok(Date.parse(stored[0]!.observedAt) >= before);

@@ -30,10 +30,8 @@ export class OomDecoder implements TracerDecoder {
     const sameTask = victimPid !== undefined && victimPid === triggerPid;
     // The victim is dying: read /proc first. It may already be gone; the trigger's memcg (from BPF)
     // then stands in when the trigger is the victim, which is the usual case for a container limit.
-    const [victimCgroup, procComm] =
-      victimPid === undefined
-        ? [undefined, undefined]
-        : await Promise.all([memoryCgroupOfPid(victimPid), f["victim_comm"] === undefined && !sameTask ? readComm(victimPid) : undefined]);
+    const victimCgroup = victimPid === undefined ? undefined : memoryCgroupOfPid(victimPid);
+    const procComm = victimPid !== undefined && f["victim_comm"] === undefined && !sameTask ? await readComm(victimPid) : undefined;
     const memcg = await this.resolveMemcg(f["memcg_id"], f["memcg_name"]);
     const cgroupPath = victimCgroup ?? (sameTask ? memcg : undefined);
     // The cgroup whose limit was hit contains both the trigger and the victim: their deepest common

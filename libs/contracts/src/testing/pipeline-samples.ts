@@ -12,7 +12,7 @@ import {
   type ExecutionMessage,
   type IncidentMessage,
   type ProposalMessage,
-} from "../src/index.js";
+} from "../index.js";
 
 const t = "2026-11-22T05:00:00.000Z";
 const at = (minutes: number) => new Date(Date.parse(t) + minutes * 60_000).toISOString();

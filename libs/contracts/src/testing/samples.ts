@@ -1,4 +1,4 @@
-import type { DeadLetterMessage, KernelEventMessage, kvBuckets, KvValueOf, NodeSampleMessage, PodsSampleMessage, TopicKey } from "../src/index.js";
+import type { DeadLetterMessage, KernelEventMessage, kvBuckets, KvValueOf, NodeSampleMessage, PodsSampleMessage, TopicKey } from "../index.js";
 import { alert, approvalDecided, approvalRequested, assessment, diagnosis, execution, incidentOpened, proposal } from "./pipeline-samples.js";
 
 const t = "2026-11-22T05:00:00.000Z";
