@@ -16,16 +16,47 @@ const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(
 const manifests = (): KubeObject[] => {
   const objects: KubeObject[] = [];
   for (let i = 1; i <= NODES; i++) {
-    objects.push({ apiVersion: "v1", kind: "Node", metadata: { name: `node-${i}`, labels: { "topology.kubernetes.io/zone": `zone-${i % 3}` } }, status: { capacity: { cpu: "16", memory: "64Gi", pods: "110" } } });
+    objects.push({
+      apiVersion: "v1",
+      kind: "Node",
+      metadata: { name: `node-${i}`, labels: { "topology.kubernetes.io/zone": `zone-${i % 3}` } },
+      status: { capacity: { cpu: "16", memory: "64Gi", pods: "110" } },
+    });
   }
-  const container = (name: string) => ({ name, image: `bench/${name}:1.0`, resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "256Mi" } } });
+  const container = (name: string) => ({
+    name,
+    image: `bench/${name}:1.0`,
+    resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "256Mi" } },
+  });
   for (let i = 1; i <= DEPLOYMENTS; i++) {
     const app = `app-${i}`;
-    objects.push({ apiVersion: "apps/v1", kind: "Deployment", metadata: { name: app, namespace: `team-${i % 10}` }, spec: { replicas: REPLICAS, selector: { matchLabels: { app } }, template: { metadata: { labels: { app } }, spec: { containers: [container(app)] } } } });
+    objects.push({
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: { name: app, namespace: `team-${i % 10}` },
+      spec: {
+        replicas: REPLICAS,
+        selector: { matchLabels: { app } },
+        template: { metadata: { labels: { app } }, spec: { containers: [container(app)] } },
+      },
+    });
   }
-  objects.push({ apiVersion: "apps/v1", kind: "DaemonSet", metadata: { name: "node-agent", namespace: "kube-system" }, spec: { selector: { matchLabels: { app: "node-agent" } }, template: { metadata: { labels: { app: "node-agent" } }, spec: { containers: [container("agent")] } } } });
+  objects.push({
+    apiVersion: "apps/v1",
+    kind: "DaemonSet",
+    metadata: { name: "node-agent", namespace: "kube-system" },
+    spec: {
+      selector: { matchLabels: { app: "node-agent" } },
+      template: { metadata: { labels: { app: "node-agent" } }, spec: { containers: [container("agent")] } },
+    },
+  });
   for (let i = 1; i <= BARE_PODS; i++) {
-    objects.push({ apiVersion: "v1", kind: "Pod", metadata: { name: `batch-${i}`, namespace: "batch", labels: { app: "batch" } }, spec: { containers: [container("batch")] } });
+    objects.push({
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: `batch-${i}`, namespace: "batch", labels: { app: "batch" } },
+      spec: { containers: [container("batch")] },
+    });
   }
   return objects;
 };
@@ -55,15 +86,21 @@ const openWatch = (url: string, onEvent: (e: { type: string; object: KubeObject 
 const patchLabel = (base: string, name: string, value: string): Promise<number> =>
   new Promise((resolve, reject) => {
     const body = JSON.stringify({ metadata: { labels: { bench: value } } });
-    const req = request(`${base}/api/v1/namespaces/batch/pods/${name}`, { method: "PATCH", headers: { "Content-Type": "application/merge-patch+json", "Content-Length": Buffer.byteLength(body) } }, (res) => {
-      res.resume();
-      res.on("end", () => (res.statusCode === 200 ? resolve(performance.now()) : reject(new Error(`PATCH ${res.statusCode}`))));
-    });
+    const req = request(
+      `${base}/api/v1/namespaces/batch/pods/${name}`,
+      { method: "PATCH", headers: { "Content-Type": "application/merge-patch+json", "Content-Length": Buffer.byteLength(body) } },
+      (res) => {
+        res.resume();
+        res.on("end", () => (res.statusCode === 200 ? resolve(performance.now()) : reject(new Error(`PATCH ${res.statusCode}`))));
+      },
+    );
     req.on("error", reject);
     req.end(body);
   });
 
-console.log(`# kube-sim bench: ${NODES} nodes, ${DEPLOYMENTS}x${REPLICAS} deployment pods + ${NODES} daemonset pods + ${BARE_PODS} bare pods; node ${process.version}, ${cpus().length} CPUs`);
+console.log(
+  `# kube-sim bench: ${NODES} nodes, ${DEPLOYMENTS}x${REPLICAS} deployment pods + ${NODES} daemonset pods + ${BARE_PODS} bare pods; node ${process.version}, ${cpus().length} CPUs`,
+);
 const sim = await KubeSim.start();
 const objects = manifests();
 const heapBefore = process.memoryUsage().heapUsed;
@@ -72,7 +109,9 @@ sim.load(objects);
 const loaded = performance.now();
 const pods = sim.list<Pod>("Pod");
 const bound = pods.filter((p) => p.spec.nodeName).length;
-console.log(`load: ${objects.length} manifests -> ${pods.length} pods (${bound} bound) in ${((loaded - t0) / 1000).toFixed(2)} s  [goal < 5 s: ${loaded - t0 < 5000 ? "PASS" : "FAIL"}]`);
+console.log(
+  `load: ${objects.length} manifests -> ${pods.length} pods (${bound} bound) in ${((loaded - t0) / 1000).toFixed(2)} s  [goal < 5 s: ${loaded - t0 < 5000 ? "PASS" : "FAIL"}]`,
+);
 const t1 = performance.now();
 await sim.advance("10s");
 const running = sim.list<Pod>("Pod").filter((p) => p.status?.phase === "Running").length;
@@ -101,5 +140,7 @@ for (let i = 0; i < WRITES; i++) {
 stop();
 const p50 = pct(latencies, 50);
 const p99 = pct(latencies, 99);
-console.log(`watch: ${latencies.length}/${WRITES} changes seen; latency p50 ${p50.toFixed(2)} ms, p99 ${p99.toFixed(2)} ms, max ${Math.max(...latencies).toFixed(2)} ms  [goal < 50 ms: ${p99 < 50 && latencies.length === WRITES ? "PASS" : "FAIL"}]`);
+console.log(
+  `watch: ${latencies.length}/${WRITES} changes seen; latency p50 ${p50.toFixed(2)} ms, p99 ${p99.toFixed(2)} ms, max ${Math.max(...latencies).toFixed(2)} ms  [goal < 50 ms: ${p99 < 50 && latencies.length === WRITES ? "PASS" : "FAIL"}]`,
+);
 await sim.stop();

@@ -13,7 +13,17 @@ import { jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
 import { toStreamConfig } from "@vigil/bus";
 import { streams } from "@vigil/contracts";
-import { childPidsNamed, freePort, makeTempDir, spawnTracked, startNats, waitFor, type NatsServerHandle, type TempDir, type TrackedProcess } from "@vigil/testing";
+import {
+  childPidsNamed,
+  freePort,
+  makeTempDir,
+  spawnTracked,
+  startNats,
+  waitFor,
+  type NatsServerHandle,
+  type TempDir,
+  type TrackedProcess,
+} from "@vigil/testing";
 import { autocannonPaced, closedLoop, smoothOpenLoop, stopCurrentLoad, type LoadResult, type LoadSpec } from "./lib/load.js";
 import { buildPayloads, type PayloadSet } from "./lib/payloads.js";
 import { CpuMeter, machineInfo, selfCpuSeconds } from "./lib/procstat.js";
@@ -44,10 +54,13 @@ process.on("SIGINT", () => {
   stopCurrentLoad();
 });
 const runsPlanned = (ONLY.has("a") ? 2 : 0) + (ONLY.has("b") ? 2 : 0) + (ONLY.has("c") ? 2 : 0);
-setTimeout(() => {
-  log("watchdog: the benchmark overran its time budget; killing everything");
-  process.exit(2); // exit hooks of @vigil/testing kill the children
-}, (runsPlanned * (SECONDS + WARMUP + 20) + 180) * 1000).unref();
+setTimeout(
+  () => {
+    log("watchdog: the benchmark overran its time budget; killing everything");
+    process.exit(2); // exit hooks of @vigil/testing kill the children
+  },
+  (runsPlanned * (SECONDS + WARMUP + 20) + 180) * 1000,
+).unref();
 
 interface Server {
   proc: TrackedProcess;
@@ -70,11 +83,22 @@ async function startWebhook(natsUrl: string, logFile: string): Promise<Server> {
   const port = await freePort();
   const nodeArgs = PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`] : [];
   // `exec` keeps the pid, so /proc/<pid>/stat is node's own CPU; stderr stays with the harness for errors.
-  const proc = spawnTracked("sh", ["-c", 'exec "$@" >"$BENCH_WEBHOOK_LOG"', "sh", process.execPath, ...nodeArgs, "services/webhook/dist/main.js"], {
-    name: "webhook",
-    cwd: ROOT,
-    env: { ...process.env, NATS_URL: natsUrl, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: WEBHOOK_LOG_LEVEL, BENCH_WEBHOOK_LOG: logFile },
-  });
+  const proc = spawnTracked(
+    "sh",
+    ["-c", 'exec "$@" >"$BENCH_WEBHOOK_LOG"', "sh", process.execPath, ...nodeArgs, "services/webhook/dist/main.js"],
+    {
+      name: "webhook",
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        NATS_URL: natsUrl,
+        PORT: String(port),
+        HOST: "127.0.0.1",
+        LOG_LEVEL: WEBHOOK_LOG_LEVEL,
+        BENCH_WEBHOOK_LOG: logFile,
+      },
+    },
+  );
   const url = `http://127.0.0.1:${port}`;
   await proc.raceExit(
     waitFor(async () => (await fetch(`${url}/readyz`)).ok, { timeoutMs: 30_000, intervalMs: 200, message: "webhook not ready" }),
@@ -110,7 +134,9 @@ async function main(): Promise<number> {
     const jsm = await jetstreamManager(nc);
     const machine = machineInfo(nc.info?.version ?? "unknown");
     // Same storage/limits as VIGIL_ALERTS, on the baseline's own subject (the webhook provisions VIGIL_ALERTS itself).
-    await jsm.streams.add(toStreamConfig({ ...streams.alerts, name: BASELINE_STREAM, description: "webhook bench baseline", subjects: ["bench.baseline.>"] }));
+    await jsm.streams.add(
+      toStreamConfig({ ...streams.alerts, name: BASELINE_STREAM, description: "webhook bench baseline", subjects: ["bench.baseline.>"] }),
+    );
 
     tmp = await makeTempDir("bench");
     const logFile = join(tmp.path, "webhook.log");
@@ -118,7 +144,9 @@ async function main(): Promise<number> {
     servers.push(baseline);
     const webhook = await startWebhook(nats.url, logFile);
     servers.push(webhook);
-    log(`nats ${nats.url} (pid ${natsPid}), baseline ${baseline.url} (pid ${baseline.proc.pid}), webhook ${webhook.url} (pid ${webhook.proc.pid}); webhook stdout -> ${logFile}`);
+    log(
+      `nats ${nats.url} (pid ${natsPid}), baseline ${baseline.url} (pid ${baseline.proc.pid}), webhook ${webhook.url} (pid ${webhook.proc.pid}); webhook stdout -> ${logFile}`,
+    );
     const targets: Record<Target, { server: Server; stream: string }> = {
       baseline: { server: baseline, stream: BASELINE_STREAM },
       webhook: { server: webhook, stream: streams.alerts.name },
@@ -128,11 +156,23 @@ async function main(): Promise<number> {
     const payloadsFor = (n: number) => payloads.get(n) ?? payloads.set(n, buildPayloads(n)).get(n)!;
 
     /** Warm-up (discarded), then the measured run with CPU and stream accounting around it. */
-    async function measure(scenario: RunRecord["scenario"], title: string, target: Target, alertsPerRequest: number, run: (spec: LoadSpec) => Promise<LoadResult>) {
+    async function measure(
+      scenario: RunRecord["scenario"],
+      title: string,
+      target: Target,
+      alertsPerRequest: number,
+      run: (spec: LoadSpec) => Promise<LoadResult>,
+    ) {
       if (interrupted) throw new Error("interrupted");
       const { server, stream } = targets[target];
       const p = payloadsFor(alertsPerRequest);
-      const spec = (seconds: number): LoadSpec => ({ url: `${server.url}/alerts`, seconds, connections: CONNECTIONS, alertsPerRequest, nextBody: p.next });
+      const spec = (seconds: number): LoadSpec => ({
+        url: `${server.url}/alerts`,
+        seconds,
+        connections: CONNECTIONS,
+        alertsPerRequest,
+        nextBody: p.next,
+      });
       log(`${scenario}) ${title} -> ${target}: warm-up ${WARMUP}s, measure ${SECONDS}s`);
       await run(spec(WARMUP));
       const before = await settledCount(jsm, stream);
@@ -144,7 +184,9 @@ async function main(): Promise<number> {
       const record: RunRecord = { scenario, title, target, alertsPerRequest, meanBodyBytes: p.meanBytes, load, cpuSeconds, stored };
       runs.push(record);
       const range = load.reqPerSecRange ? ` (1 s samples ${load.reqPerSecRange.join("..")})` : "";
-      log(`   ${Math.round(load.reqPerSec)} req/s${range}, ${Math.round(load.alertsPerSec)} alerts/s, p50 ${load.latencyMs.p50} ms, p99 ${load.latencyMs.p99} ms, non2xx ${load.non2xx}, CPU ${JSON.stringify(cpuSeconds)}`);
+      log(
+        `   ${Math.round(load.reqPerSec)} req/s${range}, ${Math.round(load.alertsPerSec)} alerts/s, p50 ${load.latencyMs.p50} ms, p99 ${load.latencyMs.p99} ms, non2xx ${load.non2xx}, CPU ${JSON.stringify(cpuSeconds)}`,
+      );
       if (interrupted) throw new Error("interrupted");
       return record;
     }
@@ -169,9 +211,22 @@ async function main(): Promise<number> {
     const goals = evaluateGoals(runs);
     const logStat = statSync(logFile, { throwIfNoEntry: false });
     const logLines = logStat ? readFileSync(logFile, "utf8").split("\n").length - 1 : 0;
-    notes.push(`webhook ran with LOG_LEVEL=${WEBHOOK_LOG_LEVEL}; its stdout went to a temp file (removed at the end): ${logLines.toLocaleString("en-US")} lines, ${((logStat?.size ?? 0) / 2 ** 20).toFixed(1)} MiB`);
-    if (PROFILE_DIR) notes.push(`webhook CPU profile: ${PROFILE_DIR} (written when the webhook exits; summarize with: node --import tsx bench/lib/cpuprofile-summary.ts <file>)`);
-    const config = { seconds: SECONDS, warmupSeconds: WARMUP, connections: CONNECTIONS, scenarios: [...ONLY].join(""), webhookLogLevel: WEBHOOK_LOG_LEVEL, generator: "autocannon (in the bench process)", webhookStdout: "temp file" };
+    notes.push(
+      `webhook ran with LOG_LEVEL=${WEBHOOK_LOG_LEVEL}; its stdout went to a temp file (removed at the end): ${logLines.toLocaleString("en-US")} lines, ${((logStat?.size ?? 0) / 2 ** 20).toFixed(1)} MiB`,
+    );
+    if (PROFILE_DIR)
+      notes.push(
+        `webhook CPU profile: ${PROFILE_DIR} (written when the webhook exits; summarize with: node --import tsx bench/lib/cpuprofile-summary.ts <file>)`,
+      );
+    const config = {
+      seconds: SECONDS,
+      warmupSeconds: WARMUP,
+      connections: CONNECTIONS,
+      scenarios: [...ONLY].join(""),
+      webhookLogLevel: WEBHOOK_LOG_LEVEL,
+      generator: "autocannon (in the bench process)",
+      webhookStdout: "temp file",
+    };
     process.stdout.write(renderReport(machine, config, runs, goals, notes) + "\n");
 
     const resultsDir = join(ROOT, "bench/results");

@@ -39,7 +39,8 @@ for (const group of ["libs", "services", "deploy"]) {
 const matching = filter.length ? files.filter((f) => filter.some((p) => f.includes(p))) : files;
 const tiers = tier || flags.has("--explain") ? classify(root, files) : undefined;
 if (flags.has("--explain")) {
-  for (const t of tiers) if (matching.includes(t.file)) console.log(`${t.tier.padEnd(11)} ${t.file.slice(root.length)}${t.reason ? `  ← ${t.reason}` : ""}`);
+  for (const t of tiers)
+    if (matching.includes(t.file)) console.log(`${t.tier.padEnd(11)} ${t.file.slice(root.length)}${t.reason ? `  ← ${t.reason}` : ""}`);
   process.exit(0);
 }
 const selected = tier ? tiers.filter((t) => t.tier === tier && matching.includes(t.file)).map((t) => t.file) : matching;
@@ -50,12 +51,17 @@ if (selected.length === 0) {
 console.log(`tier: ${tier ?? "all"}; ${selected.length} of ${files.length} test files`);
 const args = [
   "--conditions=@vigil/source",
-  "--import", "tsx",
+  "--import",
+  "tsx",
   "--test",
   // Unit files share no servers, so they can use every core; integration files start servers of their own.
   `--test-concurrency=${process.env.TEST_CONCURRENCY ?? (tier === "unit" ? Math.max(2, availableParallelism()) : 2)}`,
   "--test-reporter=spec",
   ...selected,
 ];
-const res = spawnSync(process.execPath, args, { stdio: "inherit", cwd: root, env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? "silent" } });
+const res = spawnSync(process.execPath, args, {
+  stdio: "inherit",
+  cwd: root,
+  env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? "silent" },
+});
 process.exit(res.status ?? 1);

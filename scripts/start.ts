@@ -57,7 +57,12 @@ for (const name of readdirSync(join(root, "services")).sort()) {
   if (!existsSync(main)) continue;
   const port = ports[name] ?? 0;
   const child = spawn(process.execPath, [main], {
-    env: { ...process.env, NATS_URL: nats.url, KUBECONFIG: kubeconfig, PORT: String(process.env[`${name.toUpperCase().replace(/-/g, "_")}_PORT`] ?? port) },
+    env: {
+      ...process.env,
+      NATS_URL: nats.url,
+      KUBECONFIG: kubeconfig,
+      PORT: String(process.env[`${name.toUpperCase().replace(/-/g, "_")}_PORT`] ?? port),
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const prefix = `\x1b[36m${name.padEnd(10)}\x1b[0m| `;

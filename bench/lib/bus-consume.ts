@@ -18,7 +18,14 @@ export function benchAlert(tag: string, i: number): AlertMessage {
     namespace: "shop",
     target: { kind: "Pod", name: `web-${i}`, namespace: "shop" },
     summary: "Pod shop/web is crash looping",
-    labels: { alertname: "KubePodCrashLooping", namespace: "shop", pod: `web-${i}`, container: "web", job: "kube-state-metrics", severity: "warning" },
+    labels: {
+      alertname: "KubePodCrashLooping",
+      namespace: "shop",
+      pod: `web-${i}`,
+      container: "web",
+      job: "kube-state-metrics",
+      severity: "warning",
+    },
     annotations: { summary: "Pod shop/web is crash looping", runbook_url: "https://runbooks.example/KubePodCrashLooping" },
     startsAt,
     receiver: "vigil",
@@ -49,7 +56,8 @@ export async function consumeThroughput(bus: Bus, n: number, tag: string, concur
   const elapsed = performance.now() - t0;
   await runner.stop();
   const info = await bus.jsm.consumers.info(streams.alerts.name, durable);
-  if (info.num_ack_pending !== 0 || info.num_redelivered !== 0) throw new Error(`consume bench: ${info.num_ack_pending} unacked, ${info.num_redelivered} redelivered`);
+  if (info.num_ack_pending !== 0 || info.num_redelivered !== 0)
+    throw new Error(`consume bench: ${info.num_ack_pending} unacked, ${info.num_redelivered} redelivered`);
   await bus.jsm.consumers.delete(streams.alerts.name, durable);
   await bus.jsm.streams.purge(streams.alerts.name);
   return n / (elapsed / 1000);
@@ -59,7 +67,12 @@ export async function consumeThroughput(bus: Bus, n: number, tag: string, concur
  * Publish-to-handler latency (ms) at a paced rate: each message is published on its own schedule, whatever
  * came before, and timed from its publish call to its handler. The first second is a warm-up, not counted.
  */
-export async function oneHopLatency(bus: Bus, ratePerSec: number, seconds: number, tag: string): Promise<{ p50: number; p99: number; max: number; n: number }> {
+export async function oneHopLatency(
+  bus: Bus,
+  ratePerSec: number,
+  seconds: number,
+  tag: string,
+): Promise<{ p50: number; p99: number; max: number; n: number }> {
   const warmup = ratePerSec;
   const n = ratePerSec * seconds + warmup;
   const sentAt = new Map<string, number>();
@@ -76,7 +89,7 @@ export async function oneHopLatency(bus: Bus, ratePerSec: number, seconds: numbe
   const messages = Array.from({ length: n }, (_, i) => benchAlert(`${tag}-lat`, i));
   const start = performance.now();
   const publishes: Array<Promise<unknown>> = [];
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     const due = start + (i * 1000) / ratePerSec;
     const wait = due - performance.now();
     // Always yield through a timer: acks and deliveries are processed between publishes, and the pacing
@@ -110,7 +123,9 @@ export async function delayedBurst(bus: Bus, n: number, delayMs: number): Promis
   let deferrals = 0;
   const consumer = await queue.consume({ durable: "bench-delayed", handler: async () => void ranAt.push(Date.now()) });
   const dueAt = Date.now() + delayMs;
-  await Promise.all(Array.from({ length: n }, (_, i) => queue.schedule({ executionId: `exec-${i}`, n: i }, { dueAt, id: `bench-${dueAt}-${i}` })));
+  await Promise.all(
+    Array.from({ length: n }, (_, i) => queue.schedule({ executionId: `exec-${i}`, n: i }, { dueAt, id: `bench-${dueAt}-${i}` })),
+  );
   await waitFor(() => ranAt.length >= n, { timeoutMs: delayMs + 60_000, intervalMs: 5, message: "every delayed task ran" });
   await consumer.stop();
   const { values } = await bus.metrics.delayedDeferred.get();

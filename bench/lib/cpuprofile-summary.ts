@@ -82,11 +82,19 @@ const sorted = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1]);
 
 const out: string[] = [];
 out.push(`profile: ${file}`);
-out.push(`sampled ${(totalUs / 1e6).toFixed(2)} s, idle ${(idle / 1e6).toFixed(2)} s (${pct(idle, totalUs).trim()}), busy ${(busy / 1e6).toFixed(2)} s`);
+out.push(
+  `sampled ${(totalUs / 1e6).toFixed(2)} s, idle ${(idle / 1e6).toFixed(2)} s (${pct(idle, totalUs).trim()}), busy ${(busy / 1e6).toFixed(2)} s`,
+);
 out.push("", `self time by area (% of busy):`);
-for (const [k, us] of sorted(areaTotals).filter(([k]) => k !== "(idle)").slice(0, 20)) out.push(`  ${pct(us, busy)}  ${(us / 1e3).toFixed(0).padStart(7)} ms  ${k}`);
+for (const [k, us] of sorted(areaTotals)
+  .filter(([k]) => k !== "(idle)")
+  .slice(0, 20))
+  out.push(`  ${pct(us, busy)}  ${(us / 1e3).toFixed(0).padStart(7)} ms  ${k}`);
 out.push("", `top ${top} functions by self time (% of busy):`);
-for (const [k, us] of sorted(fnTotals).filter(([k]) => !k.startsWith("(idle)")).slice(0, top)) out.push(`  ${pct(us, busy)}  ${(us / 1e3).toFixed(0).padStart(7)} ms  ${k}`);
+for (const [k, us] of sorted(fnTotals)
+  .filter(([k]) => !k.startsWith("(idle)"))
+  .slice(0, top))
+  out.push(`  ${pct(us, busy)}  ${(us / 1e3).toFixed(0).padStart(7)} ms  ${k}`);
 out.push("", `top ${top} workspace functions by inclusive time (% of busy):`);
 for (const [k, us] of sorted(inclusive).slice(0, top)) out.push(`  ${pct(us, busy)}  ${(us / 1e3).toFixed(0).padStart(7)} ms  ${k}`);
 process.stdout.write(out.join("\n") + "\n");

@@ -114,7 +114,14 @@ export async function smoothOpenLoop(spec: LoadSpec, rate: number): Promise<Load
     inFlight++;
     const body = Buffer.from(spec.nextBody()); // copy: the template is patched again for the next request
     const req = request(
-      { agent, host: target.hostname, port: target.port, path: target.pathname, method: "POST", headers: { "content-type": "application/json", "content-length": body.length } },
+      {
+        agent,
+        host: target.hostname,
+        port: target.port,
+        path: target.pathname,
+        method: "POST",
+        headers: { "content-type": "application/json", "content-length": body.length },
+      },
       (res) => {
         res.resume();
         res.once("end", () => {
@@ -146,7 +153,7 @@ export async function smoothOpenLoop(spec: LoadSpec, rate: number): Promise<Load
     current = { stop: () => (stopped = true) };
   });
   // Bounded wait for the last replies (each request also has its own 10 s timeout).
-  for (const until = Date.now() + 12_000; inFlight > 0 && Date.now() < until; ) await new Promise((r) => setTimeout(r, 10));
+  for (const until = Date.now() + 12_000; inFlight > 0 && Date.now() < until;) await new Promise((r) => setTimeout(r, 10));
   current = undefined;
   agent.destroy();
 
@@ -165,6 +172,12 @@ export async function smoothOpenLoop(spec: LoadSpec, rate: number): Promise<Load
     timeouts: 0,
     reqPerSec: round(latencies.length / seconds, 1),
     alertsPerSec: round((ok * spec.alertsPerRequest) / seconds, 0),
-    latencyMs: { p50: pct(50), p90: pct(90), p99: pct(99), max: round(latencies.at(-1) ?? Number.NaN), mean: round(latencies.reduce((s, v) => s + v, 0) / (latencies.length || 1)) },
+    latencyMs: {
+      p50: pct(50),
+      p90: pct(90),
+      p99: pct(99),
+      max: round(latencies.at(-1) ?? Number.NaN),
+      mean: round(latencies.reduce((s, v) => s + v, 0) / (latencies.length || 1)),
+    },
   };
 }

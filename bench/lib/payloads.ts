@@ -10,7 +10,14 @@
 import { createHash } from "node:crypto";
 
 const STARTS_AT_PLACEHOLDER = "@".repeat(24); // same width as Date#toISOString(): 2026-11-22T05:00:00.000Z
-const ALERTNAMES = ["KubePodCrashLooping", "KubePodNotReady", "KubeContainerWaiting", "CPUThrottlingHigh", "KubeDeploymentReplicasMismatch", "TargetDown"];
+const ALERTNAMES = [
+  "KubePodCrashLooping",
+  "KubePodNotReady",
+  "KubeContainerWaiting",
+  "CPUThrottlingHigh",
+  "KubeDeploymentReplicasMismatch",
+  "TargetDown",
+];
 const NAMESPACES = ["shop", "payments", "search", "checkout", "identity", "media", "ingest", "billing"];
 const SEVERITIES = ["warning", "critical", "warning", "info"];
 
@@ -101,7 +108,10 @@ const BASE_MS = Date.parse("2026-01-01T00:00:00.000Z");
  * Pre-builds distinct bodies of `alertsPerRequest` alerts each: 2,000 single-alert bodies, fewer for big
  * notifications (about 40,000 distinct alerts in all) to keep the generator's memory and cache footprint small.
  */
-export function buildPayloads(alertsPerRequest: number, distinct = Math.max(100, Math.min(2_000, Math.floor(40_000 / alertsPerRequest)))): PayloadSet {
+export function buildPayloads(
+  alertsPerRequest: number,
+  distinct = Math.max(100, Math.min(2_000, Math.floor(40_000 / alertsPerRequest))),
+): PayloadSet {
   const templates = Array.from({ length: distinct }, (_, b) => buildBody(b, alertsPerRequest));
   const meanBytes = Math.round(templates.reduce((s, t) => s + t.body.length, 0) / templates.length);
   let cursor = 0;

@@ -70,7 +70,11 @@ export class CpuMeter {
     // Busy CPU not used by the processes we measure: other workloads on the box (plus a little kernel
     // work). Seconds of it in a 10 s window mean the run shared its CPUs and its figures are low.
     const other = Math.max(0, busy - Object.values(perProcess).reduce((a, b) => a + (Number.isFinite(b) ? b : 0), 0));
-    return { ...perProcess, other: Math.round(other * 100) / 100, machineIdlePct: Math.round((100 * (idle - idle0)) / Math.max(1, total - total0)) };
+    return {
+      ...perProcess,
+      other: Math.round(other * 100) / 100,
+      machineIdlePct: Math.round((100 * (idle - idle0)) / Math.max(1, total - total0)),
+    };
   }
 }
 

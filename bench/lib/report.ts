@@ -26,9 +26,15 @@ export interface Goal {
   info?: boolean;
 }
 
-const fmt = (n: number, d = 0) => (Number.isFinite(n) ? n.toLocaleString("en-US", { minimumFractionDigits: d, maximumFractionDigits: d }) : "n/a");
+const fmt = (n: number, d = 0) =>
+  Number.isFinite(n) ? n.toLocaleString("en-US", { minimumFractionDigits: d, maximumFractionDigits: d }) : "n/a";
 
-export function findRun(runs: RunRecord[], scenario: RunRecord["scenario"], target: Target, tool?: LoadResult["tool"]): RunRecord | undefined {
+export function findRun(
+  runs: RunRecord[],
+  scenario: RunRecord["scenario"],
+  target: Target,
+  tool?: LoadResult["tool"],
+): RunRecord | undefined {
   return runs.find((r) => r.scenario === scenario && r.target === target && (!tool || r.load.tool === tool));
 }
 
@@ -58,7 +64,9 @@ export function evaluateGoals(runs: RunRecord[]): Goal[] {
   goals.push({
     id: "c",
     text: "c) 50 alerts/POST at half of b's max: webhook p99 < 50 ms",
-    measured: cPaced ? `p99 ${fmt(cPaced.load.latencyMs.p99, 1)} ms, p50 ${fmt(cPaced.load.latencyMs.p50, 1)} ms at ${fmt(cPaced.load.rate ?? 0)} req/s (autocannon overallRate)` : "not run",
+    measured: cPaced
+      ? `p99 ${fmt(cPaced.load.latencyMs.p99, 1)} ms, p50 ${fmt(cPaced.load.latencyMs.p50, 1)} ms at ${fmt(cPaced.load.rate ?? 0)} req/s (autocannon overallRate)`
+      : "not run",
     pass: cPaced ? cPaced.load.latencyMs.p99 < 50 && cPaced.load.non2xx + cPaced.load.errors === 0 : null,
   });
   const cSmooth = findRun(runs, "c", "webhook", "open-loop");
@@ -75,7 +83,13 @@ export function evaluateGoals(runs: RunRecord[]): Goal[] {
   for (const r of runs.filter((x) => x.target === "webhook")) {
     const expected = r.load.ok * r.alertsPerRequest;
     if (r.stored < expected) {
-      goals.push({ id: `stored-${r.scenario}`, text: `${r.scenario}) every acked alert stored as a new message`, measured: `${fmt(r.stored)} stored < ${fmt(expected)} acked (dedupe?)`, pass: false, info: true });
+      goals.push({
+        id: `stored-${r.scenario}`,
+        text: `${r.scenario}) every acked alert stored as a new message`,
+        measured: `${fmt(r.stored)} stored < ${fmt(expected)} acked (dedupe?)`,
+        pass: false,
+        info: true,
+      });
     }
   }
   return goals;
@@ -90,15 +104,41 @@ function pad(s: string, n: number, right = false): string {
   return right ? s.padStart(n) : s.padEnd(n);
 }
 
-export function renderReport(machine: MachineInfo, config: Record<string, unknown>, runs: RunRecord[], goals: Goal[], notes: string[]): string {
+export function renderReport(
+  machine: MachineInfo,
+  config: Record<string, unknown>,
+  runs: RunRecord[],
+  goals: Goal[],
+  notes: string[],
+): string {
   const out: string[] = [];
   out.push("", "=== Vigil webhook benchmark ===");
   out.push(
     `machine: ${machine.nproc} CPU (${machine.cpuModel}), ${machine.memGiB} GiB, Linux ${machine.kernel}, node ${machine.node}, nats-server ${machine.natsServer}, load avg at start ${machine.loadAvgAtStart.join(" ")}`,
   );
-  out.push(`config:  ${Object.entries(config).map(([k, v]) => `${k}=${String(v)}`).join(", ")}`);
+  out.push(
+    `config:  ${Object.entries(config)
+      .map(([k, v]) => `${k}=${String(v)}`)
+      .join(", ")}`,
+  );
   out.push("");
-  const head = ["scn", "target", "load", "req/s", "alerts/s", "p50 ms", "p90 ms", "p99 ms", "max ms", "non2xx", "err", "CPU s srv/nats/gen/oth", "srv µs/req", "idle%", "stored"];
+  const head = [
+    "scn",
+    "target",
+    "load",
+    "req/s",
+    "alerts/s",
+    "p50 ms",
+    "p90 ms",
+    "p99 ms",
+    "max ms",
+    "non2xx",
+    "err",
+    "CPU s srv/nats/gen/oth",
+    "srv µs/req",
+    "idle%",
+    "stored",
+  ];
   const widths = [3, 8, 22, 8, 9, 7, 7, 7, 8, 6, 4, 23, 10, 5, 8];
   out.push(head.map((h, i) => pad(h, widths[i]!, i > 2 && i !== 11)).join(" "));
   out.push(widths.map((w) => "-".repeat(w)).join(" "));
@@ -106,14 +146,32 @@ export function renderReport(machine: MachineInfo, config: Record<string, unknow
     const l = r.load;
     const load = `${r.alertsPerRequest}/POST ${l.rate ? `${l.tool === "open-loop" ? "even" : "ac"} @${fmt(l.rate)}/s` : `c=${l.connections} max`}`;
     const cpu = ["server", "nats", "generator", "other"].map((k) => fmt(r.cpuSeconds[k] ?? NaN, 1)).join("/");
-    const cells = [r.scenario, r.target, load, fmt(l.reqPerSec), fmt(l.alertsPerSec), fmt(l.latencyMs.p50, 1), fmt(l.latencyMs.p90, 1), fmt(l.latencyMs.p99, 1), fmt(l.latencyMs.max, 1), fmt(l.non2xx), fmt(l.errors + l.timeouts), cpu, fmt(serverMicrosPerRequest(r)), fmt(r.cpuSeconds["machineIdlePct"] ?? NaN), fmt(r.stored)];
+    const cells = [
+      r.scenario,
+      r.target,
+      load,
+      fmt(l.reqPerSec),
+      fmt(l.alertsPerSec),
+      fmt(l.latencyMs.p50, 1),
+      fmt(l.latencyMs.p90, 1),
+      fmt(l.latencyMs.p99, 1),
+      fmt(l.latencyMs.max, 1),
+      fmt(l.non2xx),
+      fmt(l.errors + l.timeouts),
+      cpu,
+      fmt(serverMicrosPerRequest(r)),
+      fmt(r.cpuSeconds["machineIdlePct"] ?? NaN),
+      fmt(r.stored),
+    ];
     out.push(cells.map((c, i) => pad(c, widths[i]!, i > 2 && i !== 11)).join(" "));
   }
   out.push("");
   out.push("CPU s = CPU seconds (utime+stime) in the measured window: server under test / nats-server / bench process (load");
   out.push("generator) / everything else on the machine. srv µs/req = server CPU per completed request (steadier than req/s");
   out.push("on a shared box). idle% = whole machine.");
-  out.push("stored = messages added to the target's stream during the window; req/s counts all completed requests, alerts/s only 2xx ones.");
+  out.push(
+    "stored = messages added to the target's stream during the window; req/s counts all completed requests, alerts/s only 2xx ones.",
+  );
   out.push("", "Goals:");
   for (const g of goals) {
     const tag = g.pass === null ? "[SKIP]" : g.pass ? "[PASS]" : g.info ? "[MISS]" : "[FAIL]";
@@ -129,7 +187,9 @@ export function renderReport(machine: MachineInfo, config: Record<string, unknow
   }
   const shared = runs.filter((r) => (r.cpuSeconds["other"] ?? 0) > 0.1 * r.load.seconds);
   if (shared.length > 0) {
-    out.push(`note: other processes used > 10% of a core during ${shared.map((r) => `${r.scenario}/${r.target}`).join(", ")}: those figures are low; run again on a quiet machine.`);
+    out.push(
+      `note: other processes used > 10% of a core during ${shared.map((r) => `${r.scenario}/${r.target}`).join(", ")}: those figures are low; run again on a quiet machine.`,
+    );
   }
   for (const n of notes) out.push(`note: ${n}`);
   return out.join("\n");

@@ -31,10 +31,8 @@ const envOf = (svc: Obj): Record<string, string> =>
   Array.isArray(svc.environment)
     ? Object.fromEntries(svc.environment.map((e: string) => [e.split("=")[0], e.slice(e.indexOf("=") + 1)]))
     : (svc.environment ?? {});
-const dependsOn = (svc: Obj): string[] =>
-  Array.isArray(svc.depends_on) ? svc.depends_on : Object.keys(svc.depends_on ?? {});
-const healthTest = (svc: Obj): string =>
-  [svc.healthcheck?.test ?? []].flat().join(" ");
+const dependsOn = (svc: Obj): string[] => (Array.isArray(svc.depends_on) ? svc.depends_on : Object.keys(svc.depends_on ?? {}));
+const healthTest = (svc: Obj): string => [svc.healthcheck?.test ?? []].flat().join(" ");
 
 test("compose: parses and defines nats, postgres and webhook, without the obsolete version key", () => {
   assert.equal(typeof compose, "object");
@@ -66,7 +64,10 @@ test("compose: webhook builds from deploy/Dockerfile and is wired to nats", () =
   const w = services.webhook!;
   assert.equal(w.build?.dockerfile, "deploy/Dockerfile");
   assert.equal(w.build?.args?.SERVICE, "webhook");
-  assert.ok((w.ports ?? []).some((p: unknown) => String(p).endsWith(":8080")), "webhook must publish 8080");
+  assert.ok(
+    (w.ports ?? []).some((p: unknown) => String(p).endsWith(":8080")),
+    "webhook must publish 8080",
+  );
   assert.match(envOf(w).NATS_URL ?? "", /^nats:\/\/nats:4222$/);
   assert.equal(w.depends_on?.nats?.condition, "service_healthy");
   assert.ok(healthTest(w), "webhook needs a healthcheck");
@@ -136,13 +137,19 @@ const dockerfile = read("deploy/Dockerfile")
 const ops = (op: string) => dockerfile.filter((i) => i.op === op);
 
 test("Dockerfile: SERVICE arg, multi-stage, non-root, healthcheck, npm ci", () => {
-  assert.ok(ops("ARG").some((i) => /^SERVICE(=|$)/.test(i.args)), "needs ARG SERVICE");
+  assert.ok(
+    ops("ARG").some((i) => /^SERVICE(=|$)/.test(i.args)),
+    "needs ARG SERVICE",
+  );
   assert.ok(ops("FROM").length >= 2, "needs at least two stages");
   const users = ops("USER");
   assert.ok(users.length > 0, "needs a USER");
   assert.doesNotMatch(users.at(-1)!.args, /^(root|0)(:|$)/, "final USER must not be root");
   assert.ok(ops("HEALTHCHECK").length > 0, "needs a HEALTHCHECK");
-  assert.ok(ops("RUN").some((i) => /\bnpm ci\b/.test(i.args)), "needs npm ci");
+  assert.ok(
+    ops("RUN").some((i) => /\bnpm ci\b/.test(i.args)),
+    "needs npm ci",
+  );
   assert.match(read("deploy/Dockerfile"), /^ARG NODE_IMAGE=node:20-bookworm-slim$/m, "base image must be node:20-bookworm-slim");
 });
 
@@ -197,7 +204,10 @@ test("alertmanager: vigil receiver gets resolved alerts on /alerts, repeats stay
   const receiver = (am.receivers as Obj[]).find((r) => r.name === "vigil");
   assert.ok(receiver, "no receiver named vigil");
   const routes = (r: Obj): Obj[] => [r, ...((r.routes ?? []) as Obj[]).flatMap(routes)];
-  assert.ok(routes(am.route).some((r) => r.receiver === "vigil"), "no route sends to vigil");
+  assert.ok(
+    routes(am.route).some((r) => r.receiver === "vigil"),
+    "no route sends to vigil",
+  );
   const hook = receiver.webhook_configs[0] as Obj;
   assert.match(hook.url, /\/alerts$/);
   assert.equal(hook.send_resolved, true);

@@ -24,7 +24,10 @@ test("collector DaemonSet: node name from the downward API, host root mounted re
   const volume = (pod.volumes as Obj[]).find((v) => v.name === mount.name);
   assert.equal(volume?.hostPath?.path, "/");
   assert.equal(pod.hostNetwork, undefined, "no host network needed: interfaces come from the host's /proc/1/net/dev");
-  assert.ok((pod.tolerations as Obj[]).some((t) => t.operator === "Exists" && !t.key), "runs on tainted nodes too");
+  assert.ok(
+    (pod.tolerations as Obj[]).some((t) => t.operator === "Exists" && !t.key),
+    "runs on tainted nodes too",
+  );
   assert.equal(container.ports[0].containerPort, Number(env.PORT.value));
   assert.equal(container.livenessProbe.httpGet.path, "/healthz");
   assert.equal(container.readinessProbe.httpGet.path, "/readyz");
@@ -39,7 +42,12 @@ test("collector DaemonSet: applied to a cluster, one Running pod on every node, 
     sim.load(<KubeObject[]>[
       ...docs("deploy/kubernetes/webhook.yaml").filter((d) => d.kind === "Namespace"),
       ...["worker-1", "worker-2"].map((name) => ({ apiVersion: "v1", kind: "Node", metadata: { name } })),
-      { apiVersion: "v1", kind: "Node", metadata: { name: "gpu-1" }, spec: { taints: [{ key: "nvidia.com/gpu", value: "present", effect: "NoSchedule" }] } },
+      {
+        apiVersion: "v1",
+        kind: "Node",
+        metadata: { name: "gpu-1" },
+        spec: { taints: [{ key: "nvidia.com/gpu", value: "present", effect: "NoSchedule" }] },
+      },
       ds,
     ]);
     await sim.advance("30s");
@@ -64,7 +72,8 @@ test("ebpf-ingest DaemonSet: host PID namespace, BPF privileges, tracefs and cgr
   assert.equal(ingestContainer.securityContext.privileged, true);
   assert.equal(ingestEnv.NODE_NAME?.valueFrom?.fieldRef?.fieldPath, "spec.nodeName");
   const mounts = Object.fromEntries((ingestContainer.volumeMounts as Obj[]).map((m) => [m.mountPath, m]));
-  for (const path of ["/sys/kernel/tracing", "/sys/fs/cgroup", ingestEnv.HOST_ROOT.value]) assert.ok(mounts[path], `${path} must be mounted`);
+  for (const path of ["/sys/kernel/tracing", "/sys/fs/cgroup", ingestEnv.HOST_ROOT.value])
+    assert.ok(mounts[path], `${path} must be mounted`);
   const ports = Object.fromEntries((ingestContainer.ports as Obj[]).map((p) => [p.name, p.containerPort]));
   assert.deepEqual(ports, { http: Number(ingestEnv.PORT.value), grpc: Number(ingestEnv.INGEST_GRPC_PORT.value) });
   const svc = ingestDocs.find((d) => d.kind === "Service")!;

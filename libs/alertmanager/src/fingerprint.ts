@@ -56,10 +56,10 @@ export function alertFingerprint(labels: Readonly<Record<string, string>>): stri
             }
             if (cp < 0x10000) {
               b = 0xe0 | (cp >> 12);
-              queued = (0x80 | ((cp >> 6) & 0x3f)) | ((0x80 | (cp & 0x3f)) << 8);
+              queued = 0x80 | ((cp >> 6) & 0x3f) | ((0x80 | (cp & 0x3f)) << 8);
             } else {
               b = 0xf0 | (cp >> 18);
-              queued = (0x80 | ((cp >> 12) & 0x3f)) | ((0x80 | ((cp >> 6) & 0x3f)) << 8) | ((0x80 | (cp & 0x3f)) << 16);
+              queued = 0x80 | ((cp >> 12) & 0x3f) | ((0x80 | ((cp >> 6) & 0x3f)) << 8) | ((0x80 | (cp & 0x3f)) << 16);
             }
           }
         } else if (i === s.length) {
@@ -82,7 +82,9 @@ export function alertFingerprint(labels: Readonly<Record<string, string>>): stri
       }
     }
   }
-  return HEX[h3 >> 8]! + HEX[h3 & 0xff]! + HEX[h2 >> 8]! + HEX[h2 & 0xff]! + HEX[h1 >> 8]! + HEX[h1 & 0xff]! + HEX[h0 >> 8]! + HEX[h0 & 0xff]!;
+  return (
+    HEX[h3 >> 8]! + HEX[h3 & 0xff]! + HEX[h2 >> 8]! + HEX[h2 & 0xff]! + HEX[h1 >> 8]! + HEX[h1 & 0xff]! + HEX[h0 >> 8]! + HEX[h0 & 0xff]!
+  );
 }
 
 /** In-place insertion sort: faster than Array#sort for the ~10 labels of an alert. */

@@ -24,7 +24,11 @@ export interface Matcher {
 
 /** `offset` is the 0-based index in `input` where the problem was found. */
 export class MatcherParseError extends InvalidInputError {
-  constructor(message: string, readonly input: string, readonly offset: number) {
+  constructor(
+    message: string,
+    readonly input: string,
+    readonly offset: number,
+  ) {
     super(message, { details: { input, offset } });
   }
 }
@@ -32,7 +36,11 @@ registerErrorClass(MatcherParseError, "MatcherParseError");
 
 class LabelMatcher implements Matcher {
   readonly #re: RegExp | undefined;
-  constructor(readonly type: MatchType, readonly name: string, readonly value: string) {
+  constructor(
+    readonly type: MatchType,
+    readonly name: string,
+    readonly value: string,
+  ) {
     this.#re = type === "=~" || type === "!~" ? compileGoRegex(value) : undefined;
   }
   matches(value: string | undefined): boolean {
@@ -133,7 +141,11 @@ function parseOne(input: string, from: number, to: number): Matcher {
   } else {
     NAME_PREFIX.lastIndex = i;
     const m = NAME_PREFIX.exec(token);
-    if (!m) return fail(/[=!~]/.test(token[i]!) ? "missing label name before the operator" : `label name cannot start with ${JSON.stringify(token[i])}`, i);
+    if (!m)
+      return fail(
+        /[=!~]/.test(token[i]!) ? "missing label name before the operator" : `label name cannot start with ${JSON.stringify(token[i])}`,
+        i,
+      );
     name = m[0];
     i += name.length;
   }

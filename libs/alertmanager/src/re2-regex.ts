@@ -13,12 +13,28 @@ const JS_SYNTAX = "^$\\.*+?()[]{}|/";
 const SPACE = "\\t\\n\\f\\r "; // RE2 \s is ASCII-only (no \v), unlike JS
 // Set-valued escapes, written so they can be pasted inside a JS character class.
 const SETS: Record<string, string> = {
-  s: SPACE, S: "\\x00-\\x08\\x0b\\x0e-\\x1f!-\\u{10ffff}", d: "\\d", D: "\\D", w: "\\w", W: "\\W",
+  s: SPACE,
+  S: "\\x00-\\x08\\x0b\\x0e-\\x1f!-\\u{10ffff}",
+  d: "\\d",
+  D: "\\D",
+  w: "\\w",
+  W: "\\W",
 };
 const POSIX: Record<string, string> = {
-  alnum: "0-9A-Za-z", alpha: "A-Za-z", ascii: "\\x00-\\x7f", blank: "\\t ", cntrl: "\\x00-\\x1f\\x7f",
-  digit: "0-9", graph: "!-~", lower: "a-z", print: " -~", punct: "!-\\/:-@\\[-`{-~", space: "\\t-\\r ",
-  upper: "A-Z", word: "0-9A-Za-z_", xdigit: "0-9A-Fa-f",
+  alnum: "0-9A-Za-z",
+  alpha: "A-Za-z",
+  ascii: "\\x00-\\x7f",
+  blank: "\\t ",
+  cntrl: "\\x00-\\x1f\\x7f",
+  digit: "0-9",
+  graph: "!-~",
+  lower: "a-z",
+  print: " -~",
+  punct: "!-\\/:-@\\[-`{-~",
+  space: "\\t-\\r ",
+  upper: "A-Z",
+  word: "0-9A-Za-z_",
+  xdigit: "0-9A-Fa-f",
 };
 
 /** Compiles `value` as Alertmanager does (`^(?:value)$`, RE2 syntax); throws an Error naming the problem. */
@@ -78,9 +94,12 @@ function translateRegex(src: string): [pattern: string, flags: string] {
       out += m[0];
       i += m[0].length;
     } else {
-      if (c === ".") out += dotAll ? "." : "[^\\n]"; // RE2 "." excludes only \n; JS also \r, \u2028...
-      else if (c === "{" || c === "}" || c === "]") out += `\\${c}`; // literals in RE2, errors in JS
-      else if (multiline && c === "^") out += "(?<![^\\n])"; // JS "m" would also split on \r
+      if (c === ".")
+        out += dotAll ? "." : "[^\\n]"; // RE2 "." excludes only \n; JS also \r, \u2028...
+      else if (c === "{" || c === "}" || c === "]")
+        out += `\\${c}`; // literals in RE2, errors in JS
+      else if (multiline && c === "^")
+        out += "(?<![^\\n])"; // JS "m" would also split on \r
       else if (multiline && c === "$") out += "(?![^\\n])";
       else out += c;
       i++;

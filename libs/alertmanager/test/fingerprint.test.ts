@@ -53,7 +53,27 @@ const viaJson = (labels: Labels): Labels => JSON.parse(JSON.stringify(labels)) a
 
 /** Random strings mixing ASCII, 2/3/4-byte UTF-8 and (for values) lone surrogates. */
 function randomString(rand: () => number, allowLoneSurrogates: boolean): string {
-  const pieces = ["a", "b", "Z", "_", "0", ":", " ", "\n", '"', "\\", "\u00ff", "é", "\u07ff", "\u0800", "漢", "\ue000", "\uffff", "😀", "\u{10ffff}"];
+  const pieces = [
+    "a",
+    "b",
+    "Z",
+    "_",
+    "0",
+    ":",
+    " ",
+    "\n",
+    '"',
+    "\\",
+    "\u00ff",
+    "é",
+    "\u07ff",
+    "\u0800",
+    "漢",
+    "\ue000",
+    "\uffff",
+    "😀",
+    "\u{10ffff}",
+  ];
   if (allowLoneSurrogates) pieces.push("\ud800", "\udfff");
   let s = "";
   for (let n = Math.floor(rand() * 8); n > 0; n--) s += pieces[Math.floor(rand() * pieces.length)];
@@ -77,14 +97,14 @@ describe("alertFingerprint", () => {
       { "": "x" },
       { x: "\u0000\u00ff\uffff" },
       { "\ue000": "1", "😀": "2" }, // UTF-16 and UTF-8 order disagree here
-      { zz: "a".repeat(5000), "é": "é".repeat(3000) }, // long values
+      { zz: "a".repeat(5000), é: "é".repeat(3000) }, // long values
     ];
     // Labels arrive through JSON.parse; that also flattens the long strings built
     // above (rope strings in the JIT feedback would skew the timing test below).
     for (const labels of fixed.map(viaJson)) assert.equal(alertFingerprint(labels), referenceFingerprint(labels), JSON.stringify(labels));
 
     let seed = 42;
-    const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const rand = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
     for (let i = 0; i < 500; i++) {
       const labels: Labels = {};
       for (let n = Math.floor(rand() * 12); n > 0; n--) labels[randomString(rand, false)] = randomString(rand, true);
@@ -122,7 +142,11 @@ describe("alertFingerprint", () => {
 /** What Alertmanager stores: empty labels dropped, lone surrogates decoded as U+FFFD. */
 function asStored(labels: Labels): Labels {
   const wellFormed = (s: string) => s.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "\ufffd");
-  return Object.fromEntries(Object.entries(labels).filter(([, v]) => v !== "").map(([k, v]) => [k, wellFormed(v)]));
+  return Object.fromEntries(
+    Object.entries(labels)
+      .filter(([, v]) => v !== "")
+      .map(([k, v]) => [k, wellFormed(v)]),
+  );
 }
 
 describe("alertFingerprint against a real Alertmanager", () => {
@@ -141,7 +165,10 @@ describe("alertFingerprint against a real Alertmanager", () => {
       { alertname: "LoneSurrogate", bad: "x\ud800y" },
       { alertname: "Long", description: "lorem ipsum ".repeat(200) },
     ];
-    await postAlerts(url, sets.map((labels) => ({ labels })));
+    await postAlerts(
+      url,
+      sets.map((labels) => ({ labels })),
+    );
 
     const stored = (await (await fetch(`${url}/api/v2/alerts`)).json()) as { fingerprint: string; labels: Labels }[];
     assert.equal(stored.length, sets.length);

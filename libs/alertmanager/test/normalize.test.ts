@@ -12,7 +12,13 @@ const RECEIVED = "2026-11-22T05:00:01.000Z";
 describe("normalizeAlert: an Alertmanager v4 alert as a Vigil alert message", () => {
   it("derives id, incident, subject fields and the target from the labels", () => {
     const labels = { alertname: "KubePodCrashLooping", severity: "WARNING", namespace: "shop", pod: "cart-0", container: "app" };
-    const firing = { status: "firing", labels, annotations: {}, startsAt: "2026-11-22T05:00:00.123456789Z", endsAt: "0001-01-01T00:00:00Z" };
+    const firing = {
+      status: "firing",
+      labels,
+      annotations: {},
+      startsAt: "2026-11-22T05:00:00.123456789Z",
+      endsAt: "0001-01-01T00:00:00Z",
+    };
     const payload = payloadOf([firing, { ...firing, status: "resolved", endsAt: "2026-11-22T05:10:00Z" }]);
     const [up, down] = payload.alerts.map((a) => alertMessage.parse(normalizeAlert(a, payload, RECEIVED)));
     const fp = alertFingerprint(labels);
@@ -29,7 +35,13 @@ describe("normalizeAlert: an Alertmanager v4 alert as a Vigil alert message", ()
 
   it("keeps Alertmanager's own fingerprint, and falls back through summary, description and message", () => {
     const payload = payloadOf([
-      { status: "firing", labels: { alertname: "X" }, annotations: { description: "d", message: "m" }, startsAt: "2026-11-22T05:00:00Z", fingerprint: "0123456789abcdef" },
+      {
+        status: "firing",
+        labels: { alertname: "X" },
+        annotations: { description: "d", message: "m" },
+        startsAt: "2026-11-22T05:00:00Z",
+        fingerprint: "0123456789abcdef",
+      },
       { status: "firing", labels: {}, annotations: { message: "m" }, startsAt: "2026-11-22T05:00:00Z" },
     ]);
     const [own, bare] = payload.alerts.map((a) => normalizeAlert(a, payload, RECEIVED));
@@ -43,7 +55,11 @@ describe("normalizeAlert: an Alertmanager v4 alert as a Vigil alert message", ()
 
 describe("resolveTarget: the object an alert is about", () => {
   it("prefers exported_* labels, skips namespaced kinds without a namespace, and never reads job as a Job", () => {
-    assert.deepEqual(resolveTarget({ namespace: "monitoring", pod: "ksm-0", exported_namespace: "shop", exported_pod: "cart-0" }), { kind: "Pod", name: "cart-0", namespace: "shop" });
+    assert.deepEqual(resolveTarget({ namespace: "monitoring", pod: "ksm-0", exported_namespace: "shop", exported_pod: "cart-0" }), {
+      kind: "Pod",
+      name: "cart-0",
+      namespace: "shop",
+    });
     assert.deepEqual(resolveTarget({ deployment: "api", node: "worker-1" }), { kind: "Node", name: "worker-1" });
     assert.equal(resolveTarget({ job: "node-exporter", namespace: "monitoring" }), undefined);
     assert.deepEqual(resolveTarget({ job_name: "backup", namespace: "ops" }), { kind: "Job", name: "backup", namespace: "ops" });

@@ -1,6 +1,14 @@
 import { type JetStreamClient, type JetStreamManager, jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
-import { allStreams, type KvBucketDefinition, kvBuckets, type MessageOf, type StreamDefinition, type Topic, type DelayedTaskDefinition } from "@vigil/contracts";
+import {
+  allStreams,
+  type KvBucketDefinition,
+  kvBuckets,
+  type MessageOf,
+  type StreamDefinition,
+  type Topic,
+  type DelayedTaskDefinition,
+} from "@vigil/contracts";
 import type { Logger } from "pino";
 import { Registry } from "prom-client";
 import { encodeMessage } from "./codec.js";
@@ -171,7 +179,11 @@ export class Bus {
    * `publish` for many messages of one topic, in order, with one promise: each message's outcome is at its
    * index, a PubAck or the error (an invalid message gets InvalidMessageError and is not sent).
    */
-  async publishMany<T extends Topic>(topic: T, messages: readonly MessageOf<T>[], options: BusPublishOptions = {}): Promise<Array<PubAck | Error>> {
+  async publishMany<T extends Topic>(
+    topic: T,
+    messages: readonly MessageOf<T>[],
+    options: BusPublishOptions = {},
+  ): Promise<Array<PubAck | Error>> {
     const results = new Array<PubAck | Error>(messages.length);
     const items: PublishItem[] = [];
     const at: number[] = [];
@@ -194,8 +206,14 @@ export class Bus {
   private item<T extends Topic>(topic: T, message: MessageOf<T>, options: BusPublishOptions): [string, Uint8Array, PublishOptions] {
     const { value, data } = encodeMessage(topic.schema, message, !options.skipSchemaCheck);
     const meta = value as { id: string; correlationId: string };
-    const headers = options.headers ? { [CORRELATION_HEADER]: meta.correlationId, ...options.headers } : { [CORRELATION_HEADER]: meta.correlationId };
-    return [topic.subjectOf(value), data, options.timeoutMs === undefined ? { msgId: meta.id, headers } : { msgId: meta.id, headers, timeoutMs: options.timeoutMs }];
+    const headers = options.headers
+      ? { [CORRELATION_HEADER]: meta.correlationId, ...options.headers }
+      : { [CORRELATION_HEADER]: meta.correlationId };
+    return [
+      topic.subjectOf(value),
+      data,
+      options.timeoutMs === undefined ? { msgId: meta.id, headers } : { msgId: meta.id, headers, timeoutMs: options.timeoutMs },
+    ];
   }
 
   /** A stream deleted under a running service is re-created (at most every 5s), so callers' retries succeed. */

@@ -67,7 +67,8 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** A duration option: a positive number of milliseconds a timer can hold. */
 export function checkDuration(name: string, value: number): number {
-  if (!Number.isFinite(value) || value <= 0 || value > MAX_TIMER_MS) throw new Error(`${name} must be between 1 and ${MAX_TIMER_MS} ms, got ${value}`);
+  if (!Number.isFinite(value) || value <= 0 || value > MAX_TIMER_MS)
+    throw new Error(`${name} must be between 1 and ${MAX_TIMER_MS} ms, got ${value}`);
   return value;
 }
 
@@ -122,7 +123,10 @@ export class ConsumerRunner<T extends Topic> {
 
   async start(): Promise<void> {
     await this.loop.start();
-    this.log.info({ concurrency: this.concurrency, maxDeliver: this.maxDeliver, handlerTimeoutMs: this.handlerTimeoutMs }, "consumer started");
+    this.log.info(
+      { concurrency: this.concurrency, maxDeliver: this.maxDeliver, handlerTimeoutMs: this.handlerTimeoutMs },
+      "consumer started",
+    );
   }
 
   /** Stop pulling, hand back buffered messages, and wait for in-flight handlers (given up on at the deadline). */
@@ -145,12 +149,23 @@ export class ConsumerRunner<T extends Topic> {
     // A child logger per message costs more than handling a small message: build it only when used.
     let log: Logger | undefined;
     const logOf = () =>
-      (log ??= this.log.child({ seq: msg.info.streamSequence, delivery: deliveryCount, msgId: meta.id, correlationId: meta.correlationId }));
+      (log ??= this.log.child({
+        seq: msg.info.streamSequence,
+        delivery: deliveryCount,
+        msgId: meta.id,
+        correlationId: meta.correlationId,
+      }));
     let outcome = "ack";
     try {
       if (deliveryCount > this.maxDeliver) {
         // An earlier delivery never finished (crash, ack timeout): the limit is spent.
-        outcome = await this.deadLetter(msg, "max_deliveries", `no result after ${deliveryCount - 1} deliveries (handler crashed or timed out)`, logOf(), meta);
+        outcome = await this.deadLetter(
+          msg,
+          "max_deliveries",
+          `no result after ${deliveryCount - 1} deliveries (handler crashed or timed out)`,
+          logOf(),
+          meta,
+        );
         return;
       }
       let message: MessageOf<T>;
@@ -221,14 +236,21 @@ export class ConsumerRunner<T extends Topic> {
     const settlement = settlementOf(error);
     if (settlement.action === "dead_letter") return this.deadLetter(msg, "permanent_error", errorMessage(error), log, meta);
     if (deliveryCount >= this.maxDeliver) return this.deadLetter(msg, "max_deliveries", errorMessage(error), log, meta);
-    const delay = settlement.delayMs ?? backoffDelay(deliveryCount, { baseMs: this.spec.retryBaseMs ?? 1000, maxMs: this.spec.retryMaxMs ?? 60_000 });
+    const delay =
+      settlement.delayMs ?? backoffDelay(deliveryCount, { baseMs: this.spec.retryBaseMs ?? 1000, maxMs: this.spec.retryMaxMs ?? 60_000 });
     log.warn({ err: error, error: errorMessage(error), retryInMs: delay }, "handler failed; will retry");
     msg.nak(delay);
     this.deps.metrics.nacked.inc({ consumer: this.spec.durable });
     return "nak";
   }
 
-  private async deadLetter(msg: JsMsg, reason: DeadLetterReason, error: string, log: Logger, meta: { correlationId?: string }): Promise<string> {
+  private async deadLetter(
+    msg: JsMsg,
+    reason: DeadLetterReason,
+    error: string,
+    log: Logger,
+    meta: { correlationId?: string },
+  ): Promise<string> {
     await deadLetter(this.deps, msg, this.spec.durable, { reason, error, correlationId: meta.correlationId }, log);
     return "dead_letter";
   }

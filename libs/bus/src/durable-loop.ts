@@ -192,7 +192,10 @@ export class DurableLoop {
         return;
       } catch (err) {
         delay = backoffDelay(attempt + 1, this.deps.recovery);
-        this.setState(false, `durable ${this.spec.durable} on stream ${stream} is gone (${this.lostReason}); re-creating failed ${attempt}x: ${errorMessage(err)}`);
+        this.setState(
+          false,
+          `durable ${this.spec.durable} on stream ${stream} is gone (${this.lostReason}); re-creating failed ${attempt}x: ${errorMessage(err)}`,
+        );
         this.deps.log.warn({ err, stream, attempt, retryInMs: delay }, "could not re-create the durable consumer; retrying");
       }
     }

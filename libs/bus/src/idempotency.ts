@@ -58,7 +58,11 @@ export class Idempotency {
     const done = await this.markers.get(markerKey);
     if (done) return this.reused(scope, done.value);
 
-    const got = await this.leases.acquire(kvBuckets.leases.key("once", scope.consumer, id), { ttlMs: this.leaseTtlMs, autoRenew: true, purpose: `effect of ${scope.consumer} for ${id}` });
+    const got = await this.leases.acquire(kvBuckets.leases.key("once", scope.consumer, id), {
+      ttlMs: this.leaseTtlMs,
+      autoRenew: true,
+      purpose: `effect of ${scope.consumer} for ${id}`,
+    });
     if (!got.acquired) {
       this.metrics.onceCalls.inc({ consumer: scope.consumer, outcome: "busy" });
       const wait = Math.min(5000, Math.max(100, got.heldBy.expiresAt.getTime() - Date.now()));
@@ -73,7 +77,9 @@ export class Idempotency {
       this.metrics.onceCalls.inc({ consumer: scope.consumer, outcome: "ran" });
       return result as R;
     } finally {
-      await got.lease.release().catch((err: unknown) => this.log.warn({ err, messageId: id }, "could not release the in-progress lease; it expires by itself"));
+      await got.lease
+        .release()
+        .catch((err: unknown) => this.log.warn({ err, messageId: id }, "could not release the in-progress lease; it expires by itself"));
     }
   }
 
@@ -93,5 +99,7 @@ export interface BoundOnce {
 
 export function bindOnce(run: OnceRunner, consumer: string, messageId: string): BoundOnce {
   return <R>(keyOrEffect: string | (() => Promise<R>), effect?: () => Promise<R>): Promise<R> =>
-    typeof keyOrEffect === "string" ? run({ consumer, messageId, key: keyOrEffect }, effect as () => Promise<R>) : run({ consumer, messageId }, keyOrEffect);
+    typeof keyOrEffect === "string"
+      ? run({ consumer, messageId, key: keyOrEffect }, effect as () => Promise<R>)
+      : run({ consumer, messageId }, keyOrEffect);
 }

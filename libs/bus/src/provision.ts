@@ -22,7 +22,12 @@ export function toStreamConfig(def: StreamDefinition, replicas = 1): Partial<Str
     name: def.name,
     description: def.description,
     subjects: [...def.subjects],
-    retention: def.retention === "limits" ? RetentionPolicy.Limits : def.retention === "interest" ? RetentionPolicy.Interest : RetentionPolicy.Workqueue,
+    retention:
+      def.retention === "limits"
+        ? RetentionPolicy.Limits
+        : def.retention === "interest"
+          ? RetentionPolicy.Interest
+          : RetentionPolicy.Workqueue,
     storage: def.storage === "file" ? StorageType.File : StorageType.Memory,
     max_age: nanos(def.maxAgeMs),
     duplicate_window: nanos(def.duplicateWindowMs),
@@ -68,7 +73,8 @@ export interface DurableConsumerDefinition {
 function startConfig(position: ResumePosition): Partial<ConsumerConfig> {
   if (position === "all") return { deliver_policy: DeliverPolicy.All };
   if (position === "new") return { deliver_policy: DeliverPolicy.New };
-  if ("startSequence" in position) return { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: Math.max(1, position.startSequence) };
+  if ("startSequence" in position)
+    return { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: Math.max(1, position.startSequence) };
   return { deliver_policy: DeliverPolicy.StartTime, opt_start_time: new Date(position.startTime).toISOString() };
 }
 
@@ -100,7 +106,12 @@ export async function ensureConsumer(jsm: JetStreamManager, def: DurableConsumer
         `this server cannot change those in place. Delete it (nats consumer rm ${def.stream} ${def.durable}) and restart.`,
     );
   }
-  if (c.ack_wait !== config.ack_wait || c.max_ack_pending !== config.max_ack_pending || c.max_deliver !== -1 || c.description !== config.description) {
+  if (
+    c.ack_wait !== config.ack_wait ||
+    c.max_ack_pending !== config.max_ack_pending ||
+    c.max_deliver !== -1 ||
+    c.description !== config.description
+  ) {
     log.info({ stream: def.stream, consumer: def.durable }, "consumer definition changed; updating");
     return jsm.consumers.update(def.stream, def.durable, {
       ack_wait: config.ack_wait,

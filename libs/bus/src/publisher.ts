@@ -72,7 +72,9 @@ export class JetStreamPublisher {
 
   async publish(subject: string, data: Uint8Array | string, options: PublishOptions = {}): Promise<PubAck> {
     while (this.pending.size >= this.opts.maxInFlight) await this.room();
-    return new Promise<PubAck>((resolve, reject) => this.send(subject, data, options, (err, ack) => (err ? reject(err) : resolve(ack as PubAck))));
+    return new Promise<PubAck>((resolve, reject) =>
+      this.send(subject, data, options, (err, ack) => (err ? reject(err) : resolve(ack as PubAck))),
+    );
   }
 
   /**
@@ -133,7 +135,12 @@ export class JetStreamPublisher {
       return done(err as Error);
     }
     const token = (this.next++).toString(36);
-    this.pending.set(token, { subject, started: performance.now(), deadline: Date.now() + (options.timeoutMs ?? this.opts.timeoutMs), done });
+    this.pending.set(token, {
+      subject,
+      started: performance.now(),
+      deadline: Date.now() + (options.timeoutMs ?? this.opts.timeoutMs),
+      done,
+    });
     if (!this.sweeper) {
       this.sweeper = setInterval(() => this.sweep(), 100);
       this.sweeper.unref();

@@ -5,7 +5,8 @@ import { type DurableConsumerDefinition, ensureConsumer, ensureStream, type Resu
 
 /** True when an error says the stream or the durable is gone (deleted, or a server that lost its store). */
 export function isMissingResource(err: unknown): boolean {
-  if (err instanceof JetStreamApiError) return err.code === JetStreamApiCodes.ConsumerNotFound || err.code === JetStreamApiCodes.StreamNotFound;
+  if (err instanceof JetStreamApiError)
+    return err.code === JetStreamApiCodes.ConsumerNotFound || err.code === JetStreamApiCodes.StreamNotFound;
   // The pull reports a deleted durable as a 409 status error ("consumer deleted"), and a missing one by message.
   return err instanceof Error && /^(consumer deleted|consumer not found|stream not found)$/i.test(err.message);
 }

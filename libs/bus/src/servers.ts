@@ -2,7 +2,10 @@
  * Splits `NATS_URL` into server addresses and credentials. The v3 client ignores userinfo in URLs, but
  * `nats://user:pass@host:4222` (or `nats://token@host:4222`) is what operators write, so honour it.
  */
-export function parseServers(input: string | readonly string[]): { servers: string[]; auth: { user?: string; pass?: string; token?: string } } {
+export function parseServers(input: string | readonly string[]): {
+  servers: string[];
+  auth: { user?: string; pass?: string; token?: string };
+} {
   const list = (typeof input === "string" ? input.split(",") : [...input]).map((s) => s.trim()).filter(Boolean);
   const auth: { user?: string; pass?: string; token?: string } = {};
   const servers = list.map((raw) => {

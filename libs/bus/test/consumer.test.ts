@@ -38,10 +38,13 @@ describe("bus: durable consumers against a real nats-server", () => {
     assert.ok(seen.every((s) => s.delivery === 1));
     await runner.stop();
     // The server applies acks asynchronously to the consumer: poll its state rather than race it.
-    await waitFor(async () => {
-      const info = await bus.jsm.consumers.info(streams.alerts.name, "t-basic");
-      return info.num_ack_pending === 0 && info.num_pending === 0;
-    }, { timeoutMs: 3000 });
+    await waitFor(
+      async () => {
+        const info = await bus.jsm.consumers.info(streams.alerts.name, "t-basic");
+        return info.num_ack_pending === 0 && info.num_pending === 0;
+      },
+      { timeoutMs: 3000 },
+    );
   });
 
   it("redelivers after a nak and succeeds on a later delivery", async () => {
@@ -122,7 +125,10 @@ describe("bus: durable consumers against a real nats-server", () => {
     assert.equal(byReason("permanent_error")[0]?.deliveryCount, 1);
     assert.equal(byReason("invalid_message").length, 2);
     assert.ok(byReason("invalid_message").some((d) => d.payload === "{not json" && /not UTF-8 JSON/.test(d.error)));
-    assert.ok(byReason("invalid_message").some((d) => /fingerprint/.test(d.error)), "names the missing field");
+    assert.ok(
+      byReason("invalid_message").some((d) => /fingerprint/.test(d.error)),
+      "names the missing field",
+    );
     await waitFor(() => handled.includes(good.id), { timeoutMs: 3000 });
     assert.deepEqual(handled.sort(), [alert.id, good.id].sort(), "invalid messages never reach the handler");
     await runner.stop();

@@ -42,12 +42,18 @@ describe("bus: a handler deadline per consumer", () => {
     await bus.publish(topics.alerts, hung);
     await bus.publish(topics.alerts, next);
 
-    await waitFor(() => calls.some((c) => c.id === next.id), { timeoutMs: 5000, message: "the next message gets the only slot although the first handler never settles" });
+    await waitFor(() => calls.some((c) => c.id === next.id), {
+      timeoutMs: 5000,
+      message: "the next message gets the only slot although the first handler never settles",
+    });
     const first = calls[0]!;
     assert.equal(first.id, hung.id);
     assert.ok(first.signal.aborted, "the hung handler's signal is aborted");
     assert.ok(first.signal.reason instanceof HandlerTimeoutError, "with the deadline as the reason");
-    await waitFor(() => calls.some((c) => c.id === hung.id && c.delivery === 2), { timeoutMs: 5000, message: "the hung message is redelivered after a nak" });
+    await waitFor(() => calls.some((c) => c.id === hung.id && c.delivery === 2), {
+      timeoutMs: 5000,
+      message: "the hung message is redelivered after a nak",
+    });
 
     const line = lines.find((l) => /handler deadline passed/.test(String(l.msg)));
     assert.ok(line, "a log line says so");
@@ -74,10 +80,13 @@ describe("bus: a handler deadline per consumer", () => {
       },
     });
     await bus.publish(topics.alerts, alert);
-    const [dl] = await waitFor(async () => {
-      const found = await deadLetters(bus, "t-deadline-dlq");
-      return found.length === 1 ? found : undefined;
-    }, { timeoutMs: 5000, message: "dead-lettered" });
+    const [dl] = await waitFor(
+      async () => {
+        const found = await deadLetters(bus, "t-deadline-dlq");
+        return found.length === 1 ? found : undefined;
+      },
+      { timeoutMs: 5000, message: "dead-lettered" },
+    );
     assert.equal(dl!.reason, "max_deliveries");
     assert.match(dl!.error, /still running after \d+ms/);
     assert.equal(dl!.deliveryCount, 2);
@@ -90,6 +99,9 @@ describe("bus: a handler deadline per consumer", () => {
       bus.consume({ topic: topics.alerts, durable: "t-deadline-bad", handlerTimeoutMs: 30 * 24 * 3600_000, handler: async () => {} }),
       /handlerTimeoutMs must be between 1 and 2147483647 ms/,
     );
-    await assert.rejects(bus.consume({ topic: topics.alerts, durable: "t-deadline-bad", handlerTimeoutMs: 0, handler: async () => {} }), /handlerTimeoutMs/);
+    await assert.rejects(
+      bus.consume({ topic: topics.alerts, durable: "t-deadline-bad", handlerTimeoutMs: 0, handler: async () => {} }),
+      /handlerTimeoutMs/,
+    );
   });
 });

@@ -33,13 +33,20 @@ describe("bus: delayed work", () => {
   it("runs a task once, after its due time, across a restart of the service and of NATS", async (t) => {
     if (!nats.controllable) return t.skip("needs a nats-server the harness can restart");
     const runs: Array<{ id: string; at: number; attempt: number; n: number }> = [];
-    const handler = async (p: { n: number }, ctx: { taskId: string; attempt: number }) => void runs.push({ id: ctx.taskId, at: Date.now(), attempt: ctx.attempt, n: p.n });
+    const handler = async (p: { n: number }, ctx: { taskId: string; attempt: number }) =>
+      void runs.push({ id: ctx.taskId, at: Date.now(), attempt: ctx.attempt, n: p.n });
     const reg1 = new Registry();
     const service1 = await connectBus(nats.url, reg1);
     await service1.delayed(assess).consume({ durable: "t-delayed-restart", handler, maxDeferMs: 300 });
     const task = await service1.delayed(assess).schedule({ executionId: "exec-1", n: 1 }, { delayMs: 2000, id: "exec-1-assess" });
-    assert.equal((await service1.delayed(assess).schedule({ executionId: "exec-1", n: 1 }, { delayMs: 2000, id: "exec-1-assess" })).duplicate, true, "same id: stored once");
-    await waitFor(async () => (await metricValue(reg1, "vigil_bus_delayed_deferred_total", { consumer: "t-delayed-restart" })) >= 1, { message: "deferred at least once" });
+    assert.equal(
+      (await service1.delayed(assess).schedule({ executionId: "exec-1", n: 1 }, { delayMs: 2000, id: "exec-1-assess" })).duplicate,
+      true,
+      "same id: stored once",
+    );
+    await waitFor(async () => (await metricValue(reg1, "vigil_bus_delayed_deferred_total", { consumer: "t-delayed-restart" })) >= 1, {
+      message: "deferred at least once",
+    });
 
     await service1.drain(2000); // the service goes away while the task waits...
     await nats.restart(); // ...and NATS restarts with its store
@@ -86,10 +93,13 @@ describe("bus: delayed work", () => {
         if (p.executionId === "exec-3") throw new Error("target gone");
       },
     });
-    const [dl] = await waitFor(async () => {
-      const found = await deadLetters(bus, "t-delayed-dlq");
-      return found.length === 1 ? found : undefined;
-    }, { timeoutMs: 10_000, message: "dead-lettered after its attempts" });
+    const [dl] = await waitFor(
+      async () => {
+        const found = await deadLetters(bus, "t-delayed-dlq");
+        return found.length === 1 ? found : undefined;
+      },
+      { timeoutMs: 10_000, message: "dead-lettered after its attempts" },
+    );
     assert.equal(dl!.reason, "max_deliveries");
     assert.equal(dl!.deliveryCount, 3);
     assert.equal(dl!.error, "target gone");
@@ -103,10 +113,18 @@ describe("bus: delayed work", () => {
     const due = await queue.schedule({ executionId: "now", n: -1 });
     const ran: string[] = [];
     const started = Date.now();
-    const consumer = await queue.consume({ durable: "t-delayed-slots", concurrency: 1, handler: async (p) => void ran.push(p.executionId) });
+    const consumer = await queue.consume({
+      durable: "t-delayed-slots",
+      concurrency: 1,
+      handler: async (p) => void ran.push(p.executionId),
+    });
     await waitFor(() => ran.includes("now"), { timeoutMs: 5000, message: "the due task runs" });
     assert.ok(Date.now() - started < 5000);
-    assert.deepEqual(ran.filter((id) => id.startsWith("later-") || id === "now"), ["now"], "no waiting task ran");
+    assert.deepEqual(
+      ran.filter((id) => id.startsWith("later-") || id === "now"),
+      ["now"],
+      "no waiting task ran",
+    );
     const info = await bus.jsm.consumers.info(streams.delayed.name, "t-delayed-slots");
     assert.ok(info.num_ack_pending >= 200, `the server holds the waiting tasks (${info.num_ack_pending} pending acks)`);
     assert.ok(due.dueAt.getTime() <= Date.now());

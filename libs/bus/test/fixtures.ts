@@ -7,7 +7,15 @@ import { Bus, type BusOptions } from "../src/index.js";
 export const silentLog = pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" });
 
 export async function connectBus(url: string, registry = new Registry(), options: Partial<BusOptions> = {}): Promise<Bus> {
-  return Bus.connect({ servers: url, name: "bus-test", log: silentLog, registry, reconnectTimeWaitMs: 200, publishTimeoutMs: 2000, ...options });
+  return Bus.connect({
+    servers: url,
+    name: "bus-test",
+    log: silentLog,
+    registry,
+    reconnectTimeWaitMs: 200,
+    publishTimeoutMs: 2000,
+    ...options,
+  });
 }
 
 /** A logger whose lines (warn and above unless told) are kept as parsed objects, to assert what was logged. */

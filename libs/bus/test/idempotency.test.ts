@@ -46,7 +46,14 @@ describe("bus: side effects once per message id (ctx.once)", () => {
     await bus.publish(topics.alerts, alert);
     await waitFor(() => results.length === 2, { message: "delivered twice" });
     assert.deepEqual(effects, [alert.id], "the effect ran once");
-    assert.deepEqual(results, [{ executionId: `exec-for-${alert.id}`, at: 1 }, { executionId: `exec-for-${alert.id}`, at: 1 }], "the second delivery gets the first result");
+    assert.deepEqual(
+      results,
+      [
+        { executionId: `exec-for-${alert.id}`, at: 1 },
+        { executionId: `exec-for-${alert.id}`, at: 1 },
+      ],
+      "the second delivery gets the first result",
+    );
     const markers = await bus.kv(kvBuckets.processed);
     const marker = await markers.get(markers.key("t-once", alert.id));
     assert.equal(marker?.value.messageId, alert.id);
@@ -69,7 +76,10 @@ describe("bus: side effects once per message id (ctx.once)", () => {
     const exit = await first.exited;
     assert.equal(exit.signal, "SIGKILL", `the first process crashed after the effect\n${first.tail(20)}`);
     const second = spawnWorker(false);
-    await waitFor(() => lines().some((l) => l.startsWith(`result ${alert.id}`) && l.includes(` ${second.pid} `)), { timeoutMs: 30_000, message: `redelivered to the new process\n${second.tail(20)}` });
+    await waitFor(() => lines().some((l) => l.startsWith(`result ${alert.id}`) && l.includes(` ${second.pid} `)), {
+      timeoutMs: 30_000,
+      message: `redelivered to the new process\n${second.tail(20)}`,
+    });
     await second.stop("SIGTERM", 5000);
 
     const effects = lines().filter((l) => l.startsWith("effect "));
@@ -91,17 +101,24 @@ describe("bus: side effects once per message id (ctx.once)", () => {
       return "done";
     });
     await waitFor(() => effects === 1);
-    await assert.rejects(theirs.once(scope, async () => ++effects), (err: Error) => {
-      assert.ok(err instanceof RetryableError, `${err.name}: ${err.message}`);
-      assert.match(err.message, /running elsewhere/);
-      assert.ok(err.retryAfterMs !== undefined && err.retryAfterMs > 0 && err.retryAfterMs <= 5000);
-      return true;
-    });
+    await assert.rejects(
+      theirs.once(scope, async () => ++effects),
+      (err: Error) => {
+        assert.ok(err instanceof RetryableError, `${err.name}: ${err.message}`);
+        assert.match(err.message, /running elsewhere/);
+        assert.ok(err.retryAfterMs !== undefined && err.retryAfterMs > 0 && err.retryAfterMs <= 5000);
+        return true;
+      },
+    );
     release();
     assert.equal(await first, "done");
     assert.equal(await theirs.once(scope, async () => ++effects), "done");
     assert.equal(effects, 1);
-    assert.equal(await mine.once({ ...scope, key: "second-effect" }, async () => "other"), "other", "a key tells effects of one message apart");
+    assert.equal(
+      await mine.once({ ...scope, key: "second-effect" }, async () => "other"),
+      "other",
+      "a key tells effects of one message apart",
+    );
     await replica.drain(2000);
   });
 });

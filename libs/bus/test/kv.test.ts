@@ -3,7 +3,14 @@ import { after, before, describe, it } from "node:test";
 import { type KvBucketDefinition, kvToken } from "@vigil/contracts";
 import { type NatsServerHandle, startNats } from "@vigil/testing";
 import { z } from "zod";
-import { type Bus, KvBucketError, KvCorruptValueError, KvInvalidValueError, KvKeyExistsError, KvRevisionMismatchError } from "../src/index.js";
+import {
+  type Bus,
+  KvBucketError,
+  KvCorruptValueError,
+  KvInvalidValueError,
+  KvKeyExistsError,
+  KvRevisionMismatchError,
+} from "../src/index.js";
 import { capturingLog, connectBus } from "./fixtures.js";
 
 const counters = {
@@ -42,7 +49,10 @@ describe("bus: typed key-value buckets", () => {
     await assert.rejects(kv.create(key, { count: 9, by: "b" }), (err) => err instanceof KvKeyExistsError && err.key === key);
 
     const rev2 = await kv.update(key, { count: 2, by: "a" }, rev1);
-    await assert.rejects(kv.update(key, { count: 3, by: "b" }, rev1), (err) => err instanceof KvRevisionMismatchError && err.expectedRevision === rev1);
+    await assert.rejects(
+      kv.update(key, { count: 3, by: "b" }, rev1),
+      (err) => err instanceof KvRevisionMismatchError && err.expectedRevision === rev1,
+    );
     await assert.rejects(kv.delete(key, { revision: rev1 }), KvRevisionMismatchError);
     assert.deepEqual(await kv.keys(), [key]);
 
@@ -63,7 +73,10 @@ describe("bus: typed key-value buckets", () => {
     });
     await kv.raw.put("x.garbage", "{not json");
     await kv.raw.put("x.wrong", JSON.stringify({ count: "many" }));
-    await assert.rejects(kv.get("x.garbage"), (err) => err instanceof KvCorruptValueError && /not JSON/.test(err.message) && err.raw === "{not json");
+    await assert.rejects(
+      kv.get("x.garbage"),
+      (err) => err instanceof KvCorruptValueError && /not JSON/.test(err.message) && err.raw === "{not json",
+    );
     await assert.rejects(kv.get("x.wrong"), (err: Error) => {
       assert.ok(err instanceof KvCorruptValueError, `a KvCorruptValueError, not ${err.name}`);
       assert.match(err.message, /t_counters\/x\.wrong .*count.*nats kv del t_counters x\.wrong/);

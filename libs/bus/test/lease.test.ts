@@ -59,11 +59,17 @@ describe("bus: leases with owner and expiry (nats-server 2.9: expiry in the valu
     for (let round = 0; round < rounds; round++) {
       const key = `race.round-${round}`;
       bus.nc.publish(control, key); // both receive it at the same moment and acquire at once
-      const outcomes = await waitFor(() => {
-        const both = [a, b].map((p) => results(p).find((r) => r.key === key));
-        return both.every(Boolean) ? (both as WorkerResult[]) : undefined;
-      }, { timeoutMs: 10_000, message: `both answered round ${round}` });
-      assert.deepEqual(outcomes.map((o) => o.error), [undefined, undefined]);
+      const outcomes = await waitFor(
+        () => {
+          const both = [a, b].map((p) => results(p).find((r) => r.key === key));
+          return both.every(Boolean) ? (both as WorkerResult[]) : undefined;
+        },
+        { timeoutMs: 10_000, message: `both answered round ${round}` },
+      );
+      assert.deepEqual(
+        outcomes.map((o) => o.error),
+        [undefined, undefined],
+      );
       assert.equal(outcomes.filter((o) => o.acquired).length, 1, `round ${round}: exactly one wins (${JSON.stringify(outcomes)})`);
       const loser = outcomes.find((o) => !o.acquired)!;
       const winner = outcomes[0]!.acquired ? "proc-a" : "proc-b";
@@ -82,20 +88,26 @@ describe("bus: leases with owner and expiry (nats-server 2.9: expiry in the valu
     const first = (await leases.holder("crash.target"))!;
     assert.equal(first.owner, "proc-holder");
     // Auto-renewal pushes the expiry forward while the holder lives.
-    const renewed = await waitFor(async () => {
-      const h = await leases.holder("crash.target");
-      return h && h.expiresAt > first.expiresAt ? h : undefined;
-    }, { timeoutMs: 5000, message: "renewed by the holder" });
+    const renewed = await waitFor(
+      async () => {
+        const h = await leases.holder("crash.target");
+        return h && h.expiresAt > first.expiresAt ? h : undefined;
+      },
+      { timeoutMs: 5000, message: "renewed by the holder" },
+    );
     const refused = await leases.acquire("crash.target", { ttlMs: 5000, owner: "test" });
     assert.equal(refused.acquired, false);
     assert.equal(!refused.acquired && refused.heldBy.owner, "proc-holder");
 
     await holder.stop("SIGKILL");
     const lastExpiry = (await leases.holder("crash.target"))?.expiresAt ?? renewed.expiresAt;
-    const taken = await waitFor(async () => {
-      const r = await leases.acquire("crash.target", { ttlMs: 5000, owner: "test" });
-      return r.acquired ? { lease: r.lease, at: Date.now() } : undefined;
-    }, { timeoutMs: ttlMs * 4, intervalMs: 50, message: "taken after the crashed holder's expiry" });
+    const taken = await waitFor(
+      async () => {
+        const r = await leases.acquire("crash.target", { ttlMs: 5000, owner: "test" });
+        return r.acquired ? { lease: r.lease, at: Date.now() } : undefined;
+      },
+      { timeoutMs: ttlMs * 4, intervalMs: 50, message: "taken after the crashed holder's expiry" },
+    );
     assert.ok(taken.at >= lastExpiry.getTime(), `not before the expiry (${taken.at - lastExpiry.getTime()} ms after)`);
     assert.equal(taken.lease.owner, "test");
     assert.equal(await taken.lease.release(), true);

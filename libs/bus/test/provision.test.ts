@@ -21,7 +21,14 @@ describe("bus: consumers, key-value buckets and server addresses", () => {
   });
 
   it("creates a durable consumer once and updates it when its definition changes", async () => {
-    const def = { stream: streams.alerts.name, durable: "prov", filterSubject: "vigil.alerts.*", ackWaitMs: 30_000, maxAckPending: 64, deliverPolicy: "all" as const };
+    const def = {
+      stream: streams.alerts.name,
+      durable: "prov",
+      filterSubject: "vigil.alerts.*",
+      ackWaitMs: 30_000,
+      maxAckPending: 64,
+      deliverPolicy: "all" as const,
+    };
     await ensureConsumer(bus.jsm, def, silentLog);
     await ensureConsumer(bus.jsm, def, silentLog);
     let info = await bus.jsm.consumers.info(streams.alerts.name, "prov");
@@ -31,13 +38,23 @@ describe("bus: consumers, key-value buckets and server addresses", () => {
     info = await bus.jsm.consumers.info(streams.alerts.name, "prov");
     assert.equal(info.config.ack_wait, 90_000 * 1_000_000);
     assert.equal(info.config.max_ack_pending, 128);
-    await assert.rejects(ensureConsumer(bus.jsm, { ...def, filterSubject: "vigil.alerts.firing" }, silentLog), /cannot change those in place.*nats consumer rm/);
+    await assert.rejects(
+      ensureConsumer(bus.jsm, { ...def, filterSubject: "vigil.alerts.firing" }, silentLog),
+      /cannot change those in place.*nats consumer rm/,
+    );
   });
 
   it("opens a key-value bucket, creating it on first use, and keeps its data", async () => {
     const kv = await bus.kv(kvBuckets.leases);
     const key = kv.key("executor", "shop", "cart");
-    const lease = { owner: "executor/1", token: "t1", acquiredAt: "2026-11-22T05:00:00.000Z", renewedAt: "2026-11-22T05:00:00.000Z", expiresAt: "2026-11-22T05:01:00.000Z", purpose: "restart" };
+    const lease = {
+      owner: "executor/1",
+      token: "t1",
+      acquiredAt: "2026-11-22T05:00:00.000Z",
+      renewedAt: "2026-11-22T05:00:00.000Z",
+      expiresAt: "2026-11-22T05:01:00.000Z",
+      purpose: "restart",
+    };
     const rev = await kv.create(key, lease);
     await assert.rejects(kv.create(key, { ...lease, token: "t2" }), KvKeyExistsError, "create is compare-and-set");
     const again = await connectBus(nats.url);

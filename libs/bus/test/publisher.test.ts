@@ -108,10 +108,16 @@ describe("bus: provisioning and publishing against a real nats-server", () => {
   });
 
   it("refuses headers NATS cannot carry, for that message only", async () => {
-    const outcomes = await bus.publishMany(topics.alerts, [makeAlert(21), makeAlert(22), makeAlert(23)].map((m, i) => (i === 1 ? { ...m, correlationId: "a\r\nInjected: yes" } : m)));
+    const outcomes = await bus.publishMany(
+      topics.alerts,
+      [makeAlert(21), makeAlert(22), makeAlert(23)].map((m, i) => (i === 1 ? { ...m, correlationId: "a\r\nInjected: yes" } : m)),
+    );
     assert.ok(!(outcomes[0] instanceof Error) && !(outcomes[2] instanceof Error));
     assert.ok(outcomes[1] instanceof Error && outcomes[1].name === "InvalidHeaderError", (outcomes[1] as Error | undefined)?.message);
-    await assert.rejects(bus.publisher.publish("vigil.alerts.x", "{}", { headers: { "Bad:Name": "v" } }), /InvalidHeaderError|not printable ASCII without ':'/);
+    await assert.rejects(
+      bus.publisher.publish("vigil.alerts.x", "{}", { headers: { "Bad:Name": "v" } }),
+      /InvalidHeaderError|not printable ASCII without ':'/,
+    );
   });
 
   it("gives every message of a batch nobody stores its own unavailable error", async () => {
@@ -122,22 +128,28 @@ describe("bus: provisioning and publishing against a real nats-server", () => {
 
   it("reports publishes awaiting an ack at scrape time", async () => {
     const n = 2000;
-    const done = bus.publisher.publishMany(Array.from({ length: n }, (_, i) => ({ subject: "vigil.metrics.node.gauge", data: `{"i":${i}}`, options: { msgId: `gauge-${i}` } })));
+    const done = bus.publisher.publishMany(
+      Array.from({ length: n }, (_, i) => ({ subject: "vigil.metrics.node.gauge", data: `{"i":${i}}`, options: { msgId: `gauge-${i}` } })),
+    );
     // Sent synchronously; no ack can arrive before this turn of the event loop ends.
     assert.equal((await bus.metrics.pendingPublishes.get()).values[0]?.value, n);
     assert.ok((await done).every((o) => !(o instanceof Error)));
     assert.equal((await bus.metrics.pendingPublishes.get()).values[0]?.value, 0);
   });
 
-  it("fails fast while NATS is down and publishes again once it is back", { skip: !process.env.VIGIL_TEST_NATS_URL ? false : "external NATS cannot be restarted" }, async () => {
-    await nats.kill();
-    await waitFor(() => !bus.connected, { timeoutMs: 5000, message: "bus notices the outage" });
-    const t0 = performance.now();
-    await assert.rejects(bus.publish(topics.alerts, makeAlert(4)), { name: "BusUnavailableError" });
-    assert.ok(performance.now() - t0 < 500, "rejected without waiting for the publish timeout");
-    await nats.restart();
-    await waitFor(() => bus.connected, { timeoutMs: 10_000, message: "bus reconnects" });
-    const ack = await bus.publish(topics.alerts, makeAlert(4));
-    assert.equal(ack.duplicate, false);
-  });
+  it(
+    "fails fast while NATS is down and publishes again once it is back",
+    { skip: !process.env.VIGIL_TEST_NATS_URL ? false : "external NATS cannot be restarted" },
+    async () => {
+      await nats.kill();
+      await waitFor(() => !bus.connected, { timeoutMs: 5000, message: "bus notices the outage" });
+      const t0 = performance.now();
+      await assert.rejects(bus.publish(topics.alerts, makeAlert(4)), { name: "BusUnavailableError" });
+      assert.ok(performance.now() - t0 < 500, "rejected without waiting for the publish timeout");
+      await nats.restart();
+      await waitFor(() => bus.connected, { timeoutMs: 10_000, message: "bus reconnects" });
+      const ack = await bus.publish(topics.alerts, makeAlert(4));
+      assert.equal(ack.duplicate, false);
+    },
+  );
 });

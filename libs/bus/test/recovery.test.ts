@@ -49,12 +49,16 @@ describe("bus: a consumer whose stream or durable disappears re-creates itself",
 
     await admin.jsm.streams.delete(streams.alerts.name); // an operator, or a server that lost its store
     const after = [await publishEventually(admin, 101), await publishEventually(admin, 102), await publishEventually(admin, 103)];
-    await waitFor(() => after.every((id) => consumer.handled.includes(id)), { message: "the 3 messages published after the loss are handled" });
+    await waitFor(() => after.every((id) => consumer.handled.includes(id)), {
+      message: "the 3 messages published after the loss are handled",
+    });
 
     const warn = consumer.lines.find((l) => l.consumer === "rec-stream" && l.stream === streams.alerts.name && /gone/.test(String(l.msg)));
     assert.ok(warn, `a warn line names the consumer and the stream: ${JSON.stringify(consumer.lines)}`);
     assert.equal(warn.level, 40);
-    assert.deepEqual(consumer.bus.consumersHealth(), [{ consumer: "rec-stream", stream: streams.alerts.name, ok: true, detail: "running" }]);
+    assert.deepEqual(consumer.bus.consumersHealth(), [
+      { consumer: "rec-stream", stream: streams.alerts.name, ok: true, detail: "running" },
+    ]);
   });
 
   it("re-creates a durable an operator deleted, resuming after what it had handled rather than replaying history", async () => {
@@ -97,12 +101,18 @@ describe("bus: a consumer whose server came back without its store", () => {
     // A stream holding the same subjects makes re-creating VIGIL_ALERTS fail until it is removed.
     await jsm.streams.add({ name: "BLOCKER", subjects: ["vigil.alerts.>"] });
 
-    const down = await waitFor(() => consumer.bus.consumersHealth().find((h) => !h.ok), { timeoutMs: 15_000, message: "health turns not ok" });
+    const down = await waitFor(() => consumer.bus.consumersHealth().find((h) => !h.ok), {
+      timeoutMs: 15_000,
+      message: "health turns not ok",
+    });
     assert.equal(down.consumer, "rec-wiped");
     assert.equal(down.stream, streams.alerts.name);
     assert.match(down.detail, /rec-wiped.*VIGIL_ALERTS.*gone/);
     await waitFor(() => /re-creating failed/.test(consumer.bus.consumersHealth()[0]!.detail), { message: "detail says re-creation fails" });
-    assert.ok(consumer.lines.some((l) => l.consumer === "rec-wiped" && /could not re-create/.test(String(l.msg))), "each failed attempt is logged");
+    assert.ok(
+      consumer.lines.some((l) => l.consumer === "rec-wiped" && /could not re-create/.test(String(l.msg))),
+      "each failed attempt is logged",
+    );
 
     await jsm.streams.delete("BLOCKER");
     await waitFor(() => consumer.bus.consumersHealth()[0]!.ok, { timeoutMs: 10_000, message: "running again" });

@@ -16,7 +16,12 @@ import {
 // consumer tests show it end to end against nats-server, this lists it kind by kind.
 describe("bus: how a failed delivery is settled, by error kind", () => {
   it("dead-letters permanent errors and invalid input, the bus's own included", () => {
-    for (const err of [new PermanentError("no"), new InvalidInputError("bad"), new InvalidMessageError("schema"), new InvalidHeaderError("a:b")]) {
+    for (const err of [
+      new PermanentError("no"),
+      new InvalidInputError("bad"),
+      new InvalidMessageError("schema"),
+      new InvalidHeaderError("a:b"),
+    ]) {
       assert.deepEqual(settlementOf(err), { action: "dead_letter" }, err.name);
     }
   });

@@ -18,7 +18,13 @@ describe("bus: where a durable starts", () => {
   /** Consumes the resolved-alerts subject into a list. */
   async function consume(durable: string, extra: Partial<AlertsSpec> = {}) {
     const seen: string[] = [];
-    const runner = await bus.consume({ topic: topics.alerts, durable, filterSubject: subjects.alertsResolved, handler: async (m) => void seen.push(m.id), ...extra });
+    const runner = await bus.consume({
+      topic: topics.alerts,
+      durable,
+      filterSubject: subjects.alertsResolved,
+      handler: async (m) => void seen.push(m.id),
+      ...extra,
+    });
     return { runner, seen };
   }
   async function publish(): Promise<string> {
@@ -77,7 +83,11 @@ describe("bus: where a durable starts", () => {
     const again = await consume("t-start-resume", { deliverPolicy: "all" });
     await waitFor(() => whileStopped.every((id) => again.seen.includes(id)), { message: "what was published while it was stopped" });
     assert.deepEqual(again.seen.sort(), whileStopped.sort(), "neither history nor what it had acknowledged");
-    assert.equal((await bus.jsm.consumers.info(streams.alerts.name, "t-start-resume")).config.deliver_policy, DeliverPolicy.New, "start position unchanged");
+    assert.equal(
+      (await bus.jsm.consumers.info(streams.alerts.name, "t-start-resume")).config.deliver_policy,
+      DeliverPolicy.New,
+      "start position unchanged",
+    );
     await again.runner.stop();
   });
 });

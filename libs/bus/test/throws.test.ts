@@ -44,7 +44,9 @@ describe("bus: handlers that throw something other than an Error", () => {
     for (const { alert } of alerts) await bus.publish(topics.alerts, alert);
 
     await waitFor(() => deliveries.get("hint")?.length === 2, { timeoutMs: 3000, message: "the hinted retry comes back at once" });
-    await waitFor(() => lines.filter((l) => /handler failed; will retry/.test(String(l.msg))).length === 4, { message: "each throw is nak'd" });
+    await waitFor(() => lines.filter((l) => /handler failed; will retry/.test(String(l.msg))).length === 4, {
+      message: "each throw is nak'd",
+    });
     for (const kind of ["null", "undefined", "string"]) assert.equal(deliveries.get(kind)?.length, 1, `${kind}: waits for its back-off`);
     const messages = lines.filter((l) => /will retry/.test(String(l.msg))).map((l) => String(l.error));
     assert.ok(messages.includes("non-Error thrown: null"));

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { alertStatus, } from "./alert.js";
+import { alertStatus } from "./alert.js";
 import { labelMap, timestamp } from "./message.js";
 
 /** One alert as Alertmanager's webhook (payload version "4") sends it. */

@@ -40,7 +40,8 @@ export const approvalRequestedMessage = pipelineBase
   })
   .superRefine((m, ctx) => {
     if (diffHash(m.diff) !== m.diffHash) ctx.addIssue({ code: "custom", path: ["diffHash"], message: "is not the sha256 of diff" });
-    if (Date.parse(m.expiresAt) <= Date.parse(m.requestedAt)) ctx.addIssue({ code: "custom", path: ["expiresAt"], message: "must be after requestedAt" });
+    if (Date.parse(m.expiresAt) <= Date.parse(m.requestedAt))
+      ctx.addIssue({ code: "custom", path: ["expiresAt"], message: "must be after requestedAt" });
   });
 export type ApprovalRequestedMessage = z.infer<typeof approvalRequestedMessage>;
 
@@ -65,7 +66,9 @@ export const approvalDecidedMessage = pipelineBase
     diffHash: sha256Hex,
   })
   .superRefine((m, ctx) => {
-    if (m.decision !== "expired" && !m.by) ctx.addIssue({ code: "custom", path: ["by"], message: `an ${m.decision} decision names who made it` });
-    if (m.causationId !== m.requestId) ctx.addIssue({ code: "custom", path: ["causationId"], message: "must be the request it decides (requestId)" });
+    if (m.decision !== "expired" && !m.by)
+      ctx.addIssue({ code: "custom", path: ["by"], message: `an ${m.decision} decision names who made it` });
+    if (m.causationId !== m.requestId)
+      ctx.addIssue({ code: "custom", path: ["causationId"], message: "must be the request it decides (requestId)" });
   });
 export type ApprovalDecidedMessage = z.infer<typeof approvalDecidedMessage>;

@@ -15,7 +15,10 @@ export const sinceParam = z.string().transform((s, ctx): SinceParam => {
   if (ms !== undefined) return { agoMs: ms };
   const at = Date.parse(s);
   if (/^\d{4}-\d{2}-\d{2}T/.test(s) && Number.isFinite(at)) return { atMs: at };
-  ctx.addIssue({ code: "custom", message: `since: "${s}" is neither a duration (e.g. 5m, 90s) nor an RFC 3339 time (e.g. 2026-11-22T05:00:00Z)` });
+  ctx.addIssue({
+    code: "custom",
+    message: `since: "${s}" is neither a duration (e.g. 5m, 90s) nor an RFC 3339 time (e.g. 2026-11-22T05:00:00Z)`,
+  });
   return z.NEVER;
 });
 

@@ -30,10 +30,26 @@ export const diagnosisContext = z.object({
   /** `kubectl describe`-like summary of the target, already trimmed. */
   describe: z.string().optional(),
   recentEvents: z
-    .array(z.object({ type: z.string(), reason: z.string(), message: z.string(), count: z.number().int().positive(), lastSeen: timestamp.optional(), ref: resourceRef }))
+    .array(
+      z.object({
+        type: z.string(),
+        reason: z.string(),
+        message: z.string(),
+        count: z.number().int().positive(),
+        lastSeen: timestamp.optional(),
+        ref: resourceRef,
+      }),
+    )
     .default([]),
   rollouts: z
-    .array(z.object({ revision: z.number().int().positive(), at: timestamp.optional(), changeCause: z.string().optional(), images: z.array(z.string()).default([]) }))
+    .array(
+      z.object({
+        revision: z.number().int().positive(),
+        at: timestamp.optional(),
+        changeCause: z.string().optional(),
+        images: z.array(z.string()).default([]),
+      }),
+    )
     .default([]),
   nodePressure: z
     .object({
@@ -81,23 +97,38 @@ export const diagnosisMessage = pipelineBase
     }
     if (d.outcome !== "issue_found") {
       d.findings.forEach((f, i) => {
-        if (f.severity !== "info") ctx.addIssue({ code: "custom", path: ["findings", i, "severity"], message: `a ${d.outcome} diagnosis has no ${f.severity} findings` });
+        if (f.severity !== "info")
+          ctx.addIssue({
+            code: "custom",
+            path: ["findings", i, "severity"],
+            message: `a ${d.outcome} diagnosis has no ${f.severity} findings`,
+          });
       });
     }
     const ids = new Set<string>();
     d.findings.forEach((f, i) =>
       f.evidence.forEach((e, j) => {
-        if (ids.has(e.id)) ctx.addIssue({ code: "custom", path: ["findings", i, "evidence", j, "id"], message: `duplicate evidence id ${e.id}` });
+        if (ids.has(e.id))
+          ctx.addIssue({ code: "custom", path: ["findings", i, "evidence", j, "id"], message: `duplicate evidence id ${e.id}` });
         ids.add(e.id);
       }),
     );
     d.hypotheses.forEach((h, i) => {
       h.evidenceRefs.forEach((ref, j) => {
-        if (!ids.has(ref)) ctx.addIssue({ code: "custom", path: ["hypotheses", i, "evidenceRefs", j], message: `no evidence with id ${ref} in this diagnosis` });
+        if (!ids.has(ref))
+          ctx.addIssue({
+            code: "custom",
+            path: ["hypotheses", i, "evidenceRefs", j],
+            message: `no evidence with id ${ref} in this diagnosis`,
+          });
       });
       const prev = d.hypotheses[i - 1];
       if (prev && h.confidence > prev.confidence) {
-        ctx.addIssue({ code: "custom", path: ["hypotheses", i, "confidence"], message: "hypotheses are ranked: confidence must not exceed the one before" });
+        ctx.addIssue({
+          code: "custom",
+          path: ["hypotheses", i, "confidence"],
+          message: "hypotheses are ranked: confidence must not exceed the one before",
+        });
       }
     });
   });

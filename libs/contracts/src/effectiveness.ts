@@ -67,11 +67,15 @@ export const assessmentMessage = pipelineBase
     if (m.windows) {
       const { before, after } = m.windows;
       const at = (s: string) => Date.parse(s);
-      if (at(before.from) > at(before.to) || at(after.from) > at(after.to)) ctx.addIssue({ code: "custom", path: ["windows"], message: "each window's from must not be after its to" });
-      if (at(before.to) > at(m.actionAt)) ctx.addIssue({ code: "custom", path: ["windows", "before", "to"], message: "must not be after actionAt" });
-      if (at(after.from) < at(m.actionAt)) ctx.addIssue({ code: "custom", path: ["windows", "after", "from"], message: "must not be before actionAt" });
+      if (at(before.from) > at(before.to) || at(after.from) > at(after.to))
+        ctx.addIssue({ code: "custom", path: ["windows"], message: "each window's from must not be after its to" });
+      if (at(before.to) > at(m.actionAt))
+        ctx.addIssue({ code: "custom", path: ["windows", "before", "to"], message: "must not be after actionAt" });
+      if (at(after.from) < at(m.actionAt))
+        ctx.addIssue({ code: "custom", path: ["windows", "after", "from"], message: "must not be before actionAt" });
       // Scoring a window that has not ended yet is the bug this rules out.
-      if (at(after.to) > at(m.assessedAt)) ctx.addIssue({ code: "custom", path: ["windows", "after", "to"], message: "must not be after assessedAt" });
+      if (at(after.to) > at(m.assessedAt))
+        ctx.addIssue({ code: "custom", path: ["windows", "after", "to"], message: "must not be after assessedAt" });
     }
   });
 export type AssessmentMessage = z.infer<typeof assessmentMessage>;

@@ -62,7 +62,11 @@ export const policyDecision = z
     if (p.approval.state === "approved") {
       const distinct = new Set(p.approval.approvers.map((a) => a.by)).size;
       if (distinct < p.approval.required) {
-        ctx.addIssue({ code: "custom", path: ["approval", "approvers"], message: `approved needs ${p.approval.required} distinct approvers, has ${distinct}` });
+        ctx.addIssue({
+          code: "custom",
+          path: ["approval", "approvers"],
+          message: `approved needs ${p.approval.required} distinct approvers, has ${distinct}`,
+        });
       }
     }
   });
@@ -138,15 +142,22 @@ export const executionMessage = pipelineBase
     if (!statusesOf[m.policy.decision].includes(m.status)) {
       ctx.addIssue({ code: "custom", path: ["status"], message: `${m.status} contradicts a policy decision of ${m.policy.decision}` });
     }
-    if (m.status === "failed" && !m.error) ctx.addIssue({ code: "custom", path: ["error"], message: "a failed execution says why in error" });
+    if (m.status === "failed" && !m.error)
+      ctx.addIssue({ code: "custom", path: ["error"], message: "a failed execution says why in error" });
     if (m.error && ["succeeded", "dry_run", "pending_approval"].includes(m.status)) {
       ctx.addIssue({ code: "custom", path: ["error"], message: `a ${m.status} execution has no error` });
     }
     const approval = approvalStateOf[m.status];
     if (approval && !approval.includes(m.policy.approval.state)) {
-      ctx.addIssue({ code: "custom", path: ["policy", "approval", "state"], message: `a ${m.status} execution cannot have approval ${m.policy.approval.state}` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["policy", "approval", "state"],
+        message: `a ${m.status} execution cannot have approval ${m.policy.approval.state}`,
+      });
     }
-    if (m.status === "dry_run" && !m.dryRun) ctx.addIssue({ code: "custom", path: ["dryRun"], message: "a dry_run status needs dryRun: true" });
-    if (Date.parse(m.finishedAt) < Date.parse(m.startedAt)) ctx.addIssue({ code: "custom", path: ["finishedAt"], message: "must not be before startedAt" });
+    if (m.status === "dry_run" && !m.dryRun)
+      ctx.addIssue({ code: "custom", path: ["dryRun"], message: "a dry_run status needs dryRun: true" });
+    if (Date.parse(m.finishedAt) < Date.parse(m.startedAt))
+      ctx.addIssue({ code: "custom", path: ["finishedAt"], message: "must not be before startedAt" });
   });
 export type ExecutionMessage = z.infer<typeof executionMessage>;

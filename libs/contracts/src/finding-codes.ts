@@ -75,7 +75,9 @@ export const findingCode = z.enum(findingCodes as [FindingCode, ...FindingCode[]
 });
 
 const areaOf = new Map<FindingCode, FindingArea>(
-  (Object.entries(findingCodesByArea) as Array<[FindingArea, readonly FindingCode[]]>).flatMap(([area, codes]) => codes.map((c) => [c, area] as const)),
+  (Object.entries(findingCodesByArea) as Array<[FindingArea, readonly FindingCode[]]>).flatMap(([area, codes]) =>
+    codes.map((c) => [c, area] as const),
+  ),
 );
 
 /** The analyzer area a code belongs to (pod, workload, network, storage, node, autoscaling, budget, kernel). */

@@ -40,20 +40,29 @@ export const incidentState = z
   })
   .superRefine((s, ctx) => {
     if ((s.status === "resolved") !== (s.resolvedAt !== undefined)) {
-      ctx.addIssue({ code: "custom", path: ["resolvedAt"], message: s.status === "resolved" ? "a resolved incident has resolvedAt" : "an open incident has no resolvedAt" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["resolvedAt"],
+        message: s.status === "resolved" ? "a resolved incident has resolvedAt" : "an open incident has no resolvedAt",
+      });
     }
-    if (s.occurrences < s.alerts.length) ctx.addIssue({ code: "custom", path: ["occurrences"], message: "cannot be fewer than the distinct alerts" });
+    if (s.occurrences < s.alerts.length)
+      ctx.addIssue({ code: "custom", path: ["occurrences"], message: "cannot be fewer than the distinct alerts" });
   });
 export type IncidentState = z.infer<typeof incidentState>;
 
 /** `vigil.incidents.opened|updated|resolved`: the incident after a change; causationId is the alert that caused it. */
-export const incidentMessage = pipelineBase
-  .extend({ event: incidentEvent, incident: incidentState })
-  .superRefine((m, ctx) => {
-    if (m.incident.incidentId !== m.incidentId) ctx.addIssue({ code: "custom", path: ["incident", "incidentId"], message: "must equal incidentId" });
-    if (resourceKey(m.incident.owner) !== resourceKey(m.owner)) ctx.addIssue({ code: "custom", path: ["incident", "owner"], message: "must equal owner" });
-    if ((m.event === "resolved") !== (m.incident.status === "resolved")) {
-      ctx.addIssue({ code: "custom", path: ["incident", "status"], message: `a ${m.event} event carries a ${m.event === "resolved" ? "resolved" : "open"} incident` });
-    }
-  });
+export const incidentMessage = pipelineBase.extend({ event: incidentEvent, incident: incidentState }).superRefine((m, ctx) => {
+  if (m.incident.incidentId !== m.incidentId)
+    ctx.addIssue({ code: "custom", path: ["incident", "incidentId"], message: "must equal incidentId" });
+  if (resourceKey(m.incident.owner) !== resourceKey(m.owner))
+    ctx.addIssue({ code: "custom", path: ["incident", "owner"], message: "must equal owner" });
+  if ((m.event === "resolved") !== (m.incident.status === "resolved")) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["incident", "status"],
+      message: `a ${m.event} event carries a ${m.event === "resolved" ? "resolved" : "open"} incident`,
+    });
+  }
+});
 export type IncidentMessage = z.infer<typeof incidentMessage>;

@@ -2,7 +2,14 @@ import { z } from "zod";
 import { messageBase, timestamp } from "./message.js";
 
 /** Kernel event types Vigil understands and validates strictly; producers may send others when allowed. */
-export const kernelEventType = z.enum(["oom_kill", "swap_fault_latency", "container_start", "container_exit", "signal_kill", "memory_pressure"]);
+export const kernelEventType = z.enum([
+  "oom_kill",
+  "swap_fault_latency",
+  "container_start",
+  "container_exit",
+  "signal_kill",
+  "memory_pressure",
+]);
 export type KernelEventType = z.infer<typeof kernelEventType>;
 
 /** A type token: a known type, or (where ebpf-ingest allows unknown types) any lower_snake_case name. */

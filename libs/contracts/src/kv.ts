@@ -92,7 +92,8 @@ export const effectivenessAggregateValue = z
   })
   .superRefine((v, ctx) => {
     if (v.scored > v.count) ctx.addIssue({ code: "custom", path: ["scored"], message: "cannot exceed count" });
-    if ((v.scored === 0) !== (v.meanScore === null)) ctx.addIssue({ code: "custom", path: ["meanScore"], message: "is null exactly when nothing was scored" });
+    if ((v.scored === 0) !== (v.meanScore === null))
+      ctx.addIssue({ code: "custom", path: ["meanScore"], message: "is null exactly when nothing was scored" });
   });
 export type EffectivenessAggregateValue = z.infer<typeof effectivenessAggregateValue>;
 

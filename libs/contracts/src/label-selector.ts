@@ -53,7 +53,9 @@ export class LabelSelector {
     private readonly matchesEmpty = true,
   ) {
     this.equals = requirements.filter((r) => r.op === "=").map((r) => [r.key, r.values[0]!] as const);
-    this.others = requirements.filter((r) => r.op !== "=").map((r) => ({ key: r.key, op: r.op, values: new Set(r.values), bound: Number(r.values[0]) }));
+    this.others = requirements
+      .filter((r) => r.op !== "=")
+      .map((r) => ({ key: r.key, op: r.op, values: new Set(r.values), bound: Number(r.values[0]) }));
   }
 
   /** From requirements the parsers below have validated. */
@@ -75,13 +77,27 @@ export class LabelSelector {
       const has = typeof v === "string";
       let ok: boolean;
       switch (op) {
-        case "in": ok = has && values.has(v); break;
-        case "!=": case "notin": ok = !has || !values.has(v); break;
-        case "exists": ok = has; break;
-        case "!": ok = !has; break;
-        case "gt": ok = has && INTEGER.test(v) && Number(v) > bound; break;
-        case "lt": ok = has && INTEGER.test(v) && Number(v) < bound; break;
-        default: ok = false;
+        case "in":
+          ok = has && values.has(v);
+          break;
+        case "!=":
+        case "notin":
+          ok = !has || !values.has(v);
+          break;
+        case "exists":
+          ok = has;
+          break;
+        case "!":
+          ok = !has;
+          break;
+        case "gt":
+          ok = has && INTEGER.test(v) && Number(v) > bound;
+          break;
+        case "lt":
+          ok = has && INTEGER.test(v) && Number(v) < bound;
+          break;
+        default:
+          ok = false;
       }
       if (!ok) return false;
     }
@@ -91,16 +107,25 @@ export class LabelSelector {
   /** Canonical string form (Requirement.String in Go): requirements sorted by key, set values sorted. */
   toString(): string {
     const reqs = [...this.requirements].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    return reqs.map((r) => {
-      switch (r.op) {
-        case "exists": return r.key;
-        case "!": return `!${r.key}`;
-        case "in": case "notin": return `${r.key} ${r.op} (${[...r.values].sort().join(",")})`;
-        case "gt": return `${r.key}>${r.values[0]}`;
-        case "lt": return `${r.key}<${r.values[0]}`;
-        default: return `${r.key}${r.op}${r.values[0]}`;
-      }
-    }).join(",");
+    return reqs
+      .map((r) => {
+        switch (r.op) {
+          case "exists":
+            return r.key;
+          case "!":
+            return `!${r.key}`;
+          case "in":
+          case "notin":
+            return `${r.key} ${r.op} (${[...r.values].sort().join(",")})`;
+          case "gt":
+            return `${r.key}>${r.values[0]}`;
+          case "lt":
+            return `${r.key}<${r.values[0]}`;
+          default:
+            return `${r.key}${r.op}${r.values[0]}`;
+        }
+      })
+      .join(",");
   }
 }
 
@@ -127,15 +152,20 @@ const validateRequirement = (r: Requirement): Requirement => {
   };
   const keyErr = keyError(r.key);
   if (keyErr) fail(`key: Invalid value: ${JSON.stringify(r.key)}: ${keyErr}`);
-  if ((r.op === "in" || r.op === "notin") && r.values.length === 0) fail(`values: Invalid value: []: for 'in', 'notin' operators, values set can't be empty`);
-  if ((r.op === "=" || r.op === "!=") && r.values.length !== 1) fail(`values: Invalid value: ${JSON.stringify(r.values)}: exact-match compatibility requires one single value`);
-  if ((r.op === "exists" || r.op === "!") && r.values.length !== 0) fail(`values: Invalid value: ${JSON.stringify(r.values)}: values set must be empty for exists and does not exist`);
+  if ((r.op === "in" || r.op === "notin") && r.values.length === 0)
+    fail(`values: Invalid value: []: for 'in', 'notin' operators, values set can't be empty`);
+  if ((r.op === "=" || r.op === "!=") && r.values.length !== 1)
+    fail(`values: Invalid value: ${JSON.stringify(r.values)}: exact-match compatibility requires one single value`);
+  if ((r.op === "exists" || r.op === "!") && r.values.length !== 0)
+    fail(`values: Invalid value: ${JSON.stringify(r.values)}: values set must be empty for exists and does not exist`);
   if ((r.op === "gt" || r.op === "lt") && (r.values.length !== 1 || !INTEGER.test(r.values[0] ?? ""))) {
     fail(`values: Invalid value: ${JSON.stringify(r.values)}: for 'Gt', 'Lt' operators, exactly one integer value is required`);
   }
   r.values.forEach((v, i) => {
     if (v !== "" && (v.length > 63 || !NAME.test(v))) {
-      fail(`values[${i}][${r.key}]: Invalid value: ${JSON.stringify(v)}: a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')`);
+      fail(
+        `values[${i}][${r.key}]: Invalid value: ${JSON.stringify(v)}: a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')`,
+      );
     }
   });
   return r;
@@ -152,7 +182,10 @@ const lex = (s: string): Token[] => {
   let i = 0;
   while (i < s.length) {
     const c = s[i]!;
-    if (/\s/.test(c)) { i++; continue; }
+    if (/\s/.test(c)) {
+      i++;
+      continue;
+    }
     if (SPECIAL.has(c)) {
       const two = s.slice(i, i + 2);
       const text = two === "!=" || two === "==" ? two : c;
@@ -238,14 +271,16 @@ const OPERATORS: Record<string, Op> = { In: "in", NotIn: "notin", Exists: "exist
  */
 export function labelSelectorFromObject(sel: LabelSelectorObject | undefined | null): LabelSelector {
   if (sel === null || sel === undefined) return LabelSelector.nothing;
-  return LabelSelector.of([
-    ...Object.entries(sel.matchLabels ?? {}).map(([key, v]): Requirement => ({ key, op: "=", values: [v] })),
-    ...(sel.matchExpressions ?? []).map((e): Requirement => {
-      const op = OPERATORS[e.operator];
-      if (!op) throw new SelectorError(`${JSON.stringify(e.operator)} is not a valid label selector operator`);
-      return { key: e.key, op, values: [...(e.values ?? [])] };
-    }),
-  ].map(validateRequirement));
+  return LabelSelector.of(
+    [
+      ...Object.entries(sel.matchLabels ?? {}).map(([key, v]): Requirement => ({ key, op: "=", values: [v] })),
+      ...(sel.matchExpressions ?? []).map((e): Requirement => {
+        const op = OPERATORS[e.operator];
+        if (!op) throw new SelectorError(`${JSON.stringify(e.operator)} is not a valid label selector operator`);
+        return { key: e.key, op, values: [...(e.values ?? [])] };
+      }),
+    ].map(validateRequirement),
+  );
 }
 
 /** The canonical string form of a metav1.LabelSelector ("" for none), as a Scale's status.selector shows it. */

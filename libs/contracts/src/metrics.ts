@@ -41,7 +41,15 @@ export const nodeSampleMessage = messageBase.extend({
     })
     .optional(),
   /** Load averages, plus the tasks running and blocked in uninterruptible (mostly I/O) sleep right now. */
-  load: z.object({ one: z.number(), five: z.number(), fifteen: z.number(), running: z.number().int().optional(), blocked: z.number().int().optional() }).optional(),
+  load: z
+    .object({
+      one: z.number(),
+      five: z.number(),
+      fifteen: z.number(),
+      running: z.number().int().optional(),
+      blocked: z.number().int().optional(),
+    })
+    .optional(),
   /** /proc/meminfo fields in bytes, keyed by their kernel names (MemTotal, MemAvailable, ...). */
   memory: z.record(z.string(), z.number().nonnegative()).optional(),
   /**
@@ -154,7 +162,9 @@ export const podSample = z.object({
   memoryWorkingSetBytes: amount.optional(),
   memoryUsageBytes: amount.optional(),
   processes: z.number().int().nonnegative().optional(),
-  network: z.object({ rxBytesRate: rate.optional(), txBytesRate: rate.optional(), rxErrorsRate: rate.optional(), txErrorsRate: rate.optional() }).optional(),
+  network: z
+    .object({ rxBytesRate: rate.optional(), txBytesRate: rate.optional(), rxErrorsRate: rate.optional(), txErrorsRate: rate.optional() })
+    .optional(),
   containers: z.array(containerSample),
   /** The pod cgroup's pressure files (cgroup v2); avg* are percentages, totalRate is stalled seconds per second (0-1). */
   psi: z.object({ cpu: podPressure.optional(), memory: podPressure.optional(), io: podPressure.optional() }).optional(),

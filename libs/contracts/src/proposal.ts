@@ -43,7 +43,11 @@ const actionProposal = proposalCommon
       ctx.addIssue({ code: "custom", path: ["parameters", ...issue.path], message: issue.message });
     }
     if (!(def.targetKinds as readonly string[]).includes(p.target.kind)) {
-      ctx.addIssue({ code: "custom", path: ["target", "kind"], message: `${p.action} acts on ${def.targetKinds.join(", ")}, not ${p.target.kind}` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["target", "kind"],
+        message: `${p.action} acts on ${def.targetKinds.join(", ")}, not ${p.target.kind}`,
+      });
     }
   });
 
@@ -62,11 +66,9 @@ const escalateProposal = proposalCommon.extend({
 });
 
 /** `vigil.actions.proposed`: what the investigator decided about a diagnosis. */
-export const proposalMessage = z
-  .discriminatedUnion("kind", [actionProposal, noActionProposal, escalateProposal])
-  .superRefine((p, ctx) => {
-    if (p.source === "llm" && !p.model) ctx.addIssue({ code: "custom", path: ["model"], message: "an llm proposal names its model" });
-    if (p.source === "rules" && !p.ruleId) ctx.addIssue({ code: "custom", path: ["ruleId"], message: "a rules proposal names its rule" });
-  });
+export const proposalMessage = z.discriminatedUnion("kind", [actionProposal, noActionProposal, escalateProposal]).superRefine((p, ctx) => {
+  if (p.source === "llm" && !p.model) ctx.addIssue({ code: "custom", path: ["model"], message: "an llm proposal names its model" });
+  if (p.source === "rules" && !p.ruleId) ctx.addIssue({ code: "custom", path: ["ruleId"], message: "a rules proposal names its rule" });
+});
 export type ProposalMessage = z.infer<typeof proposalMessage>;
 export type ActionProposal = Extract<ProposalMessage, { kind: "action" }>;

@@ -42,12 +42,32 @@ export const topics = {
   diagnoses: topic("diagnoses", streams.analysis, subjects.analysisCompleted, diagnosisMessage, () => subjects.analysisCompleted),
   actionsProposed: topic("actions_proposed", streams.actions, subjects.actionsProposed, proposalMessage, () => subjects.actionsProposed),
   actionsExecuted: topic("actions_executed", streams.actions, subjects.actionsExecuted, executionMessage, () => subjects.actionsExecuted),
-  approvalRequested: topic("approval_requested", streams.actions, subjects.approvalRequested, approvalRequestedMessage, () => subjects.approvalRequested),
-  approvalDecided: topic("approval_decided", streams.actions, subjects.approvalDecided, approvalDecidedMessage, () => subjects.approvalDecided),
-  effectiveness: topic("effectiveness", streams.effectiveness, subjects.effectivenessAssessed, assessmentMessage, () => subjects.effectivenessAssessed),
+  approvalRequested: topic(
+    "approval_requested",
+    streams.actions,
+    subjects.approvalRequested,
+    approvalRequestedMessage,
+    () => subjects.approvalRequested,
+  ),
+  approvalDecided: topic(
+    "approval_decided",
+    streams.actions,
+    subjects.approvalDecided,
+    approvalDecidedMessage,
+    () => subjects.approvalDecided,
+  ),
+  effectiveness: topic(
+    "effectiveness",
+    streams.effectiveness,
+    subjects.effectivenessAssessed,
+    assessmentMessage,
+    () => subjects.effectivenessAssessed,
+  ),
   nodeMetrics: topic("node_metrics", streams.metrics, "vigil.metrics.node.*", nodeSampleMessage, (m) => subjects.nodeMetrics(m.node)),
   podMetrics: topic("pod_metrics", streams.metrics, "vigil.metrics.pods.*", podsSampleMessage, (m) => subjects.podMetrics(m.node)),
-  kernelEvents: topic("kernel_events", streams.kernelEvents, "vigil.events.kernel.*.*", kernelEventMessage, (m) => subjects.kernelEvent(m.node, m.type)),
+  kernelEvents: topic("kernel_events", streams.kernelEvents, "vigil.events.kernel.*.*", kernelEventMessage, (m) =>
+    subjects.kernelEvent(m.node, m.type),
+  ),
   deadLetters: topic("dead_letters", streams.deadLetters, "vigil.dlq.*", deadLetterMessage, (m) => subjects.deadLetter(m.consumer)),
 } as const;
 

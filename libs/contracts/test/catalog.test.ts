@@ -15,11 +15,34 @@ import {
 
 /** The actions the executor issue lists; the catalog may hold more, never fewer. */
 const required = [
-  "scale_deployment", "scale_statefulset", "increase_resources", "update_hpa", "restart_pod", "rollout_restart",
-  "rollback_deployment", "pause_rollout", "resume_rollout", "cordon_node", "uncordon_node", "drain_node",
-  "migrate_workload", "quarantine_pod", "update_network_policy", "expand_pvc", "cleanup_failed_pods",
-  "delete_completed_jobs", "suspend_cronjob", "restart_daemonset", "restart_network", "collect_diagnostics",
-  "enable_debug_mode", "notify_only", "escalate", "backup_volume", "rotate_secrets", "run_repair_job",
+  "scale_deployment",
+  "scale_statefulset",
+  "increase_resources",
+  "update_hpa",
+  "restart_pod",
+  "rollout_restart",
+  "rollback_deployment",
+  "pause_rollout",
+  "resume_rollout",
+  "cordon_node",
+  "uncordon_node",
+  "drain_node",
+  "migrate_workload",
+  "quarantine_pod",
+  "update_network_policy",
+  "expand_pvc",
+  "cleanup_failed_pods",
+  "delete_completed_jobs",
+  "suspend_cronjob",
+  "restart_daemonset",
+  "restart_network",
+  "collect_diagnostics",
+  "enable_debug_mode",
+  "notify_only",
+  "escalate",
+  "backup_volume",
+  "rotate_secrets",
+  "run_repair_job",
 ];
 
 /** Every (group, resource, verb) a rule list grants. */
@@ -59,9 +82,13 @@ describe("action catalog", () => {
         assert.equal(result.ok, false, `${name} accepted ${JSON.stringify(parameters)}`);
         if (result.ok) continue;
         const path = `parameters.${field}`.replace(/\.\[/g, "[");
-        assert.ok(result.issues.some((i) => i.path === path), `${name} ${JSON.stringify(parameters)} names ${path}; got ${result.error}`);
+        assert.ok(
+          result.issues.some((i) => i.path === path),
+          `${name} ${JSON.stringify(parameters)} names ${path}; got ${result.error}`,
+        );
         assert.ok(result.error.includes(`${path}: `), result.error);
-        for (const issue of result.issues) assert.doesNotMatch(issue.message, /^Invalid input/, `${name}: ${issue.path} has a written message`);
+        for (const issue of result.issues)
+          assert.doesNotMatch(issue.message, /^Invalid input/, `${name}: ${issue.path} has a written message`);
         checked++;
       }
       // Strict: a parameter the action does not have is an error, never silently dropped.
@@ -74,7 +101,11 @@ describe("action catalog", () => {
 
   it("reports errors as `path: message` and returns typed parameters with defaults", () => {
     const bad = validateActionParameters("scale_deployment", { replicas: 1001 });
-    assert.deepEqual(bad, { ok: false, issues: [{ path: "parameters.replicas", message: "must be ≤ 1000" }], error: "parameters.replicas: must be ≤ 1000" });
+    assert.deepEqual(bad, {
+      ok: false,
+      issues: [{ path: "parameters.replicas", message: "must be ≤ 1000" }],
+      error: "parameters.replicas: must be ≤ 1000",
+    });
     const unknown = validateActionParameters("reboot_cluster", {});
     assert.equal(unknown.ok, false);
     assert.equal(!unknown.ok && unknown.issues[0]!.path, "action");

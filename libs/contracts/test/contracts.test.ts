@@ -1,6 +1,16 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { allStreams, type KvBucketDefinition, kvBuckets, resourceKey, subjects, subjectToken, type Topic, type TopicKey, topics } from "../src/index.js";
+import {
+  allStreams,
+  type KvBucketDefinition,
+  kvBuckets,
+  resourceKey,
+  subjects,
+  subjectToken,
+  type Topic,
+  type TopicKey,
+  topics,
+} from "../src/index.js";
 import { variants, kvSamples, samples } from "@vigil/contracts/testing";
 import { issuePaths } from "./helpers.js";
 
@@ -39,7 +49,10 @@ describe("contracts: schemas, subjects and streams", () => {
       const matches = (pattern: string) => {
         const p = pattern.split(".");
         const s = subject.split(".");
-        return p.every((tok, i) => tok === ">" || tok === "*" || tok === s[i]) && (p.at(-1) === ">" ? s.length >= p.length : s.length === p.length);
+        return (
+          p.every((tok, i) => tok === ">" || tok === "*" || tok === s[i]) &&
+          (p.at(-1) === ">" ? s.length >= p.length : s.length === p.length)
+        );
       };
       assert.ok(matches(topic.filter), `${subject} matches ${topic.filter}`);
       assert.ok(topic.stream.subjects.some(matches), `${subject} is captured by ${topic.stream.name}`);
@@ -64,7 +77,8 @@ describe("contracts: KV buckets", () => {
   const buckets = Object.entries(kvBuckets) as Array<[keyof typeof kvBuckets, KvBucketDefinition]>;
 
   it("every bucket has a sample value that parses unchanged, and a distinct name", () => {
-    for (const [key, bucket] of buckets) assert.deepEqual(bucket.value.parse(JSON.parse(JSON.stringify(kvSamples[key]))), kvSamples[key], key);
+    for (const [key, bucket] of buckets)
+      assert.deepEqual(bucket.value.parse(JSON.parse(JSON.stringify(kvSamples[key]))), kvSamples[key], key);
     assert.equal(new Set(buckets.map(([, b]) => b.name)).size, buckets.length);
     for (const [, b] of buckets) assert.match(b.name, /^[a-z_]+$/);
   });

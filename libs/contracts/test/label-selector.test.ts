@@ -105,7 +105,10 @@ describe("labelSelectorFromObject", () => {
   });
 
   it("rejects invalid operators and values", () => {
-    throwsSelector(() => labelSelectorFromObject({ matchExpressions: [{ key: "a", operator: "Equals", values: ["x"] }] }), /"Equals" is not a valid label selector operator/);
+    throwsSelector(
+      () => labelSelectorFromObject({ matchExpressions: [{ key: "a", operator: "Equals", values: ["x"] }] }),
+      /"Equals" is not a valid label selector operator/,
+    );
     throwsSelector(() => labelSelectorFromObject({ matchExpressions: [{ key: "a", operator: "In", values: [] }] }), /can't be empty/);
     throwsSelector(() => labelSelectorFromObject({ matchExpressions: [{ key: "a", operator: "Exists", values: ["x"] }] }), /must be empty/);
   });

@@ -14,7 +14,17 @@ import {
   topics,
 } from "../src/index.js";
 import { issuePaths } from "./helpers.js";
-import { alert, approvalDecided, approvalRequested, assessment, diagnosis, execution, incidentOpened, proposal, variants } from "@vigil/contracts/testing";
+import {
+  alert,
+  approvalDecided,
+  approvalRequested,
+  assessment,
+  diagnosis,
+  execution,
+  incidentOpened,
+  proposal,
+  variants,
+} from "@vigil/contracts/testing";
 
 const pipeline: Array<[string, z.ZodType, Record<string, unknown>]> = [
   ["incident", incidentMessage, incidentOpened],
@@ -88,16 +98,24 @@ describe("diagnosis", () => {
   it("finding codes and candidate actions come from fixed vocabularies", () => {
     const findings = [{ ...diagnosis.findings[0]!, code: "POD_SAD" }, diagnosis.findings[1]!];
     assert.deepEqual(issuePaths(diagnosisMessage, withDiagnosis({ findings })), ["findings.0.code"]);
-    assert.deepEqual(issuePaths(diagnosisMessage, withDiagnosis({ candidateActions: ["increase_resources", "reboot_cluster"] })), ["candidateActions.1"]);
+    assert.deepEqual(issuePaths(diagnosisMessage, withDiagnosis({ candidateActions: ["increase_resources", "reboot_cluster"] })), [
+      "candidateActions.1",
+    ]);
   });
 
   it("outcomes are consistent with findings and the causing alert is among the alerts", () => {
     assert.deepEqual(issuePaths(diagnosisMessage, withDiagnosis({ findings: [], hypotheses: [] })), ["findings"]);
-    assert.deepEqual(issuePaths(diagnosisMessage, withDiagnosis({ outcome: "no_issue_found" })), ["findings.0.severity", "findings.1.severity"]);
+    assert.deepEqual(issuePaths(diagnosisMessage, withDiagnosis({ outcome: "no_issue_found" })), [
+      "findings.0.severity",
+      "findings.1.severity",
+    ]);
     assert.deepEqual(issuePaths(diagnosisMessage, withDiagnosis({ alertIds: ["other"] })), ["alertIds"]);
     const healthy = diagnosisMessage.parse(withDiagnosis({ outcome: "no_issue_found", findings: [], hypotheses: [], severity: "info" }));
     assert.equal(healthy.outcome, "no_issue_found");
-    assert.equal(diagnosisMessage.parse(withDiagnosis({ outcome: "target_not_found", findings: [], hypotheses: [], target: undefined })).outcome, "target_not_found");
+    assert.equal(
+      diagnosisMessage.parse(withDiagnosis({ outcome: "target_not_found", findings: [], hypotheses: [], target: undefined })).outcome,
+      "target_not_found",
+    );
   });
 });
 
@@ -109,9 +127,18 @@ describe("proposal", () => {
   it("parameters are validated against the action's schema, with the field named", () => {
     const bad = proposalMessage.safeParse(withProposal({ action: "scale_deployment", parameters: { replicas: 5000 } }));
     assert.equal(bad.success, false);
-    assert.deepEqual(bad.error.issues.map((i) => [i.path.join("."), i.message]), [["parameters.replicas", "must be ≤ 1000"]]);
-    assert.deepEqual(issuePaths(proposalMessage, withProposal({ parameters: { container: "app", resource: "memory", limit: { factor: 9 } } })), ["parameters.limit.factor"]);
-    assert.deepEqual(issuePaths(proposalMessage, withProposal({ parameters: { ...(proposal as { parameters: object }).parameters, replicas: 3 } })), ["parameters.replicas"]);
+    assert.deepEqual(
+      bad.error.issues.map((i) => [i.path.join("."), i.message]),
+      [["parameters.replicas", "must be ≤ 1000"]],
+    );
+    assert.deepEqual(
+      issuePaths(proposalMessage, withProposal({ parameters: { container: "app", resource: "memory", limit: { factor: 9 } } })),
+      ["parameters.limit.factor"],
+    );
+    assert.deepEqual(
+      issuePaths(proposalMessage, withProposal({ parameters: { ...(proposal as { parameters: object }).parameters, replicas: 3 } })),
+      ["parameters.replicas"],
+    );
   });
 
   it("the target must be a kind the action acts on", () => {
@@ -131,7 +158,11 @@ describe("proposal", () => {
 describe("execution record", () => {
   it("its status cannot contradict the policy decision or the approval state", () => {
     assert.deepEqual(issuePaths(executionMessage, { ...variants.rejected, status: "succeeded" }), ["status"]);
-    const pending = { ...execution.policy, decision: "requires_approval", approval: { ...execution.policy.approval, state: "pending", approvers: [] } };
+    const pending = {
+      ...execution.policy,
+      decision: "requires_approval",
+      approval: { ...execution.policy.approval, state: "pending", approvers: [] },
+    };
     assert.deepEqual(issuePaths(executionMessage, withExecution({ status: "expired", policy: pending })), ["policy.approval.state"]);
     assert.equal(executionMessage.parse(withExecution({ status: "pending_approval", policy: pending })).status, "pending_approval");
   });
@@ -142,17 +173,30 @@ describe("execution record", () => {
     assert.deepEqual(issuePaths(executionMessage, withExecution({ status: "failed" })), ["error"]);
     const forbidden = withExecution({
       status: "failed",
-      error: { message: "deployments.apps \"cart\" is forbidden", httpStatus: 403, missingPermission: { apiGroup: "apps", resource: "deployments", verb: "patch" } },
+      error: {
+        message: 'deployments.apps "cart" is forbidden',
+        httpStatus: 403,
+        missingPermission: { apiGroup: "apps", resource: "deployments", verb: "patch" },
+      },
     });
     assert.equal(executionMessage.parse(forbidden).error?.missingPermission?.verb, "patch");
   });
 
   it("two-person approval needs two distinct approvers", () => {
-    const approval = { ...execution.policy.approval, required: 2, approvers: [execution.policy.approval.approvers[0]!, execution.policy.approval.approvers[0]!] };
-    assert.deepEqual(issuePaths(executionMessage, withExecution({ policy: { ...execution.policy, approval } })), ["policy.approval.approvers"]);
+    const approval = {
+      ...execution.policy.approval,
+      required: 2,
+      approvers: [execution.policy.approval.approvers[0]!, execution.policy.approval.approvers[0]!],
+    };
+    assert.deepEqual(issuePaths(executionMessage, withExecution({ policy: { ...execution.policy, approval } })), [
+      "policy.approval.approvers",
+    ]);
     const second = { by: "carol@example.com", at: execution.startedAt };
     const ok = { ...approval, approvers: [approval.approvers[0]!, second] };
-    assert.equal(executionMessage.parse(withExecution({ policy: { ...execution.policy, approval: ok } })).policy.approval.approvers.length, 2);
+    assert.equal(
+      executionMessage.parse(withExecution({ policy: { ...execution.policy, approval: ok } })).policy.approval.approvers.length,
+      2,
+    );
   });
 
   it("kubernetes operations are recorded with verb, resource and dry-run flag", () => {
@@ -164,7 +208,9 @@ describe("execution record", () => {
 describe("approval", () => {
   it("the request's hash is the sha256 of its diff, and it expires after it was made", () => {
     assert.deepEqual(issuePaths(approvalRequestedMessage, { ...approvalRequested, diff: approvalRequested.diff + "+1\n" }), ["diffHash"]);
-    assert.deepEqual(issuePaths(approvalRequestedMessage, { ...approvalRequested, expiresAt: approvalRequested.requestedAt }), ["expiresAt"]);
+    assert.deepEqual(issuePaths(approvalRequestedMessage, { ...approvalRequested, expiresAt: approvalRequested.requestedAt }), [
+      "expiresAt",
+    ]);
     assert.deepEqual(issuePaths(approvalRequestedMessage, { ...approvalRequested, approvalsRequired: 3 }), ["approvalsRequired"]);
   });
 
@@ -199,7 +245,11 @@ describe("incident lifecycle", () => {
   it("is published by event, and its state matches the event", () => {
     assert.equal(topics.incidents.subjectOf(incidentOpened), "vigil.incidents.opened");
     assert.deepEqual(issuePaths(incidentMessage, { ...incidentOpened, event: "resolved" }), ["incident.status"]);
-    assert.deepEqual(issuePaths(incidentMessage, { ...incidentOpened, incident: { ...incidentOpened.incident, incidentId: "other" } }), ["incident.incidentId"]);
-    assert.deepEqual(issuePaths(incidentMessage, { ...incidentOpened, incident: { ...incidentOpened.incident, alerts: [] } }), ["incident.alerts"]);
+    assert.deepEqual(issuePaths(incidentMessage, { ...incidentOpened, incident: { ...incidentOpened.incident, incidentId: "other" } }), [
+      "incident.incidentId",
+    ]);
+    assert.deepEqual(issuePaths(incidentMessage, { ...incidentOpened, incident: { ...incidentOpened.incident, alerts: [] } }), [
+      "incident.alerts",
+    ]);
   });
 });

@@ -105,18 +105,25 @@ export class CriClient {
 
   /** Ready sandboxes only: a NOTREADY sandbox's pod has been stopped or is being torn down. */
   async listPodSandbox(): Promise<PodSandbox[]> {
-    const res = await this.unary<ListPodSandboxResponse>("ListPodSandbox", (stub, md, options, cb) => stub.ListPodSandbox({ filter: { state: { state: "SANDBOX_READY" } } }, md, options, cb));
+    const res = await this.unary<ListPodSandboxResponse>("ListPodSandbox", (stub, md, options, cb) =>
+      stub.ListPodSandbox({ filter: { state: { state: "SANDBOX_READY" } } }, md, options, cb),
+    );
     return res.items;
   }
 
   /** Every container, exited ones included (they carry the restart attempt and the state of a crash-looping container). */
   async listContainers(): Promise<Container[]> {
-    return (await this.unary<ListContainersResponse>("ListContainers", (stub, md, options, cb) => stub.ListContainers({}, md, options, cb))).containers;
+    return (await this.unary<ListContainersResponse>("ListContainers", (stub, md, options, cb) => stub.ListContainers({}, md, options, cb)))
+      .containers;
   }
 
   /** Stats of running containers. */
   async listContainerStats(): Promise<ContainerStats[]> {
-    return (await this.unary<ListContainerStatsResponse>("ListContainerStats", (stub, md, options, cb) => stub.ListContainerStats({}, md, options, cb))).stats;
+    return (
+      await this.unary<ListContainerStatsResponse>("ListContainerStats", (stub, md, options, cb) =>
+        stub.ListContainerStats({}, md, options, cb),
+      )
+    ).stats;
   }
 
   /**
@@ -126,7 +133,9 @@ export class CriClient {
   async listPodSandboxStats(): Promise<PodSandboxStats[] | undefined> {
     if (this.sandboxStats === false) return undefined;
     try {
-      const res = await this.unary<ListPodSandboxStatsResponse>("ListPodSandboxStats", (stub, md, options, cb) => stub.ListPodSandboxStats({}, md, options, cb));
+      const res = await this.unary<ListPodSandboxStatsResponse>("ListPodSandboxStats", (stub, md, options, cb) =>
+        stub.ListPodSandboxStats({}, md, options, cb),
+      );
       this.sandboxStats = true;
       return res.stats;
     } catch (err) {
@@ -154,7 +163,9 @@ export class CriClient {
       const wait = this.retryAt - Date.now();
       if (wait > 0) {
         this.onCall?.({ call, code: "BACKOFF", durationMs: 0 });
-        return Promise.reject(new CriCallError(call, "BACKOFF", `runtime unreachable (${this.failures} failed attempts); next attempt in ${wait} ms`));
+        return Promise.reject(
+          new CriCallError(call, "BACKOFF", `runtime unreachable (${this.failures} failed attempts); next attempt in ${wait} ms`),
+        );
       }
       this.client.close();
       this.client = this.newChannel();

@@ -54,7 +54,10 @@ export async function discoverRuntime(options: DiscoverOptions = {}): Promise<Ru
     const path = await resolveUnderRoot(root, candidate.path);
     if (path === undefined) continue;
     // A leftover regular file or directory (a socket path a stopped runtime never cleaned) is not a runtime.
-    const isSocket = await stat(path).then((s) => s.isSocket(), () => false);
+    const isSocket = await stat(path).then(
+      (s) => s.isSocket(),
+      () => false,
+    );
     if (isSocket) return { target: `unix://${path}`, path, runtime: candidate.runtime, source: "discovered" };
   }
   return undefined;

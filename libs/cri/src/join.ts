@@ -105,7 +105,12 @@ function containerUsage(id: string, s: ContainerStats, rates: CounterRates, nowN
  * reading; else the runtime's usage_nano_cores. The runtime computes that over the window since whoever
  * asked last (kubelet polls too), and containerd only gives the counter on some versions.
  */
-function cpuUsage(key: string, cpu: CpuUsage | null, rates: CounterRates, nowNs: bigint): { cpuNanoCores?: number; cpuUsageSecondsTotal?: number } {
+function cpuUsage(
+  key: string,
+  cpu: CpuUsage | null,
+  rates: CounterRates,
+  nowNs: bigint,
+): { cpuNanoCores?: number; cpuUsageSecondsTotal?: number } {
   if (!cpu) return {};
   const total = cpu.usage_core_nano_seconds;
   const derived = total ? rates.rate(`${key}/cpu`, BigInt(total.value), stamp(cpu.timestamp, nowNs)) : undefined;
@@ -122,7 +127,12 @@ function podUsage(key: string, s: NonNullable<PodSandboxStats["linux"]>, rates: 
   if (iface && s.network) {
     const at = stamp(s.network.timestamp, nowNs);
     const r = (field: string, v: UInt64Value | null) => (v ? rates.rate(`${key}/net/${field}`, BigInt(v.value), at) : undefined);
-    network = defined({ rxBytesRate: r("rx", iface.rx_bytes), txBytesRate: r("tx", iface.tx_bytes), rxErrorsRate: r("rxerr", iface.rx_errors), txErrorsRate: r("txerr", iface.tx_errors) });
+    network = defined({
+      rxBytesRate: r("rx", iface.rx_bytes),
+      txBytesRate: r("tx", iface.tx_bytes),
+      rxErrorsRate: r("rxerr", iface.rx_errors),
+      txErrorsRate: r("txerr", iface.tx_errors),
+    });
   }
   return defined({
     cpuNanoCores,

@@ -24,7 +24,8 @@ export function parsePressure(text: string): { some: PressureLine; full?: Pressu
   const lines: Partial<Record<"some" | "full", PressureLine>> = {};
   for (const line of text.split("\n")) {
     const m = LINE.exec(line.trim());
-    if (m) lines[m[1] as "some" | "full"] = { avg10: Number(m[2]), avg60: Number(m[3]), avg300: Number(m[4]), totalUs: BigInt(m[5] as string) };
+    if (m)
+      lines[m[1] as "some" | "full"] = { avg10: Number(m[2]), avg60: Number(m[3]), avg300: Number(m[4]), totalUs: BigInt(m[5] as string) };
   }
   return lines.some ? { some: lines.some, ...(lines.full ? { full: lines.full } : {}) } : undefined;
 }
@@ -91,7 +92,8 @@ export class PodPressureReader {
         text = readFileSync(join(dir, `${resource}.pressure`), "utf8");
       } catch (e) {
         const err = e as NodeJS.ErrnoException;
-        if (!ABSENT.has(err.code ?? "")) error ??= { code: err.code ?? "EIO", message: `${resource}.pressure of pod ${uid}: ${err.message}` };
+        if (!ABSENT.has(err.code ?? ""))
+          error ??= { code: err.code ?? "EIO", message: `${resource}.pressure of pod ${uid}: ${err.message}` };
       }
       const parsed = text === undefined ? undefined : parsePressure(text);
       if (!parsed) continue;

@@ -73,7 +73,9 @@ export class PodSampler {
       try {
         return await fn();
       } catch (err) {
-        errors.push(err instanceof CriCallError ? { call, code: err.code, message: err.detail } : { call, code: "UNKNOWN", message: String(err) });
+        errors.push(
+          err instanceof CriCallError ? { call, code: err.code, message: err.detail } : { call, code: "UNKNOWN", message: String(err) },
+        );
         return undefined;
       }
     };

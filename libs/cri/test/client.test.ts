@@ -23,8 +23,16 @@ describe("CriClient over a real gRPC connection", () => {
     for (const tcp of [false, true]) {
       const { rt, client, events } = await setup({}, tcp);
       assert.match(rt.endpoint, tcp ? /^127\.0\.0\.1:\d+$/ : /^unix:\/\/\/.+\/containerd\.sock$/);
-      assert.deepEqual(await client.version(), { version: "0.1.0", runtime_name: "containerd", runtime_version: "v1.7.27", runtime_api_version: "v1" });
-      assert.deepEqual(events.map((e) => [e.call, e.code]), [["Version", "OK"]]);
+      assert.deepEqual(await client.version(), {
+        version: "0.1.0",
+        runtime_name: "containerd",
+        runtime_version: "v1.7.27",
+        runtime_api_version: "v1",
+      });
+      assert.deepEqual(
+        events.map((e) => [e.call, e.code]),
+        [["Version", "OK"]],
+      );
     }
   });
 
@@ -33,7 +41,10 @@ describe("CriClient over a real gRPC connection", () => {
     rt.addPod({ name: "up" });
     rt.addPod({ name: "down", ready: false });
     const sandboxes = await client.listPodSandbox();
-    assert.deepEqual(sandboxes.map((s) => [s.metadata?.name, s.state]), [["up", "SANDBOX_READY"]]);
+    assert.deepEqual(
+      sandboxes.map((s) => [s.metadata?.name, s.state]),
+      [["up", "SANDBOX_READY"]],
+    );
     assert.match(sandboxes[0]?.created_at ?? "", /^\d{19}$/, "nanosecond timestamps arrive as exact decimal strings");
   });
 
@@ -41,7 +52,10 @@ describe("CriClient over a real gRPC connection", () => {
     const { rt, client } = await setup({ callTimeoutMs: 150 });
     rt.delay("ListContainers", 2_000);
     const started = Date.now();
-    await assert.rejects(client.listContainers(), (err: unknown) => err instanceof CriCallError && err.code === "DEADLINE_EXCEEDED" && err.call === "ListContainers");
+    await assert.rejects(
+      client.listContainers(),
+      (err: unknown) => err instanceof CriCallError && err.code === "DEADLINE_EXCEEDED" && err.call === "ListContainers",
+    );
     assert.ok(Date.now() - started < 1_000, `took ${Date.now() - started} ms`);
   });
 
@@ -69,21 +83,33 @@ describe("CriClient over a real gRPC connection", () => {
 
     await rt.stop();
     const down = await sampler.sample();
-    assert.deepEqual(down.errors.map((e) => `${e.call} ${e.code}`), ["ListPodSandbox UNAVAILABLE"]);
+    assert.deepEqual(
+      down.errors.map((e) => `${e.call} ${e.code}`),
+      ["ListPodSandbox UNAVAILABLE"],
+    );
     assert.deepEqual(down.sample.pods, []);
     assert.equal(client.connection.failures, 1);
 
     await rt.start(); // back, but the client waits for its next attempt instead of retrying at once
     const callsBefore = rt.calls.ListPodSandbox;
     const waiting = await sampler.sample();
-    assert.deepEqual(waiting.errors.map((e) => `${e.call} ${e.code}`), ["ListPodSandbox BACKOFF"]);
-    assert.match(waiting.sample.errors[0] ?? "", /^ListPodSandbox: BACKOFF: runtime unreachable \(1 failed attempts\); next attempt in \d+ ms$/);
+    assert.deepEqual(
+      waiting.errors.map((e) => `${e.call} ${e.code}`),
+      ["ListPodSandbox BACKOFF"],
+    );
+    assert.match(
+      waiting.sample.errors[0] ?? "",
+      /^ListPodSandbox: BACKOFF: runtime unreachable \(1 failed attempts\); next attempt in \d+ ms$/,
+    );
     assert.equal(rt.calls.ListPodSandbox, callsBefore, "no call reached the runtime during backoff");
 
     await waitFor(() => Date.now() > client.connection.retryAt, { intervalMs: 20, message: "the backoff elapsed" });
     const back = await sampler.sample();
     assert.deepEqual(back.errors, []);
-    assert.deepEqual(back.sample.pods.map((p) => p.name), ["web-0"]);
+    assert.deepEqual(
+      back.sample.pods.map((p) => p.name),
+      ["web-0"],
+    );
     assert.deepEqual(client.connection, { failures: 0, retryAt: 0, generation: 2 });
   });
 

@@ -28,7 +28,10 @@ describe("runtime socket discovery under a host root", () => {
   }
 
   it("checks containerd, then CRI-O, /run before /var/run: the same answer every time", async () => {
-    assert.deepEqual(RUNTIME_SOCKETS.map((s) => s.path), ["/run/containerd/containerd.sock", "/var/run/containerd/containerd.sock", "/run/crio/crio.sock", "/var/run/crio/crio.sock"]);
+    assert.deepEqual(
+      RUNTIME_SOCKETS.map((s) => s.path),
+      ["/run/containerd/containerd.sock", "/var/run/containerd/containerd.sock", "/run/crio/crio.sock", "/var/run/crio/crio.sock"],
+    );
     // Created in reverse order, so directory order cannot be what decides.
     for (const s of [...RUNTIME_SOCKETS].reverse()) await socketAt(s.path);
     for (let i = 0; i < 3; i++) {
@@ -71,7 +74,10 @@ describe("runtime socket discovery under a host root", () => {
 
   it("hands the client an endpoint it can talk to", async () => {
     await mkdir(join(root, "run/crio"), { recursive: true });
-    const crio = await FakeRuntime.start({ socketPath: join(root, "run/crio/crio.sock"), version: { runtime_name: "cri-o", runtime_version: "1.30.4" } });
+    const crio = await FakeRuntime.start({
+      socketPath: join(root, "run/crio/crio.sock"),
+      version: { runtime_name: "cri-o", runtime_version: "1.30.4" },
+    });
     try {
       const endpoint = await discoverRuntime({ hostRoot: root });
       assert.equal(endpoint?.runtime, "cri-o");

@@ -36,23 +36,33 @@ describe("per-pod PSI from a cgroup v2 tree", () => {
       "io.pressure": pressure("avg10=2.00 avg60=1.00 avg300=0.50 total=900000", "avg10=1.50 avg60=0.75 avg300=0.25 total=800000"),
       "cpu.max": "max 100000\n", // other cgroup files around are ignored
     };
-    await podFiles(`kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod${UIDS.systemdBurstable.replaceAll("-", "_")}.slice`, busy);
+    await podFiles(
+      `kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod${UIDS.systemdBurstable.replaceAll("-", "_")}.slice`,
+      busy,
+    );
     await podFiles(`kubepods.slice/kubepods-pod${UIDS.systemdGuaranteed.replaceAll("-", "_")}.slice`, {
       // A kernel before 5.13 writes no "full" line for cpu.
       "cpu.pressure": pressure("avg10=0.10 avg60=0.20 avg300=0.30 total=42"),
     });
-    await podFiles(`kubepods/besteffort/pod${UIDS.cgroupfsBestEffort}`, { "memory.pressure": pressure("avg10=5.00 avg60=4.00 avg300=3.00 total=7", "avg10=1.00 avg60=1.00 avg300=1.00 total=3") });
-    await podFiles(`kubepods/pod${UIDS.cgroupfsGuaranteed}`, { "io.pressure": pressure("avg10=0.00 avg60=0.00 avg300=0.00 total=0", "avg10=0.00 avg60=0.00 avg300=0.00 total=0") });
+    await podFiles(`kubepods/besteffort/pod${UIDS.cgroupfsBestEffort}`, {
+      "memory.pressure": pressure("avg10=5.00 avg60=4.00 avg300=3.00 total=7", "avg10=1.00 avg60=1.00 avg300=1.00 total=3"),
+    });
+    await podFiles(`kubepods/pod${UIDS.cgroupfsGuaranteed}`, {
+      "io.pressure": pressure("avg10=0.00 avg60=0.00 avg300=0.00 total=0", "avg10=0.00 avg60=0.00 avg300=0.00 total=0"),
+    });
   });
   after(async () => {
     await rm(hostRoot, { recursive: true, force: true });
   });
 
   it("parses pressure files", () => {
-    assert.deepEqual(parsePressure("some avg10=1.50 avg60=0.25 avg300=0.00 total=123456789012\nfull avg10=0.00 avg60=0.00 avg300=0.00 total=0\n"), {
-      some: { avg10: 1.5, avg60: 0.25, avg300: 0, totalUs: 123456789012n },
-      full: { avg10: 0, avg60: 0, avg300: 0, totalUs: 0n },
-    });
+    assert.deepEqual(
+      parsePressure("some avg10=1.50 avg60=0.25 avg300=0.00 total=123456789012\nfull avg10=0.00 avg60=0.00 avg300=0.00 total=0\n"),
+      {
+        some: { avg10: 1.5, avg60: 0.25, avg300: 0, totalUs: 123456789012n },
+        full: { avg10: 0, avg60: 0, avg300: 0, totalUs: 0n },
+      },
+    );
     assert.equal(parsePressure(""), undefined);
   });
 
@@ -91,7 +101,10 @@ describe("per-pod PSI from a cgroup v2 tree", () => {
       "cpu.pressure": pressure("avg10=20.00 avg60=9.00 avg300=3.10 total=4500000", "avg10=2.00 avg60=0.60 avg300=0.11 total=600000"),
     });
     const second = reader.read(UIDS.systemdBurstable);
-    assert.deepEqual(second.psi?.cpu, { some: { avg10: 20, avg60: 9, avg300: 3.1, totalRate: 0.25 }, full: { avg10: 2, avg60: 0.6, avg300: 0.11, totalRate: 0.05 } });
+    assert.deepEqual(second.psi?.cpu, {
+      some: { avg10: 20, avg60: 9, avg300: 3.1, totalRate: 0.25 },
+      full: { avg10: 2, avg60: 0.6, avg300: 0.11, totalRate: 0.05 },
+    });
     assert.equal(second.psi?.memory?.some.totalRate, 0);
   });
 
@@ -124,7 +137,10 @@ describe("per-pod PSI from a cgroup v2 tree", () => {
         rt.addPod({ name: `broken-${uid.slice(-1)}`, namespace: "prod", uid, containers: [{ name: "c" }] });
       }
       const { sample, errors } = await sampler.sample();
-      assert.deepEqual(errors.map((e) => `${e.call} ${e.code}`), ["cgroup EISDIR"]);
+      assert.deepEqual(
+        errors.map((e) => `${e.call} ${e.code}`),
+        ["cgroup EISDIR"],
+      );
       assert.equal(sample.pods.length, 4);
       assert.equal(sample.pods.find((p) => p.name === "api-0")?.psi?.io?.some.avg10, 2);
       podsSampleMessage.parse({ id: "p1", correlationId: "p1", ...sample });

@@ -49,10 +49,23 @@ describe("PodSampler against a fake containerd over gRPC", () => {
         { name: "envoy", image: "docker.io/envoyproxy/envoy:v1.31.2", usage: { nanoCores: 15_000_000, workingSetBytes: 40 * MiB } },
         { name: "migrate", state: "exited", image: "ghcr.io/acme/cart-migrate:2.4.1" },
       ],
-      usage: { cpuNs: 20_000_000_000n, workingSetBytes: 350 * MiB, usageBytes: 480 * MiB, processes: 9, rxBytes: 5_000_000n, txBytes: 2_000_000n, rxErrors: 0n, txErrors: 0n },
+      usage: {
+        cpuNs: 20_000_000_000n,
+        workingSetBytes: 350 * MiB,
+        usageBytes: 480 * MiB,
+        processes: 9,
+        rxBytes: 5_000_000n,
+        txBytes: 2_000_000n,
+        rxErrors: 0n,
+        txErrors: 0n,
+      },
     });
     // Running, but the runtime has no stats for it yet (just started).
-    rt.addPod({ name: "coredns-5d78c9869d-abcde", namespace: "kube-system", containers: [{ name: "coredns", image: "registry.k8s.io/coredns/coredns:v1.11.1" }] });
+    rt.addPod({
+      name: "coredns-5d78c9869d-abcde",
+      namespace: "kube-system",
+      containers: [{ name: "coredns", image: "registry.k8s.io/coredns/coredns:v1.11.1" }],
+    });
     // Stopped sandbox: not listed.
     rt.addPod({ name: "old-job-xyz", namespace: "batch", ready: false, containers: [{ name: "job", state: "exited" }] });
   });
@@ -86,9 +99,10 @@ describe("PodSampler against a fake containerd over gRPC", () => {
       ["kube-system/coredns-5d78c9869d-abcde", "shop/cart-7d9f8b6c4-x2k9p"],
     );
     const [coredns, pod] = sample.pods;
-    assert.deepEqual(coredns?.containers.map((c) => ({ ...c, id: "-" })), [
-      { name: "coredns", id: "-", state: "running", attempt: 0, image: "registry.k8s.io/coredns/coredns:v1.11.1" },
-    ]);
+    assert.deepEqual(
+      coredns?.containers.map((c) => ({ ...c, id: "-" })),
+      [{ name: "coredns", id: "-", state: "running", attempt: 0, image: "registry.k8s.io/coredns/coredns:v1.11.1" }],
+    );
     assert.deepEqual(pod, {
       uid: cart.uid,
       name: "cart-7d9f8b6c4-x2k9p",
@@ -117,7 +131,15 @@ describe("PodSampler against a fake containerd over gRPC", () => {
           writableLayerInodes: 18,
           swapUsageBytes: 2 * MiB,
         },
-        { name: "envoy", id: cart.containers[2]?.id, state: "running", attempt: 0, image: "docker.io/envoyproxy/envoy:v1.31.2", cpuNanoCores: 15_000_000, memoryWorkingSetBytes: 40 * MiB },
+        {
+          name: "envoy",
+          id: cart.containers[2]?.id,
+          state: "running",
+          attempt: 0,
+          image: "docker.io/envoyproxy/envoy:v1.31.2",
+          cpuNanoCores: 15_000_000,
+          memoryWorkingSetBytes: 40 * MiB,
+        },
         { name: "migrate", id: cart.containers[3]?.id, state: "exited", attempt: 0, image: "ghcr.io/acme/cart-migrate:2.4.1" },
       ],
     });
@@ -137,11 +159,14 @@ describe("PodSampler against a fake containerd over gRPC", () => {
     assert.deepEqual(partial.sample.errors, ["ListContainerStats: INTERNAL: failed to decode cgroup stats"]);
     asMessage(partial.sample);
     const pod = partial.sample.pods.find((p) => p.uid === cart.uid);
-    assert.deepEqual(pod?.containers.map((c) => [c.name, c.state, c.memoryWorkingSetBytes]), [
-      ["app", "running", undefined],
-      ["envoy", "running", undefined],
-      ["migrate", "exited", undefined],
-    ]);
+    assert.deepEqual(
+      pod?.containers.map((c) => [c.name, c.state, c.memoryWorkingSetBytes]),
+      [
+        ["app", "running", undefined],
+        ["envoy", "running", undefined],
+        ["migrate", "exited", undefined],
+      ],
+    );
     assert.equal(pod?.memoryWorkingSetBytes, 350 * MiB, "pod stats still came through");
 
     rt.advance(10_000);
@@ -158,7 +183,10 @@ describe("PodSampler against a fake containerd over gRPC", () => {
     rt.fail("ListPodSandbox", { code: status.UNKNOWN, message: "server is not initialized yet", times: 1 });
     const failed = await sampler.sample();
     assert.deepEqual(failed.sample.pods, []);
-    assert.deepEqual(failed.errors.map((e) => `${e.call} ${e.code}`), ["ListPodSandbox UNKNOWN"]);
+    assert.deepEqual(
+      failed.errors.map((e) => `${e.call} ${e.code}`),
+      ["ListPodSandbox UNKNOWN"],
+    );
     asMessage(failed.sample);
     const next = await sampler.sample();
     assert.equal(next.sample.pods.length, 2);
@@ -168,12 +196,18 @@ describe("PodSampler against a fake containerd over gRPC", () => {
   it("lists running containers from their stats when ListContainers fails", async () => {
     rt.fail("ListContainers", { code: status.INTERNAL, times: 1 });
     const { sample, errors } = await sampler.sample();
-    assert.deepEqual(errors.map((e) => e.call), ["ListContainers"]);
+    assert.deepEqual(
+      errors.map((e) => e.call),
+      ["ListContainers"],
+    );
     const pod = sample.pods.find((p) => p.uid === cart.uid);
-    assert.deepEqual(pod?.containers.map((c) => [c.name, c.state, c.attempt, c.memoryWorkingSetBytes]), [
-      ["app", "running", 1, 300 * MiB],
-      ["envoy", "running", 0, 40 * MiB],
-    ]);
+    assert.deepEqual(
+      pod?.containers.map((c) => [c.name, c.state, c.attempt, c.memoryWorkingSetBytes]),
+      [
+        ["app", "running", 1, 300 * MiB],
+        ["envoy", "running", 0, 40 * MiB],
+      ],
+    );
     asMessage(sample);
   });
 
@@ -183,10 +217,21 @@ describe("PodSampler against a fake containerd over gRPC", () => {
     const app = cart.containers[1];
     assert.ok(app?.usage);
     app.state = "exited";
-    cart.containers.push({ id: "f".repeat(64), name: "app", attempt: 2, state: "running", image: app.image, createdAtNs: rt.nowNs, usage: { cpuNs: 100_000_000n } });
+    cart.containers.push({
+      id: "f".repeat(64),
+      name: "app",
+      attempt: 2,
+      state: "running",
+      image: app.image,
+      createdAtNs: rt.nowNs,
+      usage: { cpuNs: 100_000_000n },
+    });
     const { sample } = await sampler.sample();
     const restarted = sample.pods.find((p) => p.uid === cart.uid)?.containers.find((c) => c.name === "app");
-    assert.deepEqual([restarted?.id, restarted?.attempt, restarted?.cpuNanoCores, restarted?.cpuUsageSecondsTotal], ["f".repeat(64), 2, undefined, 0.1]);
+    assert.deepEqual(
+      [restarted?.id, restarted?.attempt, restarted?.cpuNanoCores, restarted?.cpuUsageSecondsTotal],
+      ["f".repeat(64), 2, undefined, 0.1],
+    );
   });
 
   it("joins concurrent callers into one sample", async () => {
@@ -208,7 +253,12 @@ describe("PodSampler against a runtime without ListPodSandboxStats", () => {
     rt = await FakeRuntime.start({ podSandboxStats: false, version: { runtime_name: "cri-o", runtime_version: "1.29.1" } });
     client = new CriClient({ endpoint: rt.endpoint });
     const sampler = new PodSampler({ client, node: "worker-2", psi: false });
-    const pod = rt.addPod({ name: "web-0", namespace: "web", containers: [{ name: "nginx", usage: { cpuNs: 1_000_000_000n, workingSetBytes: 20 * MiB } }], usage: { cpuNs: 1n } });
+    const pod = rt.addPod({
+      name: "web-0",
+      namespace: "web",
+      containers: [{ name: "nginx", usage: { cpuNs: 1_000_000_000n, workingSetBytes: 20 * MiB } }],
+      usage: { cpuNs: 1n },
+    });
 
     const first = await sampler.sample();
     rt.advance(5_000);

@@ -32,7 +32,9 @@ export function clientConfig(opts: ConnectionOptions): pg.ClientConfig {
     connectionString: opts.url,
     application_name: opts.applicationName,
     connectionTimeoutMillis: opts.connectTimeoutMs ?? 5_000,
-    ...(statementTimeoutMs > 0 ? { statement_timeout: statementTimeoutMs, query_timeout: statementTimeoutMs + SILENT_CONNECTION_GRACE_MS } : {}),
+    ...(statementTimeoutMs > 0
+      ? { statement_timeout: statementTimeoutMs, query_timeout: statementTimeoutMs + SILENT_CONNECTION_GRACE_MS }
+      : {}),
     // TCP keepalive notices a peer that vanished while a connection sits idle in the pool.
     keepAlive: true,
     keepAliveInitialDelayMillis: 10_000,

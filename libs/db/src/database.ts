@@ -67,7 +67,9 @@ export class Database extends QueryRunner {
     try {
       await Promise.race([
         probe,
-        new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${this.readyTimeoutMs}ms`)), this.readyTimeoutMs))),
+        new Promise(
+          (_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${this.readyTimeoutMs}ms`)), this.readyTimeoutMs)),
+        ),
       ]);
       return true;
     } catch (err) {
@@ -96,7 +98,11 @@ export class Database extends QueryRunner {
       const clean = await Promise.race([ended, new Promise<false>((r) => (timer = setTimeout(() => r(false), timeoutMs)))]);
       clearTimeout(timer);
       if (clean) this.log.info("database pool closed");
-      else this.log.warn({ inUse: this.pool.totalCount - this.pool.idleCount, timeoutMs }, "database pool: connections still in use at the close deadline");
+      else
+        this.log.warn(
+          { inUse: this.pool.totalCount - this.pool.idleCount, timeoutMs },
+          "database pool: connections still in use at the close deadline",
+        );
       return clean;
     })();
     return this.closing;

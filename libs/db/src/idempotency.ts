@@ -27,9 +27,14 @@ export interface OnceKey {
  * row until this one ends: if this one commits, the other gets false; if it rolls back, the other gets true.
  */
 export async function onceInTransaction(tx: Transaction, { scope, key }: OnceKey): Promise<boolean> {
-  if (!scope || !key) throw new TypeError(`onceInTransaction: scope and key must be non-empty (got scope ${JSON.stringify(scope)}, key ${JSON.stringify(key)})`);
+  if (!scope || !key)
+    throw new TypeError(
+      `onceInTransaction: scope and key must be non-empty (got scope ${JSON.stringify(scope)}, key ${JSON.stringify(key)})`,
+    );
   const inserted = await tx.execute(
-    sql`INSERT INTO vigil_processed_messages (scope, key) VALUES (${scope}, ${key}) ON CONFLICT DO NOTHING`.named("vigil_once_in_transaction"),
+    sql`INSERT INTO vigil_processed_messages (scope, key) VALUES (${scope}, ${key}) ON CONFLICT DO NOTHING`.named(
+      "vigil_once_in_transaction",
+    ),
   );
   return inserted === 1;
 }
@@ -39,8 +44,11 @@ export async function onceInTransaction(tx: Transaction, { scope, key }: OnceKey
  * longest time a message can still be redelivered (the stream's max age), so run this now and then.
  */
 export function pruneProcessedMessages(db: Queryable, { olderThanMs }: { olderThanMs: number }): Promise<number> {
-  if (!Number.isFinite(olderThanMs) || olderThanMs < 0) throw new RangeError(`pruneProcessedMessages: olderThanMs must be ≥ 0 (got ${olderThanMs})`);
+  if (!Number.isFinite(olderThanMs) || olderThanMs < 0)
+    throw new RangeError(`pruneProcessedMessages: olderThanMs must be ≥ 0 (got ${olderThanMs})`);
   return db.execute(
-    sql`DELETE FROM vigil_processed_messages WHERE processed_at < now() - make_interval(secs => ${olderThanMs / 1000})`.named("vigil_prune_processed_messages"),
+    sql`DELETE FROM vigil_processed_messages WHERE processed_at < now() - make_interval(secs => ${olderThanMs / 1000})`.named(
+      "vigil_prune_processed_messages",
+    ),
   );
 }

@@ -56,7 +56,11 @@ export async function migrate(db: Database, opts: MigrateOptions): Promise<strin
   try {
     const lockTimeoutMs = opts.lockTimeoutMs ?? 60_000;
     const builtIn = await applyUnderLock(client, { ...BUILT_IN, lockKey: lockKeyOf(BUILT_IN.table), lockTimeoutMs }, log);
-    const own = await applyUnderLock(client, { dir: opts.dir, table: opts.table, lockKey: opts.lockKey ?? lockKeyOf(opts.table), lockTimeoutMs }, log);
+    const own = await applyUnderLock(
+      client,
+      { dir: opts.dir, table: opts.table, lockKey: opts.lockKey ?? lockKeyOf(opts.table), lockTimeoutMs },
+      log,
+    );
     return [...builtIn, ...own];
   } finally {
     await client.end().catch(() => {});
@@ -90,7 +94,9 @@ async function applyUnderLock(client: pg.Client, set: MigrationSet, log: Logger)
         error: (msg) => log.error({ table: set.table }, msg),
       },
     }).catch((err: unknown) => {
-      throw new Error(`migrations in ${set.dir} (table ${set.table}) failed, none of this run was applied: ${errorMessage(err)}`, { cause: err });
+      throw new Error(`migrations in ${set.dir} (table ${set.table}) failed, none of this run was applied: ${errorMessage(err)}`, {
+        cause: err,
+      });
     });
     const names = ran.map((m) => m.name);
     if (names.length > 0) log.info({ table: set.table, applied: names }, `applied ${names.length} migration(s)`);
@@ -113,7 +119,9 @@ async function acquire(client: pg.Client, set: MigrationSet, log: Logger): Promi
     await client.query("SELECT pg_advisory_lock(hashtextextended($1, 0))", [set.lockKey]);
   } catch (err) {
     if (errorCode(err) === "55P03") {
-      throw new Error(`migrate: another process held the migration lock "${set.lockKey}" for more than ${set.lockTimeoutMs}ms`, { cause: err });
+      throw new Error(`migrate: another process held the migration lock "${set.lockKey}" for more than ${set.lockTimeoutMs}ms`, {
+        cause: err,
+      });
     }
     throw wrapError(err, "migrate: lock");
   } finally {

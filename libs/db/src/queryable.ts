@@ -44,7 +44,8 @@ export abstract class QueryRunner implements Queryable {
 
   async maybeOne<S extends z.ZodType>(query: SqlQuery, row: S): Promise<z.output<S> | undefined> {
     const result = await this.run(query);
-    if (result.rows.length > 1) throw this.counted(query, new RowCountError(labelOf(query), "at most one", result.rows.length), "row_count");
+    if (result.rows.length > 1)
+      throw this.counted(query, new RowCountError(labelOf(query), "at most one", result.rows.length), "row_count");
     return this.parse(query, result.rows, row)[0];
   }
 

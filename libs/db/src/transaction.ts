@@ -35,7 +35,8 @@ export class Transaction extends QueryRunner {
   }
 
   protected send(config: pg.QueryConfig): Promise<pg.QueryResult> {
-    if (this.finished) return Promise.reject(new Error("transaction already finished: a query ran after its callback returned (missing await?)"));
+    if (this.finished)
+      return Promise.reject(new Error("transaction already finished: a query ran after its callback returned (missing await?)"));
     return this.client.query(config);
   }
 
@@ -55,7 +56,11 @@ export interface TransactionDeps {
  * Runs `fn` in a transaction, again (up to maxAttempts) after a serialization failure or deadlock. `fn` may
  * therefore run more than once: it must not have effects outside the database that cannot be repeated.
  */
-export async function runTransaction<T>(deps: TransactionDeps, fn: (tx: Transaction) => Promise<T>, opts: TransactionOptions = {}): Promise<T> {
+export async function runTransaction<T>(
+  deps: TransactionDeps,
+  fn: (tx: Transaction) => Promise<T>,
+  opts: TransactionOptions = {},
+): Promise<T> {
   const name = opts.name ?? "transaction";
   const maxAttempts = Math.max(1, opts.maxAttempts ?? 3);
   for (let attempt = 1; ; attempt++) {
@@ -72,7 +77,13 @@ export async function runTransaction<T>(deps: TransactionDeps, fn: (tx: Transact
   }
 }
 
-async function attemptOnce<T>(deps: TransactionDeps, fn: (tx: Transaction) => Promise<T>, opts: TransactionOptions, name: string, attempt: number): Promise<T> {
+async function attemptOnce<T>(
+  deps: TransactionDeps,
+  fn: (tx: Transaction) => Promise<T>,
+  opts: TransactionOptions,
+  name: string,
+  attempt: number,
+): Promise<T> {
   const client = await deps.checkout(`transaction "${name}"`);
   // Between two queries nobody listens on the client: without this, a connection lost mid-transaction
   // (PostgreSQL restarting) would be an unhandled 'error' event and crash the process.

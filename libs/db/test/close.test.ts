@@ -13,14 +13,18 @@ describe("db: close", () => {
 
     const insideTx = gate();
     const finishTx = gate();
-    const tx = db.transaction(async (tx) => {
-      await tx.execute(sql`INSERT INTO results VALUES ('first half')`);
-      insideTx.open();
-      await finishTx.opened; // a handler still working when shutdown begins
-      await tx.execute(sql`INSERT INTO results VALUES ('second half')`);
-    }).then(() => events.push("transaction committed"));
+    const tx = db
+      .transaction(async (tx) => {
+        await tx.execute(sql`INSERT INTO results VALUES ('first half')`);
+        insideTx.open();
+        await finishTx.opened; // a handler still working when shutdown begins
+        await tx.execute(sql`INSERT INTO results VALUES ('second half')`);
+      })
+      .then(() => events.push("transaction committed"));
     await insideTx.opened;
-    const slow = db.one(sql`SELECT pg_sleep(0.3) IS NULL AS slept`, z.object({ slept: z.boolean() })).then(() => events.push("query finished"));
+    const slow = db
+      .one(sql`SELECT pg_sleep(0.3) IS NULL AS slept`, z.object({ slept: z.boolean() }))
+      .then(() => events.push("query finished"));
 
     const closing = db.close(10_000).then((clean) => {
       events.push("closed");
@@ -44,7 +48,11 @@ describe("db: close", () => {
     const { db: other } = openDatabase(server.url);
     t.after(() => other.close());
     const rows = await other.many(sql`SELECT v FROM results ORDER BY v`, z.object({ v: z.string() }));
-    assert.deepEqual(rows.map((r) => r.v), ["first half", "second half"], "the in-flight transaction committed in full");
+    assert.deepEqual(
+      rows.map((r) => r.v),
+      ["first half", "second half"],
+      "the in-flight transaction committed in full",
+    );
   });
 
   it("close() gives up after its deadline and says so", async (t) => {

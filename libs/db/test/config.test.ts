@@ -10,8 +10,14 @@ describe("db: configuration", () => {
   it("DATABASE_URL is required and must be a postgres URL; the rest has defaults", () => {
     const missing = parse({});
     assert.equal(missing.success, false);
-    assert.deepEqual(missing.error?.issues.map((i) => i.path.join(".")), ["DATABASE_URL"]);
-    assert.match(parse({ DATABASE_URL: "mysql://x@y/z" }).error?.issues[0]?.message ?? "", /must be a postgres:\/\/ or postgresql:\/\/ URL/);
+    assert.deepEqual(
+      missing.error?.issues.map((i) => i.path.join(".")),
+      ["DATABASE_URL"],
+    );
+    assert.match(
+      parse({ DATABASE_URL: "mysql://x@y/z" }).error?.issues[0]?.message ?? "",
+      /must be a postgres:\/\/ or postgresql:\/\/ URL/,
+    );
 
     const ok = parse({ DATABASE_URL: "postgresql://vigil@db:5432/vigil" });
     assert.ok(ok.success);
@@ -43,7 +49,10 @@ describe("db: configuration", () => {
 
   it("redactUrl hides passwords wherever the URL carries them", () => {
     assert.equal(redactUrl("postgres://vigil:s3cret@db:5432/vigil"), "postgres://vigil:***@db:5432/vigil");
-    assert.equal(redactUrl("postgres://vigil@db/vigil?password=s3cret&sslmode=require"), "postgres://vigil@db/vigil?password=***&sslmode=require");
+    assert.equal(
+      redactUrl("postgres://vigil@db/vigil?password=s3cret&sslmode=require"),
+      "postgres://vigil@db/vigil?password=***&sslmode=require",
+    );
     assert.equal(redactUrl("not a url"), "(unparseable URL)");
   });
 
@@ -54,12 +63,20 @@ describe("db: configuration", () => {
     withPassword.password = "s3cret-pass"; // the throwaway cluster trusts local connections: any password works
     const { log, lines } = capturingLog("debug");
     const { db } = openDatabase(withPassword.toString(), { log, ssl: "disable" });
-    assert.deepEqual(await db.one(sql`SELECT current_setting('application_name') AS app`, z.object({ app: z.string() })), { app: "vigil-db-test" });
+    assert.deepEqual(await db.one(sql`SELECT current_setting('application_name') AS app`, z.object({ app: z.string() })), {
+      app: "vigil-db-test",
+    });
     await assert.rejects(db.execute(sql`SELECT * FROM missing_table`));
     await db.close();
     assert.ok(lines.length > 0);
-    assert.ok(lines.every((l) => !JSON.stringify(l).includes("s3cret-pass")), "no log line carries the password");
-    assert.ok(lines.some((l) => String(l["database"]).includes(":***@")), "logs name the database, redacted");
+    assert.ok(
+      lines.every((l) => !JSON.stringify(l).includes("s3cret-pass")),
+      "no log line carries the password",
+    );
+    assert.ok(
+      lines.some((l) => String(l["database"]).includes(":***@")),
+      "logs name the database, redacted",
+    );
 
     const { db: tls } = openDatabase(server.url, { ssl: "require" });
     t.after(() => tls.close());

@@ -15,7 +15,10 @@ export function openDatabase(url: string, overrides: Partial<DatabaseOptions> = 
 }
 
 /** A database of this test's own, a pool on it, both gone when the test ends (pool first). */
-export async function testDatabase(t: TestContext, overrides: Partial<DatabaseOptions> = {}): Promise<{ db: Database; registry: Registry; server: PostgresHandle }> {
+export async function testDatabase(
+  t: TestContext,
+  overrides: Partial<DatabaseOptions> = {},
+): Promise<{ db: Database; registry: Registry; server: PostgresHandle }> {
   const server = await freshDatabase();
   const { db, registry } = openDatabase(server.url, overrides);
   t.after(async () => {

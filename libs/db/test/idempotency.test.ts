@@ -27,7 +27,8 @@ const handle = (db: Database, messageId: string, hooks: { afterRecord?: () => Pr
     { name: "handle_message" },
   );
 
-const effectsOf = async (db: Database, id: string) => (await db.one(sql`SELECT count(*) AS n FROM effects WHERE message_id = ${id}`, Count)).n;
+const effectsOf = async (db: Database, id: string) =>
+  (await db.one(sql`SELECT count(*) AS n FROM effects WHERE message_id = ${id}`, Count)).n;
 
 describe("db: onceInTransaction", () => {
   it("a second attempt with the same key does nothing; other scopes and keys are independent", async (t) => {
@@ -38,7 +39,10 @@ describe("db: onceInTransaction", () => {
     assert.equal(await effectsOf(db, "m1"), 1);
     const other = await db.transaction((tx) => onceInTransaction(tx, { scope: "effectiveness", key: "m1" }));
     assert.equal(other, true, "the same id in another scope is another piece of work");
-    await assert.rejects(db.transaction((tx) => onceInTransaction(tx, { scope: "", key: "m1" })), /scope and key must be non-empty/);
+    await assert.rejects(
+      db.transaction((tx) => onceInTransaction(tx, { scope: "", key: "m1" })),
+      /scope and key must be non-empty/,
+    );
   });
 
   it("the record rolls back with a failed effect, so the retry runs it", async (t) => {
@@ -70,7 +74,12 @@ describe("db: onceInTransaction", () => {
     // The second transaction's insert is now blocked on the first's uncommitted row.
     await waitFor(
       async () =>
-        (await db.one(sql`SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO vigil_processed_messages%'`, Count)).n === 1,
+        (
+          await db.one(
+            sql`SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO vigil_processed_messages%'`,
+            Count,
+          )
+        ).n === 1,
       { timeoutMs: 5_000, message: "second transaction waits on the first's row" },
     );
     commit.open();

@@ -11,7 +11,9 @@ import { capturingLog, migrationsDir, silentLog, testDatabase } from "./helpers.
 
 const childScript = fileURLToPath(new URL("./fixtures/migrate-child.ts", import.meta.url));
 const brokenDir = fileURLToPath(new URL("./fixtures/migrations-broken/", import.meta.url));
-const fixtureNames = readdirSync(migrationsDir).map((f) => basename(f, ".sql")).sort();
+const fixtureNames = readdirSync(migrationsDir)
+  .map((f) => basename(f, ".sql"))
+  .sort();
 const builtInNames = ["20250101000000000_processed-messages"];
 const TABLE = "pgmigrations_fixture";
 
@@ -34,11 +36,17 @@ describe("db: migrations", () => {
     const lock = await holdLock(server.url, "vigil:migrations:pgmigrations_vigil_db");
     const env = { ...process.env, DATABASE_URL: server.url, MIGRATIONS_DIR: migrationsDir, MIGRATIONS_TABLE: TABLE };
     const children = [1, 2, 3].map((i) =>
-      spawnTracked(process.execPath, ["--conditions=@vigil/source", "--import", "tsx", childScript], { name: `replica-${i}`, env, keepAlive: true }),
+      spawnTracked(process.execPath, ["--conditions=@vigil/source", "--import", "tsx", childScript], {
+        name: `replica-${i}`,
+        env,
+        keepAlive: true,
+      }),
     );
     t.after(() => Promise.all(children.map((c) => c.stop("SIGKILL"))));
     await waitFor(
-      async () => (await db.one(sql`SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`, z.object({ n: z.number() }))).n === 3,
+      async () =>
+        (await db.one(sql`SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`, z.object({ n: z.number() })))
+          .n === 3,
       { timeoutMs: 30_000, message: "three replicas waiting for the migration lock" },
     );
     await lock.release();
@@ -50,11 +58,20 @@ describe("db: migrations", () => {
     assert.deepEqual(applied.sort(), [...builtInNames, ...fixtureNames].sort(), "each migration applied by exactly one process");
 
     const recorded = await db.many(sql`SELECT name FROM ${sql.identifier(TABLE)} ORDER BY name`, Names);
-    assert.deepEqual(recorded.map((r) => r.name), fixtureNames);
+    assert.deepEqual(
+      recorded.map((r) => r.name),
+      fixtureNames,
+    );
     const effects = await db.many(sql`SELECT name FROM migration_effects ORDER BY name`, Names);
-    assert.deepEqual(effects.map((r) => r.name), ["add-severity", "create-incidents", "seed-incident"]);
+    assert.deepEqual(
+      effects.map((r) => r.name),
+      ["add-severity", "create-incidents", "seed-incident"],
+    );
     const builtIn = await db.many(sql`SELECT name FROM pgmigrations_vigil_db`, Names);
-    assert.deepEqual(builtIn.map((r) => r.name), builtInNames);
+    assert.deepEqual(
+      builtIn.map((r) => r.name),
+      builtInNames,
+    );
   });
 
   it("logs what it applied, applies nothing the second time, and releases its locks", async (t) => {
@@ -77,7 +94,10 @@ describe("db: migrations", () => {
   it("a failing migration applies nothing of its run and names the directory", async (t) => {
     const { db } = await testDatabase(t);
     await assert.rejects(migrate(db, { dir: brokenDir, table: "pgmigrations_broken", log: silentLog }), (err: Error) => {
-      assert.match(err.message, /^migrations in .*migrations-broken\/? \(table pgmigrations_broken\) failed, none of this run was applied: relation "nonexistent_table" does not exist/);
+      assert.match(
+        err.message,
+        /^migrations in .*migrations-broken\/? \(table pgmigrations_broken\) failed, none of this run was applied: relation "nonexistent_table" does not exist/,
+      );
       return true;
     });
     const notes = await db.one(sql`SELECT to_regclass('notes')::text AS t`, z.object({ t: z.string().nullable() }));

@@ -81,16 +81,23 @@ describe("db: typed queries against a real PostgreSQL", () => {
     await db.execute(sql`CREATE TABLE pods (name text PRIMARY KEY, namespace text NOT NULL)`);
     await db.execute(sql`INSERT INTO pods VALUES ('a', 'shop'), ('b', 'shop')`);
     const Pod = z.object({ name: z.string(), namespace: z.string() });
-    const byNamespace = (ns: string) => sql`SELECT name, namespace FROM pods WHERE namespace = ${ns} ORDER BY name`.named("pods_by_namespace");
+    const byNamespace = (ns: string) =>
+      sql`SELECT name, namespace FROM pods WHERE namespace = ${ns} ORDER BY name`.named("pods_by_namespace");
 
-    assert.deepEqual(await db.many(byNamespace("shop"), Pod), [{ name: "a", namespace: "shop" }, { name: "b", namespace: "shop" }]);
+    assert.deepEqual(await db.many(byNamespace("shop"), Pod), [
+      { name: "a", namespace: "shop" },
+      { name: "b", namespace: "shop" },
+    ]);
     assert.deepEqual(await db.many(byNamespace("none"), Pod), []);
     await assert.rejects(db.one(byNamespace("none"), Pod), (err: Error) => {
       assert.ok(err instanceof RowCountError);
       assert.equal(err.message, `query "pods_by_namespace": expected one row, got 0`);
       return true;
     });
-    await assert.rejects(db.one(byNamespace("shop"), Pod), { name: "RowCountError", message: `query "pods_by_namespace": expected one row, got 2` });
+    await assert.rejects(db.one(byNamespace("shop"), Pod), {
+      name: "RowCountError",
+      message: `query "pods_by_namespace": expected one row, got 2`,
+    });
     assert.equal(await db.maybeOne(byNamespace("none"), Pod), undefined);
     await assert.rejects(db.maybeOne(byNamespace("shop"), Pod), { message: `query "pods_by_namespace": expected at most one row, got 2` });
     assert.deepEqual(await db.maybeOne(sql`SELECT name, namespace FROM pods WHERE name = ${"a"}`, Pod), { name: "a", namespace: "shop" });
@@ -111,7 +118,10 @@ describe("db: typed queries against a real PostgreSQL", () => {
       assert.ok(err instanceof QueryError);
       assert.equal(err.code, "23505");
       assert.equal(err.query, "insert_action");
-      assert.match(err.message, /^query "insert_action" failed: duplicate key value violates unique constraint "actions_pkey" \(SQLSTATE 23505\)$/);
+      assert.match(
+        err.message,
+        /^query "insert_action" failed: duplicate key value violates unique constraint "actions_pkey" \(SQLSTATE 23505\)$/,
+      );
       return true;
     });
     assert.match(await registry.metrics(), /vigil_db_query_errors_total\{query="insert_action",code="23505"\} 1/);
@@ -120,7 +130,8 @@ describe("db: typed queries against a real PostgreSQL", () => {
   it("a transaction commits, rolls back when its callback throws, and cannot be used afterwards", async (t) => {
     const { db } = await testDatabase(t);
     await db.execute(sql`CREATE TABLE ledger (entry text NOT NULL)`);
-    const entries = async () => (await db.many(sql`SELECT entry FROM ledger ORDER BY entry`, z.object({ entry: z.string() }))).map((r) => r.entry);
+    const entries = async () =>
+      (await db.many(sql`SELECT entry FROM ledger ORDER BY entry`, z.object({ entry: z.string() }))).map((r) => r.entry);
 
     const kept = await db.transaction(async (tx) => {
       await tx.execute(sql`INSERT INTO ledger VALUES (${"kept"})`);

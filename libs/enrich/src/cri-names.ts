@@ -148,7 +148,12 @@ export class CriNames {
       for (const s of sandboxes) {
         const uid = s.metadata?.uid || s.labels[POD_UID];
         if (!uid) continue;
-        this.pods.set(uid, { uid, name: s.metadata?.name || s.labels[POD_NAME] || "", namespace: s.metadata?.namespace || s.labels[POD_NAMESPACE] || "", seenAt: now });
+        this.pods.set(uid, {
+          uid,
+          name: s.metadata?.name || s.labels[POD_NAME] || "",
+          namespace: s.metadata?.namespace || s.labels[POD_NAMESPACE] || "",
+          seenAt: now,
+        });
         this.containers.set(s.id, { id: s.id, podUid: uid, sandbox: true, seenAt: now });
       }
       for (const c of containers) {

@@ -107,7 +107,12 @@ export class Enricher {
       });
     }
     if (options.cri) {
-      const criOptions = { client: options.cri, log: this.log, retainMs, ...(options.criRefreshIntervalMs !== undefined ? { minRefreshIntervalMs: options.criRefreshIntervalMs } : {}) };
+      const criOptions = {
+        client: options.cri,
+        log: this.log,
+        retainMs,
+        ...(options.criRefreshIntervalMs !== undefined ? { minRefreshIntervalMs: options.criRefreshIntervalMs } : {}),
+      };
       this.cri = new CriNames(criOptions);
     }
   }
@@ -127,7 +132,10 @@ export class Enricher {
     // Expiry of gone pods runs on changes; on a quiet node this timer does it.
     this.pruneTimer ??= setInterval(() => this.index?.prune(), 30_000).unref();
     const status = this.status();
-    this.log.info({ node: this.node, sources: status.sources, kubernetes: status.kubernetes?.state, cri: status.cri?.state }, "enricher started");
+    this.log.info(
+      { node: this.node, sources: status.sources, kubernetes: status.kubernetes?.state, cri: status.cri?.state },
+      "enricher started",
+    );
     return status;
   }
 
@@ -230,7 +238,12 @@ export class Enricher {
 
   status(): EnricherStatus {
     const sources: EnrichSource[] = [];
-    const status: EnricherStatus = { node: this.node, sources, caches: { cgroupPaths: this.parsed.size, pids: this.pids.size }, procErrors: this.procErrors };
+    const status: EnricherStatus = {
+      node: this.node,
+      sources,
+      caches: { cgroupPaths: this.parsed.size, pids: this.pids.size },
+      procErrors: this.procErrors,
+    };
     const errors: string[] = [];
     if (this.reflector && this.index) {
       const r = this.reflector;

@@ -50,7 +50,12 @@ export interface OomScopeContext {
   memTotalBytes?: number | null;
 }
 
-const CONSTRAINT_NAMES: Record<OomConstraint, string> = { none: "CONSTRAINT_NONE", cpuset: "CONSTRAINT_CPUSET", memory_policy: "CONSTRAINT_MEMORY_POLICY", memcg: "CONSTRAINT_MEMCG" };
+const CONSTRAINT_NAMES: Record<OomConstraint, string> = {
+  none: "CONSTRAINT_NONE",
+  cpuset: "CONSTRAINT_CPUSET",
+  memory_policy: "CONSTRAINT_MEMORY_POLICY",
+  memcg: "CONSTRAINT_MEMCG",
+};
 const NODE_CONSTRAINTS: Record<Exclude<OomConstraint, "memcg">, string> = {
   none: "global OOM: the node ran out of memory",
   cpuset: "the memory nodes of the victim's cpuset ran out",
@@ -61,8 +66,8 @@ export function classifyOomScope(input: OomScopeInput, context: OomScopeContext 
   const hostRoot = input.hostRoot ?? "/";
   const target = input.memcgPath ?? input.cgroupPath;
   const parsed = target ? parseCgroupPath(target) : undefined;
-  const layout = context.layout !== undefined ? context.layout ?? undefined : detectMemcgLayout(hostRoot);
-  const memTotal = context.memTotalBytes !== undefined ? context.memTotalBytes ?? undefined : readMemTotalBytes(hostRoot);
+  const layout = context.layout !== undefined ? (context.layout ?? undefined) : detectMemcgLayout(hostRoot);
+  const memTotal = context.memTotalBytes !== undefined ? (context.memTotalBytes ?? undefined) : readMemTotalBytes(hostRoot);
   const c = new Classifier(layout, memTotal, input.victimRssKb !== undefined ? input.victimRssKb * 1024 : undefined);
 
   if (input.constraint) return c.byConstraint(input.constraint, parsed, input.memcgPath !== undefined);
@@ -120,7 +125,11 @@ class Classifier {
       if (!limited) {
         const top = chain[chain.length - 1]!.path;
         const scopeOf = parsed.podCgroup ? `or its pod (${top})` : "or its parents";
-        return { scope: "node", evidence: "cgroup", reason: `no memory limit on ${leaf.path} ${scopeOf}: only a node-wide OOM kills there${this.allocatableNote(parsed)}` };
+        return {
+          scope: "node",
+          evidence: "cgroup",
+          reason: `no memory limit on ${leaf.path} ${scopeOf}: only a node-wide OOM kills there${this.allocatableNote(parsed)}`,
+        };
       }
       return this.atLimit(limited, limited === leaf, parsed);
     }
@@ -130,12 +139,20 @@ class Classifier {
     if (above.version === 2 && above.oomBelow !== undefined) {
       if (above.oomBelow > 0) {
         if (this.limited(above) && (above.oomLocal ?? 0) > 0) return this.atLimit(above, false, parsed);
-        const result: OomScopeResult = { scope: "container", evidence: "cgroup", reason: `memcg OOM below ${above.path} (memory.events oom ${above.oomBelow}); ${leaf.path} already removed` };
+        const result: OomScopeResult = {
+          scope: "container",
+          evidence: "cgroup",
+          reason: `memcg OOM below ${above.path} (memory.events oom ${above.oomBelow}); ${leaf.path} already removed`,
+        };
         result.memcg = above.path;
         return result;
       }
       // v2 counts every memcg OOM below a cgroup in its memory.events: none at all means none happened.
-      return { scope: "node", evidence: "cgroup", reason: `no memcg OOM at or below ${above.path} (memory.events oom 0): not a limit kill, a node-wide OOM${this.allocatableNote(parsed)}` };
+      return {
+        scope: "node",
+        evidence: "cgroup",
+        reason: `no memcg OOM at or below ${above.path} (memory.events oom 0): not a limit kill, a node-wide OOM${this.allocatableNote(parsed)}`,
+      };
     }
     if (this.limited(above)) {
       const hit = this.hitEvidence(above, false);
@@ -171,13 +188,26 @@ class Classifier {
     const hit = this.hitEvidence(s, isLeaf);
     let result: OomScopeResult;
     if (hit.length > 0) {
-      result = { scope: "container", evidence: "cgroup", reason: `memcg limit ${limit} hit (${s.limitFile}) at ${s.path}${podLevel}: ${hit.join(", ")}` };
+      result = {
+        scope: "container",
+        evidence: "cgroup",
+        reason: `memcg limit ${limit} hit (${s.limitFile}) at ${s.path}${podLevel}: ${hit.join(", ")}`,
+      };
     } else if (s.usageBytes !== undefined && s.usageBytes + (this.rss ?? 0) < s.limitBytes! * 0.5) {
       const used = `usage ${formatBytes(s.usageBytes)}${this.rss !== undefined ? ` + victim rss ${formatBytes(this.rss)}` : ""}`;
-      result = { scope: "node", evidence: "cgroup", reason: `${used} far below the memcg limit ${limit} (${s.limitFile}) at ${s.path}: not a limit kill, a node-wide OOM${this.allocatableNote(parsed)}` };
+      result = {
+        scope: "node",
+        evidence: "cgroup",
+        reason: `${used} far below the memcg limit ${limit} (${s.limitFile}) at ${s.path}: not a limit kill, a node-wide OOM${this.allocatableNote(parsed)}`,
+      };
     } else {
-      const pct = s.usageBytes !== undefined ? `, usage ${formatBytes(s.usageBytes)} (${Math.round((s.usageBytes / s.limitBytes!) * 100)}%)` : "";
-      result = { scope: "container", evidence: "cgroup", reason: `memcg limit ${limit} (${s.limitFile}) at ${s.path}${podLevel}${pct}: close to the limit, no OOM count to confirm` };
+      const pct =
+        s.usageBytes !== undefined ? `, usage ${formatBytes(s.usageBytes)} (${Math.round((s.usageBytes / s.limitBytes!) * 100)}%)` : "";
+      result = {
+        scope: "container",
+        evidence: "cgroup",
+        reason: `memcg limit ${limit} (${s.limitFile}) at ${s.path}${podLevel}${pct}: close to the limit, no OOM count to confirm`,
+      };
     }
     result.memcg = s.path;
     return withUsage(result, s);
@@ -187,7 +217,11 @@ class Classifier {
   private atAllocatable(parsed: ParsedCgroup): OomScopeResult {
     const s = readMemcg(this.layout!, parsed.path);
     if (s.exists && this.limited(s)) {
-      const result: OomScopeResult = { scope: "node", evidence: "cgroup", reason: `node allocatable limit ${formatBytes(s.limitBytes!)} (${s.limitFile}) at ${s.path}: pods together ran out of the node's memory for pods` };
+      const result: OomScopeResult = {
+        scope: "node",
+        evidence: "cgroup",
+        reason: `node allocatable limit ${formatBytes(s.limitBytes!)} (${s.limitFile}) at ${s.path}: pods together ran out of the node's memory for pods`,
+      };
       result.memcg = s.path;
       return withUsage(result, s);
     }
@@ -199,7 +233,10 @@ class Classifier {
     for (const path of allocatableOf(parsed)) {
       const s = readMemcg(this.layout!, path);
       if (!s.exists || !this.limited(s)) continue;
-      const local = (s.oomLocal ?? 0) > 0 || (s.version === 1 && (s.limitHits ?? 0) > 0) || (s.peakBytes !== undefined && s.peakBytes >= s.limitBytes! * 0.95);
+      const local =
+        (s.oomLocal ?? 0) > 0 ||
+        (s.version === 1 && (s.limitHits ?? 0) > 0) ||
+        (s.peakBytes !== undefined && s.peakBytes >= s.limitBytes! * 0.95);
       if (local) return `; node allocatable limit ${formatBytes(s.limitBytes!)} reached (${s.limitFile}) at ${s.path}`;
     }
     return "";

@@ -102,7 +102,8 @@ export class PodIndex {
     for (const [id, c] of seen) {
       const prev = this.containers.get(id);
       const next: IndexedContainer = c.runtime ? { id, name: c.name, runtime: c.runtime, podUid: uid } : { id, name: c.name, podUid: uid };
-      if (!prev || prev.goneAt !== undefined || prev.name !== c.name || prev.podUid !== uid || prev.runtime !== c.runtime) this.containers.set(id, next);
+      if (!prev || prev.goneAt !== undefined || prev.name !== c.name || prev.podUid !== uid || prev.runtime !== c.runtime)
+        this.containers.set(id, next);
     }
     entry.containerIds = new Set(seen.keys());
     this.version++;
@@ -116,7 +117,11 @@ export class PodIndex {
     if (!entry || entry.goneAt !== undefined) return;
     // The final state may carry ids the last update did not (a container that exited on deletion).
     for (const [id, c] of containersOf(pod)) {
-      if (!this.containers.has(id)) this.containers.set(id, c.runtime ? { id, name: c.name, runtime: c.runtime, podUid: entry.uid } : { id, name: c.name, podUid: entry.uid });
+      if (!this.containers.has(id))
+        this.containers.set(
+          id,
+          c.runtime ? { id, name: c.name, runtime: c.runtime, podUid: entry.uid } : { id, name: c.name, podUid: entry.uid },
+        );
       entry.containerIds.add(id);
     }
     for (const id of entry.containerIds) this.retireContainer(id, now);

@@ -49,7 +49,11 @@ describe("Enricher with the container runtime (CRI)", () => {
     // Container id only: the labels carry the pod.
     assert.deepEqual(enricher.enrich({ containerId: web.containers[1]!.id }).pod, { uid: web.uid, namespace: "shop", name: "web-1" });
     // The sandbox (pause) container: only the runtime knows its id.
-    assert.deepEqual(enricher.enrich({ cgroupPath: `${sd(web.uid)}/cri-containerd-${web.sandboxId}.scope` }).container, { id: web.sandboxId, runtime: "containerd", sandbox: true });
+    assert.deepEqual(enricher.enrich({ cgroupPath: `${sd(web.uid)}/cri-containerd-${web.sandboxId}.scope` }).container, {
+      id: web.sandboxId,
+      runtime: "containerd",
+      sandbox: true,
+    });
   });
 
   it("a miss triggers one snapshot per interval; the new container is named once it lands", async () => {
@@ -61,7 +65,11 @@ describe("Enricher with the container runtime (CRI)", () => {
     const input = { cgroupPath: `/kubepods/burstable/pod${late.uid}/${late.containers[0]!.id}` };
     // Right after start the interval has not passed: a miss is answered from the path, no call is made.
     const first = enricher.enrich(input);
-    assert.deepEqual(first.container, { id: late.containers[0]!.id, runtime: "containerd" }, "the runtime name is known, the container not yet");
+    assert.deepEqual(
+      first.container,
+      { id: late.containers[0]!.id, runtime: "containerd" },
+      "the runtime name is known, the container not yet",
+    );
     assert.equal(first.source, "path");
     for (let i = 0; i < 1000; i++) enricher.enrich(input);
     assert.equal(rt.calls.ListContainers, callsAfterStart, "no call within the interval");
@@ -80,13 +88,17 @@ describe("Enricher with the container runtime (CRI)", () => {
 
     rt.removePod(gone);
     const other = rt.addPod({ name: "other", containers: [{ name: "y" }] });
-    await waitFor(() => enricher.enrich({ containerId: other.containers[0]!.id }).container?.name === "y", { message: "a snapshot without the removed pod" });
+    await waitFor(() => enricher.enrich({ containerId: other.containers[0]!.id }).container?.name === "y", {
+      message: "a snapshot without the removed pod",
+    });
     assert.equal(enricher.enrich({ containerId: gone.containers[0]!.id }).pod?.name, "gone", "remembered after the runtime forgot it");
 
     await rt.stop();
     const unknown = hexId();
     // Misses ask again once the interval passed, and fail.
-    await waitFor(() => enricher.enrich({ containerId: unknown }) && enricher.status().cri?.state === "error", { message: "the failure is reported" });
+    await waitFor(() => enricher.enrich({ containerId: unknown }) && enricher.status().cri?.state === "error", {
+      message: "the failure is reported",
+    });
     assert.match(enricher.status().cri!.lastError!, /UNAVAILABLE|BACKOFF/);
     assert.match(enricher.status().lastError!, /^cri: /);
     assert.equal(enricher.enrich({ containerId: done.containers[0]!.id }).container?.name, "run", "the last snapshot still answers");
@@ -98,7 +110,11 @@ describe("Enricher with the container runtime (CRI)", () => {
     const p = rt.addPod({ name: "api", namespace: "shop", containers: [{ name: "api" }] });
     const enricher = make();
     await enricher.start();
-    assert.deepEqual(enricher.enrich({ cgroupPath: `/kubepods/pod${p.uid}/${p.containers[0]!.id}` }).container, { id: p.containers[0]!.id, name: "api", runtime: "cri-o" });
+    assert.deepEqual(enricher.enrich({ cgroupPath: `/kubepods/pod${p.uid}/${p.containers[0]!.id}` }).container, {
+      id: p.containers[0]!.id,
+      name: "api",
+      runtime: "cri-o",
+    });
     assert.equal(enricher.status().cri?.runtime, "cri-o");
   });
 
@@ -107,7 +123,12 @@ describe("Enricher with the container runtime (CRI)", () => {
     cleanup.push(() => sim.stop());
     sim.load([
       { apiVersion: "v1", kind: "Node", metadata: { name: "worker-1" }, status: { capacity: { cpu: "4", memory: "16Gi", pods: "110" } } },
-      { apiVersion: "v1", kind: "Pod", metadata: { name: "web", namespace: "default" }, spec: { nodeName: "worker-1", containers: [{ name: "app", image: "nginx:1.27" }] } },
+      {
+        apiVersion: "v1",
+        kind: "Pod",
+        metadata: { name: "web", namespace: "default" },
+        spec: { nodeName: "worker-1", containers: [{ name: "app", image: "nginx:1.27" }] },
+      },
     ]);
     const apiPod = sim.get("Pod", "web", "default") as unknown as V1Pod;
     const kc = new KubeConfig();

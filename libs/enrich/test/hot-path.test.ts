@@ -27,13 +27,18 @@ function time(label: string, fn: (i: number) => unknown): number {
 describe("hot path", () => {
   it("enrich() with cached parses and a node's pods indexed from the API", async () => {
     const sim = await KubeSim.start();
-    sim.load([{ apiVersion: "v1", kind: "Node", metadata: { name: "n1" }, status: { capacity: { cpu: "64", memory: "256Gi", pods: "200" } } }]);
+    sim.load([
+      { apiVersion: "v1", kind: "Node", metadata: { name: "n1" }, status: { capacity: { cpu: "64", memory: "256Gi", pods: "200" } } },
+    ]);
     sim.load(
       Array.from({ length: PODS }, (_, p) => ({
         apiVersion: "v1",
         kind: "Pod",
         metadata: { name: `pod-${p}`, namespace: "default" },
-        spec: { nodeName: "n1", containers: [0, 1].map((c) => ({ name: `c${c}`, image: "nginx:1.27", resources: { requests: { cpu: "10m", memory: "16Mi" } } })) },
+        spec: {
+          nodeName: "n1",
+          containers: [0, 1].map((c) => ({ name: `c${c}`, image: "nginx:1.27", resources: { requests: { cpu: "10m", memory: "16Mi" } } })),
+        },
       })),
     );
     await sim.advance("30s");
@@ -45,13 +50,18 @@ describe("hot path", () => {
       assert.equal(enricher.status().kubernetes?.containers, PODS * 2);
       const pods = sim.list("Pod", "default") as unknown as V1Pod[];
       const paths = pods.flatMap((pod) =>
-        pod.status!.containerStatuses!.map((s) => `/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod${pod.metadata!.uid!.replaceAll("-", "_")}.slice/cri-containerd-${s.containerID!.slice("containerd://".length)}.scope`),
+        pod.status!.containerStatuses!.map(
+          (s) =>
+            `/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod${pod.metadata!.uid!.replaceAll("-", "_")}.slice/cri-containerd-${s.containerID!.slice("containerd://".length)}.scope`,
+        ),
       );
       const sample = enricher.enrich({ cgroupPath: paths[0]! });
       assert.equal(sample.source, "kubernetes");
       assert.ok(sample.container?.name);
 
-      const hit = time("enrich, cgroup path cached, names from the index", (i) => enricher.enrich({ cgroupPath: paths[i % paths.length]! }));
+      const hit = time("enrich, cgroup path cached, names from the index", (i) =>
+        enricher.enrich({ cgroupPath: paths[i % paths.length]! }),
+      );
       time("enrich, container id only", (i) => enricher.enrich({ containerId: paths[i % paths.length]!.slice(-70, -6) }));
       time("parseCgroupPath uncached (first sight of a path)", (i) => parseCgroupPath(paths[i % paths.length]!));
       assert.ok(hit < 50, `a cache hit costs ${hit} µs: something is badly wrong`);
@@ -67,7 +77,10 @@ describe("hot path", () => {
       const uid = randomUUID();
       for (let pid = 1; pid <= 100; pid++) {
         await mkdir(join(hostRoot, "proc", String(pid)), { recursive: true });
-        await writeFile(join(hostRoot, "proc", String(pid), "cgroup"), `0::/kubepods.slice/kubepods-pod${uid.replaceAll("-", "_")}.slice/cri-containerd-${randomBytes(32).toString("hex")}.scope\n`);
+        await writeFile(
+          join(hostRoot, "proc", String(pid), "cgroup"),
+          `0::/kubepods.slice/kubepods-pod${uid.replaceAll("-", "_")}.slice/cri-containerd-${randomBytes(32).toString("hex")}.scope\n`,
+        );
       }
       const memo = new Enricher({ node: "n1", hostRoot, log: silentLog });
       time("enrich, pid memoised", (i) => memo.enrich({ pid: 1 + (i % 100) }));

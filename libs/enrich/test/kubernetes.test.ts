@@ -11,9 +11,18 @@ import { silentLog } from "./helpers.js";
 const NODE = "worker-1";
 const MIRROR_HASH = "6e5f8a4b1c2d3e4f5a6b7c8d9e0f1a2b";
 
-const node = (name: string) => ({ apiVersion: "v1", kind: "Node", metadata: { name }, status: { capacity: { cpu: "8", memory: "32Gi", pods: "110" } } });
+const node = (name: string) => ({
+  apiVersion: "v1",
+  kind: "Node",
+  metadata: { name },
+  status: { capacity: { cpu: "8", memory: "32Gi", pods: "110" } },
+});
 
-function pod(name: string, nodeName: string, opts: { namespace?: string; annotations?: Record<string, string>; memoryLimit?: string; init?: boolean } = {}) {
+function pod(
+  name: string,
+  nodeName: string,
+  opts: { namespace?: string; annotations?: Record<string, string>; memoryLimit?: string; init?: boolean } = {},
+) {
   const limits = { memory: opts.memoryLimit ?? "128Mi" };
   return {
     apiVersion: "v1",
@@ -21,7 +30,9 @@ function pod(name: string, nodeName: string, opts: { namespace?: string; annotat
     metadata: { name, namespace: opts.namespace ?? "shop", ...(opts.annotations ? { annotations: opts.annotations } : {}) },
     spec: {
       nodeName,
-      ...(opts.init ? { initContainers: [{ name: "migrate", image: "shop/migrate:1", resources: { limits: { memory: "64Mi" } }, ...{} }] } : {}),
+      ...(opts.init
+        ? { initContainers: [{ name: "migrate", image: "shop/migrate:1", resources: { limits: { memory: "64Mi" } }, ...{} }] }
+        : {}),
       containers: [
         { name: "app", image: "shop/web:1.0", resources: { requests: { cpu: "100m", memory: "64Mi" }, limits } },
         { name: "sidecar", image: "envoyproxy/envoy:v1.31.0", resources: { requests: { cpu: "50m", memory: "32Mi" } } },
@@ -46,12 +57,20 @@ describe("Enricher with the Kubernetes API (kube-sim)", () => {
     sim.load([
       pod("web-1", NODE, { init: true, annotations: { "sim.vigil.dev/complete-after-seconds.migrate": "1" } }),
       pod("web-2", "worker-2"),
-      pod("kube-apiserver-worker-1", NODE, { namespace: "kube-system", annotations: { "kubernetes.io/config.mirror": MIRROR_HASH, "kubernetes.io/config.hash": MIRROR_HASH } }),
+      pod("kube-apiserver-worker-1", NODE, {
+        namespace: "kube-system",
+        annotations: { "kubernetes.io/config.mirror": MIRROR_HASH, "kubernetes.io/config.hash": MIRROR_HASH },
+      }),
     ]);
     kc = new KubeConfig();
     kc.loadFromString(sim.kubeconfig());
     // pino is what the service passes; it must fit the logger interface.
-    enricher = new Enricher({ node: NODE, kubeConfig: kc, log: pino({ level: "silent" }), reflector: { backoff: { baseMs: 20, maxMs: 100 } } });
+    enricher = new Enricher({
+      node: NODE,
+      kubeConfig: kc,
+      log: pino({ level: "silent" }),
+      reflector: { backoff: { baseMs: 20, maxMs: 100 } },
+    });
   });
   after(async () => {
     await enricher.stop();
@@ -121,7 +140,9 @@ describe("Enricher with the Kubernetes API (kube-sim)", () => {
     assert.ok(now.restartCount >= 2, `restarted ${now.restartCount} times`);
     assert.notEqual(idOf(now.containerID), first);
     assert.notEqual(idOf(now.lastState?.terminated?.containerID), first);
-    await waitFor(() => enricher.enrich({ containerId: idOf(now.containerID)! }).container?.name === "app", { message: "the watch caught up" });
+    await waitFor(() => enricher.enrich({ containerId: idOf(now.containerID)! }).container?.name === "app", {
+      message: "the watch caught up",
+    });
     const e = enricher.enrich({ containerId: first });
     assert.equal(e.container?.name, "app");
     assert.equal(e.pod?.name, "leaky");
@@ -152,7 +173,9 @@ describe("Enricher with the Kubernetes API (kube-sim)", () => {
     sim.load([pod("after-compaction", NODE)]);
     sim.delete("Pod", "after-drop", "shop"); // never seen as a watch event: the relist must notice
     sim.compact();
-    await waitFor(() => enricher.enrich({ podUid: get("after-compaction").metadata!.uid! }).pod?.name === "after-compaction", { message: "the new pod after the relist" });
+    await waitFor(() => enricher.enrich({ podUid: get("after-compaction").metadata!.uid! }).pod?.name === "after-compaction", {
+      message: "the new pod after the relist",
+    });
     assert.ok(enricher.status().kubernetes!.lists > listsBefore, "relisted after 410");
     await waitFor(() => enricher.status().kubernetes!.gonePods === 2, { message: "the missed deletion is noticed" });
     assert.equal(enricher.status().kubernetes!.state, "synced");
@@ -193,7 +216,13 @@ describe("Enricher with an unreachable API server", () => {
       contexts: [{ name: "dead", cluster: "dead", user: "u" }],
       currentContext: "dead",
     });
-    const enricher = new Enricher({ node: NODE, kubeConfig: kc, log: silentLog, startTimeoutMs: 300, reflector: { backoff: { baseMs: 50, maxMs: 100 } } });
+    const enricher = new Enricher({
+      node: NODE,
+      kubeConfig: kc,
+      log: silentLog,
+      startTimeoutMs: 300,
+      reflector: { backoff: { baseMs: 50, maxMs: 100 } },
+    });
     const started = Date.now();
     const status = await enricher.start();
     assert.ok(Date.now() - started < 2_000, `start() took ${Date.now() - started} ms`);
@@ -202,7 +231,12 @@ describe("Enricher with an unreachable API server", () => {
     assert.match(status.kubernetes?.lastError ?? "", /ECONNREFUSED|connect/i);
     assert.match(status.lastError ?? "", /^kubernetes: /);
     const uid = "0b7f3c1e-2d4a-4e6f-8a9b-1c2d3e4f5a6b";
-    assert.deepEqual(enricher.enrich({ cgroupPath: `/kubepods/pod${uid}` }), { cgroup: `/kubepods/pod${uid}`, qos: "Guaranteed", pod: { uid }, source: "path" });
+    assert.deepEqual(enricher.enrich({ cgroupPath: `/kubepods/pod${uid}` }), {
+      cgroup: `/kubepods/pod${uid}`,
+      qos: "Guaranteed",
+      pod: { uid },
+      source: "path",
+    });
     const stopping = Date.now();
     await enricher.stop();
     assert.ok(Date.now() - stopping < 1_000, "stop() does not wait for a backoff");
@@ -222,7 +256,13 @@ describe("Enricher with an unreachable API server", () => {
       contexts: [{ name: "hung", cluster: "hung", user: "u" }],
       currentContext: "hung",
     });
-    const enricher = new Enricher({ node: NODE, kubeConfig: kc, log: silentLog, startTimeoutMs: 100, reflector: { requestTimeoutMs: 200, backoff: { baseMs: 50, maxMs: 50 } } });
+    const enricher = new Enricher({
+      node: NODE,
+      kubeConfig: kc,
+      log: silentLog,
+      startTimeoutMs: 100,
+      reflector: { requestTimeoutMs: 200, backoff: { baseMs: 50, maxMs: 50 } },
+    });
     try {
       const status = await enricher.start();
       assert.equal(status.kubernetes?.state, "connecting");

@@ -60,7 +60,8 @@ describe("classifyOomScope on this machine's cgroup tree", { skip }, () => {
     create(l, unlimited);
     writeFileSync(join(l.base, limited, l.version === 2 ? "memory.max" : "memory.limit_in_bytes"), String(LIMIT));
     // No swap for the hog either, so the limit is the end of it (v1 needs memsw for that, v2 has memory.swap.max).
-    if (l.version === 2 && existsSync(join(l.base, limited, "memory.swap.max"))) writeFileSync(join(l.base, limited, "memory.swap.max"), "0");
+    if (l.version === 2 && existsSync(join(l.base, limited, "memory.swap.max")))
+      writeFileSync(join(l.base, limited, "memory.swap.max"), "0");
   });
   after(() => {
     for (const p of [limited, unlimited, pod, `${top}/kubepods/burstable`, `${top}/kubepods`, top]) {
@@ -79,10 +80,16 @@ describe("classifyOomScope on this machine's cgroup tree", { skip }, () => {
     const stats = readMemcg(l, limited);
     assert.equal(stats.limitBytes, LIMIT);
     assert.ok((stats.oomKills ?? 0) >= 1 || (stats.oomLocal ?? 0) >= 1, `the kernel counted the kill: ${JSON.stringify(stats)}`);
-    const r = classifyOomScope({ cgroupPath: `/sys/fs/cgroup/${l.version === 1 ? "memory" : ""}${limited}`.replace("//", "/"), hostRoot: "/" });
+    const r = classifyOomScope({
+      cgroupPath: `/sys/fs/cgroup/${l.version === 1 ? "memory" : ""}${limited}`.replace("//", "/"),
+      hostRoot: "/",
+    });
     assert.equal(r.scope, "container", r.reason);
     assert.equal(r.evidence, "cgroup");
-    assert.ok(r.reason.startsWith(`memcg limit 64Mi hit (${l.version === 1 ? "memory.limit_in_bytes" : "memory.max"}) at ${limited}: `), r.reason);
+    assert.ok(
+      r.reason.startsWith(`memcg limit 64Mi hit (${l.version === 1 ? "memory.limit_in_bytes" : "memory.max"}) at ${limited}: `),
+      r.reason,
+    );
     console.log(`  real host (cgroup v${l.version}): ${r.reason}`);
   });
 
@@ -93,7 +100,8 @@ describe("classifyOomScope on this machine's cgroup tree", { skip }, () => {
   });
 
   it("the machine's own layout is what detectMemcgLayout found", () => {
-    const v2Memory = existsSync("/sys/fs/cgroup/cgroup.controllers") && readFileSync("/sys/fs/cgroup/cgroup.controllers", "utf8").includes("memory");
+    const v2Memory =
+      existsSync("/sys/fs/cgroup/cgroup.controllers") && readFileSync("/sys/fs/cgroup/cgroup.controllers", "utf8").includes("memory");
     assert.equal(l.version, v2Memory ? 2 : 1);
   });
 });

@@ -25,7 +25,8 @@ async function hostRoot(memTotalKb = 32 * 1024 * 1024): Promise<string> {
 }
 
 // ---- cgroup v2 ----
-const events2 = (e: { max?: number; oom?: number; oom_kill?: number } = {}) => `low 0\nhigh 0\nmax ${e.max ?? 0}\noom ${e.oom ?? 0}\noom_kill ${e.oom_kill ?? 0}\noom_group_kill 0`;
+const events2 = (e: { max?: number; oom?: number; oom_kill?: number } = {}) =>
+  `low 0\nhigh 0\nmax ${e.max ?? 0}\noom ${e.oom ?? 0}\noom_kill ${e.oom_kill ?? 0}\noom_group_kill 0`;
 interface V2Cgroup {
   max?: number | "max";
   current?: number;
@@ -40,7 +41,8 @@ const v2 = (c: V2Cgroup) => ({
   "memory.events": events2(c.events),
   "memory.events.local": events2(c.local ?? c.events),
 });
-const v2pod = (n: number, qos = "burstable") => `/kubepods.slice/kubepods-${qos}.slice/kubepods-${qos}-pod${uid(n).replaceAll("-", "_")}.slice`;
+const v2pod = (n: number, qos = "burstable") =>
+  `/kubepods.slice/kubepods-${qos}.slice/kubepods-${qos}-pod${uid(n).replaceAll("-", "_")}.slice`;
 const v2ctr = (n: number, qos = "burstable") => `${v2pod(n, qos)}/cri-containerd-${cid(n)}.scope`;
 
 describe("classifyOomScope on a cgroup v2 tree", () => {
@@ -62,7 +64,10 @@ describe("classifyOomScope on a cgroup v2 tree", () => {
     await files(cg(v2pod(3)), v2({ max: 1 * Gi, current: 60 * Mi }));
     await files(cg(v2ctr(3)), v2({ max: 1 * Gi, current: 40 * Mi, peak: 120 * Mi, events: { oom_kill: 1 } }));
     // 4: no container limit, a pod-level limit hit (every container has a limit... but one set via the pod).
-    await files(cg(v2pod(4)), v2({ max: 512 * Mi, current: 500 * Mi, events: { oom: 1, oom_kill: 1, max: 3 }, local: { oom: 1, oom_kill: 0, max: 3 } }));
+    await files(
+      cg(v2pod(4)),
+      v2({ max: 512 * Mi, current: 500 * Mi, events: { oom: 1, oom_kill: 1, max: 3 }, local: { oom: 1, oom_kill: 0, max: 3 } }),
+    );
     await files(cg(v2ctr(4)), v2({ current: 300 * Mi, events: { oom_kill: 1 } }));
     // 5: the container's cgroup is already gone; the pod's hierarchical count saw its memcg OOM.
     await files(cg(v2pod(5)), v2({ current: 10 * Mi, events: { oom: 2, oom_kill: 2 }, local: {} }));
@@ -93,19 +98,28 @@ describe("classifyOomScope on a cgroup v2 tree", () => {
     assert.equal(r.evidence, "cgroup");
     assert.equal(r.memcg, v2ctr(1));
     assert.equal(r.limitBytes, 256 * Mi);
-    assert.equal(r.reason, `memcg limit 256Mi hit (memory.max) at ${v2ctr(1)}: memory.events.local oom 1, memory.events max 9, peak 256Mi, usage 12Mi + victim rss 240Mi`);
+    assert.equal(
+      r.reason,
+      `memcg limit 256Mi hit (memory.max) at ${v2ctr(1)}: memory.events.local oom 1, memory.events max 9, peak 256Mi, usage 12Mi + victim rss 240Mi`,
+    );
   });
 
   it("no limit from the container up to its pod → node", () => {
     const r = classifyOomScope({ cgroupPath: v2ctr(2, "besteffort"), hostRoot: root });
     assert.equal(r.scope, "node");
-    assert.equal(r.reason, `no memory limit on ${v2ctr(2, "besteffort")} or its pod (${v2pod(2, "besteffort")}): only a node-wide OOM kills there`);
+    assert.equal(
+      r.reason,
+      `no memory limit on ${v2ctr(2, "besteffort")} or its pod (${v2pod(2, "besteffort")}): only a node-wide OOM kills there`,
+    );
   });
 
   it("usage plus the victim's pages far below the limit → node", () => {
     const r = classifyOomScope({ cgroupPath: v2ctr(3), victimRssKb: 100 * 1024, hostRoot: root });
     assert.equal(r.scope, "node");
-    assert.match(r.reason, /^usage 40Mi \+ victim rss 100Mi far below the memcg limit 1Gi \(memory\.max\) at .*: not a limit kill, a node-wide OOM$/);
+    assert.match(
+      r.reason,
+      /^usage 40Mi \+ victim rss 100Mi far below the memcg limit 1Gi \(memory\.max\) at .*: not a limit kill, a node-wide OOM$/,
+    );
   });
 
   it("a pod-level limit hit → container scope too", () => {
@@ -153,11 +167,20 @@ describe("classifyOomScope on a cgroup v2 tree", () => {
     assert.equal(named.memcg, v2pod(1));
     assert.match(named.reason, /^memcg limit 384Mi hit/);
     // Without files (the cgroup is gone), the constraint alone still says it.
-    assert.deepEqual(classifyOomScope({ constraint: "memcg", hostRoot: root }), { scope: "container", evidence: "constraint", reason: "memcg limit hit (CONSTRAINT_MEMCG)" });
+    assert.deepEqual(classifyOomScope({ constraint: "memcg", hostRoot: root }), {
+      scope: "container",
+      evidence: "constraint",
+      reason: "memcg limit hit (CONSTRAINT_MEMCG)",
+    });
   });
 
   it("kubepods' own limit is node allocatable: node scope however the kernel counted it", () => {
-    const byConstraint = classifyOomScope({ constraint: "memcg", memcgPath: "/kubepods.slice", cgroupPath: v2ctr(2, "besteffort"), hostRoot: root });
+    const byConstraint = classifyOomScope({
+      constraint: "memcg",
+      memcgPath: "/kubepods.slice",
+      cgroupPath: v2ctr(2, "besteffort"),
+      hostRoot: root,
+    });
     assert.equal(byConstraint.scope, "node");
     assert.match(byConstraint.reason, /^node allocatable limit 30Gi hit \(memory\.max\) at \/kubepods\.slice/);
     const byFiles = classifyOomScope({ memcgPath: "/kubepods.slice", hostRoot: root });
@@ -169,7 +192,11 @@ describe("classifyOomScope on a cgroup v2 tree", () => {
     const noPath = classifyOomScope({ hostRoot: root });
     assert.equal(noPath.evidence, "none");
     const noTree = classifyOomScope({ cgroupPath: v2ctr(1), hostRoot: join(root, "proc") });
-    assert.deepEqual(noTree, { scope: "container", evidence: "none", reason: `no memory cgroup hierarchy under ${join(root, "proc")}/sys/fs/cgroup; assumed a container limit, the usual cause in a pod` });
+    assert.deepEqual(noTree, {
+      scope: "container",
+      evidence: "none",
+      reason: `no memory cgroup hierarchy under ${join(root, "proc")}/sys/fs/cgroup; assumed a container limit, the usual cause in a pod`,
+    });
     const podGone = classifyOomScope({ cgroupPath: v2ctr(99), hostRoot: root });
     assert.equal(podGone.evidence, "none");
     assert.match(podGone.reason, /and its parents up to the pod are gone/);
@@ -235,7 +262,10 @@ describe("classifyOomScope on a cgroup v1 tree (cgroupfs driver)", () => {
   it("v1's 'unlimited' (2^63 - page) up to the pod → node, noting a hit node allocatable limit", () => {
     const r = classifyOomScope({ cgroupPath: v1ctr(2), hostRoot: root });
     assert.equal(r.scope, "node");
-    assert.equal(r.reason, `no memory limit on ${v1ctr(2)} or its pod (${v1pod(2)}): only a node-wide OOM kills there; node allocatable limit 30Gi reached (memory.limit_in_bytes) at /kubepods`);
+    assert.equal(
+      r.reason,
+      `no memory limit on ${v1ctr(2)} or its pod (${v1pod(2)}): only a node-wide OOM kills there; node allocatable limit 30Gi reached (memory.limit_in_bytes) at /kubepods`,
+    );
   });
 
   it("far below the container limit → node", () => {

@@ -21,7 +21,9 @@ function pod(uid: string, name: string, ids: { current?: string; last?: string }
           ready: true,
           restartCount: 0,
           ...(ids.current ? { containerID: `containerd://${ids.current}` } : {}),
-          ...(ids.last ? { lastState: { terminated: { exitCode: 137, reason: "OOMKilled", containerID: `containerd://${ids.last}` } } } : {}),
+          ...(ids.last
+            ? { lastState: { terminated: { exitCode: 137, reason: "OOMKilled", containerID: `containerd://${ids.last}` } } }
+            : {}),
         },
       ],
     },

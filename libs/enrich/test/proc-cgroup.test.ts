@@ -27,7 +27,12 @@ describe("reading <hostRoot>/proc/<pid>/cgroup", () => {
   let hostRoot: string;
   before(async () => {
     hostRoot = await mkdtemp(join(tmpdir(), "vigil-enrich-proc-"));
-    for (const [pid, text] of [[101, V1], [102, V2], [103, HYBRID], [104, "0::/system.slice/sshd.service\n"]] as const) {
+    for (const [pid, text] of [
+      [101, V1],
+      [102, V2],
+      [103, HYBRID],
+      [104, "0::/system.slice/sshd.service\n"],
+    ] as const) {
       await mkdir(join(hostRoot, "proc", String(pid)), { recursive: true });
       await writeFile(join(hostRoot, "proc", String(pid), "cgroup"), text);
     }

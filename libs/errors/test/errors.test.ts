@@ -47,7 +47,17 @@ describe("errors: one closed hierarchy", () => {
       new errors.RetryableError("x"),
       new errors.PermanentError("x"),
     ].map((e) => e.kind);
-    assert.deepEqual(kinds, ["invalid_input", "unauthorized", "forbidden", "not_found", "conflict", "timeout", "unavailable", "retryable", "permanent"]);
+    assert.deepEqual(kinds, [
+      "invalid_input",
+      "unauthorized",
+      "forbidden",
+      "not_found",
+      "conflict",
+      "timeout",
+      "unavailable",
+      "retryable",
+      "permanent",
+    ]);
   });
 
   it("instanceof distinguishes the kinds and sees subclasses", () => {

@@ -2,7 +2,14 @@
 // copies: Publish for one event, Send for a stream, SendBatches for a stream of batches, the bearer token as
 // call metadata.
 import { once } from "node:events";
-import { credentials, Metadata, type CallOptions, type ChannelOptions, type ClientWritableStream, type requestCallback } from "@grpc/grpc-js";
+import {
+  credentials,
+  Metadata,
+  type CallOptions,
+  type ChannelOptions,
+  type ClientWritableStream,
+  type requestCallback,
+} from "@grpc/grpc-js";
 import { loadIngestProto, type KernelEventIngestClient } from "./proto.js";
 import type { Ack, Event, EventBatch } from "./types.js";
 
@@ -47,7 +54,9 @@ export class IngestClient {
 
   publish(event: Event): Promise<Ack> {
     return new Promise<Ack>((resolve, reject) => {
-      this.stub.Publish(event, this.metadata(), { deadline: Date.now() + this.publishTimeoutMs }, (err, ack) => (err ? reject(err) : resolve(ack as Ack)));
+      this.stub.Publish(event, this.metadata(), { deadline: Date.now() + this.publishTimeoutMs }, (err, ack) =>
+        err ? reject(err) : resolve(ack as Ack),
+      );
     });
   }
 
@@ -58,7 +67,12 @@ export class IngestClient {
    * the iterable throws, the call is cancelled and that error is thrown.
    */
   send(events: Iterable<Event> | AsyncIterable<Event>, options: StreamOptions = {}): Promise<Ack> {
-    return this.stream((md, opts, cb) => this.stub.Send(md, opts, cb), events, (event) => event, options);
+    return this.stream(
+      (md, opts, cb) => this.stub.Send(md, opts, cb),
+      events,
+      (event) => event,
+      options,
+    );
   }
 
   /**
@@ -67,10 +81,20 @@ export class IngestClient {
    * (1 MiB by default: about a thousand typical events). Ack error indexes count events, not arrays.
    */
   sendBatches(batches: Iterable<Event[]> | AsyncIterable<Event[]>, options: StreamOptions = {}): Promise<Ack> {
-    return this.stream((md, opts, cb) => this.stub.SendBatches(md, opts, cb), batches, (events): EventBatch => ({ events }), options);
+    return this.stream(
+      (md, opts, cb) => this.stub.SendBatches(md, opts, cb),
+      batches,
+      (events): EventBatch => ({ events }),
+      options,
+    );
   }
 
-  private async stream<T, M>(open: (md: Metadata, options: CallOptions, cb: Callback) => ClientWritableStream<M>, items: Iterable<T> | AsyncIterable<T>, toMessage: (item: T) => M, options: StreamOptions): Promise<Ack> {
+  private async stream<T, M>(
+    open: (md: Metadata, options: CallOptions, cb: Callback) => ClientWritableStream<M>,
+    items: Iterable<T> | AsyncIterable<T>,
+    toMessage: (item: T) => M,
+    options: StreamOptions,
+  ): Promise<Ack> {
     let settled = false;
     let call!: ClientWritableStream<M>;
     const result = new Promise<Ack>((resolve, reject) => {

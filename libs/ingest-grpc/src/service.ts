@@ -42,58 +42,63 @@ export function ingestGrpcService(handler: IngestHandler, options: IngestService
   }
 
   /** Send and SendBatches: one stream handling, fed by `take`, which hands a message's events to the batcher. */
-  const streamCall = <M>(name: string, take: (batcher: StreamBatcher, message: M) => Promise<void> | undefined) => (call: ServerReadableStream<M, Ack>, callback: sendUnaryData<Ack>): void => {
-    const denied = checkAuth(call.metadata);
-    if (denied) return callback(denied);
-    const ctx: IngestContext = { transport: "grpc", peer: call.getPeer() };
-    let done = false;
-    const finish = (err: ServiceError | null, ack?: Ack): void => {
-      if (done) return;
-      done = true;
-      call.removeListener("data", onData);
-      callback(err, ack);
-    };
-    const batcher = new StreamBatcher(
-      (batch) => handler(batch, ctx),
-      (err) => {
-        log?.warn({ err, peer: ctx.peer, received: batcher.received, settled: batcher.settled }, `grpc ${name}: handler failed; failing the stream`);
-        // Answer now rather than at the end of a stream that may last for hours. grpc-js ends the call,
-        // which tells the client to stop writing; what it still sends is discarded.
-        finish(unavailable(err, batcher.settled));
-      },
-      options.batch,
-    );
-    const onData = (message: M): void => {
-      const wait = take(batcher, message);
-      if (!wait) return;
-      call.pause();
-      void wait.then(() => {
-        if (!done) call.resume();
+  const streamCall =
+    <M>(name: string, take: (batcher: StreamBatcher, message: M) => Promise<void> | undefined) =>
+    (call: ServerReadableStream<M, Ack>, callback: sendUnaryData<Ack>): void => {
+      const denied = checkAuth(call.metadata);
+      if (denied) return callback(denied);
+      const ctx: IngestContext = { transport: "grpc", peer: call.getPeer() };
+      let done = false;
+      const finish = (err: ServiceError | null, ack?: Ack): void => {
+        if (done) return;
+        done = true;
+        call.removeListener("data", onData);
+        callback(err, ack);
+      };
+      const batcher = new StreamBatcher(
+        (batch) => handler(batch, ctx),
+        (err) => {
+          log?.warn(
+            { err, peer: ctx.peer, received: batcher.received, settled: batcher.settled },
+            `grpc ${name}: handler failed; failing the stream`,
+          );
+          // Answer now rather than at the end of a stream that may last for hours. grpc-js ends the call,
+          // which tells the client to stop writing; what it still sends is discarded.
+          finish(unavailable(err, batcher.settled));
+        },
+        options.batch,
+      );
+      const onData = (message: M): void => {
+        const wait = take(batcher, message);
+        if (!wait) return;
+        call.pause();
+        void wait.then(() => {
+          if (!done) call.resume();
+        });
+      };
+      call.on("data", onData);
+      // A client's cancel (RST_STREAM) also ends the request stream, and grpc-js may report the end first (the
+      // cancellation comes up to tens of ms later): so the tail of a cancelled stream may still be handed on.
+      // Delivery is at least once either way; event_ids make the client's resend count as duplicates.
+      call.on("end", () => {
+        batcher.end().then(
+          (ack) => finish(null, ack),
+          // Already answered by the failure callback; finish() ignores the second answer.
+          (err: unknown) => finish(unavailable(err, batcher.settled)),
+        );
+      });
+      call.on("cancelled", () => {
+        log?.debug({ peer: ctx.peer, received: batcher.received, settled: batcher.settled }, `grpc ${name}: client cancelled the stream`);
+        done = true;
+        batcher.abort();
+      });
+      // A stream error (e.g. a message over the size limit) has already been answered with its own status.
+      call.on("error", (err) => {
+        log?.debug({ err, peer: ctx.peer }, `grpc ${name}: stream error`);
+        done = true;
+        batcher.abort();
       });
     };
-    call.on("data", onData);
-    // A client's cancel (RST_STREAM) also ends the request stream, and grpc-js may report the end first (the
-    // cancellation comes up to tens of ms later): so the tail of a cancelled stream may still be handed on.
-    // Delivery is at least once either way; event_ids make the client's resend count as duplicates.
-    call.on("end", () => {
-      batcher.end().then(
-        (ack) => finish(null, ack),
-        // Already answered by the failure callback; finish() ignores the second answer.
-        (err: unknown) => finish(unavailable(err, batcher.settled)),
-      );
-    });
-    call.on("cancelled", () => {
-      log?.debug({ peer: ctx.peer, received: batcher.received, settled: batcher.settled }, `grpc ${name}: client cancelled the stream`);
-      done = true;
-      batcher.abort();
-    });
-    // A stream error (e.g. a message over the size limit) has already been answered with its own status.
-    call.on("error", (err) => {
-      log?.debug({ err, peer: ctx.peer }, `grpc ${name}: stream error`);
-      done = true;
-      batcher.abort();
-    });
-  };
 
   const Send = streamCall<Event__Output>("Send", (batcher, event) => batcher.push(eventToInput(event)));
   const SendBatches = streamCall<EventBatch__Output>("SendBatches", (batcher, batch) => {
@@ -109,7 +114,10 @@ export function ingestGrpcService(handler: IngestHandler, options: IngestService
 /** UNAVAILABLE tells clients (and gRPC retry policies) that trying again later is right. */
 function unavailable(err: unknown, settled: number): ServiceError {
   const reason = err instanceof Error ? err.message : String(err);
-  const before = settled > 0 ? `; ${settled} earlier events of this call were already handled (resend with event_id set and they count as duplicates)` : "";
+  const before =
+    settled > 0
+      ? `; ${settled} earlier events of this call were already handled (resend with event_id set and they count as duplicates)`
+      : "";
   const details = `ingest unavailable: ${reason}${before}`;
   return Object.assign(new Error(details), { code: status.UNAVAILABLE, details, metadata: new Metadata() });
 }

@@ -21,18 +21,42 @@ const CASES: Array<{ name: string; event: Event; input: Record<string, unknown> 
       pod_uid: "6f1c2d4e-0000-4000-8000-000000000001",
       event_id: "tracer-1:42",
       oom_kill: {
-        victim_pid: 4242, victim_comm: "java", oom_kills: 1, trigger_pid: 4243, trigger_comm: "java",
-        total_vm_kb: 8_388_608, anon_rss_kb: 1_048_576, file_rss_kb: 0, shmem_rss_kb: 12, pgtables_kb: 2048,
-        oom_score_adj: -998, constraint: "OOM_CONSTRAINT_MEMCG", memcg_path: "/kubepods.slice/kubepods-burstable-pod1234.slice",
+        victim_pid: 4242,
+        victim_comm: "java",
+        oom_kills: 1,
+        trigger_pid: 4243,
+        trigger_comm: "java",
+        total_vm_kb: 8_388_608,
+        anon_rss_kb: 1_048_576,
+        file_rss_kb: 0,
+        shmem_rss_kb: 12,
+        pgtables_kb: 2048,
+        oom_score_adj: -998,
+        constraint: "OOM_CONSTRAINT_MEMCG",
+        memcg_path: "/kubepods.slice/kubepods-burstable-pod1234.slice",
       },
     },
     input: {
-      type: "oom_kill", ts: 1764460000123456800, node: "node-a",
+      type: "oom_kill",
+      ts: 1764460000123456800,
+      node: "node-a",
       cgroup_path: "/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod1234.slice/cri-containerd-abc.scope",
-      container_id: CID, pod_uid: "6f1c2d4e-0000-4000-8000-000000000001", event_id: "tracer-1:42",
-      victim_pid: 4242, victim_comm: "java", oom_kills: 1, trigger_pid: 4243, trigger_comm: "java",
-      total_vm_kb: 8_388_608, anon_rss_kb: 1_048_576, file_rss_kb: 0, shmem_rss_kb: 12, pgtables_kb: 2048,
-      oom_score_adj: -998, constraint: "memcg", memcg_path: "/kubepods.slice/kubepods-burstable-pod1234.slice",
+      container_id: CID,
+      pod_uid: "6f1c2d4e-0000-4000-8000-000000000001",
+      event_id: "tracer-1:42",
+      victim_pid: 4242,
+      victim_comm: "java",
+      oom_kills: 1,
+      trigger_pid: 4243,
+      trigger_comm: "java",
+      total_vm_kb: 8_388_608,
+      anon_rss_kb: 1_048_576,
+      file_rss_kb: 0,
+      shmem_rss_kb: 12,
+      pgtables_kb: 2048,
+      oom_score_adj: -998,
+      constraint: "memcg",
+      memcg_path: "/kubepods.slice/kubepods-burstable-pod1234.slice",
     },
   },
   {
@@ -51,12 +75,24 @@ const CASES: Array<{ name: string; event: Event; input: Record<string, unknown> 
       node: "node-b",
       swap_fault_latency: {
         interval_s: 10.5,
-        latency_distribution_us: [{ range_start_us: 0, range_end_us: 1, count: 3 }, { range_start_us: 2, range_end_us: 3 }, {}, { range_start_us: 1024, range_end_us: 2047, count: 9_007_199_254 }],
+        latency_distribution_us: [
+          { range_start_us: 0, range_end_us: 1, count: 3 },
+          { range_start_us: 2, range_end_us: 3 },
+          {},
+          { range_start_us: 1024, range_end_us: 2047, count: 9_007_199_254 },
+        ],
       },
     },
     input: {
-      type: "swap_fault_latency", node: "node-b", interval_s: 10.5,
-      latency_distribution_us: [{ range_start_us: 0, range_end_us: 1, count: 3 }, { range_start_us: 2, range_end_us: 3, count: 0 }, { range_start_us: 0, range_end_us: 0, count: 0 }, { range_start_us: 1024, range_end_us: 2047, count: 9_007_199_254 }],
+      type: "swap_fault_latency",
+      node: "node-b",
+      interval_s: 10.5,
+      latency_distribution_us: [
+        { range_start_us: 0, range_end_us: 1, count: 3 },
+        { range_start_us: 2, range_end_us: 3, count: 0 },
+        { range_start_us: 0, range_end_us: 0, count: 0 },
+        { range_start_us: 1024, range_end_us: 2047, count: 9_007_199_254 },
+      ],
     },
   },
   {
@@ -86,8 +122,31 @@ const CASES: Array<{ name: string; event: Event; input: Record<string, unknown> 
   },
   {
     name: "unknown type through the Struct payload, fields flattened",
-    event: { type: "tcp_retransmit", node: "node-c", other: toStruct({ saddr: "10.0.0.1", retrans: 3, ratio: 0.5, syn: false, flags: ["SYN", 2, null], sock: { state: "ESTABLISHED", rto_ms: 200 }, gone: undefined, none: null }) },
-    input: { type: "tcp_retransmit", node: "node-c", saddr: "10.0.0.1", retrans: 3, ratio: 0.5, syn: false, flags: ["SYN", 2, null], sock: { state: "ESTABLISHED", rto_ms: 200 }, none: null },
+    event: {
+      type: "tcp_retransmit",
+      node: "node-c",
+      other: toStruct({
+        saddr: "10.0.0.1",
+        retrans: 3,
+        ratio: 0.5,
+        syn: false,
+        flags: ["SYN", 2, null],
+        sock: { state: "ESTABLISHED", rto_ms: 200 },
+        gone: undefined,
+        none: null,
+      }),
+    },
+    input: {
+      type: "tcp_retransmit",
+      node: "node-c",
+      saddr: "10.0.0.1",
+      retrans: 3,
+      ratio: 0.5,
+      syn: false,
+      flags: ["SYN", 2, null],
+      sock: { state: "ESTABLISHED", rto_ms: 200 },
+      none: null,
+    },
   },
   {
     name: "Struct payload carrying the whole HTTP body (type and an RFC 3339 ts); Event fields win over its keys",
@@ -110,7 +169,10 @@ describe("Event -> HTTP input, through a real server", () => {
       assert.deepEqual(ack, { accepted: 1, duplicates: 0, rejected: 0, errors: [] }, c.name);
       assert.deepStrictEqual(recorded.batches.at(-1), [c.input], c.name);
     }
-    assert.ok(recorded.contexts.every((ctx) => ctx.transport === "grpc" && /^127\.0\.0\.1:\d+$/.test(ctx.peer)), JSON.stringify(recorded.contexts[0]));
+    assert.ok(
+      recorded.contexts.every((ctx) => ctx.transport === "grpc" && /^127\.0\.0\.1:\d+$/.test(ctx.peer)),
+      JSON.stringify(recorded.contexts[0]),
+    );
   });
 
   it("Send converts the same, in order", async () => {
@@ -118,7 +180,10 @@ describe("Event -> HTTP input, through a real server", () => {
     const { client } = await setup({ handler }, {}, cleanup);
     const ack = await client.send(CASES.map((c) => c.event));
     assert.deepEqual(ack, { accepted: CASES.length, duplicates: 0, rejected: 0, errors: [] });
-    assert.deepStrictEqual(recorded.inputs, CASES.map((c) => c.input));
+    assert.deepStrictEqual(
+      recorded.inputs,
+      CASES.map((c) => c.input),
+    );
   });
 
   it("the inputs pass the contracts' HTTP schemas unchanged (known types strictly, the others as unknown types)", () => {

@@ -42,7 +42,11 @@ describe("errors and status codes", () => {
     const wrong = new IngestClient({ target: server.target, token: "guess" });
     cleanup.push(() => wrong.close());
     await assert.rejects(wrong.publish(ok), grpcError(status.UNAUTHENTICATED, /invalid bearer token/));
-    await assert.rejects(wrong.send(forever()), grpcError(status.UNAUTHENTICATED, /invalid bearer token/), "answered at once, even on an endless stream");
+    await assert.rejects(
+      wrong.send(forever()),
+      grpcError(status.UNAUTHENTICATED, /invalid bearer token/),
+      "answered at once, even on an endless stream",
+    );
     await assert.rejects(anonymous.sendBatches([[ok, ok]]), grpcError(status.UNAUTHENTICATED, /missing authorization metadata/));
     await assert.rejects(wrong.sendBatches([[ok], [ok]]), grpcError(status.UNAUTHENTICATED, /invalid bearer token/));
 
@@ -97,8 +101,14 @@ describe("errors and status codes", () => {
       return Promise.reject(new Error(`NATS unavailable: connection refused (${inputs.length} events)`));
     };
     const { client } = await setup({ handler }, {}, cleanup);
-    await assert.rejects(client.publish(ok), grpcError(status.UNAVAILABLE, /^ingest unavailable: NATS unavailable: connection refused \(1 events\)$/));
-    await assert.rejects(client.send([ok, ok]), grpcError(status.UNAVAILABLE, /^ingest unavailable: NATS unavailable: connection refused \(2 events\)$/));
+    await assert.rejects(
+      client.publish(ok),
+      grpcError(status.UNAVAILABLE, /^ingest unavailable: NATS unavailable: connection refused \(1 events\)$/),
+    );
+    await assert.rejects(
+      client.send([ok, ok]),
+      grpcError(status.UNAVAILABLE, /^ingest unavailable: NATS unavailable: connection refused \(2 events\)$/),
+    );
     sync = true;
     await assert.rejects(client.publish(ok), grpcError(status.UNAVAILABLE, /not connected/));
     await assert.rejects(client.send([ok]), grpcError(status.UNAVAILABLE, /not connected/));
@@ -138,7 +148,10 @@ describe("errors and status codes", () => {
     assert.equal(ack.errors[0]?.index, 0);
     assert.match(ack.errors[0]?.message ?? "", /^type: /);
     const pidMissing = await client.publish({ signal_kill: { sig: 9 } });
-    assert.deepEqual(pidMissing.errors.map((e) => e.index), [0]);
+    assert.deepEqual(
+      pidMissing.errors.map((e) => e.index),
+      [0],
+    );
     assert.match(pidMissing.errors[0]?.message ?? "", /^pid: /);
   });
 

@@ -1,6 +1,14 @@
 // A real server on a real port (or socket) with a handler that records what ebpf-ingest would have received,
 // and a client pointed at it. The handler is the boundary under test: the lib's job ends at its input.
-import { IngestClient, startIngestGrpcServer, type IngestClientOptions, type IngestContext, type IngestGrpcServerOptions, type IngestHandler, type IngestResult } from "../src/index.js";
+import {
+  IngestClient,
+  startIngestGrpcServer,
+  type IngestClientOptions,
+  type IngestContext,
+  type IngestGrpcServerOptions,
+  type IngestHandler,
+  type IngestResult,
+} from "../src/index.js";
 
 export interface Recorded {
   batches: unknown[][];

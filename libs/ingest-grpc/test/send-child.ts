@@ -9,7 +9,13 @@ const oom = (i: number): Event => ({
   event_id: `c-${i}`,
   ts_unix_nano: 1_764_460_000_000_000_000 + i,
   container_id: "0123456789abcdef",
-  oom_kill: { victim_pid: 1000 + (i % 30_000), victim_comm: "java", anon_rss_kb: 1_048_576, oom_score_adj: 900, constraint: "OOM_CONSTRAINT_MEMCG" },
+  oom_kill: {
+    victim_pid: 1000 + (i % 30_000),
+    victim_comm: "java",
+    anon_rss_kb: 1_048_576,
+    oom_score_adj: 900,
+    constraint: "OOM_CONSTRAINT_MEMCG",
+  },
 });
 const client = new IngestClient({ target });
 const events = Array.from({ length: count }, (_, i) => oom(i));

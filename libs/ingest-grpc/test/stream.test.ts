@@ -13,7 +13,13 @@ const oom = (i: number): Event => ({
   event_id: `e-${i}`,
   ts_unix_nano: 1_764_460_000_000_000_000 + i,
   container_id: "0123456789abcdef",
-  oom_kill: { victim_pid: 1000 + (i % 30_000), victim_comm: "java", anon_rss_kb: 1_048_576, oom_score_adj: 900, constraint: "OOM_CONSTRAINT_MEMCG" },
+  oom_kill: {
+    victim_pid: 1000 + (i % 30_000),
+    victim_comm: "java",
+    anon_rss_kb: 1_048_576,
+    oom_score_adj: 900,
+    constraint: "OOM_CONSTRAINT_MEMCG",
+  },
 });
 
 const run = promisify(execFile);
@@ -25,7 +31,10 @@ const BACKPRESSURE_EVENTS = 40_000;
  * producer has stalled (nothing new for 200 ms); checks that all of them arrive once it is released, and
  * returns how many were produced while it was blocked.
  */
-async function producedWhileBlocked(cleanup: (() => unknown)[], send: (client: IngestClient, next: () => Event) => Promise<Ack>): Promise<number> {
+async function producedWhileBlocked(
+  cleanup: (() => unknown)[],
+  send: (client: IngestClient, next: () => Event) => Promise<Ack>,
+): Promise<number> {
   let release!: () => void;
   const gate = new Promise<void>((resolve) => (release = resolve));
   const { handler: record, recorded } = recordingHandler();
@@ -37,7 +46,7 @@ async function producedWhileBlocked(cleanup: (() => unknown)[], send: (client: I
   let produced = 0;
   const sending = send(client, () => oom(produced++));
   let stalled = -1;
-  for (const deadline = Date.now() + 10_000; stalled !== produced || produced === 0; ) {
+  for (const deadline = Date.now() + 10_000; stalled !== produced || produced === 0;) {
     assert.ok(Date.now() < deadline, `the producer never stalled (${produced} produced)`);
     stalled = produced;
     await sleep(200); // proves nothing happens: stalled means no event produced for 200 ms
@@ -62,9 +71,15 @@ describe("Send: batching, order, indexes, backpressure", () => {
     const ack = await client.send(events);
     assert.deepEqual(ack, { accepted: 10_000, duplicates: 0, rejected: 0, errors: [] });
     assert.equal(recorded.inputs.length, 10_000);
-    assert.deepEqual(recorded.inputs.map((x) => (x as { event_id: string }).event_id), events.map((e) => e.event_id));
+    assert.deepEqual(
+      recorded.inputs.map((x) => (x as { event_id: string }).event_id),
+      events.map((e) => e.event_id),
+    );
     assert.ok(recorded.batches.length >= 20, `${recorded.batches.length} batches`);
-    assert.ok(recorded.batches.every((b) => b.length >= 1 && b.length <= 500), recorded.batches.map((b) => b.length).join(","));
+    assert.ok(
+      recorded.batches.every((b) => b.length >= 1 && b.length <= 500),
+      recorded.batches.map((b) => b.length).join(","),
+    );
   });
 
   it("rejections carry their index in the whole stream; duplicates are counted; the call itself succeeds", async () => {
@@ -76,7 +91,11 @@ describe("Send: batching, order, indexes, backpressure", () => {
       const r = { accepted: 0, duplicates: 0, rejected: [] as Array<{ index: number; message: string }> };
       inputs.forEach((input, index) => {
         const parsed = knownKernelEventInput.safeParse(input);
-        if (!parsed.success) return void r.rejected.push({ index, message: parsed.error.issues.map((i) => `${i.path.join(".") || "(event)"}: ${i.message}`).join("; ") });
+        if (!parsed.success)
+          return void r.rejected.push({
+            index,
+            message: parsed.error.issues.map((i) => `${i.path.join(".") || "(event)"}: ${i.message}`).join("; "),
+          });
         if (parsed.data.event_id && seen.has(parsed.data.event_id)) return void r.duplicates++;
         if (parsed.data.event_id) seen.add(parsed.data.event_id);
         r.accepted++;
@@ -92,7 +111,10 @@ describe("Send: batching, order, indexes, backpressure", () => {
     assert.equal(ack.rejected, bad.size);
     assert.equal(ack.duplicates, 3);
     assert.equal(ack.accepted, 3_000 - bad.size - 3);
-    assert.deepEqual(ack.errors.map((e) => e.index), [...bad]);
+    assert.deepEqual(
+      ack.errors.map((e) => e.index),
+      [...bad],
+    );
     assert.match(ack.errors[0]?.message ?? "", /^type: /);
     assert.ok(batches.length >= 30, `batches ${batches.join(",")}`);
   });
@@ -102,7 +124,10 @@ describe("Send: batching, order, indexes, backpressure", () => {
     const { client } = await setup({ handler, batch: { maxErrors: 10, maxEvents: 7 } }, {}, cleanup);
     const ack = await client.send(Array.from({ length: 50 }, (_, i) => oom(i)));
     assert.equal(ack.rejected, 50);
-    assert.deepEqual(ack.errors.map((e) => e.index), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    assert.deepEqual(
+      ack.errors.map((e) => e.index),
+      [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+    );
   });
 
   it("hands events on while the stream is still open (every maxDelayMs when they trickle in)", async () => {
@@ -117,7 +142,10 @@ describe("Send: batching, order, indexes, backpressure", () => {
     }
     const ack = await client.send(trickle());
     assert.equal(ack.accepted, 3);
-    assert.deepEqual(recorded.batches.map((b) => b.length), [1, 1, 1]);
+    assert.deepEqual(
+      recorded.batches.map((b) => b.length),
+      [1, 1, 1],
+    );
   });
 
   it("stops reading while the handler is behind: a blocked handler holds the client back", async () => {
@@ -140,7 +168,9 @@ describe("Send: batching, order, indexes, backpressure", () => {
     const n = 100_000;
     // The client in a process of its own, as a tracer is: sharing one event loop halves both sides.
     const child = fileURLToPath(new URL("./send-child.ts", import.meta.url));
-    const { stdout } = await run(process.execPath, ["--conditions=@vigil/source", "--import", "tsx", child, server.target, String(n)], { timeout: 120_000 });
+    const { stdout } = await run(process.execPath, ["--conditions=@vigil/source", "--import", "tsx", child, server.target, String(n)], {
+      timeout: 120_000,
+    });
     const { ms, accepted } = JSON.parse(stdout) as { ms: number; accepted: number };
     assert.equal(accepted, n);
     assert.equal(recorded.inputs.length, n + 2_000);
@@ -154,7 +184,9 @@ describe("Send: batching, order, indexes, backpressure", () => {
     for (let round = 0; round < 20; round++) for (const e of decoded) keys += Object.keys(eventToInput(e)).length;
     const convertNs = ((performance.now() - t0) * 1e6) / (20 * decoded.length);
     assert.ok(keys > 0);
-    console.log(`# grpc Send: ${n} events in ${(ms / 1000).toFixed(2)} s = ${Math.round(n / (ms / 1000))} events/s (client in its own process); eventToInput ${convertNs.toFixed(0)} ns/event`);
+    console.log(
+      `# grpc Send: ${n} events in ${(ms / 1000).toFixed(2)} s = ${Math.round(n / (ms / 1000))} events/s (client in its own process); eventToInput ${convertNs.toFixed(0)} ns/event`,
+    );
   });
 });
 
@@ -165,7 +197,9 @@ describe("SendBatches: many events per message, Send's semantics", () => {
   });
 
   it("events of uneven and empty messages arrive in order; error indexes count events across messages", async () => {
-    const { handler, recorded } = recordingHandler((input) => ((input as { event_id?: string }).event_id?.endsWith("7") ? "ends in 7" : undefined));
+    const { handler, recorded } = recordingHandler((input) =>
+      (input as { event_id?: string }).event_id?.endsWith("7") ? "ends in 7" : undefined,
+    );
     const { client } = await setup({ handler, batch: { maxEvents: 100 } }, {}, cleanup);
     const events = Array.from({ length: 5_000 }, (_, i) => oom(i));
     // Message sizes 0, 1, ..., so batches of the handler and messages of the stream never line up.
@@ -174,8 +208,14 @@ describe("SendBatches: many events per message, Send's semantics", () => {
     const ack = await client.sendBatches(messages);
     assert.equal(ack.accepted + ack.rejected, 5_000);
     assert.equal(ack.rejected, 500);
-    assert.deepEqual(ack.errors.map((e) => e.index), events.flatMap((e, i) => (e.event_id!.endsWith("7") ? [i] : [])));
-    assert.deepEqual(recorded.inputs.map((x) => (x as { event_id: string }).event_id), events.map((e) => e.event_id));
+    assert.deepEqual(
+      ack.errors.map((e) => e.index),
+      events.flatMap((e, i) => (e.event_id!.endsWith("7") ? [i] : [])),
+    );
+    assert.deepEqual(
+      recorded.inputs.map((x) => (x as { event_id: string }).event_id),
+      events.map((e) => e.event_id),
+    );
     assert.deepEqual(recorded.inputs[3], eventToInput(events[3]!), "converted like Send's events");
   });
 

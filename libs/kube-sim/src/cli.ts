@@ -14,7 +14,11 @@ Serves a simulated Kubernetes API until stopped (Ctrl-C).
   --scenario    a shipped scenario name or a YAML file of manifests
   --kubeconfig  write a kubeconfig for kubectl/client libraries to this path
   --clock       real (default): simulated time follows the wall clock; virtual: time stands still
-scenarios: ${readdirSync(SCENARIO_DIR).filter((f) => f.endsWith(".yaml")).map((f) => f.replace(/\.yaml$/, "")).sort().join(", ")}`;
+scenarios: ${readdirSync(SCENARIO_DIR)
+  .filter((f) => f.endsWith(".yaml"))
+  .map((f) => f.replace(/\.yaml$/, ""))
+  .sort()
+  .join(", ")}`;
 
 const main = async (): Promise<void> => {
   let values;
@@ -55,13 +59,15 @@ const main = async (): Promise<void> => {
   }
   if (values.kubeconfig) await sim.writeKubeconfig(values.kubeconfig);
   const s = sim.scenario;
-  console.log(JSON.stringify({
-    msg: "kube-sim listening",
-    url: sim.url,
-    ...(values.kubeconfig ? { kubeconfig: values.kubeconfig } : {}),
-    ...(s ? { scenario: s.name, objects: s.objects, description: s.description } : {}),
-    clock: values.clock,
-  }));
+  console.log(
+    JSON.stringify({
+      msg: "kube-sim listening",
+      url: sim.url,
+      ...(values.kubeconfig ? { kubeconfig: values.kubeconfig } : {}),
+      ...(s ? { scenario: s.name, objects: s.objects, description: s.description } : {}),
+      clock: values.clock,
+    }),
+  );
   const stop = (signal: string) => {
     console.log(JSON.stringify({ msg: "kube-sim stopping", signal }));
     void sim.stop().then(() => process.exit(0));

@@ -5,7 +5,10 @@ export type ClockMode = "virtual" | "real";
 export class SimClock {
   private virtualNow: number;
 
-  constructor(readonly mode: ClockMode = "virtual", start: number = Date.parse("2026-01-01T00:00:00Z")) {
+  constructor(
+    readonly mode: ClockMode = "virtual",
+    start: number = Date.parse("2026-01-01T00:00:00Z"),
+  ) {
     this.virtualNow = mode === "virtual" ? start : Date.now();
   }
 

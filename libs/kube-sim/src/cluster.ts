@@ -21,13 +21,17 @@ export interface WriteOptions {
 export type WriteListener = (key: string) => void;
 
 const NAME_CHARS = "bcdfghjklmnpqrstvwxz2456789";
-export const randomSuffix = (n = 5): string => Array.from({ length: n }, () => NAME_CHARS[Math.floor(Math.random() * NAME_CHARS.length)]).join("");
+export const randomSuffix = (n = 5): string =>
+  Array.from({ length: n }, () => NAME_CHARS[Math.floor(Math.random() * NAME_CHARS.length)]).join("");
 
 export class Cluster {
   readonly events: EventRecorder;
   private readonly writeListeners = new Set<WriteListener>();
 
-  constructor(readonly store: ObjectStore, readonly clock: SimClock) {
+  constructor(
+    readonly store: ObjectStore,
+    readonly clock: SimClock,
+  ) {
     this.events = new EventRecorder(this);
   }
 
@@ -81,7 +85,10 @@ export class Cluster {
     if (!t.namespaced) delete meta.namespace;
     else meta.namespace ??= "default";
     if (!meta.name && meta.generateName) meta.name = meta.generateName + randomSuffix();
-    if (!meta.name) throw invalid(t.kind, t.group, "", [{ field: "metadata.name", message: "Required value: name or generateName is required", reason: "FieldValueRequired" }]);
+    if (!meta.name)
+      throw invalid(t.kind, t.group, "", [
+        { field: "metadata.name", message: "Required value: name or generateName is required", reason: "FieldValueRequired" },
+      ]);
     if (t.namespaced && key !== R.namespaces && !this.store.get(R.namespaces, undefined, meta.namespace!)) {
       throw notFound("namespaces", "", meta.namespace!);
     }
@@ -145,8 +152,13 @@ export class Cluster {
    * Read-modify-write for controllers: `change` edits a draft; nothing is written when it leaves the object
    * unchanged. Returns the stored object (or undefined when it no longer exists).
    */
-  mutate<T extends KubeObject = KubeObject>(key: string, namespace: string | undefined, name: string,
-    change: (draft: T) => void, opts: WriteOptions = {}): T | undefined {
+  mutate<T extends KubeObject = KubeObject>(
+    key: string,
+    namespace: string | undefined,
+    name: string,
+    change: (draft: T) => void,
+    opts: WriteOptions = {},
+  ): T | undefined {
     const current = this.store.get(key, namespace, name) as T | undefined;
     if (!current) return undefined;
     const draft = clone(current);
@@ -155,17 +167,29 @@ export class Cluster {
     return this.update<T>(key, draft, opts, true);
   }
 
-  updateStatus<T extends KubeObject = KubeObject>(key: string, namespace: string | undefined, name: string, change: (draft: T) => void): T | undefined {
+  updateStatus<T extends KubeObject = KubeObject>(
+    key: string,
+    namespace: string | undefined,
+    name: string,
+    change: (draft: T) => void,
+  ): T | undefined {
     return this.mutate<T>(key, namespace, name, change, { subresource: "status" });
   }
 
   /** Deletes now (the simulator has no graceful termination); the garbage collector handles dependents. */
-  delete<T extends KubeObject = KubeObject>(key: string, namespace: string | undefined, name: string,
-    opts: { dryRun?: boolean; uid?: string; resourceVersion?: string; propagationPolicy?: string } = {}): T {
+  delete<T extends KubeObject = KubeObject>(
+    key: string,
+    namespace: string | undefined,
+    name: string,
+    opts: { dryRun?: boolean; uid?: string; resourceVersion?: string; propagationPolicy?: string } = {},
+  ): T {
     const t = this.type(key);
     const current = this.store.get(key, t.namespaced ? namespace : undefined, name);
     if (!current) throw notFound(t.plural, t.group, name);
-    if ((opts.uid && opts.uid !== current.metadata.uid) || (opts.resourceVersion && opts.resourceVersion !== current.metadata.resourceVersion)) {
+    if (
+      (opts.uid && opts.uid !== current.metadata.uid) ||
+      (opts.resourceVersion && opts.resourceVersion !== current.metadata.resourceVersion)
+    ) {
       throw conflict(t.plural, t.group, name);
     }
     if (opts.dryRun) return current as T;

@@ -11,7 +11,11 @@ export class ControlPlane {
   /** Reconcile errors are kept, not thrown, so one faulty object cannot stop the whole cluster. */
   readonly errors: Array<{ controller: string; error: Error; at: number }> = [];
 
-  constructor(private readonly cluster: Cluster, readonly controllers: Controller[], private readonly maxPasses = 50) {
+  constructor(
+    private readonly cluster: Cluster,
+    readonly controllers: Controller[],
+    private readonly maxPasses = 50,
+  ) {
     cluster.onWrite(() => {
       this.dirty = true;
       this.schedule();

@@ -39,7 +39,9 @@ export class EventRecorder {
   record(involved: KubeObject, reason: string, message: string, opts: RecordOptions): void {
     const type = opts.type ?? "Normal";
     const ns = involved.metadata.namespace ?? "default";
-    const key = [involved.metadata.uid, type, reason, message, opts.source.component, opts.source.host ?? "", opts.fieldPath ?? ""].join("\u0000");
+    const key = [involved.metadata.uid, type, reason, message, opts.source.component, opts.source.host ?? "", opts.fieldPath ?? ""].join(
+      "\u0000",
+    );
     const now = this.cluster.timestamp();
     const existingName = this.names.get(key);
     if (existingName && this.cluster.get(R.events, ns, existingName)) {
@@ -87,4 +89,3 @@ export class EventRecorder {
       .filter((e) => (e.involvedObject as { uid?: string }).uid === obj.metadata.uid);
   }
 }
-

@@ -33,7 +33,10 @@ const QUANTITY = /^([+-]?)(\d+(?:\.\d*)?|\.\d+)(?:[eE]([+-]?\d+)|(Ki|Mi|Gi|Ti|Pi
 function parts(q: string | number): Parts {
   const text = typeof q === "number" ? numberText(q) : q;
   const m = typeof text === "string" ? QUANTITY.exec(text) : null;
-  if (!m) throw new Error(`invalid quantity ${JSON.stringify(q)}: expected a number with an optional suffix (n, u, m, k, M, G, T, P, E, Ki, Mi, Gi, Ti, Pi, Ei) or exponent, e.g. 250m, 1.5Gi, 1e3`);
+  if (!m)
+    throw new Error(
+      `invalid quantity ${JSON.stringify(q)}: expected a number with an optional suffix (n, u, m, k, M, G, T, P, E, Ki, Mi, Gi, Ti, Pi, Ei) or exponent, e.g. 250m, 1.5Gi, 1e3`,
+    );
   const [, sign = "", num = "", exp, suffix = ""] = m;
   const [whole = "", frac = ""] = num.split(".");
   const mantissa = Number(`${whole}${frac}` || "0") * (sign === "-" ? -1 : 1);

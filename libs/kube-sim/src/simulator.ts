@@ -61,7 +61,8 @@ export class KubeSim {
   scenario?: ScenarioInfo;
 
   private constructor(private readonly opts: KubeSimOptions) {
-    const start = opts.startTime === undefined ? undefined : typeof opts.startTime === "number" ? opts.startTime : Date.parse(opts.startTime);
+    const start =
+      opts.startTime === undefined ? undefined : typeof opts.startTime === "number" ? opts.startTime : Date.parse(opts.startTime);
     this.clock = new SimClock(opts.clock ?? "virtual", start);
     this.cluster = new Cluster(this.store, this.clock);
     this.controlPlane = new ControlPlane(this.cluster, defaultControllers());
@@ -171,7 +172,12 @@ export class KubeSim {
   }
 
   /** Applies a change as a client would (strategic merge patch by default) and lets the controllers react. */
-  patch<T extends KubeObject = KubeObject>(kind: string, name: string, patch: unknown, opts: { namespace?: string; type?: PatchType } = {}): T {
+  patch<T extends KubeObject = KubeObject>(
+    kind: string,
+    name: string,
+    patch: unknown,
+    opts: { namespace?: string; type?: PatchType } = {},
+  ): T {
     const key = this.key(kind);
     const current = this.cluster.mustGet(key, resolveType(kind)!.namespaced ? (opts.namespace ?? "default") : undefined, name);
     const next = applyPatch(current, patch, PATCH_CONTENT[opts.type ?? "strategic"]) as KubeObject;
@@ -215,4 +221,3 @@ export class KubeSim {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 }
-

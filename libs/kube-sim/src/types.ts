@@ -1,7 +1,13 @@
 // Plain-JSON shapes of the objects the simulator stores. Specs reuse @kubernetes/client-node's model types
 // (they carry no Date fields); metadata and status are declared here because the wire format uses strings for times.
 import type {
-  V1Container, V1PodSpec, V1NodeSpec, V1ContainerState, V1PodCondition, V1NodeCondition, V1OwnerReference,
+  V1Container,
+  V1PodSpec,
+  V1NodeSpec,
+  V1ContainerState,
+  V1PodCondition,
+  V1NodeCondition,
+  V1OwnerReference,
 } from "@kubernetes/client-node";
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -52,7 +58,9 @@ export type V1ContainerStateJson = {
 
 export interface PodStatus {
   phase: "Pending" | "Running" | "Succeeded" | "Failed" | "Unknown";
-  conditions?: Array<Omit<V1PodCondition, "lastProbeTime" | "lastTransitionTime"> & { lastProbeTime?: string | null; lastTransitionTime?: string }>;
+  conditions?: Array<
+    Omit<V1PodCondition, "lastProbeTime" | "lastTransitionTime"> & { lastProbeTime?: string | null; lastTransitionTime?: string }
+  >;
   hostIP?: string;
   podIP?: string;
   podIPs?: Array<{ ip: string }>;
@@ -72,7 +80,9 @@ export interface Pod extends KubeObject {
 export interface NodeStatus {
   capacity?: Record<string, string>;
   allocatable?: Record<string, string>;
-  conditions?: Array<Omit<V1NodeCondition, "lastHeartbeatTime" | "lastTransitionTime"> & { lastHeartbeatTime?: string; lastTransitionTime?: string }>;
+  conditions?: Array<
+    Omit<V1NodeCondition, "lastHeartbeatTime" | "lastTransitionTime"> & { lastHeartbeatTime?: string; lastTransitionTime?: string }
+  >;
   addresses?: Array<{ type: string; address: string }>;
   nodeInfo?: Record<string, string>;
   [key: string]: unknown;

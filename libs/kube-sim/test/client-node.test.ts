@@ -34,24 +34,41 @@ test("discovery.k8s.io/v1 EndpointSlices are stored and listed", async () => {
   assert.ok(group.resources.some((r) => r.name === "endpointslices" && r.kind === "EndpointSlice"));
   await discovery.createNamespacedEndpointSlice({
     namespace: "default",
-    body: { metadata: { name: "web-abc12", labels: { "kubernetes.io/service-name": "web" } }, addressType: "IPv4", endpoints: [{ addresses: ["10.0.0.7"], conditions: { ready: true } }], ports: [{ name: "http", port: 8080, protocol: "TCP" }] },
+    body: {
+      metadata: { name: "web-abc12", labels: { "kubernetes.io/service-name": "web" } },
+      addressType: "IPv4",
+      endpoints: [{ addresses: ["10.0.0.7"], conditions: { ready: true } }],
+      ports: [{ name: "http", port: 8080, protocol: "TCP" }],
+    },
   });
   const slices = await discovery.listNamespacedEndpointSlice({ namespace: "default", labelSelector: "kubernetes.io/service-name=web" });
-  assert.deepEqual(slices.items.map((s) => [s.metadata?.name, s.endpoints[0]?.addresses]), [["web-abc12", ["10.0.0.7"]]]);
+  assert.deepEqual(
+    slices.items.map((s) => [s.metadata?.name, s.endpoints[0]?.addresses]),
+    [["web-abc12", ["10.0.0.7"]]],
+  );
 });
 
 test("create, get, list with selectors, optimistic concurrency and delete", async () => {
   await c.core.createNamespace({ body: { metadata: { name: "crud" } } });
-  const cm = await c.core.createNamespacedConfigMap({ namespace: "crud", body: { metadata: { name: "app", labels: { tier: "web" } }, data: { a: "1" } } });
+  const cm = await c.core.createNamespacedConfigMap({
+    namespace: "crud",
+    body: { metadata: { name: "app", labels: { tier: "web" } }, data: { a: "1" } },
+  });
   assert.ok(cm.metadata?.uid && cm.metadata.resourceVersion);
   await c.core.createNamespacedConfigMap({ namespace: "crud", body: { metadata: { name: "other", labels: { tier: "db" } }, data: {} } });
 
   const got = await c.core.readNamespacedConfigMap({ name: "app", namespace: "crud" });
   assert.deepEqual(got.data, { a: "1" });
   const web = await c.core.listNamespacedConfigMap({ namespace: "crud", labelSelector: "tier in (web,api)" });
-  assert.deepEqual(web.items.map((i) => i.metadata?.name), ["app"]);
+  assert.deepEqual(
+    web.items.map((i) => i.metadata?.name),
+    ["app"],
+  );
   const byName = await c.core.listNamespacedConfigMap({ namespace: "crud", fieldSelector: "metadata.name=other" });
-  assert.deepEqual(byName.items.map((i) => i.metadata?.name), ["other"]);
+  assert.deepEqual(
+    byName.items.map((i) => i.metadata?.name),
+    ["other"],
+  );
   // The API server's choice for an invalid selector: 400 with apimachinery's message (the scheduler's is "nothing").
   const badSelector = await apiError(c.core.listNamespacedConfigMap({ namespace: "crud", labelSelector: "tier in web" }));
   assert.equal(badSelector.code, 400);
@@ -87,11 +104,23 @@ test("validation errors are 422 Invalid with causes", async () => {
 test("the three patch types, and dry run", async () => {
   await c.apps.createNamespacedDeployment({ namespace: "default", body: deployment("patchme") });
   const smp = await c.apps.patchNamespacedDeployment(
-    { name: "patchme", namespace: "default", body: { spec: { template: { spec: { containers: [{ name: "app", image: "nginx:1.28", resources: { limits: { memory: "256Mi" } } }] } } } } },
+    {
+      name: "patchme",
+      namespace: "default",
+      body: {
+        spec: { template: { spec: { containers: [{ name: "app", image: "nginx:1.28", resources: { limits: { memory: "256Mi" } } }] } } },
+      },
+    },
     setHeaderOptions("Content-Type", PatchStrategy.StrategicMergePatch),
   );
   const containers = smp.spec!.template.spec!.containers;
-  assert.deepEqual(containers.map((x) => [x.name, x.image]), [["app", "nginx:1.28"], ["sidecar", "envoyproxy/envoy:v1.31.0"]]);
+  assert.deepEqual(
+    containers.map((x) => [x.name, x.image]),
+    [
+      ["app", "nginx:1.28"],
+      ["sidecar", "envoyproxy/envoy:v1.31.0"],
+    ],
+  );
   assert.equal(containers[0]!.resources!.limits!.memory, "256Mi");
 
   const merge = await c.apps.patchNamespacedDeployment(
@@ -101,7 +130,11 @@ test("the three patch types, and dry run", async () => {
   assert.equal(merge.metadata!.labels!.team, "payments");
 
   const json = await c.apps.patchNamespacedDeployment(
-    { name: "patchme", namespace: "default", body: [{ op: "replace", path: "/spec/template/spec/containers/0/resources/limits/memory", value: "512Mi" }] },
+    {
+      name: "patchme",
+      namespace: "default",
+      body: [{ op: "replace", path: "/spec/template/spec/containers/0/resources/limits/memory", value: "512Mi" }],
+    },
     setHeaderOptions("Content-Type", PatchStrategy.JsonPatch),
   );
   assert.equal(json.spec!.template.spec!.containers[0]!.resources!.limits!.memory, "512Mi");
@@ -117,10 +150,12 @@ test("the three patch types, and dry run", async () => {
   const dryCreate = await c.core.createNamespacedConfigMap({ namespace: "default", dryRun: "All", body: { metadata: { name: "dry" } } });
   assert.equal(dryCreate.metadata!.name, "dry");
   assert.equal((await apiError(c.core.readNamespacedConfigMap({ name: "dry", namespace: "default" }))).code, 404);
-  const invalidPatch = await apiError(c.apps.patchNamespacedDeployment(
-    { name: "patchme", namespace: "default", body: [{ op: "test", path: "/spec/replicas", value: 9 }] },
-    setHeaderOptions("Content-Type", PatchStrategy.JsonPatch),
-  ));
+  const invalidPatch = await apiError(
+    c.apps.patchNamespacedDeployment(
+      { name: "patchme", namespace: "default", body: [{ op: "test", path: "/spec/replicas", value: 9 }] },
+      setHeaderOptions("Content-Type", PatchStrategy.JsonPatch),
+    ),
+  );
   assert.equal(invalidPatch.code, 422);
 });
 
@@ -135,11 +170,18 @@ test("scale subresource creates and removes pods", async () => {
     setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
   );
   await waitFor(async () => (await podsOf("scaled")).length === 4, { message: "4 pods" });
-  await c.apps.replaceNamespacedDeploymentScale({ name: "scaled", namespace: "default", body: { metadata: { name: "scaled", namespace: "default" }, spec: { replicas: 2 } } });
+  await c.apps.replaceNamespacedDeploymentScale({
+    name: "scaled",
+    namespace: "default",
+    body: { metadata: { name: "scaled", namespace: "default" }, spec: { replicas: 2 } },
+  });
   await waitFor(async () => (await podsOf("scaled")).length === 2, { message: "2 pods" });
   await sim.advance("30s");
   const pods = await podsOf("scaled");
-  assert.ok(pods.every((p) => p.status?.phase === "Running" && p.spec?.nodeName), "pods are scheduled and running");
+  assert.ok(
+    pods.every((p) => p.status?.phase === "Running" && p.spec?.nodeName),
+    "pods are scheduled and running",
+  );
   const byNode = await c.core.listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${pods[0]!.spec!.nodeName},status.phase=Running` });
   assert.ok(byNode.items.some((p) => p.metadata!.name === pods[0]!.metadata!.name));
 });
@@ -147,10 +189,15 @@ test("scale subresource creates and removes pods", async () => {
 test("eviction honours PodDisruptionBudgets (429) and succeeds when allowed", async () => {
   await c.apps.createNamespacedDeployment({ namespace: "default", body: deployment("guarded", { replicas: 2 }) });
   await sim.advance("30s");
-  await c.policy.createNamespacedPodDisruptionBudget({ namespace: "default", body: { metadata: { name: "guarded" }, spec: { minAvailable: 2, selector: { matchLabels: { app: "guarded" } } } } });
+  await c.policy.createNamespacedPodDisruptionBudget({
+    namespace: "default",
+    body: { metadata: { name: "guarded" }, spec: { minAvailable: 2, selector: { matchLabels: { app: "guarded" } } } },
+  });
   const [pod] = await podsOf("guarded");
   const name = pod!.metadata!.name!;
-  const refused = await apiError(c.core.createNamespacedPodEviction({ name, namespace: "default", body: { metadata: { name, namespace: "default" } } }));
+  const refused = await apiError(
+    c.core.createNamespacedPodEviction({ name, namespace: "default", body: { metadata: { name, namespace: "default" } } }),
+  );
   assert.equal(refused.code, 429);
   assert.equal(refused.status.reason, "TooManyRequests");
   assert.equal(refused.status.details.causes[0].reason, "DisruptionBudget");
@@ -170,10 +217,15 @@ test("informer sees adds, updates and deletes, and resumes after dropped connect
   const selector = "role=watched";
   let listCalls = 0;
   const seenLists = () => listCalls;
-  const informer = makeInformer(c.kc, "/api/v1/namespaces/watched/configmaps", () => {
-    listCalls++;
-    return c.core.listNamespacedConfigMap({ namespace: "watched", labelSelector: selector });
-  }, selector);
+  const informer = makeInformer(
+    c.kc,
+    "/api/v1/namespaces/watched/configmaps",
+    () => {
+      listCalls++;
+      return c.core.listNamespacedConfigMap({ namespace: "watched", labelSelector: selector });
+    },
+    selector,
+  );
   const labels = { role: "watched" };
   const seen: string[] = [];
   informer.on("add", (o) => seen.push(`add ${o.metadata!.name}`));
@@ -185,7 +237,10 @@ test("informer sees adds, updates and deletes, and resumes after dropped connect
   await informer.start();
   try {
     await c.core.createNamespacedConfigMap({ namespace: "watched", body: { metadata: { name: "a", labels }, data: { v: "1" } } });
-    await c.core.patchNamespacedConfigMap({ name: "a", namespace: "watched", body: { data: { v: "2" } } }, setHeaderOptions("Content-Type", PatchStrategy.MergePatch));
+    await c.core.patchNamespacedConfigMap(
+      { name: "a", namespace: "watched", body: { data: { v: "2" } } },
+      setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
+    );
     await c.core.deleteNamespacedConfigMap({ name: "a", namespace: "watched" });
     await waitFor(() => seen.length >= 3, { message: "three events" });
     assert.deepEqual(seen, ["add a", "update a 2", "delete a"]);
@@ -204,7 +259,13 @@ test("informer sees adds, updates and deletes, and resumes after dropped connect
     sim.compact();
     await waitFor(() => seen.includes("add c"), { message: "c after relist" });
     assert.ok(seenLists() > lists, "the informer relisted after 410 Gone");
-    assert.deepEqual(informer.list("watched").map((o) => o.metadata!.name).sort(), ["b", "c"]);
+    assert.deepEqual(
+      informer
+        .list("watched")
+        .map((o) => o.metadata!.name)
+        .sort(),
+      ["b", "c"],
+    );
   } finally {
     stopped = true;
     await informer.stop();
@@ -223,7 +284,13 @@ test("a watch from a compacted resourceVersion answers 410 Expired", async () =>
 });
 
 test("metrics.k8s.io serves node and pod usage", async () => {
-  await c.apps.createNamespacedDeployment({ namespace: "default", body: deployment("measured", { replicas: 1, annotations: { "sim.vigil.dev/memory-demand": "100Mi", "sim.vigil.dev/cpu-demand": "80m" } }) });
+  await c.apps.createNamespacedDeployment({
+    namespace: "default",
+    body: deployment("measured", {
+      replicas: 1,
+      annotations: { "sim.vigil.dev/memory-demand": "100Mi", "sim.vigil.dev/cpu-demand": "80m" },
+    }),
+  });
   await sim.advance("30s");
   const metrics = new Metrics(c.kc);
   const nodeMetrics = await metrics.getNodeMetrics();
@@ -238,10 +305,21 @@ test("metrics.k8s.io serves node and pod usage", async () => {
 });
 
 test("pod logs, including the previous container", async () => {
-  await c.apps.createNamespacedDeployment({ namespace: "default", body: deployment("crasher", { replicas: 1, annotations: { "sim.vigil.dev/crash-exit-code.app": "2", "sim.vigil.dev/crash-log.app": "panic: nil map" } }) });
+  await c.apps.createNamespacedDeployment({
+    namespace: "default",
+    body: deployment("crasher", {
+      replicas: 1,
+      annotations: { "sim.vigil.dev/crash-exit-code.app": "2", "sim.vigil.dev/crash-log.app": "panic: nil map" },
+    }),
+  });
   await sim.advance("1m");
   const [pod] = await podsOf("crasher");
-  const previous = await c.core.readNamespacedPodLog({ name: pod!.metadata!.name!, namespace: "default", container: "app", previous: true });
+  const previous = await c.core.readNamespacedPodLog({
+    name: pod!.metadata!.name!,
+    namespace: "default",
+    container: "app",
+    previous: true,
+  });
   assert.match(previous, /panic: nil map/);
   const status = (pod as V1Pod).status!.containerStatuses!.find((s) => s.name === "app")!;
   assert.ok(status.restartCount >= 1);

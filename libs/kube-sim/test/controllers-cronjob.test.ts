@@ -49,7 +49,8 @@ test("cron @every: a constant delay in Go duration syntax, truncated to whole se
 });
 
 const cronJob = (spec: Record<string, unknown> = {}): KubeObject => ({
-  apiVersion: "batch/v1", kind: "CronJob",
+  apiVersion: "batch/v1",
+  kind: "CronJob",
   metadata: { name: "report", namespace: "default" },
   spec: {
     schedule: "*/5 * * * *",
@@ -88,14 +89,21 @@ test("a CronJob creates <name>-<minutes since epoch> Jobs as the clock reaches e
   assert.equal(e.cluster.list(R.pods).length, 1, "the Job controller starts its pod");
   let status = cj(e).status;
   assert.equal(status.lastScheduleTime, "2026-01-01T00:05:00Z");
-  assert.deepEqual(status.active.map((a: any) => [a.kind, a.name]), [["Job", job!.metadata.name]]);
+  assert.deepEqual(
+    status.active.map((a: any) => [a.kind, a.name]),
+    [["Job", job!.metadata.name]],
+  );
   assert.ok(eventsOf(e.cluster, cj(e)).some((x) => x.reason === "SuccessfulCreate" && x.message === `Created job ${job!.metadata.name}`));
 
   completePods(e);
   status = cj(e).status;
   assert.equal(status.active, undefined);
   assert.ok(status.lastSuccessfulTime);
-  assert.ok(eventsOf(e.cluster, cj(e)).some((x) => x.reason === "SawCompletedJob" && x.message === `Saw completed job: ${job!.metadata.name}, status: Complete`));
+  assert.ok(
+    eventsOf(e.cluster, cj(e)).some(
+      (x) => x.reason === "SawCompletedJob" && x.message === `Saw completed job: ${job!.metadata.name}, status: Complete`,
+    ),
+  );
 });
 
 test("history limits keep the newest finished Jobs", () => {
@@ -104,15 +112,28 @@ test("history limits keep the newest finished Jobs", () => {
     e.advance(300);
     completePods(e);
   }
-  assert.deepEqual(jobs(e).map((j) => j.metadata.name), [`report-${minutes("2026-01-01T00:15:00Z")}`, `report-${minutes("2026-01-01T00:20:00Z")}`]);
-  assert.ok(eventsOf(e.cluster, cj(e)).some((x) => x.reason === "SuccessfulDelete" && x.message === `Deleted job report-${minutes("2026-01-01T00:05:00Z")}`));
+  assert.deepEqual(
+    jobs(e).map((j) => j.metadata.name),
+    [`report-${minutes("2026-01-01T00:15:00Z")}`, `report-${minutes("2026-01-01T00:20:00Z")}`],
+  );
+  assert.ok(
+    eventsOf(e.cluster, cj(e)).some(
+      (x) => x.reason === "SuccessfulDelete" && x.message === `Deleted job report-${minutes("2026-01-01T00:05:00Z")}`,
+    ),
+  );
 });
 
 test("Forbid skips a run while one is active; Replace replaces it", () => {
   const e = setup({ concurrencyPolicy: "Forbid" });
   e.advance(600);
   assert.equal(jobs(e).length, 1, "the 00:10 run is skipped");
-  assert.ok(eventsOf(e.cluster, cj(e)).some((x) => x.reason === "JobAlreadyActive" && x.message === "Not starting job because prior execution is running and concurrency policy is Forbid"));
+  assert.ok(
+    eventsOf(e.cluster, cj(e)).some(
+      (x) =>
+        x.reason === "JobAlreadyActive" &&
+        x.message === "Not starting job because prior execution is running and concurrency policy is Forbid",
+    ),
+  );
   // Once the active run finishes, the missed run starts (no starting deadline).
   completePods(e);
   assert.equal(jobs(e).length, 2);
@@ -120,7 +141,10 @@ test("Forbid skips a run while one is active; Replace replaces it", () => {
 
   const r = setup({ concurrencyPolicy: "Replace" });
   r.advance(600);
-  assert.deepEqual(jobs(r).map((j) => j.metadata.name), [`report-${minutes("2026-01-01T00:10:00Z")}`]);
+  assert.deepEqual(
+    jobs(r).map((j) => j.metadata.name),
+    [`report-${minutes("2026-01-01T00:10:00Z")}`],
+  );
   assert.ok(eventsOf(r.cluster, cj(r)).some((x) => x.reason === "SuccessfulDelete"));
 });
 
@@ -131,7 +155,11 @@ test("suspend stops scheduling; startingDeadlineSeconds skips runs too late to s
   e.cluster.mutate(R.cronjobs, "default", "report", (d) => void (d.spec.suspend = false));
   e.settle();
   assert.equal(jobs(e).length, 0, "00:05 was missed by more than 60 s");
-  assert.ok(eventsOf(e.cluster, cj(e)).some((x) => x.reason === "MissSchedule" && x.message === "Missed scheduled time to start a job: Thu, 01 Jan 2026 00:05:00 +0000"));
+  assert.ok(
+    eventsOf(e.cluster, cj(e)).some(
+      (x) => x.reason === "MissSchedule" && x.message === "Missed scheduled time to start a job: Thu, 01 Jan 2026 00:05:00 +0000",
+    ),
+  );
   e.advance(200);
   assert.equal(jobs(e).length, 1);
 });

@@ -9,13 +9,15 @@ import type { KubeObject, Pod } from "../src/types.js";
 import { env, eventsOf, markFinished, markReady, type Env } from "./controllers-helpers.js";
 
 const node = (name: string, extra: { taints?: unknown[]; labels?: Record<string, string>; unschedulable?: boolean } = {}): KubeObject => ({
-  apiVersion: "v1", kind: "Node",
+  apiVersion: "v1",
+  kind: "Node",
   metadata: { name, labels: extra.labels ?? {} },
   spec: { ...(extra.taints ? { taints: extra.taints } : {}), ...(extra.unschedulable ? { unschedulable: true } : {}) },
 });
 
 const daemonSet = (spec: Record<string, unknown> = {}): KubeObject => ({
-  apiVersion: "apps/v1", kind: "DaemonSet",
+  apiVersion: "apps/v1",
+  kind: "DaemonSet",
   metadata: { name: "node-exporter", namespace: "default" },
   spec: {
     selector: { matchLabels: { app: "node-exporter" } },
@@ -29,12 +31,16 @@ const daemonSet = (spec: Record<string, unknown> = {}): KubeObject => ({
 const setup = (): Env => {
   const e = env([new DaemonSetController()]);
   e.cluster.create(R.nodes, node("worker-1"));
-  e.cluster.create(R.nodes, node("worker-2", { taints: [{ key: "node.kubernetes.io/unschedulable", effect: "NoSchedule" }], unschedulable: true }));
+  e.cluster.create(
+    R.nodes,
+    node("worker-2", { taints: [{ key: "node.kubernetes.io/unschedulable", effect: "NoSchedule" }], unschedulable: true }),
+  );
   e.cluster.create(R.nodes, node("gpu-1", { taints: [{ key: "nvidia.com/gpu", value: "present", effect: "NoSchedule" }] }));
   e.cluster.create(R.nodes, node("worker-3", { taints: [{ key: "node.kubernetes.io/not-ready", effect: "NoExecute" }] }));
   return e;
 };
-const pinnedTo = (p: Pod): string => p.spec.affinity!.nodeAffinity!.requiredDuringSchedulingIgnoredDuringExecution!.nodeSelectorTerms[0]!.matchFields![0]!.values![0]!;
+const pinnedTo = (p: Pod): string =>
+  p.spec.affinity!.nodeAffinity!.requiredDuringSchedulingIgnoredDuringExecution!.nodeSelectorTerms[0]!.matchFields![0]!.values![0]!;
 const daemonPods = (e: Env): Pod[] => e.cluster.list<Pod>(R.pods, "default").sort((a, b) => pinnedTo(a).localeCompare(pinnedTo(b)));
 const ds = (e: Env): KubeObject => e.cluster.mustGet(R.daemonsets, "default", "node-exporter");
 /** Stands in for the scheduler and kubelet: each daemon pod is bound to its node and becomes ready. */
@@ -52,7 +58,9 @@ test("one pod per eligible node: untolerated taints are skipped, cordoned and no
   const p = pods[0]!;
   assert.match(p.metadata.name!, /^node-exporter-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
   assert.equal(p.spec.nodeName, undefined, "the scheduler binds daemon pods");
-  assert.deepEqual(p.spec.affinity!.nodeAffinity!.requiredDuringSchedulingIgnoredDuringExecution, { nodeSelectorTerms: [{ matchFields: [{ key: "metadata.name", operator: "In", values: ["worker-1"] }] }] });
+  assert.deepEqual(p.spec.affinity!.nodeAffinity!.requiredDuringSchedulingIgnoredDuringExecution, {
+    nodeSelectorTerms: [{ matchFields: [{ key: "metadata.name", operator: "In", values: ["worker-1"] }] }],
+  });
   assert.deepEqual(p.spec.tolerations, [
     { key: "node.kubernetes.io/not-ready", operator: "Exists", effect: "NoExecute" },
     { key: "node.kubernetes.io/unreachable", operator: "Exists", effect: "NoExecute" },
@@ -67,14 +75,25 @@ test("one pod per eligible node: untolerated taints are skipped, cordoned and no
   assert.equal(p.metadata.ownerReferences![0]!.kind, "DaemonSet");
   assert.ok(eventsOf(e.cluster, ds(e)).some((x) => x.reason === "SuccessfulCreate" && x.message === `Created pod: ${p.metadata.name}`));
   let s = ds(e).status;
-  assert.deepEqual([s.desiredNumberScheduled, s.currentNumberScheduled, s.numberReady, s.numberMisscheduled, s.numberUnavailable], [3, 3, 0, 0, 3]);
+  assert.deepEqual(
+    [s.desiredNumberScheduled, s.currentNumberScheduled, s.numberReady, s.numberMisscheduled, s.numberUnavailable],
+    [3, 3, 0, 0, 3],
+  );
 
   readyAll(e);
   s = ds(e).status;
-  assert.deepEqual([s.numberReady, s.numberAvailable, s.updatedNumberScheduled, s.numberUnavailable, s.observedGeneration], [3, 3, 3, undefined, 1]);
+  assert.deepEqual(
+    [s.numberReady, s.numberAvailable, s.updatedNumberScheduled, s.numberUnavailable, s.observedGeneration],
+    [3, 3, 3, undefined, 1],
+  );
 
   // Tolerating the GPU taint adds the GPU node.
-  e.cluster.mutate(R.daemonsets, "default", "node-exporter", (d) => void (d.spec.template.spec.tolerations = [{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }]));
+  e.cluster.mutate(
+    R.daemonsets,
+    "default",
+    "node-exporter",
+    (d) => void (d.spec.template.spec.tolerations = [{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }]),
+  );
   e.settle();
   assert.ok(daemonPods(e).some((x) => pinnedTo(x) === "gpu-1"));
 });
@@ -100,7 +119,13 @@ test("a failed daemon pod is deleted and replaced", () => {
   e.settle();
   assert.equal(e.cluster.get(R.pods, "default", victim.metadata.name!), undefined);
   assert.equal(daemonPods(e).filter((p) => pinnedTo(p) === "worker-1").length, 1);
-  assert.ok(eventsOf(e.cluster, ds(e)).some((x) => x.reason === "FailedDaemonPod" && x.message === `Found failed daemon pod default/${victim.metadata.name} on node worker-1, will try to kill it`));
+  assert.ok(
+    eventsOf(e.cluster, ds(e)).some(
+      (x) =>
+        x.reason === "FailedDaemonPod" &&
+        x.message === `Found failed daemon pod default/${victim.metadata.name} on node worker-1, will try to kill it`,
+    ),
+  );
 });
 
 test("a rolling update replaces at most maxUnavailable pods at a time", () => {
@@ -108,7 +133,12 @@ test("a rolling update replaces at most maxUnavailable pods at a time", () => {
   e.cluster.create(R.daemonsets, daemonSet());
   e.settle();
   readyAll(e);
-  e.cluster.mutate(R.daemonsets, "default", "node-exporter", (d) => void (d.spec.template.spec.containers[0].image = "prom/node-exporter:v1.9.0"));
+  e.cluster.mutate(
+    R.daemonsets,
+    "default",
+    "node-exporter",
+    (d) => void (d.spec.template.spec.containers[0].image = "prom/node-exporter:v1.9.0"),
+  );
   e.settle();
   const images = (): string[] => daemonPods(e).map((p) => p.spec.containers[0]!.image!);
   assert.equal(images().filter((i) => i.endsWith("v1.9.0")).length, 1);

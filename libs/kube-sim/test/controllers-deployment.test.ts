@@ -19,7 +19,9 @@ const setImage = (e: Env, image: string, name = "web"): void => {
 };
 /** Stands in for the kubelet: every pod that is not finished becomes Running and Ready. */
 const readyAll = (e: Env): void => {
-  for (const p of e.cluster.list<Pod>(R.pods)) if (!p.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") && p.status?.phase !== "Failed") markReady(e.cluster, p);
+  for (const p of e.cluster.list<Pod>(R.pods))
+    if (!p.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") && p.status?.phase !== "Failed")
+      markReady(e.cluster, p);
   e.settle();
 };
 
@@ -35,9 +37,15 @@ test("a Deployment gets a ReplicaSet <name>-<pod-template-hash> and pods with it
   assert.deepEqual(rs.spec.selector, { matchLabels: { app: "web", "pod-template-hash": hash } });
   assert.equal(rs.spec.template.metadata.labels["pod-template-hash"], hash);
   const d = deploy(e);
-  assert.deepEqual(rs.metadata.ownerReferences, [{ apiVersion: "apps/v1", kind: "Deployment", name: "web", uid: d.metadata.uid, controller: true, blockOwnerDeletion: true }]);
+  assert.deepEqual(rs.metadata.ownerReferences, [
+    { apiVersion: "apps/v1", kind: "Deployment", name: "web", uid: d.metadata.uid, controller: true, blockOwnerDeletion: true },
+  ]);
   assert.deepEqual(
-    [rs.metadata.annotations!["deployment.kubernetes.io/revision"], rs.metadata.annotations!["deployment.kubernetes.io/desired-replicas"], rs.metadata.annotations!["deployment.kubernetes.io/max-replicas"]],
+    [
+      rs.metadata.annotations!["deployment.kubernetes.io/revision"],
+      rs.metadata.annotations!["deployment.kubernetes.io/desired-replicas"],
+      rs.metadata.annotations!["deployment.kubernetes.io/max-replicas"],
+    ],
     ["1", "3", "4"],
   );
   assert.equal(d.metadata.annotations!["deployment.kubernetes.io/revision"], "1");
@@ -51,7 +59,10 @@ test("a Deployment gets a ReplicaSet <name>-<pod-template-hash> and pods with it
     assert.equal(p.metadata.ownerReferences![0]!.uid, rs.metadata.uid);
     assert.equal(p.metadata.ownerReferences![0]!.controller, true);
   }
-  assert.deepEqual(eventsOf(e.cluster, d).map((x) => x.message), [`Scaled up replica set web-${hash} from 0 to 3`]);
+  assert.deepEqual(
+    eventsOf(e.cluster, d).map((x) => x.message),
+    [`Scaled up replica set web-${hash} from 0 to 3`],
+  );
   assert.ok(eventsOf(e.cluster, rs).some((x) => x.reason === "SuccessfulCreate" && x.message === `Created pod: ${pods[0]!.metadata.name}`));
 
   // Not available yet: the Available condition is False until pods are ready.
@@ -64,7 +75,14 @@ test("a Deployment gets a ReplicaSet <name>-<pod-template-hash> and pods with it
   readyAll(e);
   status = deploy(e).status;
   assert.deepEqual(
-    { observedGeneration: status.observedGeneration, replicas: status.replicas, updatedReplicas: status.updatedReplicas, readyReplicas: status.readyReplicas, availableReplicas: status.availableReplicas, unavailableReplicas: status.unavailableReplicas },
+    {
+      observedGeneration: status.observedGeneration,
+      replicas: status.replicas,
+      updatedReplicas: status.updatedReplicas,
+      readyReplicas: status.readyReplicas,
+      availableReplicas: status.availableReplicas,
+      unavailableReplicas: status.unavailableReplicas,
+    },
     { observedGeneration: 1, replicas: 3, updatedReplicas: 3, readyReplicas: 3, availableReplicas: 3, unavailableReplicas: undefined },
   );
   const progressing = status.conditions.find((c: any) => c.type === "Progressing");
@@ -95,13 +113,20 @@ test("scaling up and down changes the ReplicaSet and records ScalingReplicaSet e
   assert.equal(left.length, 1);
   assert.notEqual(left[0]!.metadata.name, unready.metadata.name);
   assert.ok(eventsOf(e.cluster, deploy(e)).some((x) => x.message === `Scaled down replica set ${rsName} from 5 to 1`));
-  assert.ok(eventsOf(e.cluster, replicaSets(e)[0]!).some((x) => x.reason === "SuccessfulDelete" && x.message === `Deleted pod: ${unready.metadata.name}`));
+  assert.ok(
+    eventsOf(e.cluster, replicaSets(e)[0]!).some(
+      (x) => x.reason === "SuccessfulDelete" && x.message === `Deleted pod: ${unready.metadata.name}`,
+    ),
+  );
   assert.equal(deploy(e).status.replicas, 1);
 });
 
 test("a rolling update honours maxSurge and maxUnavailable step by step", () => {
   const e = setup();
-  e.cluster.create(R.deployments, deploymentManifest("web", { replicas: 4, strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } } }));
+  e.cluster.create(
+    R.deployments,
+    deploymentManifest("web", { replicas: 4, strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } } }),
+  );
   e.settle();
   readyAll(e);
   setImage(e, "nginx:1.28");
@@ -111,11 +136,25 @@ test("a rolling update honours maxSurge and maxUnavailable step by step", () => 
   assert.equal(revision(newRS), 2);
   assert.equal(deploy(e).metadata.annotations!["deployment.kubernetes.io/revision"], "2");
   assert.ok(eventsOf(e.cluster, deploy(e)).some((x) => x.message === `Scaled up replica set ${newRS.metadata.name} from 0 to 1`));
-  assert.equal(deploy(e).status.conditions.find((c: any) => c.type === "Progressing").message, `ReplicaSet "${newRS.metadata.name}" is progressing.`);
-  for (const expected of [[3, 2], [2, 3], [1, 4], [0, 4]]) {
-    const fresh = podsWith(e.cluster, { "pod-template-hash": newRS.metadata.labels!["pod-template-hash"]! }).filter((p) => p.status?.phase === "Pending");
+  assert.equal(
+    deploy(e).status.conditions.find((c: any) => c.type === "Progressing").message,
+    `ReplicaSet "${newRS.metadata.name}" is progressing.`,
+  );
+  for (const expected of [
+    [3, 2],
+    [2, 3],
+    [1, 4],
+    [0, 4],
+  ]) {
+    const fresh = podsWith(e.cluster, { "pod-template-hash": newRS.metadata.labels!["pod-template-hash"]! }).filter(
+      (p) => p.status?.phase === "Pending",
+    );
     assert.equal(fresh.length, 1, "exactly one new pod is starting");
-    assert.equal(podsWith(e.cluster, { app: "web" }).filter((p) => p.status?.phase === "Running").length, 4, "never fewer than 4 available");
+    assert.equal(
+      podsWith(e.cluster, { app: "web" }).filter((p) => p.status?.phase === "Running").length,
+      4,
+      "never fewer than 4 available",
+    );
     markReady(e.cluster, fresh[0]!);
     e.settle();
     assert.deepEqual(sizes(e), expected);
@@ -147,7 +186,10 @@ test("a rolling update with the default 25% surge/unavailable keeps 3 of 4 pods 
 
 test("scaling in the middle of a rollout scales both ReplicaSets proportionally", () => {
   const e = setup();
-  e.cluster.create(R.deployments, deploymentManifest("web", { replicas: 10, strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 3, maxUnavailable: 2 } } }));
+  e.cluster.create(
+    R.deployments,
+    deploymentManifest("web", { replicas: 10, strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 3, maxUnavailable: 2 } } }),
+  );
   e.settle();
   readyAll(e);
   setImage(e, "nginx:1.28");
@@ -216,7 +258,10 @@ test("Recreate removes every old pod before the new ReplicaSet scales up", () =>
   assert.ok(podsWith(e.cluster, { app: "web" }).every((p) => p.spec.containers[0]!.image === "nginx:1.28"));
   const messages = eventsOf(e.cluster, deploy(e)).map((x) => x.message);
   const old = replicaSets(e)[0]!.metadata.name;
-  assert.ok(messages.indexOf(`Scaled down replica set ${old} from 3 to 0`) < messages.findIndex((m) => m.startsWith(`Scaled up replica set ${replicaSets(e)[1]!.metadata.name}`)));
+  assert.ok(
+    messages.indexOf(`Scaled down replica set ${old} from 3 to 0`) <
+      messages.findIndex((m) => m.startsWith(`Scaled up replica set ${replicaSets(e)[1]!.metadata.name}`)),
+  );
 });
 
 test("minReadySeconds: pods count as available only after being ready that long", () => {
@@ -252,7 +297,10 @@ test("a rollout that makes no progress gets ProgressDeadlineExceeded", () => {
 
 test("old empty ReplicaSets beyond revisionHistoryLimit are deleted; paused Deployments don't roll out", () => {
   const e = setup();
-  e.cluster.create(R.deployments, { ...deploymentManifest("web", { replicas: 1 }), spec: { ...deploymentManifest("web", { replicas: 1 }).spec, revisionHistoryLimit: 1 } });
+  e.cluster.create(R.deployments, {
+    ...deploymentManifest("web", { replicas: 1 }),
+    spec: { ...deploymentManifest("web", { replicas: 1 }).spec, revisionHistoryLimit: 1 },
+  });
   e.settle();
   for (const image of ["nginx:2", "nginx:3", "nginx:4"]) {
     readyAll(e);

@@ -32,14 +32,22 @@ test("orphan deletion keeps the dependents; a dangling reference beside a live o
   assert.equal(e.cluster.list(R.pods).length, 2);
   const cm = e.cluster.create(R.configmaps, { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "owner", namespace: "default" } });
   e.cluster.create(R.configmaps, {
-    apiVersion: "v1", kind: "ConfigMap",
-    metadata: { name: "dependent", namespace: "default", ownerReferences: [
-      { apiVersion: "v1", kind: "ConfigMap", name: "owner", uid: cm.metadata.uid! },
-      { apiVersion: "v1", kind: "ConfigMap", name: "gone", uid: "00000000-0000-0000-0000-000000000000" },
-    ] },
+    apiVersion: "v1",
+    kind: "ConfigMap",
+    metadata: {
+      name: "dependent",
+      namespace: "default",
+      ownerReferences: [
+        { apiVersion: "v1", kind: "ConfigMap", name: "owner", uid: cm.metadata.uid! },
+        { apiVersion: "v1", kind: "ConfigMap", name: "gone", uid: "00000000-0000-0000-0000-000000000000" },
+      ],
+    },
   });
   e.settle();
-  assert.deepEqual(e.cluster.mustGet(R.configmaps, "default", "dependent").metadata.ownerReferences!.map((r) => r.name), ["owner"]);
+  assert.deepEqual(
+    e.cluster.mustGet(R.configmaps, "default", "dependent").metadata.ownerReferences!.map((r) => r.name),
+    ["owner"],
+  );
   e.cluster.delete(R.configmaps, "default", "owner");
   e.settle();
   assert.equal(e.cluster.get(R.configmaps, "default", "dependent"), undefined);
@@ -58,8 +66,17 @@ test("deleting a namespace removes everything in it", () => {
 });
 
 const service = (spec: Record<string, unknown>): KubeObject => ({
-  apiVersion: "v1", kind: "Service", metadata: { name: "web", namespace: "default", labels: { app: "web" } },
-  spec: { selector: { app: "web" }, ports: [{ name: "http", port: 80, targetPort: "http" }, { name: "metrics", port: 9090, targetPort: 9090 }], ...spec },
+  apiVersion: "v1",
+  kind: "Service",
+  metadata: { name: "web", namespace: "default", labels: { app: "web" } },
+  spec: {
+    selector: { app: "web" },
+    ports: [
+      { name: "http", port: 80, targetPort: "http" },
+      { name: "metrics", port: 9090, targetPort: 9090 },
+    ],
+    ...spec,
+  },
 });
 
 test("Endpoints list ready pods under addresses and the others under notReadyAddresses", () => {
@@ -82,12 +99,23 @@ test("Endpoints list ready pods under addresses and the others under notReadyAdd
   const unready = e.cluster.mustGet<Pod>(R.pods, "default", c!.metadata.name!);
   assert.deepEqual(
     subsets[0].addresses,
-    ready.map((p) => ({ ip: p.status!.podIP, nodeName: p.spec.nodeName, targetRef: { kind: "Pod", namespace: "default", name: p.metadata.name, uid: p.metadata.uid } }))
+    ready
+      .map((p) => ({
+        ip: p.status!.podIP,
+        nodeName: p.spec.nodeName,
+        targetRef: { kind: "Pod", namespace: "default", name: p.metadata.name, uid: p.metadata.uid },
+      }))
       .sort((x, y) => (x.ip! < y.ip! ? -1 : 1)),
   );
-  assert.deepEqual(subsets[0].notReadyAddresses.map((x: any) => x.targetRef.name), [unready.metadata.name]);
+  assert.deepEqual(
+    subsets[0].notReadyAddresses.map((x: any) => x.targetRef.name),
+    [unready.metadata.name],
+  );
   // The named targetPort resolves to the container port called "http".
-  assert.deepEqual(subsets[0].ports, [{ name: "http", port: 8080, protocol: "TCP" }, { name: "metrics", port: 9090, protocol: "TCP" }]);
+  assert.deepEqual(subsets[0].ports, [
+    { name: "http", port: 8080, protocol: "TCP" },
+    { name: "metrics", port: 9090, protocol: "TCP" },
+  ]);
 
   e.cluster.delete(R.services, "default", "web");
   e.settle();
@@ -96,8 +124,18 @@ test("Endpoints list ready pods under addresses and the others under notReadyAdd
 
 test("Endpoints of Services without a selector are left to their owner", () => {
   const e = env([new EndpointsController()]);
-  e.cluster.create(R.services, { apiVersion: "v1", kind: "Service", metadata: { name: "db", namespace: "default" }, spec: { ports: [{ port: 5432 }] } });
-  e.cluster.create(R.endpoints, { apiVersion: "v1", kind: "Endpoints", metadata: { name: "db", namespace: "default" }, subsets: [{ addresses: [{ ip: "192.168.1.10" }], ports: [{ port: 5432 }] }] });
+  e.cluster.create(R.services, {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: { name: "db", namespace: "default" },
+    spec: { ports: [{ port: 5432 }] },
+  });
+  e.cluster.create(R.endpoints, {
+    apiVersion: "v1",
+    kind: "Endpoints",
+    metadata: { name: "db", namespace: "default" },
+    subsets: [{ addresses: [{ ip: "192.168.1.10" }], ports: [{ port: 5432 }] }],
+  });
   e.settle();
   assert.equal((e.cluster.mustGet(R.endpoints, "default", "db").subsets as any[])[0].addresses[0].ip, "192.168.1.10");
 });

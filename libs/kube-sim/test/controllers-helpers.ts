@@ -29,7 +29,10 @@ export function env(controllers: Controller[], namespaces = ["default"]): Env {
     if (passes >= 50) throw new Error("the control plane did not settle");
   };
   return {
-    cluster, clock, cp, settle,
+    cluster,
+    clock,
+    cp,
+    settle,
     advance(seconds: number) {
       for (let i = 0; i < seconds; i++) {
         clock.set(clock.now() + 1000);
@@ -40,7 +43,8 @@ export function env(controllers: Controller[], namespaces = ["default"]): Env {
 }
 
 export const podsWith = (cluster: Cluster, labels: Record<string, string>, namespace = "default"): Pod[] =>
-  cluster.list<Pod>(R.pods, namespace)
+  cluster
+    .list<Pod>(R.pods, namespace)
     .filter((p) => Object.entries(labels).every(([k, v]) => p.metadata.labels?.[k] === v))
     .sort((a, b) => (a.metadata.name! < b.metadata.name! ? -1 : 1));
 
@@ -67,8 +71,14 @@ export function markReady(cluster: Cluster, pod: Pod, nodeName = "node-1"): void
         { type: "Ready", status: "True", lastTransitionTime: now },
       ],
       containerStatuses: d.spec.containers.map((c) => ({
-        name: c.name, image: c.image!, imageID: "", ready: true, started: true, restartCount: 0,
-        state: { running: { startedAt: now } }, lastState: {},
+        name: c.name,
+        image: c.image!,
+        imageID: "",
+        ready: true,
+        started: true,
+        restartCount: 0,
+        state: { running: { startedAt: now } },
+        lastState: {},
       })),
     };
   });
@@ -94,8 +104,14 @@ export function markFinished(cluster: Cluster, pod: Pod, phase: "Failed" | "Succ
       ...(reason ? { reason, message: `The node was low on resource: memory.` } : {}),
       conditions: (d.status?.conditions ?? []).map((c) => (c.type === "Ready" ? { ...c, status: "False", lastTransitionTime: now } : c)),
       containerStatuses: d.spec.containers.map((c) => ({
-        name: c.name, image: c.image!, imageID: "", ready: false, started: false, restartCount: 0,
-        state: { terminated: { exitCode, reason: phase === "Succeeded" ? "Completed" : "Error", startedAt: now, finishedAt: now } }, lastState: {},
+        name: c.name,
+        image: c.image!,
+        imageID: "",
+        ready: false,
+        started: false,
+        restartCount: 0,
+        state: { terminated: { exitCode, reason: phase === "Succeeded" ? "Completed" : "Error", startedAt: now, finishedAt: now } },
+        lastState: {},
       })),
     };
   });
@@ -104,7 +120,10 @@ export function markFinished(cluster: Cluster, pod: Pod, phase: "Failed" | "Succ
 export const eventsOf = (cluster: Cluster, obj: KubeObject): Array<{ reason: string; message: string; type: string }> =>
   cluster.events.about(obj).map((e) => ({ reason: e.reason as string, message: e.message as string, type: e.type as string }));
 
-export const deploymentManifest = (name: string, opts: { replicas?: number; image?: string; strategy?: unknown; minReadySeconds?: number; progressDeadlineSeconds?: number } = {}): KubeObject => ({
+export const deploymentManifest = (
+  name: string,
+  opts: { replicas?: number; image?: string; strategy?: unknown; minReadySeconds?: number; progressDeadlineSeconds?: number } = {},
+): KubeObject => ({
   apiVersion: "apps/v1",
   kind: "Deployment",
   metadata: { name, namespace: "default", labels: { app: name } },

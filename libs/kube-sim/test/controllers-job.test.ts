@@ -9,7 +9,8 @@ import type { KubeObject, Pod } from "../src/types.js";
 import { env, eventsOf, markFinished, markReady, type Env } from "./controllers-helpers.js";
 
 const jobManifest = (spec: Record<string, unknown> = {}): KubeObject => ({
-  apiVersion: "batch/v1", kind: "Job",
+  apiVersion: "batch/v1",
+  kind: "Job",
   metadata: { name: "migrate", namespace: "default" },
   spec: {
     ...spec,
@@ -35,7 +36,12 @@ test("a Job runs up to parallelism pods until completions succeed, then is Compl
   const p = pods(e)[0]!;
   assert.match(p.metadata.name!, /^migrate-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
   assert.deepEqual(
-    [p.metadata.labels!["batch.kubernetes.io/job-name"], p.metadata.labels!["job-name"], p.metadata.labels!["batch.kubernetes.io/controller-uid"], p.metadata.labels!["controller-uid"]],
+    [
+      p.metadata.labels!["batch.kubernetes.io/job-name"],
+      p.metadata.labels!["job-name"],
+      p.metadata.labels!["batch.kubernetes.io/controller-uid"],
+      p.metadata.labels!["controller-uid"],
+    ],
     ["migrate", "migrate", j.metadata.uid, j.metadata.uid],
   );
   assert.deepEqual(p.metadata.finalizers, ["batch.kubernetes.io/job-tracking"]);
@@ -50,16 +56,24 @@ test("a Job runs up to parallelism pods until completions succeed, then is Compl
   finishAll(e, "Succeeded");
   assert.equal(job(e).status.succeeded, 2);
   assert.equal(running(e).length, 1, "one completion left");
-  assert.ok(pods(e).filter((x) => x.status?.phase === "Succeeded").every((x) => !x.metadata.finalizers), "counted pods lose the tracking finalizer");
+  assert.ok(
+    pods(e)
+      .filter((x) => x.status?.phase === "Succeeded")
+      .every((x) => !x.metadata.finalizers),
+    "counted pods lose the tracking finalizer",
+  );
   finishAll(e, "Succeeded");
   const s = job(e).status;
   assert.equal(s.succeeded, 3);
   assert.equal(s.active, undefined);
   assert.ok(s.completionTime);
-  assert.deepEqual(s.conditions.map((c: any) => [c.type, c.status, c.reason, c.message]), [
-    ["SuccessCriteriaMet", "True", "CompletionsReached", "Reached expected number of succeeded pods"],
-    ["Complete", "True", "CompletionsReached", "Reached expected number of succeeded pods"],
-  ]);
+  assert.deepEqual(
+    s.conditions.map((c: any) => [c.type, c.status, c.reason, c.message]),
+    [
+      ["SuccessCriteriaMet", "True", "CompletionsReached", "Reached expected number of succeeded pods"],
+      ["Complete", "True", "CompletionsReached", "Reached expected number of succeeded pods"],
+    ],
+  );
   const events = eventsOf(e.cluster, job(e));
   assert.equal(events.filter((x) => x.reason === "SuccessfulCreate").length, 3);
   assert.ok(events.some((x) => x.reason === "SuccessfulCreate" && x.message === `Created pod: ${p.metadata.name}`));
@@ -83,11 +97,18 @@ test("failed pods count against backoffLimit, with back-off before each re-creat
   finishAll(e, "Failed");
   const s = job(e).status;
   assert.equal(s.failed, 3);
-  assert.deepEqual(s.conditions.map((c: any) => [c.type, c.reason, c.message]), [
-    ["FailureTarget", "BackoffLimitExceeded", "Job has reached the specified backoff limit"],
-    ["Failed", "BackoffLimitExceeded", "Job has reached the specified backoff limit"],
-  ]);
-  assert.ok(eventsOf(e.cluster, job(e)).some((x) => x.type === "Warning" && x.reason === "BackoffLimitExceeded" && x.message === "Job has reached the specified backoff limit"));
+  assert.deepEqual(
+    s.conditions.map((c: any) => [c.type, c.reason, c.message]),
+    [
+      ["FailureTarget", "BackoffLimitExceeded", "Job has reached the specified backoff limit"],
+      ["Failed", "BackoffLimitExceeded", "Job has reached the specified backoff limit"],
+    ],
+  );
+  assert.ok(
+    eventsOf(e.cluster, job(e)).some(
+      (x) => x.type === "Warning" && x.reason === "BackoffLimitExceeded" && x.message === "Job has reached the specified backoff limit",
+    ),
+  );
   e.advance(60);
   assert.equal(running(e).length, 0);
   assert.equal(pods(e).length, 3, "failed pods stay for inspection");
@@ -123,10 +144,18 @@ test("Indexed jobs give each pod a completion index and track completedIndexes",
   e.cluster.create(R.jobs, jobManifest({ completions: 3, parallelism: 3, completionMode: "Indexed" }));
   e.settle();
   const byIndex = running(e).sort((a, b) => a.metadata.name!.localeCompare(b.metadata.name!));
-  assert.deepEqual(byIndex.map((p) => p.metadata.annotations!["batch.kubernetes.io/job-completion-index"]), ["0", "1", "2"]);
+  assert.deepEqual(
+    byIndex.map((p) => p.metadata.annotations!["batch.kubernetes.io/job-completion-index"]),
+    ["0", "1", "2"],
+  );
   assert.match(byIndex[1]!.metadata.name!, /^migrate-1-[a-z0-9]{5}$/);
   assert.equal(byIndex[1]!.spec.hostname, "migrate-1");
-  assert.deepEqual(byIndex[1]!.spec.containers[0]!.env, [{ name: "JOB_COMPLETION_INDEX", valueFrom: { fieldRef: { fieldPath: "metadata.annotations['batch.kubernetes.io/job-completion-index']" } } }]);
+  assert.deepEqual(byIndex[1]!.spec.containers[0]!.env, [
+    {
+      name: "JOB_COMPLETION_INDEX",
+      valueFrom: { fieldRef: { fieldPath: "metadata.annotations['batch.kubernetes.io/job-completion-index']" } },
+    },
+  ]);
   markFinished(e.cluster, byIndex[0]!, "Succeeded");
   markFinished(e.cluster, byIndex[2]!, "Succeeded");
   e.settle();

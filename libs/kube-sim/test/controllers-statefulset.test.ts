@@ -21,10 +21,12 @@ const sts = (opts: { replicas?: number; policy?: string; partition?: number } = 
       metadata: { labels: { app: "db" } },
       spec: { containers: [{ name: "postgres", image: "postgres:16.4", volumeMounts: [{ name: "data", mountPath: "/data" }] }] },
     },
-    volumeClaimTemplates: [{
-      metadata: { name: "data", annotations: { "sim.vigil.dev/used": "1Gi" } },
-      spec: { accessModes: ["ReadWriteOnce"], storageClassName: "standard", resources: { requests: { storage: "10Gi" } } },
-    }],
+    volumeClaimTemplates: [
+      {
+        metadata: { name: "data", annotations: { "sim.vigil.dev/used": "1Gi" } },
+        spec: { accessModes: ["ReadWriteOnce"], storageClassName: "standard", resources: { requests: { storage: "10Gi" } } },
+      },
+    ],
   },
 });
 
@@ -68,7 +70,16 @@ test("OrderedReady creates db-0, db-1, db-2 one at a time, each after the previo
   assert.ok(msgs.includes("create Claim data-db-2 Pod db-2 in StatefulSet db success"));
   const s = get(e).status;
   assert.deepEqual(
-    [s.replicas, s.readyReplicas, s.availableReplicas, s.currentReplicas, s.updatedReplicas, s.currentRevision, s.updateRevision, s.observedGeneration],
+    [
+      s.replicas,
+      s.readyReplicas,
+      s.availableReplicas,
+      s.currentReplicas,
+      s.updatedReplicas,
+      s.currentRevision,
+      s.updateRevision,
+      s.observedGeneration,
+    ],
     [3, 3, 3, 3, 3, revision, revision, 1],
   );
 });
@@ -100,7 +111,11 @@ test("a failed pod is recreated under the same name", () => {
   const after = pods(e)[0]!;
   assert.equal(after.metadata.name, "db-0");
   assert.notEqual(after.metadata.uid, before.metadata.uid);
-  assert.ok(eventsOf(e.cluster, get(e)).some((x) => x.reason === "RecreatingFailedPod" && x.message === "StatefulSet default/db is recreating failed Pod db-0"));
+  assert.ok(
+    eventsOf(e.cluster, get(e)).some(
+      (x) => x.reason === "RecreatingFailedPod" && x.message === "StatefulSet default/db is recreating failed Pod db-0",
+    ),
+  );
 });
 
 test("a rolling update replaces pods from the highest ordinal down, each after the previous is ready", () => {
@@ -137,7 +152,10 @@ test("a partition keeps lower ordinals on the current revision", () => {
   e.cluster.mutate(R.statefulsets, "default", "db", (d) => void (d.spec.template.spec.containers[0].image = "postgres:17"));
   e.settle();
   ready(e, "db-2");
-  assert.deepEqual(pods(e).map((p) => p.spec.containers[0]!.image), ["postgres:16.4", "postgres:16.4", "postgres:17"]);
+  assert.deepEqual(
+    pods(e).map((p) => p.spec.containers[0]!.image),
+    ["postgres:16.4", "postgres:16.4", "postgres:17"],
+  );
   assert.equal(get(e).status.updatedReplicas, 1);
   assert.equal(get(e).status.currentReplicas, 2);
 });

@@ -9,11 +9,19 @@ import type { KubeObject, Pod } from "../src/types.js";
 import { env, eventsOf, markReady, type Env } from "./controllers-helpers.js";
 
 const storageClass = (name: string, extra: Record<string, unknown> = {}): KubeObject => ({
-  apiVersion: "storage.k8s.io/v1", kind: "StorageClass", metadata: { name }, provisioner: "ebs.csi.aws.com",
-  reclaimPolicy: "Delete", volumeBindingMode: "Immediate", allowVolumeExpansion: true, ...extra,
+  apiVersion: "storage.k8s.io/v1",
+  kind: "StorageClass",
+  metadata: { name },
+  provisioner: "ebs.csi.aws.com",
+  reclaimPolicy: "Delete",
+  volumeBindingMode: "Immediate",
+  allowVolumeExpansion: true,
+  ...extra,
 });
 const claim = (name: string, spec: Record<string, unknown> = {}): KubeObject => ({
-  apiVersion: "v1", kind: "PersistentVolumeClaim", metadata: { name, namespace: "default" },
+  apiVersion: "v1",
+  kind: "PersistentVolumeClaim",
+  metadata: { name, namespace: "default" },
   spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "10Gi" } }, ...spec },
 });
 const pvc = (e: Env, name = "data"): KubeObject => e.cluster.mustGet(R.pvcs, "default", name);
@@ -36,7 +44,11 @@ test("a claim with a StorageClass gets a provisioned volume pvc-<uid> and is Bou
   assert.deepEqual([pv.spec.claimRef.name, pv.spec.claimRef.namespace, pv.spec.claimRef.uid], ["data", "default", c.metadata.uid]);
   assert.equal(pv.metadata.annotations!["pv.kubernetes.io/provisioned-by"], "ebs.csi.aws.com");
   assert.equal(pv.status.phase, "Bound");
-  assert.ok(eventsOf(e.cluster, c).some((x) => x.reason === "ProvisioningSucceeded" && x.message === `Successfully provisioned volume ${pvName} using ebs.csi.aws.com`));
+  assert.ok(
+    eventsOf(e.cluster, c).some(
+      (x) => x.reason === "ProvisioningSucceeded" && x.message === `Successfully provisioned volume ${pvName} using ebs.csi.aws.com`,
+    ),
+  );
   // Retain: deleting the claim releases the volume but keeps it.
   e.cluster.delete(R.pvcs, "default", "data");
   e.settle();
@@ -45,7 +57,10 @@ test("a claim with a StorageClass gets a provisioned volume pvc-<uid> and is Bou
 
 test("without a class the default StorageClass provisions; with Delete the volume goes with the claim", () => {
   const e = env([new PersistentVolumeController()]);
-  e.cluster.create(R.storageclasses, storageClass("gp3", { metadata: { name: "gp3", annotations: { "storageclass.kubernetes.io/is-default-class": "true" } } }));
+  e.cluster.create(
+    R.storageclasses,
+    storageClass("gp3", { metadata: { name: "gp3", annotations: { "storageclass.kubernetes.io/is-default-class": "true" } } }),
+  );
   e.cluster.create(R.pvcs, claim("data"));
   e.settle();
   assert.equal(pvc(e).status.phase, "Bound");
@@ -59,7 +74,9 @@ test("without a class the default StorageClass provisions; with Delete the volum
 test("a claim binds to a matching pre-created volume, the smallest that fits", () => {
   const e = env([new PersistentVolumeController()]);
   const volume = (name: string, size: string): KubeObject => ({
-    apiVersion: "v1", kind: "PersistentVolume", metadata: { name },
+    apiVersion: "v1",
+    kind: "PersistentVolume",
+    metadata: { name },
     spec: { capacity: { storage: size }, accessModes: ["ReadWriteOnce"], hostPath: { path: `/mnt/${name}` } },
   });
   e.cluster.create(R.pvs, volume("big", "100Gi"));
@@ -82,7 +99,10 @@ test("without a class or a matching volume the claim stays Pending with FailedBi
   e.advance(30);
   assert.equal(pvc(e).status.phase, "Pending");
   const events = eventsOf(e.cluster, pvc(e));
-  assert.deepEqual(events.map((x) => [x.reason, x.message]), [["FailedBinding", "no persistent volumes available for this claim and no storage class is set"]]);
+  assert.deepEqual(
+    events.map((x) => [x.reason, x.message]),
+    [["FailedBinding", "no persistent volumes available for this claim and no storage class is set"]],
+  );
   const count = e.cluster.events.about(pvc(e))[0]!.count as number;
   assert.ok(count >= 2 && count <= 3, `re-reported every resync period (count ${count})`);
 });
@@ -91,11 +111,20 @@ test("expansion: the volume grows, then the kubelet grows the mounted file syste
   const e = env([new PersistentVolumeController(), new StatefulSetController()]);
   e.cluster.create(R.storageclasses, storageClass("standard"));
   e.cluster.create(R.statefulsets, {
-    apiVersion: "apps/v1", kind: "StatefulSet", metadata: { name: "postgres", namespace: "default" },
+    apiVersion: "apps/v1",
+    kind: "StatefulSet",
+    metadata: { name: "postgres", namespace: "default" },
     spec: {
-      serviceName: "postgres", replicas: 1, selector: { matchLabels: { app: "postgres" } },
+      serviceName: "postgres",
+      replicas: 1,
+      selector: { matchLabels: { app: "postgres" } },
       template: { metadata: { labels: { app: "postgres" } }, spec: { containers: [{ name: "postgres", image: "postgres:16.4" }] } },
-      volumeClaimTemplates: [{ metadata: { name: "data" }, spec: { accessModes: ["ReadWriteOnce"], storageClassName: "standard", resources: { requests: { storage: "10Gi" } } } }],
+      volumeClaimTemplates: [
+        {
+          metadata: { name: "data" },
+          spec: { accessModes: ["ReadWriteOnce"], storageClassName: "standard", resources: { requests: { storage: "10Gi" } } },
+        },
+      ],
     },
   });
   e.settle();
@@ -115,7 +144,12 @@ test("expansion: the volume grows, then the kubelet grows the mounted file syste
   assert.equal(c.status.conditions, undefined);
   const events = eventsOf(e.cluster, c);
   assert.ok(events.some((x) => x.reason === "Resizing" && x.message === `External resizer is resizing volume ${pvName}`));
-  assert.ok(events.some((x) => x.reason === "FileSystemResizeSuccessful" && x.message === `MountVolume.NodeExpandVolume succeeded for volume "${pvName}" worker-1`));
+  assert.ok(
+    events.some(
+      (x) =>
+        x.reason === "FileSystemResizeSuccessful" && x.message === `MountVolume.NodeExpandVolume succeeded for volume "${pvName}" worker-1`,
+    ),
+  );
 });
 
 test("WaitForFirstConsumer provisions only once a pod uses the claim", () => {
@@ -126,7 +160,9 @@ test("WaitForFirstConsumer provisions only once a pod uses the claim", () => {
   assert.equal(pvc(e).status.phase, "Pending");
   assert.ok(eventsOf(e.cluster, pvc(e)).some((x) => x.reason === "WaitForFirstConsumer"));
   e.cluster.create(R.pods, {
-    apiVersion: "v1", kind: "Pod", metadata: { name: "app", namespace: "default" },
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name: "app", namespace: "default" },
     spec: { containers: [{ name: "app", image: "busybox" }], volumes: [{ name: "data", persistentVolumeClaim: { claimName: "data" } }] },
   });
   e.settle();

@@ -3,7 +3,12 @@ import assert from "node:assert/strict";
 import { clone, deepEqual } from "../src/json.js";
 
 test("clone copies deeply: changing the copy leaves the original alone", () => {
-  const original = { metadata: { labels: { app: "web" } }, spec: { containers: [{ name: "app", env: [{ name: "A", value: "1" }] }] }, n: 1, s: null };
+  const original = {
+    metadata: { labels: { app: "web" } },
+    spec: { containers: [{ name: "app", env: [{ name: "A", value: "1" }] }] },
+    n: 1,
+    s: null,
+  };
   const copy = clone(original);
   assert.deepEqual(copy, original);
   copy.spec.containers[0]!.env[0]!.value = "2";

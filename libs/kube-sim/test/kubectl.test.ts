@@ -102,12 +102,28 @@ test("scale, patch (three types) and delete", async (t) => {
   await sim.advance("30s");
   assert.equal(sim.list<Pod>("Pod", "default").filter((p) => p.metadata.labels?.app === "web").length, 4);
 
-  await kubectl("patch", "deployment", "web", "-p", JSON.stringify({ spec: { template: { spec: { containers: [{ name: "app", image: "nginx:1.28" }] } } } }));
+  await kubectl(
+    "patch",
+    "deployment",
+    "web",
+    "-p",
+    JSON.stringify({ spec: { template: { spec: { containers: [{ name: "app", image: "nginx:1.28" }] } } } }),
+  );
   await kubectl("patch", "deployment", "web", "--type=merge", "-p", JSON.stringify({ metadata: { labels: { owner: "sre" } } }));
-  await kubectl("patch", "deployment", "web", "--type=json", "-p", JSON.stringify([{ op: "replace", path: "/spec/template/spec/containers/0/resources/limits/memory", value: "256Mi" }]));
+  await kubectl(
+    "patch",
+    "deployment",
+    "web",
+    "--type=json",
+    "-p",
+    JSON.stringify([{ op: "replace", path: "/spec/template/spec/containers/0/resources/limits/memory", value: "256Mi" }]),
+  );
   const d = sim.get("Deployment", "web")!;
   assert.equal(d.metadata.labels!.owner, "sre");
-  assert.deepEqual(d.spec.template.spec.containers.map((c: { image: string }) => c.image), ["nginx:1.28", "envoyproxy/envoy:v1.31.0"]);
+  assert.deepEqual(
+    d.spec.template.spec.containers.map((c: { image: string }) => c.image),
+    ["nginx:1.28", "envoyproxy/envoy:v1.31.0"],
+  );
   assert.equal(d.spec.template.spec.containers[0].resources.limits.memory, "256Mi");
 
   await sim.advance("2m");
@@ -119,15 +135,24 @@ test("scale, patch (three types) and delete", async (t) => {
 
   assert.match(await kubectl("delete", "deployment", "web"), /deployment\.apps "web" deleted/);
   await sim.advance("5s");
-  assert.equal(sim.list<Pod>("Pod", "default").filter((p) => p.metadata.labels?.app === "web").length, 0, "garbage collector removed the pods");
+  assert.equal(
+    sim.list<Pod>("Pod", "default").filter((p) => p.metadata.labels?.app === "web").length,
+    0,
+    "garbage collector removed the pods",
+  );
 });
 
 test("cordon and drain --ignore-daemonsets", async (t) => {
   if (kubectlMissing) return t.skip(kubectlMissing);
   await apply(deployment("api", { replicas: 3 }));
   await apply({
-    apiVersion: "apps/v1", kind: "DaemonSet", metadata: { name: "agent", namespace: "default" },
-    spec: { selector: { matchLabels: { app: "agent" } }, template: { metadata: { labels: { app: "agent" } }, spec: { containers: [{ name: "agent", image: "vigil/agent:1" }] } } },
+    apiVersion: "apps/v1",
+    kind: "DaemonSet",
+    metadata: { name: "agent", namespace: "default" },
+    spec: {
+      selector: { matchLabels: { app: "agent" } },
+      template: { metadata: { labels: { app: "agent" } }, spec: { containers: [{ name: "agent", image: "vigil/agent:1" }] } },
+    },
   });
   await sim.advance("30s");
   assert.match(await kubectl("cordon", "worker-1"), /node\/worker-1 cordoned/);
@@ -138,7 +163,11 @@ test("cordon and drain --ignore-daemonsets", async (t) => {
   assert.match(drain, /node\/worker-1 (drained|evicted)/);
   await sim.advance("30s");
   const onNode = sim.list<Pod>("Pod").filter((p) => p.spec.nodeName === "worker-1");
-  assert.deepEqual(onNode.map((p) => p.metadata.labels?.app), ["agent"], "only the DaemonSet pod stays on the drained node");
+  assert.deepEqual(
+    onNode.map((p) => p.metadata.labels?.app),
+    ["agent"],
+    "only the DaemonSet pod stays on the drained node",
+  );
   assert.equal(sim.list<Pod>("Pod", "default").filter((p) => p.metadata.labels?.app === "api" && p.status?.phase === "Running").length, 3);
   assert.match(await kubectl("uncordon", "worker-1"), /node\/worker-1 uncordoned/);
 });

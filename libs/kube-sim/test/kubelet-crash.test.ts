@@ -44,7 +44,10 @@ test("CrashLoopBackOff: restart at once, then back-off 10s, 20s, 40s … with gr
       restarts.push(h.elapsed());
     }
   }
-  assert.deepEqual(backoffs.map((m) => m.replace(/ restarting.*/, "")), ["back-off 10s", "back-off 20s", "back-off 40s", "back-off 1m20s", "back-off 2m40s", "back-off 5m0s"]);
+  assert.deepEqual(
+    backoffs.map((m) => m.replace(/ restarting.*/, "")),
+    ["back-off 10s", "back-off 20s", "back-off 40s", "back-off 1m20s", "back-off 2m40s", "back-off 5m0s"],
+  );
   assert.equal(restarts.length, 7, "restarts at 3, 14, 35, 76, 157, 318 and 619 s");
   assert.equal(backoffs[0], `back-off 10s restarting failed container=app pod=web-abc_default(${uid})`);
   const gaps = restarts.slice(1).map((t, i) => t - restarts[i]!);
@@ -94,7 +97,12 @@ test("requires-env: exits 1 with a FATAL log line; a new pod with the variable r
 
 test("requires-env through envFrom: adding the key to the ConfigMap fixes the next restart", () => {
   const h = harness();
-  h.cluster.create(R.configmaps, { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "orders-config", namespace: "default" }, data: { DATABASE_HOST: "db" } });
+  h.cluster.create(R.configmaps, {
+    apiVersion: "v1",
+    kind: "ConfigMap",
+    metadata: { name: "orders-config", namespace: "default" },
+    data: { DATABASE_HOST: "db" },
+  });
   h.pod("orders-1", {
     annotations: { "sim.vigil.dev/requires-env": "DATABASE_URL" },
     containers: [{ name: "orders", image: "shop/orders:5.0.2", envFrom: [{ configMapRef: { name: "orders-config" } }] }],
@@ -113,7 +121,13 @@ test("requires-env through envFrom: adding the key to the ConfigMap fixes the ne
 test("CreateContainerConfigError until the ConfigMap and key exist", () => {
   const h = harness();
   h.pod("api-1", {
-    containers: [{ name: "app", image: "shop/api:2.1", env: [{ name: "DATABASE_URL", valueFrom: { configMapKeyRef: { name: "app-config", key: "DATABASE_URL" } } }] }],
+    containers: [
+      {
+        name: "app",
+        image: "shop/api:2.1",
+        env: [{ name: "DATABASE_URL", valueFrom: { configMapKeyRef: { name: "app-config", key: "DATABASE_URL" } } }],
+      },
+    ],
   });
   h.advance(2);
   let s = h.status("api-1");
@@ -125,7 +139,12 @@ test("CreateContainerConfigError until the ConfigMap and key exist", () => {
   h.advance(25);
   assert.ok(h.events("api-1").find((e) => e[0] === "Failed")![2] >= 3, "the error repeats while it lasts");
 
-  h.cluster.create(R.configmaps, { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "app-config", namespace: "default" }, data: { OTHER: "x" } });
+  h.cluster.create(R.configmaps, {
+    apiVersion: "v1",
+    kind: "ConfigMap",
+    metadata: { name: "app-config", namespace: "default" },
+    data: { OTHER: "x" },
+  });
   h.advance(2);
   s = h.status("api-1");
   assert.equal(s.state.waiting?.message, "couldn't find key DATABASE_URL in ConfigMap default/app-config");
@@ -147,10 +166,17 @@ test("secretKeyRef and envFrom secrets resolve; a missing secret is reported as 
   h.pod("api-1", { containers: [{ name: "app", image: "shop/api:2.1", envFrom: [{ secretRef: { name: "creds" } }] }] });
   h.advance(2);
   assert.equal(h.status("api-1").state.waiting?.message, 'secret "creds" not found');
-  h.cluster.create(R.secrets, { apiVersion: "v1", kind: "Secret", metadata: { name: "creds", namespace: "default" }, data: { TOKEN: Buffer.from("t").toString("base64") } });
+  h.cluster.create(R.secrets, {
+    apiVersion: "v1",
+    kind: "Secret",
+    metadata: { name: "creds", namespace: "default" },
+    data: { TOKEN: Buffer.from("t").toString("base64") },
+  });
   h.pod("api-2", {
     annotations: { "sim.vigil.dev/requires-env": "TOKEN" },
-    containers: [{ name: "app", image: "shop/api:2.1", env: [{ name: "TOKEN", valueFrom: { secretKeyRef: { name: "creds", key: "TOKEN" } } }] }],
+    containers: [
+      { name: "app", image: "shop/api:2.1", env: [{ name: "TOKEN", valueFrom: { secretKeyRef: { name: "creds", key: "TOKEN" } } }] },
+    ],
   });
   h.advance(5);
   assert.equal(h.status("api-1").ready, true);
@@ -160,7 +186,9 @@ test("secretKeyRef and envFrom secrets resolve; a missing secret is reported as 
 test("OOMKilled at start-up when the limit is below the working set; a pod with a higher limit runs", () => {
   const h = harness();
   const annotations = { "sim.vigil.dev/memory-demand": "420Mi", "sim.vigil.dev/startup-seconds": "5" };
-  const container = (limit: string) => [{ name: "api", image: "shop/payments-api:3.2.1", resources: { requests: { memory: limit }, limits: { memory: limit } } }];
+  const container = (limit: string) => [
+    { name: "api", image: "shop/payments-api:3.2.1", resources: { requests: { memory: limit }, limits: { memory: limit } } },
+  ];
   h.pod("pay-1", { annotations, containers: container("256Mi") });
   h.advance(3);
   assert.equal(containerUsage(h.cluster, h.get("pay-1"), "api").memoryBytes, 256 * Mi, "usage is capped at the limit");
@@ -192,7 +220,10 @@ test("a leak grows usage until the limit, then OOMKilled; without a limit it kee
   h.advance(61);
   const started = Date.parse(String(h.status("leaky-1").state.running!.startedAt));
   const usage = containerUsage(h.cluster, h.get("leaky-1"), "app").memoryBytes;
-  assert.ok(Math.abs(usage - (100 + 60 * ((h.clock.now() - started) / 60_000)) * Mi) < 2 * Mi, `~160Mi after a minute, got ${usage / Mi}Mi`);
+  assert.ok(
+    Math.abs(usage - (100 + 60 * ((h.clock.now() - started) / 60_000)) * Mi) < 2 * Mi,
+    `~160Mi after a minute, got ${usage / Mi}Mi`,
+  );
   // (256 - 100) / 60 per minute = 2.6 min after start.
   const took = h.until(() => h.status("leaky-1").restartCount === 1, 200);
   assert.ok(h.elapsed() >= 156 && h.elapsed() <= 159, `OOM-killed at ${h.elapsed()}s (${took}s after the first minute)`);

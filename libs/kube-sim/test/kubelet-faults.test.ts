@@ -5,7 +5,8 @@ import { R } from "../src/api/resources.js";
 import type { Pod } from "../src/types.js";
 import { harness } from "./kubelet-harness.js";
 
-const NOT_FOUND = 'rpc error: code = NotFound desc = failed to pull and unpack image "docker.io/shop/api:2.1-typo": failed to resolve reference "docker.io/shop/api:2.1-typo": docker.io/shop/api:2.1-typo: not found';
+const NOT_FOUND =
+  'rpc error: code = NotFound desc = failed to pull and unpack image "docker.io/shop/api:2.1-typo": failed to resolve reference "docker.io/shop/api:2.1-typo": docker.io/shop/api:2.1-typo: not found';
 
 const setImage = (h: ReturnType<typeof harness>, name: string, image: string): void => {
   h.cluster.mutate<Pod>(R.pods, "default", name, (p) => {
@@ -16,7 +17,10 @@ const setImage = (h: ReturnType<typeof harness>, name: string, image: string): v
 
 test("unpullable image: ErrImagePull, then ImagePullBackOff with growing back-off; fixing the image recovers", () => {
   const h = harness();
-  h.pod("api-1", { annotations: { "sim.vigil.dev/image-faults": "shop/api:2.1-typo=unpullable" }, containers: [{ name: "app", image: "shop/api:2.1-typo" }] });
+  h.pod("api-1", {
+    annotations: { "sim.vigil.dev/image-faults": "shop/api:2.1-typo=unpullable" },
+    containers: [{ name: "app", image: "shop/api:2.1-typo" }],
+  });
   h.advance(1);
   let s = h.status("api-1");
   assert.deepEqual(s.state, { waiting: { reason: "ErrImagePull", message: NOT_FOUND } });
@@ -62,14 +66,23 @@ test("unpullable image: ErrImagePull, then ImagePullBackOff with growing back-of
 
 test("single-name images are normalised to docker.io/library", () => {
   const h = harness();
-  h.pod("web-1", { annotations: { "sim.vigil.dev/image-faults": "nginx:1.99=unpullable" }, containers: [{ name: "app", image: "nginx:1.99" }] });
+  h.pod("web-1", {
+    annotations: { "sim.vigil.dev/image-faults": "nginx:1.99=unpullable" },
+    containers: [{ name: "app", image: "nginx:1.99" }],
+  });
   h.advance(1);
-  assert.equal(h.status("web-1").state.waiting?.message, 'rpc error: code = NotFound desc = failed to pull and unpack image "docker.io/library/nginx:1.99": failed to resolve reference "docker.io/library/nginx:1.99": docker.io/library/nginx:1.99: not found');
+  assert.equal(
+    h.status("web-1").state.waiting?.message,
+    'rpc error: code = NotFound desc = failed to pull and unpack image "docker.io/library/nginx:1.99": failed to resolve reference "docker.io/library/nginx:1.99": docker.io/library/nginx:1.99: not found',
+  );
 });
 
 test("a crashing image crash-loops with exit 1; other images of the same pod spec are fine", () => {
   const h = harness();
-  const annotations = { "sim.vigil.dev/image-faults": "shop/web:1.7=crash", "sim.vigil.dev/crash-log": "TypeError: cannot read properties of undefined" };
+  const annotations = {
+    "sim.vigil.dev/image-faults": "shop/web:1.7=crash",
+    "sim.vigil.dev/crash-log": "TypeError: cannot read properties of undefined",
+  };
   h.pod("web-1", { annotations, containers: [{ name: "app", image: "shop/web:1.7" }] });
   h.pod("web-2", { annotations, containers: [{ name: "app", image: "shop/web:1.6" }] });
   h.advance(20);
@@ -108,7 +121,14 @@ test("unready image with a readiness probe: Running, never Ready, Unhealthy ever
   const h = harness();
   h.pod("store-1", {
     annotations: { "sim.vigil.dev/image-faults": "shop/storefront:2.4.0=unready" },
-    containers: [{ name: "app", image: "shop/storefront:2.4.0", ports: [{ containerPort: 8080, name: "http" }], readinessProbe: { httpGet: { path: "/healthz", port: "http" }, periodSeconds: 10, failureThreshold: 3 } }],
+    containers: [
+      {
+        name: "app",
+        image: "shop/storefront:2.4.0",
+        ports: [{ containerPort: 8080, name: "http" }],
+        readinessProbe: { httpGet: { path: "/healthz", port: "http" }, periodSeconds: 10, failureThreshold: 3 },
+      },
+    ],
   });
   h.advance(60);
   assert.equal(h.get("store-1").status!.phase, "Running");
@@ -127,7 +147,10 @@ test("unready image with a readiness probe: Running, never Ready, Unhealthy ever
 
 test("unready image without a readiness probe is ready (nothing checks it)", () => {
   const h = harness();
-  h.pod("store-1", { annotations: { "sim.vigil.dev/image-faults": "shop/storefront:2.4.0=unready" }, containers: [{ name: "app", image: "shop/storefront:2.4.0" }] });
+  h.pod("store-1", {
+    annotations: { "sim.vigil.dev/image-faults": "shop/storefront:2.4.0=unready" },
+    containers: [{ name: "app", image: "shop/storefront:2.4.0" }],
+  });
   h.advance(5);
   assert.equal(h.status("store-1").ready, true);
 });
@@ -135,18 +158,36 @@ test("unready image without a readiness probe is ready (nothing checks it)", () 
 test("exec and tcp readiness probes fail with their own messages", () => {
   const h = harness();
   const annotations = { "sim.vigil.dev/image-faults": "shop/q:1=unready" };
-  h.pod("q-1", { annotations, containers: [{ name: "app", image: "shop/q:1", readinessProbe: { exec: { command: ["cat", "/tmp/healthy"] }, periodSeconds: 5 } }] });
-  h.pod("q-2", { annotations, containers: [{ name: "app", image: "shop/q:1", readinessProbe: { tcpSocket: { port: 6379 }, periodSeconds: 5 } }] });
+  h.pod("q-1", {
+    annotations,
+    containers: [{ name: "app", image: "shop/q:1", readinessProbe: { exec: { command: ["cat", "/tmp/healthy"] }, periodSeconds: 5 } }],
+  });
+  h.pod("q-2", {
+    annotations,
+    containers: [{ name: "app", image: "shop/q:1", readinessProbe: { tcpSocket: { port: 6379 }, periodSeconds: 5 } }],
+  });
   h.advance(12);
-  assert.equal(h.events("q-1").find((e) => e[0] === "Unhealthy")![1], "Readiness probe failed: cat: can't open '/tmp/healthy': No such file or directory");
-  assert.equal(h.events("q-2").find((e) => e[0] === "Unhealthy")![1], `Readiness probe failed: dial tcp ${h.get("q-2").status!.podIP}:6379: connect: connection refused`);
+  assert.equal(
+    h.events("q-1").find((e) => e[0] === "Unhealthy")![1],
+    "Readiness probe failed: cat: can't open '/tmp/healthy': No such file or directory",
+  );
+  assert.equal(
+    h.events("q-2").find((e) => e[0] === "Unhealthy")![1],
+    `Readiness probe failed: dial tcp ${h.get("q-2").status!.podIP}:6379: connect: connection refused`,
+  );
 });
 
 test("liveness failures: Unhealthy × failureThreshold, Killing, restart with exit 137, and again with back-off", () => {
   const h = harness();
   h.pod("api-1", {
     annotations: { "sim.vigil.dev/image-faults": "shop/api:3.0=liveness" },
-    containers: [{ name: "app", image: "shop/api:3.0", livenessProbe: { httpGet: { path: "/livez", port: 8080 }, initialDelaySeconds: 5, periodSeconds: 10, failureThreshold: 3 } }],
+    containers: [
+      {
+        name: "app",
+        image: "shop/api:3.0",
+        livenessProbe: { httpGet: { path: "/livez", port: 8080 }, initialDelaySeconds: 5, periodSeconds: 10, failureThreshold: 3 },
+      },
+    ],
   });
   // Started at ~0.5 s; probes fail at 15, 25 and 35 s after start; killed at the third.
   h.advance(35);
@@ -158,8 +199,14 @@ test("liveness failures: Unhealthy × failureThreshold, Killing, restart with ex
   assert.deepEqual([s.lastState.terminated?.exitCode, s.lastState.terminated?.reason], [137, "Error"]);
   assert.ok(s.state.running, "restarted at once the first time");
   const events = h.events("api-1");
-  assert.deepEqual(events.find((e) => e[0] === "Unhealthy"), ["Unhealthy", "Liveness probe failed: HTTP probe failed with statuscode: 500", 3]);
-  assert.deepEqual(events.find((e) => e[0] === "Killing"), ["Killing", "Container app failed liveness probe, will be restarted", 1]);
+  assert.deepEqual(
+    events.find((e) => e[0] === "Unhealthy"),
+    ["Unhealthy", "Liveness probe failed: HTTP probe failed with statuscode: 500", 3],
+  );
+  assert.deepEqual(
+    events.find((e) => e[0] === "Killing"),
+    ["Killing", "Container app failed liveness probe, will be restarted", 1],
+  );
   h.advance(40);
   assert.equal(h.status("api-1").state.waiting?.reason, "CrashLoopBackOff", "the second kill backs off");
   h.until(() => h.status("api-1").restartCount === 2, 30);
@@ -174,9 +221,16 @@ test("Jobs: complete-after-seconds succeeds; a crash with restartPolicy Never fa
   const bad = h.get("job-bad");
   assert.equal(bad.status!.phase, "Failed");
   assert.deepEqual([h.status("job-bad").state.terminated?.exitCode, h.status("job-bad").state.terminated?.reason], [3, "Error"]);
-  assert.deepEqual(bad.status!.conditions!.map((c) => [c.type, c.status, c.reason]), [
-    ["PodReadyToStartContainers", "False", undefined], ["Initialized", "True", undefined], ["Ready", "False", "PodFailed"], ["ContainersReady", "False", "PodFailed"], ["PodScheduled", "True", undefined],
-  ]);
+  assert.deepEqual(
+    bad.status!.conditions!.map((c) => [c.type, c.status, c.reason]),
+    [
+      ["PodReadyToStartContainers", "False", undefined],
+      ["Initialized", "True", undefined],
+      ["Ready", "False", "PodFailed"],
+      ["ContainersReady", "False", "PodFailed"],
+      ["PodScheduled", "True", undefined],
+    ],
+  );
   h.advance(20);
   assert.equal(h.status("job-bad").restartCount, 0, "Never: not restarted");
   assert.equal(h.get("job-retry").status!.phase, "Running");
@@ -185,9 +239,16 @@ test("Jobs: complete-after-seconds succeeds; a crash with restartPolicy Never fa
   assert.equal(ok.status!.phase, "Succeeded");
   const done = h.status("job-ok");
   assert.deepEqual([done.state.terminated?.exitCode, done.state.terminated?.reason], [0, "Completed"]);
-  assert.deepEqual(ok.status!.conditions!.map((c) => [c.type, c.status, c.reason]), [
-    ["PodReadyToStartContainers", "False", undefined], ["Initialized", "True", "PodCompleted"], ["Ready", "False", "PodCompleted"], ["ContainersReady", "False", "PodCompleted"], ["PodScheduled", "True", undefined],
-  ]);
+  assert.deepEqual(
+    ok.status!.conditions!.map((c) => [c.type, c.status, c.reason]),
+    [
+      ["PodReadyToStartContainers", "False", undefined],
+      ["Initialized", "True", "PodCompleted"],
+      ["Ready", "False", "PodCompleted"],
+      ["ContainersReady", "False", "PodCompleted"],
+      ["PodScheduled", "True", undefined],
+    ],
+  );
   const rv = h.get("job-ok").metadata.resourceVersion;
   h.advance(10);
   assert.equal(h.get("job-ok").metadata.resourceVersion, rv, "terminal pods are left alone");
@@ -208,13 +269,21 @@ test("restartPolicy Never with a failing init container fails the pod", () => {
 
 test("activeDeadlineSeconds: the kubelet kills the containers and fails the pod", () => {
   const h = harness();
-  h.cluster.create(R.pods, { apiVersion: "v1", kind: "Pod", metadata: { name: "batch-1", namespace: "default" }, spec: { nodeName: "node-1", activeDeadlineSeconds: 30, containers: [{ name: "app", image: "shop/batch:1.0" }] } });
+  h.cluster.create(R.pods, {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name: "batch-1", namespace: "default" },
+    spec: { nodeName: "node-1", activeDeadlineSeconds: 30, containers: [{ name: "app", image: "shop/batch:1.0" }] },
+  });
   h.cp.settle();
   h.advance(29);
   assert.equal(h.get("batch-1").status!.phase, "Running");
   h.advance(1);
   const pod = h.get("batch-1");
-  assert.deepEqual([pod.status!.phase, pod.status!.reason, pod.status!.message], ["Failed", "DeadlineExceeded", "Pod was active on the node longer than the specified deadline"]);
+  assert.deepEqual(
+    [pod.status!.phase, pod.status!.reason, pod.status!.message],
+    ["Failed", "DeadlineExceeded", "Pod was active on the node longer than the specified deadline"],
+  );
   assert.deepEqual([h.status("batch-1").state.terminated?.exitCode, h.status("batch-1").state.terminated?.reason], [137, "Error"]);
   assert.ok(h.events("batch-1").some((e) => e[0] === "DeadlineExceeded"));
 });

@@ -55,22 +55,42 @@ export const harness = () => {
 
   const node = (name: string, ip: string, annotations: Record<string, string> = {}) =>
     cluster.create(R.nodes, {
-      apiVersion: "v1", kind: "Node", metadata: { name, annotations },
+      apiVersion: "v1",
+      kind: "Node",
+      metadata: { name, annotations },
       status: {
-        capacity: { cpu: "4", memory: "16Gi", pods: "110" }, allocatable: { cpu: "4", memory: "16Gi", pods: "110" },
-        addresses: [{ type: "InternalIP", address: ip }, { type: "Hostname", address: name }],
-        conditions: [{ type: "Ready", status: "True", reason: "KubeletReady", message: "kubelet is posting ready status", lastHeartbeatTime: clock.now() as never, lastTransitionTime: clock.now() as never }],
+        capacity: { cpu: "4", memory: "16Gi", pods: "110" },
+        allocatable: { cpu: "4", memory: "16Gi", pods: "110" },
+        addresses: [
+          { type: "InternalIP", address: ip },
+          { type: "Hostname", address: name },
+        ],
+        conditions: [
+          {
+            type: "Ready",
+            status: "True",
+            reason: "KubeletReady",
+            message: "kubelet is posting ready status",
+            lastHeartbeatTime: clock.now() as never,
+            lastTransitionTime: clock.now() as never,
+          },
+        ],
       },
     });
   node("node-1", "10.0.0.11");
 
   const pod = (name: string, opts: PodOptions = {}): Pod => {
     const p = cluster.create<Pod>(R.pods, {
-      apiVersion: "v1", kind: "Pod",
+      apiVersion: "v1",
+      kind: "Pod",
       metadata: {
-        name, namespace: "default", labels: { app: name.replace(/-[a-z0-9]+$/, "") },
+        name,
+        namespace: "default",
+        labels: { app: name.replace(/-[a-z0-9]+$/, "") },
         ...(opts.annotations ? { annotations: opts.annotations } : {}),
-        ...(opts.ownerUid ? { ownerReferences: [{ apiVersion: "apps/v1", kind: "ReplicaSet", name: "rs", uid: opts.ownerUid, controller: true }] } : {}),
+        ...(opts.ownerUid
+          ? { ownerReferences: [{ apiVersion: "apps/v1", kind: "ReplicaSet", name: "rs", uid: opts.ownerUid, controller: true }] }
+          : {}),
       },
       spec: {
         nodeName: opts.node ?? "node-1",
@@ -84,16 +104,24 @@ export const harness = () => {
   };
 
   return {
-    cluster, clock, cp, pod, node, kubelet,
+    cluster,
+    clock,
+    cp,
+    pod,
+    node,
+    kubelet,
     get: (name: string): Pod => cluster.mustGet<Pod>(R.pods, "default", name),
     status: (name: string, container = "app") => {
       const p = cluster.mustGet<Pod>(R.pods, "default", name);
       return [...(p.status?.containerStatuses ?? []), ...(p.status?.initContainerStatuses ?? [])].find((s) => s.name === container)!;
     },
-    condition: (name: string, type: string) => cluster.mustGet<Pod>(R.pods, "default", name).status?.conditions?.find((c) => c.type === type),
+    condition: (name: string, type: string) =>
+      cluster.mustGet<Pod>(R.pods, "default", name).status?.conditions?.find((c) => c.type === type),
     /** Events about a pod as [reason, message, count], oldest first. */
     events: (name: string): Array<[string, string, number]> =>
-      cluster.events.about(cluster.mustGet(R.pods, "default", name)).map((e: KubeObject) => [String(e.reason), String(e.message), Number(e.count)]),
+      cluster.events
+        .about(cluster.mustGet(R.pods, "default", name))
+        .map((e: KubeObject) => [String(e.reason), String(e.message), Number(e.count)]),
     /** Seconds since the harness started. */
     elapsed: () => (clock.now() - start) / 1000,
     /** Advances the clock in 1 s steps, settling the control plane at each. */

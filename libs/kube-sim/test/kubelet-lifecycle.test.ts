@@ -19,14 +19,27 @@ test("healthy start: ContainerCreating, image pulled, Running, then Ready after 
   assert.match(pod.status!.podIP!, /^10\.244\.11\.\d+$/);
   assert.deepEqual(pod.status!.podIPs, [{ ip: pod.status!.podIP }]);
   assert.equal(pod.status!.startTime, "2026-01-01T00:00:00Z");
-  assert.deepEqual(pod.status!.conditions!.map((c) => [c.type, c.status]), [
-    ["PodReadyToStartContainers", "True"], ["Initialized", "True"], ["Ready", "False"], ["ContainersReady", "False"], ["PodScheduled", "True"],
-  ]);
+  assert.deepEqual(
+    pod.status!.conditions!.map((c) => [c.type, c.status]),
+    [
+      ["PodReadyToStartContainers", "True"],
+      ["Initialized", "True"],
+      ["Ready", "False"],
+      ["ContainersReady", "False"],
+      ["PodScheduled", "True"],
+    ],
+  );
   assert.equal(h.condition("web-abc", "Ready")!.reason, "ContainersNotReady");
   assert.equal(h.condition("web-abc", "Ready")!.message, "containers with unready status: [app]");
   assert.deepEqual(h.status("web-abc"), {
-    name: "app", state: { waiting: { reason: "ContainerCreating" } }, lastState: {}, ready: false, restartCount: 0,
-    image: "nginx:1.25", imageID: "", started: false,
+    name: "app",
+    state: { waiting: { reason: "ContainerCreating" } },
+    lastState: {},
+    ready: false,
+    restartCount: 0,
+    image: "nginx:1.25",
+    imageID: "",
+    started: false,
   });
   assert.deepEqual(h.events("web-abc"), [["Pulling", 'Pulling image "nginx:1.25"', 1]]);
 
@@ -42,8 +55,14 @@ test("healthy start: ContainerCreating, image pulled, Running, then Ready after 
   assert.equal(s.started, true);
   assert.equal(s.ready, false, "not ready before start-up completes");
   const events = h.events("web-abc");
-  assert.deepEqual(events.map((e) => e[0]), ["Pulling", "Pulled", "Created", "Started"]);
-  assert.match(events[1]![1], /^Successfully pulled image "nginx:1\.25" in \d{3}ms \(\d{3}ms including waiting\)\. Image size: \d+ bytes\.$/);
+  assert.deepEqual(
+    events.map((e) => e[0]),
+    ["Pulling", "Pulled", "Created", "Started"],
+  );
+  assert.match(
+    events[1]![1],
+    /^Successfully pulled image "nginx:1\.25" in \d{3}ms \(\d{3}ms including waiting\)\. Image size: \d+ bytes\.$/,
+  );
   assert.equal(events[2]![1], "Created container: app");
   assert.equal(events[3]![1], "Started container app");
   const started = h.cluster.events.about(pod).find((e) => e.reason === "Started")!;
@@ -82,7 +101,12 @@ test("a second pod on the node finds the image present; pod IPs are unique per n
 
 test("host-network pods use the node's address", () => {
   const h = harness();
-  h.cluster.create(R.pods, { apiVersion: "v1", kind: "Pod", metadata: { name: "exporter-1", namespace: "default" }, spec: { nodeName: "node-1", hostNetwork: true, containers: [{ name: "app", image: "prom/node-exporter:v1.8.2" }] } });
+  h.cluster.create(R.pods, {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name: "exporter-1", namespace: "default" },
+    spec: { nodeName: "node-1", hostNetwork: true, containers: [{ name: "app", image: "prom/node-exporter:v1.8.2" }] },
+  });
   h.cp.settle();
   assert.equal(h.get("exporter-1").status!.podIP, "10.0.0.11");
 });
@@ -109,7 +133,10 @@ test("imagePullPolicy Always pulls every time", () => {
 test("init containers run first, one at a time, in order", () => {
   const h = harness();
   h.pod("db-0", {
-    initContainers: [{ name: "migrate", image: "shop/migrate:1.0" }, { name: "warm", image: "busybox:1.36" }],
+    initContainers: [
+      { name: "migrate", image: "shop/migrate:1.0" },
+      { name: "warm", image: "busybox:1.36" },
+    ],
     containers: [{ name: "app", image: "postgres:16" }],
     annotations: { "sim.vigil.dev/complete-after-seconds.migrate": "5", "sim.vigil.dev/complete-after-seconds.warm": "3" },
   });
@@ -131,7 +158,10 @@ test("init containers run first, one at a time, in order", () => {
   assert.equal(h.condition("db-0", "Initialized")!.message, "containers with incomplete status: [warm]");
   h.until(() => h.get("db-0").status!.phase === "Running");
   assert.equal(h.condition("db-0", "Initialized")!.status, "True");
-  const order = h.events("db-0").filter((e) => e[0] === "Started").map((e) => e[1]);
+  const order = h
+    .events("db-0")
+    .filter((e) => e[0] === "Started")
+    .map((e) => e[1]);
   assert.deepEqual(order, ["Started container migrate", "Started container warm", "Started container app"]);
   const warmStarted = h.cluster.events.about(h.get("db-0")).find((e) => e.message === "Started container warm")!;
   assert.equal((warmStarted.involvedObject as { fieldPath: string }).fieldPath, "spec.initContainers{warm}");
@@ -149,7 +179,9 @@ test("pods on a node whose kubelet stopped, or that is not Ready, are frozen", (
   h.advance(1);
   const before = h.get("web-1").metadata.resourceVersion;
   h.cluster.updateStatus(R.nodes, undefined, "node-1", (n) => {
-    n.status.conditions = [{ type: "Ready", status: "Unknown", reason: "NodeStatusUnknown", message: "Kubelet stopped posting node status." }];
+    n.status.conditions = [
+      { type: "Ready", status: "Unknown", reason: "NodeStatusUnknown", message: "Kubelet stopped posting node status." },
+    ];
   });
   h.advance(10);
   assert.equal(h.get("web-1").metadata.resourceVersion, before, "no status changes while the node is not Ready");
@@ -178,7 +210,12 @@ test("a settled cluster of many pods costs little per pass", () => {
   const h = harness();
   for (let i = 2; i <= 20; i++) h.node(`node-${i}`, `10.0.0.${10 + i}`);
   for (let i = 0; i < 1000; i++) {
-    h.cluster.create(R.pods, { apiVersion: "v1", kind: "Pod", metadata: { name: `p-${i}`, namespace: "default" }, spec: { nodeName: `node-${(i % 20) + 1}`, containers: [{ name: "app", image: "nginx:1.25" }] } });
+    h.cluster.create(R.pods, {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: `p-${i}`, namespace: "default" },
+      spec: { nodeName: `node-${(i % 20) + 1}`, containers: [{ name: "app", image: "nginx:1.25" }] },
+    });
   }
   h.advance(5);
   assert.ok(h.cluster.list(R.pods).every((p) => p.status?.phase === "Running"));

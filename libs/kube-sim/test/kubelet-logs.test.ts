@@ -20,12 +20,26 @@ const refused = (fn: () => unknown, message: string): void => {
 
 test("logs: container choice errors, exactly as the API server words them", () => {
   const h = harness();
-  h.pod("web-abc", { containers: [{ name: "app", image: "nginx:1.25" }, { name: "sidecar", image: "envoyproxy/envoy:v1.31.0" }] });
+  h.pod("web-abc", {
+    containers: [
+      { name: "app", image: "nginx:1.25" },
+      { name: "sidecar", image: "envoyproxy/envoy:v1.31.0" },
+    ],
+  });
   const pod = h.get("web-abc");
   refused(() => podLogs(h.cluster, pod, {}), "a container name must be specified for pod web-abc, choose one of: [app sidecar]");
   refused(() => podLogs(h.cluster, pod, { container: "nope" }), "container nope is not valid for pod web-abc");
-  h.pod("init-abc", { initContainers: [{ name: "setup", image: "busybox:1.36" }], containers: [{ name: "app", image: "nginx:1.25" }, { name: "b", image: "nginx:1.25" }] });
-  refused(() => podLogs(h.cluster, h.get("init-abc"), {}), "a container name must be specified for pod init-abc, choose one of: [app b] or one of the init containers: [setup]");
+  h.pod("init-abc", {
+    initContainers: [{ name: "setup", image: "busybox:1.36" }],
+    containers: [
+      { name: "app", image: "nginx:1.25" },
+      { name: "b", image: "nginx:1.25" },
+    ],
+  });
+  refused(
+    () => podLogs(h.cluster, h.get("init-abc"), {}),
+    "a container name must be specified for pod init-abc, choose one of: [app b] or one of the init containers: [setup]",
+  );
 });
 
 test("logs: containers that have not started, and previous instances that do not exist", () => {
@@ -35,14 +49,25 @@ test("logs: containers that have not started, and previous instances that do not
   h.advance(3);
   refused(() => podLogs(h.cluster, h.get("web-abc"), { previous: true }), 'previous terminated container "app" in pod "web-abc" not found');
 
-  h.pod("bad-abc", { annotations: { "sim.vigil.dev/image-faults": "shop/api:2.1-typo=unpullable" }, containers: [{ name: "app", image: "shop/api:2.1-typo" }] });
+  h.pod("bad-abc", {
+    annotations: { "sim.vigil.dev/image-faults": "shop/api:2.1-typo=unpullable" },
+    containers: [{ name: "app", image: "shop/api:2.1-typo" }],
+  });
   h.advance(1);
   refused(() => podLogs(h.cluster, h.get("bad-abc"), {}), `container "app" in pod "bad-abc" is waiting to start: image can't be pulled`);
   h.advance(1);
-  refused(() => podLogs(h.cluster, h.get("bad-abc"), {}), 'container "app" in pod "bad-abc" is waiting to start: trying and failing to pull image');
+  refused(
+    () => podLogs(h.cluster, h.get("bad-abc"), {}),
+    'container "app" in pod "bad-abc" is waiting to start: trying and failing to pull image',
+  );
 
   // Not scheduled: the API server has no kubelet to ask and answers with nothing.
-  const pending = h.cluster.create<Pod>(R.pods, { apiVersion: "v1", kind: "Pod", metadata: { name: "pending-1", namespace: "default" }, spec: { containers: [{ name: "app", image: "nginx" }] } });
+  const pending = h.cluster.create<Pod>(R.pods, {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name: "pending-1", namespace: "default" },
+    spec: { containers: [{ name: "app", image: "nginx" }] },
+  });
   assert.equal(podLogs(h.cluster, pending, {}), "");
 });
 
@@ -51,7 +76,8 @@ test("logs: the healthy output, then per instance: the crash log in previous, ta
   h.pod("api-abc", {
     annotations: {
       "sim.vigil.dev/log": "listening on :8080\nconnected to postgres",
-      "sim.vigil.dev/crash-exit-code": "1", "sim.vigil.dev/crash-after-seconds": "30",
+      "sim.vigil.dev/crash-exit-code": "1",
+      "sim.vigil.dev/crash-after-seconds": "30",
       "sim.vigil.dev/crash-log": "panic: runtime error: invalid memory address or nil pointer dereference\ngoroutine 1 [running]:",
     },
   });
@@ -67,10 +93,16 @@ test("logs: the healthy output, then per instance: the crash log in previous, ta
   const s = crashed.status!.containerStatuses![0]!;
   assert.equal(s.restartCount, 1);
   const previous = podLogs(h.cluster, crashed, { previous: true });
-  assert.equal(previous, "listening on :8080\nconnected to postgres\npanic: runtime error: invalid memory address or nil pointer dereference\ngoroutine 1 [running]:\n");
+  assert.equal(
+    previous,
+    "listening on :8080\nconnected to postgres\npanic: runtime error: invalid memory address or nil pointer dereference\ngoroutine 1 [running]:\n",
+  );
   assert.equal(podLogs(h.cluster, crashed, { previous: true, tailLines: 1 }), "goroutine 1 [running]:\n");
   assert.equal(podLogs(h.cluster, crashed, {}), "listening on :8080\nconnected to postgres\n", "the current instance has only started");
-  assert.equal(podLogs(h.cluster, crashed, { previous: true, sinceSeconds: 10 }), "panic: runtime error: invalid memory address or nil pointer dereference\ngoroutine 1 [running]:\n");
+  assert.equal(
+    podLogs(h.cluster, crashed, { previous: true, sinceSeconds: 10 }),
+    "panic: runtime error: invalid memory address or nil pointer dereference\ngoroutine 1 [running]:\n",
+  );
 
   // In CrashLoopBackOff the current container is waiting: the kubelet serves the last terminated instance.
   h.until(() => h.status("api-abc").state.waiting?.reason === "CrashLoopBackOff", 60);
@@ -82,7 +114,11 @@ test("logs: a completed Job container, and an init container by name", () => {
   const h = harness();
   h.pod("job-abc", {
     restartPolicy: "Never",
-    annotations: { "sim.vigil.dev/complete-after-seconds": "5", "sim.vigil.dev/startup-seconds": "1", "sim.vigil.dev/log": "processed 120 records" },
+    annotations: {
+      "sim.vigil.dev/complete-after-seconds": "5",
+      "sim.vigil.dev/startup-seconds": "1",
+      "sim.vigil.dev/log": "processed 120 records",
+    },
     initContainers: [{ name: "setup", image: "busybox:1.36" }],
   });
   h.advance(15);
@@ -97,7 +133,11 @@ test("usage: 0 until running, the demand once running, nothing for finished pods
   h.pod("web-abc", { annotations: { "sim.vigil.dev/memory-demand": "100Mi", "sim.vigil.dev/cpu-demand": "80m" } });
   assert.deepEqual(containerUsage(h.cluster, h.get("web-abc"), "app"), { cpuMillis: 0, memoryBytes: 0 });
   h.advance(1);
-  assert.deepEqual(podUsage(h.cluster, h.get("web-abc")), { containers: [{ name: "app", cpuMillis: 80, memoryBytes: 100 * 2 ** 20 }], cpuMillis: 80, memoryBytes: 100 * 2 ** 20 });
+  assert.deepEqual(podUsage(h.cluster, h.get("web-abc")), {
+    containers: [{ name: "app", cpuMillis: 80, memoryBytes: 100 * 2 ** 20 }],
+    cpuMillis: 80,
+    memoryBytes: 100 * 2 ** 20,
+  });
   h.pod("job-abc", { restartPolicy: "Never", annotations: { "sim.vigil.dev/complete-after-seconds": "2" } });
   h.advance(5);
   assert.deepEqual(containerUsage(h.cluster, h.get("job-abc"), "app"), { cpuMillis: 0, memoryBytes: 0 });

@@ -16,44 +16,90 @@ const GI = 2 ** 30;
 const setup = () => {
   const e = env([new NodeStatusReporter(), new Kubelet()], ["default", "db"]);
   for (const name of ["worker-1", "worker-2"]) {
-    e.cluster.create(R.nodes, { apiVersion: "v1", kind: "Node", metadata: { name, labels: { pool: "general" } }, status: { capacity: { cpu: "4", memory: "16Gi", pods: "110", "ephemeral-storage": "100Gi" } } });
+    e.cluster.create(R.nodes, {
+      apiVersion: "v1",
+      kind: "Node",
+      metadata: { name, labels: { pool: "general" } },
+      status: { capacity: { cpu: "4", memory: "16Gi", pods: "110", "ephemeral-storage": "100Gi" } },
+    });
   }
   e.settle();
   e.cluster.create(R.pvs, {
-    apiVersion: "v1", kind: "PersistentVolume", metadata: { name: "pvc-1234" },
+    apiVersion: "v1",
+    kind: "PersistentVolume",
+    metadata: { name: "pvc-1234" },
     spec: { capacity: { storage: "10Gi" }, accessModes: ["ReadWriteOnce"], claimRef: { namespace: "db", name: "data-postgres-0" } },
   });
   e.cluster.create(R.pvcs, {
-    apiVersion: "v1", kind: "PersistentVolumeClaim",
-    metadata: { name: "data-postgres-0", namespace: "db", annotations: { "sim.vigil.dev/used": "8800Mi", "sim.vigil.dev/growth": "20Mi/min" } },
+    apiVersion: "v1",
+    kind: "PersistentVolumeClaim",
+    metadata: {
+      name: "data-postgres-0",
+      namespace: "db",
+      annotations: { "sim.vigil.dev/used": "8800Mi", "sim.vigil.dev/growth": "20Mi/min" },
+    },
     spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "10Gi" } }, volumeName: "pvc-1234" },
   });
-  e.cluster.updateStatus(R.pvcs, "db", "data-postgres-0", (d) => void (d.status = { phase: "Bound", accessModes: ["ReadWriteOnce"], capacity: { storage: "10Gi" } }));
+  e.cluster.updateStatus(
+    R.pvcs,
+    "db",
+    "data-postgres-0",
+    (d) => void (d.status = { phase: "Bound", accessModes: ["ReadWriteOnce"], capacity: { storage: "10Gi" } }),
+  );
   e.cluster.create(R.pods, {
-    apiVersion: "v1", kind: "Pod",
-    metadata: { name: "postgres-0", namespace: "db", labels: { app: "postgres" }, annotations: { "sim.vigil.dev/memory-demand": "900Mi", "sim.vigil.dev/cpu-demand": "150m" } },
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: {
+      name: "postgres-0",
+      namespace: "db",
+      labels: { app: "postgres" },
+      annotations: { "sim.vigil.dev/memory-demand": "900Mi", "sim.vigil.dev/cpu-demand": "150m" },
+    },
     spec: {
       nodeName: "worker-1",
       volumes: [{ name: "data", persistentVolumeClaim: { claimName: "data-postgres-0" } }],
-      containers: [{ name: "postgres", image: "postgres:16.4", volumeMounts: [{ name: "data", mountPath: "/var/lib/postgresql/data" }], resources: { requests: { cpu: "250m", memory: "1Gi" }, limits: { memory: "2Gi" } } }],
+      containers: [
+        {
+          name: "postgres",
+          image: "postgres:16.4",
+          volumeMounts: [{ name: "data", mountPath: "/var/lib/postgresql/data" }],
+          resources: { requests: { cpu: "250m", memory: "1Gi" }, limits: { memory: "2Gi" } },
+        },
+      ],
     },
   });
   e.cluster.create(R.pods, {
-    apiVersion: "v1", kind: "Pod",
+    apiVersion: "v1",
+    kind: "Pod",
     metadata: { name: "web-1", namespace: "default", labels: { app: "web" } },
-    spec: { nodeName: "worker-2", containers: [{ name: "web", image: "nginx:1.27" }, { name: "sidecar", image: "envoyproxy/envoy:v1.31.0" }] },
+    spec: {
+      nodeName: "worker-2",
+      containers: [
+        { name: "web", image: "nginx:1.27" },
+        { name: "sidecar", image: "envoyproxy/envoy:v1.31.0" },
+      ],
+    },
   });
   e.advance(10);
   return e;
 };
 
-type Item = { metadata: { name: string; namespace?: string; labels?: Record<string, string>; creationTimestamp: string }; timestamp: string; window: string; usage?: { cpu: string; memory: string }; containers?: Array<{ name: string; usage: { cpu: string; memory: string } }> };
+type Item = {
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; creationTimestamp: string };
+  timestamp: string;
+  window: string;
+  usage?: { cpu: string; memory: string };
+  containers?: Array<{ name: string; usage: { cpu: string; memory: string } }>;
+};
 
 describe("resource metrics", () => {
   it("serves NodeMetrics and PodMetrics items as metrics-server does", () => {
     const e = setup();
     const nodes = nodeMetrics(e.cluster) as Item[];
-    assert.deepEqual(nodes.map((n) => n.metadata.name), ["worker-1", "worker-2"]);
+    assert.deepEqual(
+      nodes.map((n) => n.metadata.name),
+      ["worker-1", "worker-2"],
+    );
     const w1 = nodes[0]!;
     assert.equal(w1.window, "10.262s");
     assert.equal(w1.timestamp, e.cluster.timestamp());
@@ -69,15 +115,27 @@ describe("resource metrics", () => {
     assert.deepEqual(pods[0]!.containers, [{ name: "postgres", usage: { cpu: "150000000n", memory: `${900 * 1024}Ki` } }]);
     const all = podMetrics(e.cluster) as Item[];
     assert.deepEqual(all.map((p) => p.metadata.name).sort(), ["postgres-0", "web-1"]);
-    assert.deepEqual(all.find((p) => p.metadata.name === "web-1")!.containers!.map((c) => c.name), ["web", "sidecar"]);
+    assert.deepEqual(
+      all.find((p) => p.metadata.name === "web-1")!.containers!.map((c) => c.name),
+      ["web", "sidecar"],
+    );
   });
 
   it("leaves out nodes whose kubelet is down, and their pods", () => {
     const e = setup();
     e.cluster.mutate(R.nodes, undefined, "worker-2", (d) => void (d.metadata.annotations = { "sim.vigil.dev/kubelet": "stopped" }));
-    assert.deepEqual((nodeMetrics(e.cluster) as Item[]).map((n) => n.metadata.name), ["worker-1"]);
-    assert.deepEqual((podMetrics(e.cluster) as Item[]).map((n) => n.metadata.name), ["postgres-0"]);
-    assert.throws(() => statsSummary(e.cluster, "worker-2"), (err: unknown) => err instanceof ApiError && /connection refused/.test(err.message));
+    assert.deepEqual(
+      (nodeMetrics(e.cluster) as Item[]).map((n) => n.metadata.name),
+      ["worker-1"],
+    );
+    assert.deepEqual(
+      (podMetrics(e.cluster) as Item[]).map((n) => n.metadata.name),
+      ["postgres-0"],
+    );
+    assert.throws(
+      () => statsSummary(e.cluster, "worker-2"),
+      (err: unknown) => err instanceof ApiError && /connection refused/.test(err.message),
+    );
   });
 });
 

@@ -14,23 +14,42 @@ import type { KubeObject, Node, Pod } from "../src/types.js";
 import { env } from "./controllers-helpers.js";
 
 const setup = (nodes: Array<{ name: string; memory?: string }>) => {
-  const e = env([new NodeStatusReporter(), new NodeLifecycleController(), new ReplicaSetController(), new SchedulerController(), new Kubelet(), new EvictionManager()]);
+  const e = env([
+    new NodeStatusReporter(),
+    new NodeLifecycleController(),
+    new ReplicaSetController(),
+    new SchedulerController(),
+    new Kubelet(),
+    new EvictionManager(),
+  ]);
   for (const n of nodes) {
-    e.cluster.create(R.nodes, { apiVersion: "v1", kind: "Node", metadata: { name: n.name }, status: { capacity: { cpu: "4", memory: n.memory ?? "16Gi", pods: "110" } } });
+    e.cluster.create(R.nodes, {
+      apiVersion: "v1",
+      kind: "Node",
+      metadata: { name: n.name },
+      status: { capacity: { cpu: "4", memory: n.memory ?? "16Gi", pods: "110" } },
+    });
   }
   const replicaSet = (name: string, replicas: number, container: Record<string, unknown>, annotations: Record<string, string> = {}) =>
     e.cluster.create(R.replicasets, {
-      apiVersion: "apps/v1", kind: "ReplicaSet",
+      apiVersion: "apps/v1",
+      kind: "ReplicaSet",
       metadata: { name, namespace: "default" },
       spec: {
         replicas,
         selector: { matchLabels: { app: name } },
-        template: { metadata: { labels: { app: name }, annotations }, spec: { containers: [{ name: "app", image: "nginx:1.27", ...container }] } },
+        template: {
+          metadata: { labels: { app: name }, annotations },
+          spec: { containers: [{ name: "app", image: "nginx:1.27", ...container }] },
+        },
       },
     });
   const node = (name: string) => e.cluster.mustGet<Node>(R.nodes, undefined, name);
   const condition = (name: string, type: string) => node(name).status?.conditions?.find((c) => c.type === type);
-  const taints = (name: string) => ((node(name).spec.taints ?? []) as Array<{ key: string; effect: string; timeAdded?: string }>).map((t) => `${t.key}:${t.effect}`).sort();
+  const taints = (name: string) =>
+    ((node(name).spec.taints ?? []) as Array<{ key: string; effect: string; timeAdded?: string }>)
+      .map((t) => `${t.key}:${t.effect}`)
+      .sort();
   const pods = (app: string) => e.cluster.list<Pod>(R.pods, "default").filter((p) => p.metadata.labels?.["app"] === app);
   const events = (obj: KubeObject, reason?: string) => e.cluster.events.about(obj).filter((ev) => !reason || ev.reason === reason);
   const ready = (p: Pod) => p.status?.conditions?.find((c) => c.type === "Ready")?.status === "True";
@@ -48,7 +67,12 @@ describe("node status", () => {
     const s = setup([{ name: "node-1" }]);
     s.settle();
     const types = s.node("node-1").status!.conditions!.map((c) => `${c.type}=${c.status}:${c.reason}`);
-    assert.deepEqual(types, ["MemoryPressure=False:KubeletHasSufficientMemory", "DiskPressure=False:KubeletHasNoDiskPressure", "PIDPressure=False:KubeletHasSufficientPID", "Ready=True:KubeletReady"]);
+    assert.deepEqual(types, [
+      "MemoryPressure=False:KubeletHasSufficientMemory",
+      "DiskPressure=False:KubeletHasNoDiskPressure",
+      "PIDPressure=False:KubeletHasSufficientPID",
+      "Ready=True:KubeletReady",
+    ]);
     assert.equal(s.condition("node-1", "Ready")?.message, "kubelet is posting ready status");
     const reasons = s.events(s.node("node-1")).map((e) => `${String(e.reason)}: ${String(e.message)}`);
     assert.ok(reasons.includes("NodeHasSufficientMemory: Node node-1 status is now: NodeHasSufficientMemory"), reasons.join("\n"));
@@ -108,15 +132,24 @@ describe("node lifecycle", () => {
 
     // The default 300 s toleration of node.kubernetes.io/unreachable:NoExecute runs out.
     s.advance(298);
-    assert.ok(onNode2.every((p) => s.cluster.get(R.pods, "default", p.metadata.name!)), "still tolerated");
+    assert.ok(
+      onNode2.every((p) => s.cluster.get(R.pods, "default", p.metadata.name!)),
+      "still tolerated",
+    );
     s.advance(3);
-    assert.ok(onNode2.every((p) => !s.cluster.get(R.pods, "default", p.metadata.name!)), "evicted");
+    assert.ok(
+      onNode2.every((p) => !s.cluster.get(R.pods, "default", p.metadata.name!)),
+      "evicted",
+    );
     const marking = s.cluster.list(R.events, "default").filter((e) => e.reason === "TaintManagerEviction");
     assert.equal(marking.length, onNode2.length);
     assert.match(String(marking[0]!.message), /^Marking for deletion Pod default\/web-[a-z0-9]+$/);
     s.advance(10);
     assert.equal(s.pods("web").length, 6);
-    assert.ok(s.pods("web").every((p) => p.spec.nodeName !== "node-2" && s.ready(p)), "replacements run elsewhere");
+    assert.ok(
+      s.pods("web").every((p) => p.spec.nodeName !== "node-2" && s.ready(p)),
+      "replacements run elsewhere",
+    );
 
     // The kubelet comes back: Ready again, taints gone.
     s.setKubelet("node-2", null);
@@ -134,8 +167,14 @@ describe("node lifecycle", () => {
     s.replicaSet("plain", 1, {});
     s.advance(5);
     const tolerant = s.cluster.create<Pod>(R.pods, {
-      apiVersion: "v1", kind: "Pod", metadata: { name: "tolerant", namespace: "default" },
-      spec: { nodeName: "node-1", tolerations: [{ key: "maintenance", operator: "Exists", effect: "NoExecute", tolerationSeconds: 20 }], containers: [{ name: "app", image: "nginx:1.27" }] },
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: "tolerant", namespace: "default" },
+      spec: {
+        nodeName: "node-1",
+        tolerations: [{ key: "maintenance", operator: "Exists", effect: "NoExecute", tolerationSeconds: 20 }],
+        containers: [{ name: "app", image: "nginx:1.27" }],
+      },
     });
     s.advance(5);
     const plain = s.pods("plain")[0]!;
@@ -150,11 +189,24 @@ describe("node lifecycle", () => {
   });
 
   it("memory pressure from a leaking pod without a limit: MemoryPressure, taint, and the leaking pod is evicted", () => {
-    const s = setup([{ name: "node-1", memory: "4Gi" }, { name: "node-2", memory: "8Gi" }]);
+    const s = setup([
+      { name: "node-1", memory: "4Gi" },
+      { name: "node-2", memory: "8Gi" },
+    ]);
     // Keep everything on node-1 first: node-2 is cordoned.
     s.cluster.mutate(R.nodes, undefined, "node-2", (d) => void (d.spec.unschedulable = true));
-    s.replicaSet("steady", 1, { resources: { requests: { memory: "600Mi" }, limits: { memory: "600Mi" } } }, { "sim.vigil.dev/memory-demand": "500Mi" });
-    s.replicaSet("leaky", 1, { resources: { requests: { memory: "64Mi" } } }, { "sim.vigil.dev/memory-demand": "1Gi", "sim.vigil.dev/memory-leak": "60Mi/s" });
+    s.replicaSet(
+      "steady",
+      1,
+      { resources: { requests: { memory: "600Mi" }, limits: { memory: "600Mi" } } },
+      { "sim.vigil.dev/memory-demand": "500Mi" },
+    );
+    s.replicaSet(
+      "leaky",
+      1,
+      { resources: { requests: { memory: "64Mi" } } },
+      { "sim.vigil.dev/memory-demand": "1Gi", "sim.vigil.dev/memory-leak": "60Mi/s" },
+    );
     s.advance(5);
     assert.equal(s.pods("leaky")[0]!.spec.nodeName, "node-1");
     s.cluster.mutate(R.nodes, undefined, "node-2", (d) => void delete d.spec.unschedulable);
@@ -168,7 +220,10 @@ describe("node lifecycle", () => {
     const evicted = s.cluster.mustGet<Pod>(R.pods, "default", leaky.metadata.name!);
     assert.equal(evicted.status?.phase, "Failed");
     assert.equal(evicted.status?.reason, "Evicted");
-    assert.match(evicted.status?.message ?? "", /^The node was low on resource: memory\. Threshold quantity: 100Mi, available: \d+Ki\. Container app was using \d+(Ki|Mi), request is 64Mi, has larger consumption of memory\. $/);
+    assert.match(
+      evicted.status?.message ?? "",
+      /^The node was low on resource: memory\. Threshold quantity: 100Mi, available: \d+Ki\. Container app was using \d+(Ki|Mi), request is 64Mi, has larger consumption of memory\. $/,
+    );
     assert.equal(evicted.status?.containerStatuses?.[0]?.state.terminated?.["exitCode"], 137);
     assert.equal(s.events(evicted, "Evicted")[0]?.message, evicted.status?.message);
     assert.equal(s.events(s.node("node-1"), "EvictionThresholdMet")[0]?.message, "Attempting to reclaim memory");
@@ -195,11 +250,19 @@ describe("node lifecycle", () => {
     assert.equal(s.events(s.node("node-1"), "NodeHasDiskPressure")[0]?.message, "Node node-1 status is now: NodeHasDiskPressure");
     const failed = () => s.pods("web").filter((p) => p.status?.phase === "Failed");
     assert.equal(failed().length, 1, "one pod per eviction period");
-    assert.equal(failed()[0]!.status?.message, "The node was low on resource: ephemeral-storage. Threshold quantity: 10Gi, available: 5Gi. ");
+    assert.equal(
+      failed()[0]!.status?.message,
+      "The node was low on resource: ephemeral-storage. Threshold quantity: 10Gi, available: 5Gi. ",
+    );
     assert.equal(s.events(s.node("node-1"), "EvictionThresholdMet")[0]?.message, "Attempting to reclaim ephemeral-storage");
     s.advance(10);
     assert.equal(failed().length, 2);
     // Replacements stay Pending: the only node is tainted.
-    assert.ok(s.pods("web").filter((p) => p.status?.phase === "Pending").every((p) => !p.spec.nodeName));
+    assert.ok(
+      s
+        .pods("web")
+        .filter((p) => p.status?.phase === "Pending")
+        .every((p) => !p.spec.nodeName),
+    );
   });
 });

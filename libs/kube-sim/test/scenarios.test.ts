@@ -14,7 +14,8 @@ const withScenario = async (name: string, body: (sim: KubeSim) => Promise<void>)
   }
 };
 
-const has = (ps: Problem[], kind: string, object?: RegExp): boolean => ps.some((p) => p.kind === kind && (!object || object.test(p.object)));
+const has = (ps: Problem[], kind: string, object?: RegExp): boolean =>
+  ps.some((p) => p.kind === kind && (!object || object.test(p.object)));
 
 /** After a remediation: run long enough for back-offs and rollouts to finish, then nothing may be wrong. */
 const assertRecovers = async (sim: KubeSim, settle = "6m"): Promise<void> => {
@@ -29,7 +30,8 @@ const assertRecovers = async (sim: KubeSim, settle = "6m"): Promise<void> => {
 const rollback = (sim: KubeSim, namespace: string, name: string): void => {
   const d = sim.get("Deployment", name, namespace)!;
   const current = Number(d.metadata.annotations?.["deployment.kubernetes.io/revision"]);
-  const previous = sim.list("ReplicaSet", namespace)
+  const previous = sim
+    .list("ReplicaSet", namespace)
     .filter((rs) => rs.metadata.ownerReferences?.some((r) => r.uid === d.metadata.uid))
     .map((rs) => ({ rs, revision: Number(rs.metadata.annotations?.["deployment.kubernetes.io/revision"]) }))
     .filter((x) => x.revision < current)
@@ -40,8 +42,22 @@ const rollback = (sim: KubeSim, namespace: string, name: string): void => {
 };
 
 test("every shipped scenario has a test", () => {
-  const shipped = readdirSync(SCENARIO_DIR).filter((f) => f.endsWith(".yaml")).map((f) => f.replace(/\.yaml$/, "")).sort();
-  assert.deepEqual(shipped, ["bad-config-crashloop", "bad-rollout-readiness", "healthy", "hpa-at-max", "image-pull-backoff", "node-not-ready", "oom-crashloop", "pending-insufficient-memory", "pending-untolerated-taint", "pvc-near-full"]);
+  const shipped = readdirSync(SCENARIO_DIR)
+    .filter((f) => f.endsWith(".yaml"))
+    .map((f) => f.replace(/\.yaml$/, ""))
+    .sort();
+  assert.deepEqual(shipped, [
+    "bad-config-crashloop",
+    "bad-rollout-readiness",
+    "healthy",
+    "hpa-at-max",
+    "image-pull-backoff",
+    "node-not-ready",
+    "oom-crashloop",
+    "pending-insufficient-memory",
+    "pending-untolerated-taint",
+    "pvc-near-full",
+  ]);
 });
 
 test("healthy: nothing is wrong, and no warning events at all", async () => {
@@ -63,7 +79,12 @@ test("oom-crashloop: OOMKilled crash loop until the memory limit is raised", asy
     const pod = sim.list<Pod>("Pod", "shop")[0]!;
     const last = pod.status!.containerStatuses![0]!.lastState.terminated!;
     assert.equal(last.exitCode, 137);
-    sim.patch("Deployment", "payments-api", { spec: { template: { spec: { containers: [{ name: "api", resources: { limits: { memory: "768Mi" } } }] } } } }, { namespace: "shop" });
+    sim.patch(
+      "Deployment",
+      "payments-api",
+      { spec: { template: { spec: { containers: [{ name: "api", resources: { limits: { memory: "768Mi" } } }] } } } },
+      { namespace: "shop" },
+    );
     await assertRecovers(sim);
   });
 });
@@ -72,8 +93,15 @@ test("image-pull-backoff: ImagePullBackOff until the image is set back", async (
   await withScenario("image-pull-backoff", async (sim) => {
     const found = await problems(sim);
     assert.ok(has(found, "ImagePullBackOff", /^shop\/catalog-/) || has(found, "ErrImagePull", /^shop\/catalog-/), describe(found));
-    assert.ok(sim.events().some((e) => e.reason === "Failed" && /Failed to pull image "shop\/catalog:1\.8\.0-rc1"/.test(String(e.message))));
-    sim.patch("Deployment", "catalog", { spec: { template: { spec: { containers: [{ name: "catalog", image: "shop/catalog:1.7.4" }] } } } }, { namespace: "shop" });
+    assert.ok(
+      sim.events().some((e) => e.reason === "Failed" && /Failed to pull image "shop\/catalog:1\.8\.0-rc1"/.test(String(e.message))),
+    );
+    sim.patch(
+      "Deployment",
+      "catalog",
+      { spec: { template: { spec: { containers: [{ name: "catalog", image: "shop/catalog:1.7.4" }] } } } },
+      { namespace: "shop" },
+    );
     await assertRecovers(sim);
   });
 });
@@ -86,7 +114,12 @@ test("bad-config-crashloop: exits 1 until DATABASE_URL is added to the ConfigMap
     assert.equal(pod.status!.containerStatuses![0]!.lastState.terminated!.exitCode, 1);
     const logs = await (await fetch(`${sim.url}/api/v1/namespaces/shop/pods/${pod.metadata.name}/log?previous=true`)).text();
     assert.match(logs, /DATABASE_URL/);
-    sim.patch("ConfigMap", "orders-config", { data: { DATABASE_URL: "postgres://postgres.shop.svc:5432/orders" } }, { namespace: "shop", type: "merge" });
+    sim.patch(
+      "ConfigMap",
+      "orders-config",
+      { data: { DATABASE_URL: "postgres://postgres.shop.svc:5432/orders" } },
+      { namespace: "shop", type: "merge" },
+    );
     await assertRecovers(sim);
   });
 });
@@ -96,8 +129,22 @@ test("pending-insufficient-memory: FailedScheduling until the request fits", asy
     const found = await problems(sim);
     assert.ok(has(found, "Unschedulable", /^data\/reporting-/), describe(found));
     const event = sim.events().find((e) => e.reason === "FailedScheduling")!;
-    assert.equal(event.message, "0/3 nodes are available: 3 Insufficient memory. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.");
-    sim.patch("Deployment", "reporting", { spec: { template: { spec: { containers: [{ name: "reporting", resources: { requests: { memory: "2Gi" }, limits: { memory: "2Gi" } } }] } } } }, { namespace: "data" });
+    assert.equal(
+      event.message,
+      "0/3 nodes are available: 3 Insufficient memory. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.",
+    );
+    sim.patch(
+      "Deployment",
+      "reporting",
+      {
+        spec: {
+          template: {
+            spec: { containers: [{ name: "reporting", resources: { requests: { memory: "2Gi" }, limits: { memory: "2Gi" } } }] },
+          },
+        },
+      },
+      { namespace: "data" },
+    );
     await assertRecovers(sim);
   });
 });
@@ -107,8 +154,20 @@ test("pending-untolerated-taint: FailedScheduling until the toleration is added"
     const found = await problems(sim);
     assert.ok(has(found, "Unschedulable", /^ml\/trainer-/), describe(found));
     const event = sim.events().find((e) => e.reason === "FailedScheduling")!;
-    assert.equal(event.message, "0/4 nodes are available: 2 node(s) didn't match Pod's node affinity/selector, 2 node(s) had untolerated taint {nvidia.com/gpu: present}. preemption: 0/4 nodes are available: 4 Preemption is not helpful for scheduling.");
-    sim.patch("Deployment", "trainer", { spec: { template: { spec: { tolerations: [{ key: "nvidia.com/gpu", operator: "Equal", value: "present", effect: "NoSchedule" }] } } } }, { namespace: "ml" });
+    assert.equal(
+      event.message,
+      "0/4 nodes are available: 2 node(s) didn't match Pod's node affinity/selector, 2 node(s) had untolerated taint {nvidia.com/gpu: present}. preemption: 0/4 nodes are available: 4 Preemption is not helpful for scheduling.",
+    );
+    sim.patch(
+      "Deployment",
+      "trainer",
+      {
+        spec: {
+          template: { spec: { tolerations: [{ key: "nvidia.com/gpu", operator: "Equal", value: "present", effect: "NoSchedule" }] } },
+        },
+      },
+      { namespace: "ml" },
+    );
     await assertRecovers(sim);
     assert.ok(sim.list<Pod>("Pod", "ml").every((p) => p.spec.nodeName?.startsWith("gpu-")));
   });
@@ -119,10 +178,13 @@ test("node-not-ready: NotReady node; cordon, drain, and uncordon once it recover
     const found = await problems(sim);
     assert.ok(has(found, "NodeNotReady", /^worker-2$/), describe(found));
     const node = sim.get("Node", "worker-2")!;
-    assert.ok(node.spec.taints.some((t: { key: string; effect: string }) => t.key === "node.kubernetes.io/unreachable" && t.effect === "NoExecute"));
+    assert.ok(
+      node.spec.taints.some((t: { key: string; effect: string }) => t.key === "node.kubernetes.io/unreachable" && t.effect === "NoExecute"),
+    );
     // Cordon and drain, as kubectl does: unschedulable, then evict every non-DaemonSet pod.
     sim.patch("Node", "worker-2", { spec: { unschedulable: true } });
-    for (const p of sim.list<Pod>("Pod").filter((p) => p.spec.nodeName === "worker-2")) sim.delete("Pod", p.metadata.name!, p.metadata.namespace);
+    for (const p of sim.list<Pod>("Pod").filter((p) => p.spec.nodeName === "worker-2"))
+      sim.delete("Pod", p.metadata.name!, p.metadata.namespace);
     await sim.advance("1m");
     assert.ok(sim.list<Pod>("Pod", "shop").every((p) => p.spec.nodeName !== "worker-2"));
     // The node's kubelet comes back; then uncordon.
@@ -149,7 +211,11 @@ test("bad-rollout-readiness: unready new pods and a stalled rollout until rolled
     const found = await problems(sim);
     assert.ok(has(found, "NotReady", /^shop\/storefront-/), describe(found));
     assert.ok(has(found, "ProgressDeadlineExceeded", /^shop\/storefront$/), describe(found));
-    assert.ok(sim.events().some((e) => e.reason === "Unhealthy" && /^Readiness probe failed: HTTP probe failed with statuscode: 503/.test(String(e.message))));
+    assert.ok(
+      sim
+        .events()
+        .some((e) => e.reason === "Unhealthy" && /^Readiness probe failed: HTTP probe failed with statuscode: 503/.test(String(e.message))),
+    );
     rollback(sim, "shop", "storefront");
     await assertRecovers(sim);
     assert.ok(sim.list<Pod>("Pod", "shop").every((p) => p.spec.containers[0]!.image === "shop/storefront:2.3.0"));

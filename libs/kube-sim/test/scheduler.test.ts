@@ -3,7 +3,13 @@ import assert from "node:assert/strict";
 import type { V1Affinity, V1NodeSelectorTerm, V1NodeSpec, V1PodSpec, V1Taint, V1Toleration } from "@kubernetes/client-node";
 import type { Labels, Node, Pod, PodStatus } from "../src/types.js";
 import {
-  ClusterSnapshot, podRequests, reasonHistogram, responsibleFor, schedule, schedulePending, type ScheduleResult,
+  ClusterSnapshot,
+  podRequests,
+  reasonHistogram,
+  responsibleFor,
+  schedule,
+  schedulePending,
+  type ScheduleResult,
 } from "../src/scheduler/index.js";
 
 type NodeOpts = { cpu?: string; memory?: string; pods?: string; labels?: Labels } & Pick<V1NodeSpec, "taints" | "unschedulable">;
@@ -78,13 +84,16 @@ describe("podRequests", () => {
 
 describe("ClusterSnapshot", () => {
   it("counts bound, unfinished pods against their nodes and supports assume/remove", () => {
-    const snap = new ClusterSnapshot([node("a"), node("b")], [
-      pod("run", { nodeName: "a", cpu: "1", memory: "1Gi" }),
-      pod("done", { nodeName: "a", cpu: "1", phase: "Succeeded" }),
-      pod("failed", { nodeName: "a", cpu: "1", phase: "Failed" }),
-      pod("pending", { cpu: "1" }),
-      pod("ghost", { nodeName: "gone", cpu: "1" }),
-    ]);
+    const snap = new ClusterSnapshot(
+      [node("a"), node("b")],
+      [
+        pod("run", { nodeName: "a", cpu: "1", memory: "1Gi" }),
+        pod("done", { nodeName: "a", cpu: "1", phase: "Succeeded" }),
+        pod("failed", { nodeName: "a", cpu: "1", phase: "Failed" }),
+        pod("pending", { cpu: "1" }),
+        pod("ghost", { nodeName: "gone", cpu: "1" }),
+      ],
+    );
     const a = snap.node("a")!;
     assert.deepEqual([a.requested.cpu, a.requested.memory, a.pods.size], [1000, 2 ** 30, 1]);
     assert.equal(snap.node("b")!.pods.size, 0);
@@ -152,21 +161,43 @@ describe("filters", () => {
       affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms } } },
     });
     assert.equal(place({ nodeSelector: { zone: "z2" } }), "b");
-    assert.equal(place({ nodeSelector: { zone: "z9" } }),
-      `0/3 nodes are available: 3 node(s) didn't match Pod's node affinity/selector. ${notHelpful(3)}`);
+    assert.equal(
+      place({ nodeSelector: { zone: "z9" } }),
+      `0/3 nodes are available: 3 node(s) didn't match Pod's node affinity/selector. ${notHelpful(3)}`,
+    );
     assert.equal(place(required({ matchExpressions: [{ key: "zone", operator: "In", values: ["z3"] }] })), "c");
     assert.equal(place(required({ matchExpressions: [{ key: "zone", operator: "NotIn", values: ["z1", "z2"] }] })), "c");
     assert.equal(place(required({ matchExpressions: [{ key: "disk", operator: "Exists" }] })), "a");
-    assert.equal(place(required({ matchExpressions: [{ key: "cores", operator: "Exists" }, { key: "disk", operator: "DoesNotExist" }] })), "b");
+    assert.equal(
+      place(
+        required({
+          matchExpressions: [
+            { key: "cores", operator: "Exists" },
+            { key: "disk", operator: "DoesNotExist" },
+          ],
+        }),
+      ),
+      "b",
+    );
     assert.equal(place(required({ matchExpressions: [{ key: "cores", operator: "Gt", values: ["16"] }] })), "b");
     assert.equal(place(required({ matchExpressions: [{ key: "cores", operator: "Lt", values: ["16"] }] })), "a");
     assert.equal(place(required({ matchFields: [{ key: "metadata.name", operator: "In", values: ["c"] }] })), "c");
     // Terms are ORed (z9 matches nothing, so the second term decides); an empty term matches no node.
-    assert.equal(place(required({ matchExpressions: [{ key: "zone", operator: "In", values: ["z9"] }] }, { matchFields: [{ key: "metadata.name", operator: "In", values: ["b"] }] })), "b");
+    assert.equal(
+      place(
+        required(
+          { matchExpressions: [{ key: "zone", operator: "In", values: ["z9"] }] },
+          { matchFields: [{ key: "metadata.name", operator: "In", values: ["b"] }] },
+        ),
+      ),
+      "b",
+    );
     assert.match(place(required({})), /3 node\(s\) didn't match Pod's node affinity\/selector/);
     // nodeSelector and affinity must both hold.
-    assert.equal(place({ nodeSelector: { zone: "z1" }, ...required({ matchExpressions: [{ key: "zone", operator: "In", values: ["z2"] }] }) }),
-      `0/3 nodes are available: 3 node(s) didn't match Pod's node affinity/selector. ${notHelpful(3)}`);
+    assert.equal(
+      place({ nodeSelector: { zone: "z1" }, ...required({ matchExpressions: [{ key: "zone", operator: "In", values: ["z2"] }] }) }),
+      `0/3 nodes are available: 3 node(s) didn't match Pod's node affinity/selector. ${notHelpful(3)}`,
+    );
   });
 
   it("NodeResourcesFit reports every insufficient resource of a node", () => {
@@ -185,9 +216,14 @@ describe("filters", () => {
   it("limits count as requests and a node allows 110 pods by default", () => {
     const snap = new ClusterSnapshot([node("a", { cpu: "1" })]);
     const limited = pod("p", { containers: [{ name: "c", resources: { limits: { cpu: "2" } } }] });
-    assert.equal(message(schedule(limited, snap)),
-      "0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.");
-    const decisions = schedulePending(Array.from({ length: 111 }, (_, i) => pod(`bp-${i}`)), snap);
+    assert.equal(
+      message(schedule(limited, snap)),
+      "0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.",
+    );
+    const decisions = schedulePending(
+      Array.from({ length: 111 }, (_, i) => pod(`bp-${i}`)),
+      snap,
+    );
     assert.equal(decisions.filter((d) => "nodeName" in d.result).length, 110);
     assert.match(message(decisions.at(-1)!.result), /^0\/1 nodes are available: 1 Too many pods\./);
   });
@@ -210,31 +246,44 @@ describe("filters", () => {
     assert.equal(nodeName(schedule(pod("db-plain", { labels: { app: "db" } }), snap)), "b1");
     snap.assume(pod("db-2", { labels: { app: "db" } }), "b1");
     snap.assume(pod("hog", { cpu: "4" }), "b1");
-    assert.equal(message(schedule(pod("db-3", { cpu: "100m", labels: { app: "db" } }), snap)),
+    assert.equal(
+      message(schedule(pod("db-3", { cpu: "100m", labels: { app: "db" } }), snap)),
       "0/3 nodes are available: 1 Insufficient cpu, 2 node(s) didn't satisfy existing pods anti-affinity rules. " +
-        "preemption: 0/3 nodes are available: 1 No preemption victims found for incoming pod, 2 Preemption is not helpful for scheduling.");
+        "preemption: 0/3 nodes are available: 1 No preemption victims found for incoming pod, 2 Preemption is not helpful for scheduling.",
+    );
   });
 
   it("anti-affinity namespaces: own namespace by default, namespaceSelector otherwise; remove() lifts the rule", () => {
-    const snap = new ClusterSnapshot([node("a")], [], { namespaces: [{ apiVersion: "v1", kind: "Namespace", metadata: { name: "prod", labels: { tier: "prod" } } }] });
+    const snap = new ClusterSnapshot([node("a")], [], {
+      namespaces: [{ apiVersion: "v1", kind: "Namespace", metadata: { name: "prod", labels: { tier: "prod" } } }],
+    });
     const rule = antiAffinity("web");
     rule.podAntiAffinity!.requiredDuringSchedulingIgnoredDuringExecution![0]!.namespaceSelector = { matchLabels: { tier: "prod" } };
     const guard = pod("guard", { ns: "ops", labels: { app: "guard" }, affinity: rule });
     snap.assume(guard, "a");
     assert.equal(nodeName(schedule(pod("web-dev", { ns: "dev", labels: { app: "web" } }), snap)), "a"); // dev isn't tier=prod
     const prod = pod("web-prod", { ns: "prod", labels: { app: "web" } });
-    assert.match(message(schedule(prod, snap)), /^0\/1 nodes are available: 1 node\(s\) didn't satisfy existing pods anti-affinity rules\./);
+    assert.match(
+      message(schedule(prod, snap)),
+      /^0\/1 nodes are available: 1 node\(s\) didn't satisfy existing pods anti-affinity rules\./,
+    );
     snap.remove(guard);
     assert.equal(nodeName(schedule(prod, snap)), "a");
   });
 
   it("required pod affinity co-locates, lets the first self-affine pod in, and explains failures", () => {
     const withCache: V1Affinity = {
-      podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { app: "cache" } }, topologyKey: "kubernetes.io/hostname" }] },
+      podAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: [
+          { labelSelector: { matchLabels: { app: "cache" } }, topologyKey: "kubernetes.io/hostname" },
+        ],
+      },
     };
     const snap = new ClusterSnapshot([node("a"), node("b"), node("c")]);
-    assert.equal(message(schedule(pod("web", { affinity: withCache }), snap)),
-      `0/3 nodes are available: 3 node(s) didn't match pod affinity rules. ${notHelpful(3)}`);
+    assert.equal(
+      message(schedule(pod("web", { affinity: withCache }), snap)),
+      `0/3 nodes are available: 3 node(s) didn't match pod affinity rules. ${notHelpful(3)}`,
+    );
     // The first cache pod matches its own term, so it may start the group anywhere.
     assert.equal(nodeName(schedule(pod("cache-0", { labels: { app: "cache" }, affinity: withCache }), snap)), "a");
     snap.assume(pod("cache-0", { labels: { app: "cache" }, affinity: withCache }), "b");
@@ -244,12 +293,21 @@ describe("filters", () => {
 
   it("an invalid label selector in an affinity term matches nothing (the scheduler's choice; the API answers 400)", () => {
     const invalid: V1Affinity = {
-      podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchExpressions: [{ key: "app", operator: "Equals", values: ["cache"] }] }, topologyKey: "kubernetes.io/hostname" }] },
+      podAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: [
+          {
+            labelSelector: { matchExpressions: [{ key: "app", operator: "Equals", values: ["cache"] }] },
+            topologyKey: "kubernetes.io/hostname",
+          },
+        ],
+      },
     };
     const snap = new ClusterSnapshot([node("a")]);
     snap.assume(pod("cache-0", { labels: { app: "cache" } }), "a");
-    assert.equal(message(schedule(pod("web", { affinity: invalid }), snap)),
-      `0/1 nodes are available: 1 node(s) didn't match pod affinity rules. ${notHelpful(1)}`);
+    assert.equal(
+      message(schedule(pod("web", { affinity: invalid }), snap)),
+      `0/1 nodes are available: 1 node(s) didn't match pod affinity rules. ${notHelpful(1)}`,
+    );
   });
 
   it("orders reasons like sort.Strings over the formatted '<count> <reason>' entries", () => {
@@ -276,16 +334,24 @@ describe("schedule", () => {
   it("has a message for zero nodes and for pods that may not preempt", () => {
     assert.deepEqual(schedule(pod("p"), new ClusterSnapshot([])), { message: "no nodes available to schedule pods" });
     const snap = new ClusterSnapshot([node("a", { cpu: "1" })]);
-    assert.equal(message(schedule(pod("p", { cpu: "2", preemptionPolicy: "Never" }), snap)),
-      "0/1 nodes are available: 1 Insufficient cpu. preemption: not eligible due to preemptionPolicy=Never.");
+    assert.equal(
+      message(schedule(pod("p", { cpu: "2", preemptionPolicy: "Never" }), snap)),
+      "0/1 nodes are available: 1 Insufficient cpu. preemption: not eligible due to preemptionPolicy=Never.",
+    );
   });
 
   it("prefers the least allocated node and breaks ties by name", () => {
     const snap = new ClusterSnapshot([node("c"), node("b"), node("a")], [pod("x", { nodeName: "a", cpu: "1", memory: "1Gi" })]);
     assert.equal(nodeName(schedule(pod("p", { cpu: "100m", memory: "100Mi" }), snap)), "b");
     // Best-effort pods count as 100m/200Mi when scoring, so they spread instead of piling up.
-    const placed = schedulePending(Array.from({ length: 6 }, (_, i) => pod(`be-${i}`)), new ClusterSnapshot([node("a"), node("b"), node("c")]));
-    assert.deepEqual(placed.map((d) => nodeName(d.result)), ["a", "b", "c", "a", "b", "c"]);
+    const placed = schedulePending(
+      Array.from({ length: 6 }, (_, i) => pod(`be-${i}`)),
+      new ClusterSnapshot([node("a"), node("b"), node("c")]),
+    );
+    assert.deepEqual(
+      placed.map((d) => nodeName(d.result)),
+      ["a", "b", "c", "a", "b", "c"],
+    );
   });
 
   it("skips pods for other schedulers, bound pods and finished pods; queues by priority", () => {
@@ -295,19 +361,23 @@ describe("schedule", () => {
     assert.equal(responsibleFor(pod("bound", { nodeName: "a" })), false);
     assert.equal(responsibleFor(pod("done", { phase: "Succeeded" })), false);
     const snap = new ClusterSnapshot([node("a", { cpu: "1" })]);
-    const decisions = schedulePending([
-      pod("low", { cpu: "1" }),
-      pod("theirs", { cpu: "1", schedulerName: "volcano" }),
-      pod("high", { cpu: "1", priority: 1000 }),
-    ], snap);
-    assert.deepEqual(decisions.map((d) => d.pod.metadata.name), ["high", "low"]);
+    const decisions = schedulePending(
+      [pod("low", { cpu: "1" }), pod("theirs", { cpu: "1", schedulerName: "volcano" }), pod("high", { cpu: "1", priority: 1000 })],
+      snap,
+    );
+    assert.deepEqual(
+      decisions.map((d) => d.pod.metadata.name),
+      ["high", "low"],
+    );
     assert.equal(nodeName(decisions[0]!.result), "a");
     assert.match(message(decisions[1]!.result), /1 Insufficient cpu/);
   });
 
   it("keeps anti-affine replicas of many apps apart at scale", () => {
     const snap = new ClusterSnapshot(Array.from({ length: 50 }, (_, i) => node(`n-${i}`)));
-    const pods = Array.from({ length: 1020 }, (_, i) => pod(`p-${i}`, { labels: { app: `a${i % 20}` }, affinity: antiAffinity(`a${i % 20}`) }));
+    const pods = Array.from({ length: 1020 }, (_, i) =>
+      pod(`p-${i}`, { labels: { app: `a${i % 20}` }, affinity: antiAffinity(`a${i % 20}`) }),
+    );
     const decisions = schedulePending(pods, snap);
     const placed = decisions.filter((d) => "nodeName" in d.result);
     assert.equal(placed.length, 1000); // all but the 51st replica of each app

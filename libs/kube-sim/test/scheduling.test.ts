@@ -13,14 +13,16 @@ const setup = () => {
   const e = env([new NodeStatusReporter(), new NodeLifecycleController(), new SchedulerController()]);
   const node = (name: string, opts: { memory?: string; labels?: Record<string, string>; taints?: unknown[] } = {}) =>
     e.cluster.create(R.nodes, {
-      apiVersion: "v1", kind: "Node",
+      apiVersion: "v1",
+      kind: "Node",
       metadata: { name, labels: opts.labels ?? {} },
       spec: opts.taints ? { taints: opts.taints } : {},
       status: { capacity: { cpu: "4", memory: opts.memory ?? "8Gi", pods: "110" } },
     });
   const pod = (name: string, opts: { memory?: string; nodeSelector?: Record<string, string>; priority?: number } = {}) =>
     e.cluster.create<Pod>(R.pods, {
-      apiVersion: "v1", kind: "Pod",
+      apiVersion: "v1",
+      kind: "Pod",
       metadata: { name, namespace: "default", labels: { app: "web" } },
       spec: {
         ...(opts.nodeSelector ? { nodeSelector: opts.nodeSelector } : {}),
@@ -30,7 +32,9 @@ const setup = () => {
     });
   const get = (name: string) => e.cluster.mustGet<Pod>(R.pods, "default", name);
   const events = (name: string, reason: string) =>
-    e.cluster.list(R.events, "default").filter((ev: KubeObject) => (ev.involvedObject as { name: string }).name === name && ev.reason === reason);
+    e.cluster
+      .list(R.events, "default")
+      .filter((ev: KubeObject) => (ev.involvedObject as { name: string }).name === name && ev.reason === reason);
   const scheduled = (name: string) => get(name).status?.conditions?.find((c) => c.type === "PodScheduled");
   return { ...e, node, pod, get, events, scheduled };
 };
@@ -54,7 +58,8 @@ describe("scheduler controller", () => {
     for (const n of ["worker-1", "worker-2", "worker-3"]) s.node(n);
     s.pod("reporting-1", { memory: "12Gi" });
     s.settle();
-    const message = "0/3 nodes are available: 3 Insufficient memory. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.";
+    const message =
+      "0/3 nodes are available: 3 Insufficient memory. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.";
     const cond = s.scheduled("reporting-1");
     assert.equal(cond?.status, "False");
     assert.equal(cond?.reason, "Unschedulable");
@@ -93,7 +98,13 @@ describe("scheduler controller", () => {
     );
     // Adding a toleration is one of the few pod updates allowed; the updated pod is retried at once.
     const p = s.get("trainer-1");
-    s.cluster.update(R.pods, { ...p, spec: { ...p.spec, tolerations: [...(p.spec.tolerations ?? []), { key: "nvidia.com/gpu", operator: "Equal", value: "present", effect: "NoSchedule" }] } });
+    s.cluster.update(R.pods, {
+      ...p,
+      spec: {
+        ...p.spec,
+        tolerations: [...(p.spec.tolerations ?? []), { key: "nvidia.com/gpu", operator: "Equal", value: "present", effect: "NoSchedule" }],
+      },
+    });
     s.settle();
     assert.match(s.get("trainer-1").spec.nodeName ?? "", /^gpu-/);
   });

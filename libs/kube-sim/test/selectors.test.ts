@@ -32,7 +32,13 @@ describe("parseFieldSelector", () => {
       source: { component: "default-scheduler" },
       type: "Normal",
     };
-    assert.equal(parseFieldSelector("events", "involvedObject.name=web-1,involvedObject.namespace=default,involvedObject.uid=u1,involvedObject.kind=Pod")(ev), true);
+    assert.equal(
+      parseFieldSelector(
+        "events",
+        "involvedObject.name=web-1,involvedObject.namespace=default,involvedObject.uid=u1,involvedObject.kind=Pod",
+      )(ev),
+      true,
+    );
     assert.equal(parseFieldSelector("events", "source=default-scheduler,type=Normal,reason=Scheduled")(ev), true);
     assert.equal(parseFieldSelector("events", "type!=Normal")(ev), false);
   });

@@ -18,7 +18,9 @@ export const clientsFor = (sim: KubeSim) => {
 };
 
 /** The HTTP code and Kubernetes Status of a failed client call. */
-export const apiError = async (call: Promise<unknown>): Promise<{ code: number; status: { reason?: string; message?: string; code?: number; details?: any } }> => {
+export const apiError = async (
+  call: Promise<unknown>,
+): Promise<{ code: number; status: { reason?: string; message?: string; code?: number; details?: any } }> => {
   try {
     await call;
   } catch (err) {
@@ -30,7 +32,10 @@ export const apiError = async (call: Promise<unknown>): Promise<{ code: number; 
   throw new Error("expected the call to fail");
 };
 
-export const deployment = (name: string, opts: { replicas?: number; image?: string; namespace?: string; annotations?: Record<string, string>; memoryLimit?: string } = {}) => ({
+export const deployment = (
+  name: string,
+  opts: { replicas?: number; image?: string; namespace?: string; annotations?: Record<string, string>; memoryLimit?: string } = {},
+) => ({
   apiVersion: "apps/v1",
   kind: "Deployment",
   metadata: { name, namespace: opts.namespace ?? "default", labels: { app: name } },
@@ -41,8 +46,16 @@ export const deployment = (name: string, opts: { replicas?: number; image?: stri
       metadata: { labels: { app: name }, ...(opts.annotations ? { annotations: opts.annotations } : {}) },
       spec: {
         containers: [
-          { name: "app", image: opts.image ?? "nginx:1.27", resources: { requests: { cpu: "100m", memory: "64Mi" }, limits: { memory: opts.memoryLimit ?? "128Mi" } } },
-          { name: "sidecar", image: "envoyproxy/envoy:v1.31.0", resources: { requests: { cpu: "50m", memory: "32Mi" }, limits: { memory: "64Mi" } } },
+          {
+            name: "app",
+            image: opts.image ?? "nginx:1.27",
+            resources: { requests: { cpu: "100m", memory: "64Mi" }, limits: { memory: opts.memoryLimit ?? "128Mi" } },
+          },
+          {
+            name: "sidecar",
+            image: "envoyproxy/envoy:v1.31.0",
+            resources: { requests: { cpu: "50m", memory: "32Mi" }, limits: { memory: "64Mi" } },
+          },
         ],
       },
     },
@@ -50,4 +63,9 @@ export const deployment = (name: string, opts: { replicas?: number; image?: stri
 });
 
 export const nodes = (count: number, prefix = "worker") =>
-  Array.from({ length: count }, (_, i) => ({ apiVersion: "v1", kind: "Node", metadata: { name: `${prefix}-${i + 1}` }, status: { capacity: { cpu: "4", memory: "16Gi", pods: "110" } } }));
+  Array.from({ length: count }, (_, i) => ({
+    apiVersion: "v1",
+    kind: "Node",
+    metadata: { name: `${prefix}-${i + 1}` },
+    status: { capacity: { cpu: "4", memory: "16Gi", pods: "110" } },
+  }));

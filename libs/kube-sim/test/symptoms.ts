@@ -19,14 +19,20 @@ const podProblems = (pods: Pod[]): Problem[] => {
       continue;
     }
     if (!p.spec.nodeName) {
-      out.push({ kind: "Unschedulable", object: name, detail: p.status?.conditions?.find((c) => c.type === "PodScheduled")?.message ?? "" });
+      out.push({
+        kind: "Unschedulable",
+        object: name,
+        detail: p.status?.conditions?.find((c) => c.type === "PodScheduled")?.message ?? "",
+      });
       continue;
     }
     for (const cs of p.status?.containerStatuses ?? []) {
       const waiting = cs.state?.waiting?.reason as string | undefined;
-      if (waiting && waiting !== "ContainerCreating") out.push({ kind: waiting, object: `${name}/${cs.name}`, detail: String(cs.state?.waiting?.message ?? "") });
+      if (waiting && waiting !== "ContainerCreating")
+        out.push({ kind: waiting, object: `${name}/${cs.name}`, detail: String(cs.state?.waiting?.message ?? "") });
       const last = cs.lastState?.terminated?.reason as string | undefined;
-      if (last === "OOMKilled" && !cs.ready) out.push({ kind: "OOMKilled", object: `${name}/${cs.name}`, detail: `restarts ${cs.restartCount}` });
+      if (last === "OOMKilled" && !cs.ready)
+        out.push({ kind: "OOMKilled", object: `${name}/${cs.name}`, detail: `restarts ${cs.restartCount}` });
     }
     const ready = p.status?.conditions?.find((c) => c.type === "Ready")?.status === "True";
     if (phase === "Running" && !ready && !p.metadata.ownerReferences?.some((r) => r.kind === "Job")) {
@@ -52,12 +58,17 @@ const workloadProblems = (sim: KubeSim): Problem[] => {
   for (const d of sim.list("Deployment")) {
     const name = `${d.metadata.namespace}/${d.metadata.name}`;
     const progressing = (d.status?.conditions ?? []).find((c: { type: string }) => c.type === "Progressing");
-    if (progressing?.reason === "ProgressDeadlineExceeded") out.push({ kind: "ProgressDeadlineExceeded", object: name, detail: progressing.message });
-    if ((d.status?.availableReplicas ?? 0) < d.spec.replicas) out.push({ kind: "Unavailable", object: name, detail: `${d.status?.availableReplicas ?? 0}/${d.spec.replicas} available` });
+    if (progressing?.reason === "ProgressDeadlineExceeded")
+      out.push({ kind: "ProgressDeadlineExceeded", object: name, detail: progressing.message });
+    if ((d.status?.availableReplicas ?? 0) < d.spec.replicas)
+      out.push({ kind: "Unavailable", object: name, detail: `${d.status?.availableReplicas ?? 0}/${d.spec.replicas} available` });
   }
   for (const h of sim.list("HorizontalPodAutoscaler")) {
-    const limited = (h.status?.conditions ?? []).find((c: { type: string; status: string }) => c.type === "ScalingLimited" && c.status === "True");
-    if (limited?.reason === "TooManyReplicas") out.push({ kind: "HPAAtMax", object: `${h.metadata.namespace}/${h.metadata.name}`, detail: limited.message });
+    const limited = (h.status?.conditions ?? []).find(
+      (c: { type: string; status: string }) => c.type === "ScalingLimited" && c.status === "True",
+    );
+    if (limited?.reason === "TooManyReplicas")
+      out.push({ kind: "HPAAtMax", object: `${h.metadata.namespace}/${h.metadata.name}`, detail: limited.message });
   }
   return out;
 };
@@ -68,11 +79,17 @@ const volumeProblems = async (sim: KubeSim): Promise<Problem[]> => {
   for (const n of sim.list("Node")) {
     const res = await fetch(`${sim.url}/api/v1/nodes/${n.metadata.name}/proxy/stats/summary`);
     if (!res.ok) continue;
-    const summary = (await res.json()) as { pods?: Array<{ volume?: Array<{ pvcRef?: { name: string; namespace: string }; capacityBytes: number; usedBytes: number }> }> };
+    const summary = (await res.json()) as {
+      pods?: Array<{ volume?: Array<{ pvcRef?: { name: string; namespace: string }; capacityBytes: number; usedBytes: number }> }>;
+    };
     for (const pod of summary.pods ?? []) {
       for (const v of pod.volume ?? []) {
         if (v.pvcRef && v.usedBytes / v.capacityBytes > 0.85) {
-          out.push({ kind: "VolumeNearlyFull", object: `${v.pvcRef.namespace}/${v.pvcRef.name}`, detail: `${Math.round((100 * v.usedBytes) / v.capacityBytes)}% used` });
+          out.push({
+            kind: "VolumeNearlyFull",
+            object: `${v.pvcRef.namespace}/${v.pvcRef.name}`,
+            detail: `${Math.round((100 * v.usedBytes) / v.capacityBytes)}% used`,
+          });
         }
       }
     }
@@ -82,9 +99,14 @@ const volumeProblems = async (sim: KubeSim): Promise<Problem[]> => {
 
 /** Warning events seen at or after `sinceMs` of simulated time. */
 const recentWarnings = (sim: KubeSim, sinceMs: number): Problem[] =>
-  sim.events()
+  sim
+    .events()
     .filter((e) => e.type === "Warning" && Date.parse(String(e.lastTimestamp)) >= sinceMs)
-    .map((e) => ({ kind: `Event:${String(e.reason)}`, object: `${(e.involvedObject as { kind: string }).kind}/${(e.involvedObject as { name: string }).name}`, detail: String(e.message) }));
+    .map((e) => ({
+      kind: `Event:${String(e.reason)}`,
+      object: `${(e.involvedObject as { kind: string }).kind}/${(e.involvedObject as { name: string }).name}`,
+      detail: String(e.message),
+    }));
 
 export const problems = async (sim: KubeSim, opts: { warningsSince?: number } = {}): Promise<Problem[]> => [
   ...podProblems(sim.list<Pod>("Pod")),

@@ -31,11 +31,36 @@ export class CacheMetrics {
   private constructor(registry: Registry) {
     const registers = [registry];
     const kinds = ["kind"] as const;
-    this.lists = new Counter({ name: "vigil_kube_cache_lists_total", help: "Complete lists of a kind (the first one and every relist)", labelNames: kinds, registers });
-    this.relists = new Counter({ name: "vigil_kube_cache_relists_total", help: "Relists forced by an expired resourceVersion (410 Gone)", labelNames: kinds, registers });
-    this.watches = new Counter({ name: "vigil_kube_cache_watches_total", help: "Watches started (each resume after a timeout, drop or relist counts)", labelNames: kinds, registers });
-    this.errors = new Counter({ name: "vigil_kube_cache_errors_total", help: "Failed lists and watches, and watch events that could not be applied", labelNames: kinds, registers });
-    this.changes = new Counter({ name: "vigil_kube_cache_changes_total", help: "Objects added, updated and deleted in the cache", labelNames: ["kind", "type"], registers });
+    this.lists = new Counter({
+      name: "vigil_kube_cache_lists_total",
+      help: "Complete lists of a kind (the first one and every relist)",
+      labelNames: kinds,
+      registers,
+    });
+    this.relists = new Counter({
+      name: "vigil_kube_cache_relists_total",
+      help: "Relists forced by an expired resourceVersion (410 Gone)",
+      labelNames: kinds,
+      registers,
+    });
+    this.watches = new Counter({
+      name: "vigil_kube_cache_watches_total",
+      help: "Watches started (each resume after a timeout, drop or relist counts)",
+      labelNames: kinds,
+      registers,
+    });
+    this.errors = new Counter({
+      name: "vigil_kube_cache_errors_total",
+      help: "Failed lists and watches, and watch events that could not be applied",
+      labelNames: kinds,
+      registers,
+    });
+    this.changes = new Counter({
+      name: "vigil_kube_cache_changes_total",
+      help: "Objects added, updated and deleted in the cache",
+      labelNames: ["kind", "type"],
+      registers,
+    });
     const sources = this.sources;
     const gauge = (name: string, help: string, value: (s: KindGaugeSource, now: number) => number | undefined) =>
       new Gauge({
@@ -56,8 +81,10 @@ export class CacheMetrics {
       });
     gauge("vigil_kube_cache_objects", "Objects in the cache", (s) => s.objects);
     gauge("vigil_kube_cache_synced", "1 once the kind's first list is in the cache", (s) => (s.synced ? 1 : 0));
-    gauge("vigil_kube_cache_last_sync_age_seconds", "Seconds since the cache was last known current (a list, a watch event or bookmark, a watch ending normally)", (s, now) =>
-      s.lastContactAt === undefined ? undefined : (now - s.lastContactAt) / 1000,
+    gauge(
+      "vigil_kube_cache_last_sync_age_seconds",
+      "Seconds since the cache was last known current (a list, a watch event or bookmark, a watch ending normally)",
+      (s, now) => (s.lastContactAt === undefined ? undefined : (now - s.lastContactAt) / 1000),
     );
   }
 

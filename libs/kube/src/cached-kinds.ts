@@ -17,11 +17,27 @@ export type CachedObjectOf<K extends KindName> = CachedModels[K];
 
 /** The kinds a cache starts when none are named: what the analyzer, executor and effectiveness read. */
 export const DEFAULT_CACHED_KINDS: readonly KindName[] = [
-  "Pod", "Node", "Event", "Namespace",
-  "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "CronJob",
-  "Service", "Endpoints", "EndpointSlice", "Ingress", "NetworkPolicy",
-  "PersistentVolumeClaim", "PersistentVolume", "StorageClass",
-  "HorizontalPodAutoscaler", "PodDisruptionBudget", "ConfigMap",
+  "Pod",
+  "Node",
+  "Event",
+  "Namespace",
+  "Deployment",
+  "ReplicaSet",
+  "StatefulSet",
+  "DaemonSet",
+  "Job",
+  "CronJob",
+  "Service",
+  "Endpoints",
+  "EndpointSlice",
+  "Ingress",
+  "NetworkPolicy",
+  "PersistentVolumeClaim",
+  "PersistentVolume",
+  "StorageClass",
+  "HorizontalPodAutoscaler",
+  "PodDisruptionBudget",
+  "ConfigMap",
 ];
 
 /** Where an event points: its involved object's uid, and kind/namespace/name (events of a deleted object's predecessor share the name). */
@@ -35,7 +51,10 @@ const INDEXERS: { [K in KindName]?: Record<string, Indexer<CachedObjectOf<K>>> }
   Pod: {
     node: (p: V1Pod) => (p.spec?.nodeName ? [p.spec.nodeName] : []),
     /** namespace/claimName of each PVC the pod mounts. */
-    pvc: (p: V1Pod) => (p.spec?.volumes ?? []).flatMap((v) => (v.persistentVolumeClaim ? [`${p.metadata?.namespace ?? ""}/${v.persistentVolumeClaim.claimName}`] : [])),
+    pvc: (p: V1Pod) =>
+      (p.spec?.volumes ?? []).flatMap((v) =>
+        v.persistentVolumeClaim ? [`${p.metadata?.namespace ?? ""}/${v.persistentVolumeClaim.claimName}`] : [],
+      ),
   },
   Event: {
     involved: (e: CoreV1Event) => involvedKeys(e.involvedObject ?? {}),
@@ -52,14 +71,13 @@ const INDEXERS: { [K in KindName]?: Record<string, Indexer<CachedObjectOf<K>>> }
   },
 };
 
-export const indexersOf = <K extends KindName>(kind: K): Record<string, Indexer<CachedObjectOf<K>>> =>
-  (INDEXERS[kind] ?? {});
+export const indexersOf = <K extends KindName>(kind: K): Record<string, Indexer<CachedObjectOf<K>>> => INDEXERS[kind] ?? {};
 
 const LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
 
 /** Drops what the cache never serves (see above); the object is fresh from the wire, so it is changed in place. */
 export function ingest<K extends KindName>(kind: K, obj: KindModels[K]): CachedObjectOf<K> {
-  const meta = (obj).metadata;
+  const meta = obj.metadata;
   if (meta) {
     delete meta.managedFields;
     if (meta.annotations && LAST_APPLIED in meta.annotations) delete meta.annotations[LAST_APPLIED];

@@ -4,10 +4,26 @@
 // KubeApiError. Writes are patches (strategic merge, JSON merge, JSON patch), never read-then-replace, and
 // all of them can be server-side dry runs (dryRun=All): the API server validates and admits the change and
 // answers with the would-be object, without storing it.
-import { HttpMethod, RequestContext, createConfiguration, type HttpLibrary, type KubeConfig, type KubernetesObject } from "@kubernetes/client-node";
+import {
+  HttpMethod,
+  RequestContext,
+  createConfiguration,
+  type HttpLibrary,
+  type KubeConfig,
+  type KubernetesObject,
+} from "@kubernetes/client-node";
 import { Registry } from "prom-client";
 import { KubeApiError, isNotFound, toKubeApiError, type ErrorTarget } from "./errors.js";
-import { KINDS, apiVersionOf, collectionPath, objectPath, type KindDefinition, type KindName, type ObjectOf, type ResourceRef } from "./kinds.js";
+import {
+  KINDS,
+  apiVersionOf,
+  collectionPath,
+  objectPath,
+  type KindDefinition,
+  type KindName,
+  type ObjectOf,
+  type ResourceRef,
+} from "./kinds.js";
 import { RequestMetrics } from "./request-metrics.js";
 import { fromWire, toWire } from "./wire.js";
 
@@ -147,7 +163,12 @@ export class KubeClient {
     try {
       return JSON.parse(text) as unknown;
     } catch {
-      throw new KubeApiError({ status: 200, reason: "InvalidResponse", message: `${opts.method ?? "GET"} ${path}: the answer is not JSON: ${text.slice(0, 200)}`, ...opts.target });
+      throw new KubeApiError({
+        status: 200,
+        reason: "InvalidResponse",
+        message: `${opts.method ?? "GET"} ${path}: the answer is not JSON: ${text.slice(0, 200)}`,
+        ...opts.target,
+      });
     }
   }
 
@@ -253,7 +274,11 @@ export class KubeClient {
   }
 }
 
-export const targetOf = (ref: ResourceRef): ErrorTarget => ({ kind: ref.kind, name: ref.name, ...(ref.namespace ? { namespace: ref.namespace } : {}) });
+export const targetOf = (ref: ResourceRef): ErrorTarget => ({
+  kind: ref.kind,
+  name: ref.name,
+  ...(ref.namespace ? { namespace: ref.namespace } : {}),
+});
 
 /** "pods", "deployments/scale": the metric label of a path (object names left out: unbounded cardinality). */
 function resourceOfPath(path: string): string {

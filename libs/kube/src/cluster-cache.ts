@@ -162,8 +162,15 @@ export class ClusterCache {
 
   /** Events about an object, oldest first (as `kubectl describe` lists them); by uid when known, else kind/namespace/name. */
   eventsFor(about: InvolvedRef): CoreV1Event[] {
-    const [key] = involvedKeys({ kind: about.kind, name: about.name, namespace: KINDS[about.kind as KindName]?.namespaced === false ? "" : about.namespace, ...(about.uid ? { uid: about.uid } : {}) });
-    return this.store("Event").byIndex("involved", key!).sort((a, b) => eventTime(a) - eventTime(b));
+    const [key] = involvedKeys({
+      kind: about.kind,
+      name: about.name,
+      namespace: KINDS[about.kind as KindName]?.namespaced === false ? "" : about.namespace,
+      ...(about.uid ? { uid: about.uid } : {}),
+    });
+    return this.store("Event")
+      .byIndex("involved", key!)
+      .sort((a, b) => eventTime(a) - eventTime(b));
   }
 
   /** Subscribes to changes; returns the unsubscribe function. Listeners run synchronously, in cache order. */
@@ -173,7 +180,9 @@ export class ClusterCache {
   }
 
   private makeEntry<K extends KindName>(kind: K): Entry<K> {
-    const store = new KindStore<CachedObjectOf<K>>(kind, indexersOf(kind), (type, object, previous) => this.emit({ type, kind, object, previous }));
+    const store = new KindStore<CachedObjectOf<K>>(kind, indexersOf(kind), (type, object, previous) =>
+      this.emit({ type, kind, object, previous }),
+    );
     const def = KINDS[kind];
     const sel: KindSelector = this.options.selectors?.[kind] ?? {};
     const namespace = def.namespaced ? (sel.namespace ?? this.options.namespace) : undefined;
@@ -204,12 +213,25 @@ export class ClusterCache {
         listener(change);
       } catch (err) {
         // One consumer's bug must not stop the cache or the other consumers.
-        this.options.log.warn({ kind: change.kind, type: change.type, name: change.object.metadata?.name, err: err instanceof Error ? err.message : String(err) }, "cache change listener failed");
+        this.options.log.warn(
+          {
+            kind: change.kind,
+            type: change.type,
+            name: change.object.metadata?.name,
+            err: err instanceof Error ? err.message : String(err),
+          },
+          "cache change listener failed",
+        );
       }
     }
   }
 
   private gaugeSources(): KindGaugeSource[] {
-    return [...this.entries.values()].map(({ store, reflector: r }) => ({ kind: r.kind, objects: store.size, synced: r.lastSyncAt !== undefined, lastContactAt: r.lastContactAt }));
+    return [...this.entries.values()].map(({ store, reflector: r }) => ({
+      kind: r.kind,
+      objects: store.size,
+      synced: r.lastSyncAt !== undefined,
+      lastContactAt: r.lastContactAt,
+    }));
   }
 }

@@ -12,8 +12,7 @@ const SERVICE_ACCOUNT_TOKEN = "/var/run/secrets/kubernetes.io/serviceaccount/tok
 export type KubeConfigSource = "KUBECONFIG" | "home" | "in-cluster";
 
 export type KubeConfigLookup =
-  | { kubeConfig: KubeConfig; source: KubeConfigSource; server: string }
-  | { kubeConfig?: undefined; reason: string };
+  { kubeConfig: KubeConfig; source: KubeConfigSource; server: string } | { kubeConfig?: undefined; reason: string };
 
 /** Reads process.env (KUBECONFIG, HOME, KUBERNETES_SERVICE_HOST/PORT), as client-node does, and says what it found. */
 export function findKubeConfig(): KubeConfigLookup {
@@ -32,7 +31,9 @@ export function findKubeConfig(): KubeConfigLookup {
     kc.loadFromCluster();
     return { kubeConfig: kc, source: "in-cluster", server: kc.getCurrentCluster()?.server ?? "" };
   }
-  return { reason: `no kubeconfig: KUBECONFIG is unset, ${home} does not exist, and this is not a pod with a service account (KUBERNETES_SERVICE_HOST, ${SERVICE_ACCOUNT_TOKEN})` };
+  return {
+    reason: `no kubeconfig: KUBECONFIG is unset, ${home} does not exist, and this is not a pod with a service account (KUBERNETES_SERVICE_HOST, ${SERVICE_ACCOUNT_TOKEN})`,
+  };
 }
 
 /** The kubeconfig found by findKubeConfig(), or undefined when there is none. */

@@ -41,7 +41,15 @@ interface KubeApiErrorInit extends ErrorTarget {
 }
 
 const RETRYABLE_STATUS = new Set([0, 408, 429, 500, 502, 503, 504]);
-const RETRYABLE_REASON = new Set(["Conflict", "ServerTimeout", "Timeout", "TooManyRequests", "InternalError", "ServiceUnavailable", "Unreachable"]);
+const RETRYABLE_REASON = new Set([
+  "Conflict",
+  "ServerTimeout",
+  "Timeout",
+  "TooManyRequests",
+  "InternalError",
+  "ServiceUnavailable",
+  "Unreachable",
+]);
 const FORBIDDEN = /User "([^"]*)" cannot (\S+) resource "([^"]+)" in API group "([^"]*)"(?: in the namespace "([^"]*)")?/;
 
 export class KubeApiError extends Error {
@@ -75,7 +83,9 @@ export class KubeApiError extends Error {
 
   /** From an HTTP answer: the body is a Status (JSON) on a real API server, anything else on a proxy. */
   static fromResponse(status: number, body: string, target: ErrorTarget = {}): KubeApiError {
-    let parsed: { message?: unknown; reason?: unknown; details?: { kind?: unknown; name?: unknown; causes?: unknown; retryAfterSeconds?: unknown } } | undefined;
+    let parsed:
+      | { message?: unknown; reason?: unknown; details?: { kind?: unknown; name?: unknown; causes?: unknown; retryAfterSeconds?: unknown } }
+      | undefined;
     try {
       const json: unknown = JSON.parse(body);
       if (json && typeof json === "object") parsed = json;
@@ -113,11 +123,13 @@ export function toKubeApiError(err: unknown, target: ErrorTarget = {}): KubeApiE
     return KubeApiError.fromResponse(e.code, body, target);
   }
   // client-node's Watch: an Error with statusCode and the status text.
-  if (typeof e.statusCode === "number") return KubeApiError.fromResponse(e.statusCode, typeof e.message === "string" ? e.message : "", target);
+  if (typeof e.statusCode === "number")
+    return KubeApiError.fromResponse(e.statusCode, typeof e.message === "string" ? e.message : "", target);
   const message = err instanceof Error ? err.message : String(err);
   const prefix = target.request ? `${target.request}: ` : "";
   const base = { ...target, cause: err };
-  if (e.name === "TimeoutError") return new KubeApiError({ ...base, status: 0, reason: "Timeout", message: `${prefix}no answer in time (request timeout)` });
+  if (e.name === "TimeoutError")
+    return new KubeApiError({ ...base, status: 0, reason: "Timeout", message: `${prefix}no answer in time (request timeout)` });
   if (e.name === "AbortError") return new KubeApiError({ ...base, status: 0, reason: "Aborted", message: `${prefix}aborted` });
   return new KubeApiError({ ...base, status: 0, reason: "Unreachable", message: `${prefix}${message}` });
 }
@@ -142,18 +154,31 @@ function parseForbidden(message: string): ForbiddenDetail | undefined {
 
 function reasonOfStatus(status: number): string {
   switch (status) {
-    case 400: return "BadRequest";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "NotFound";
-    case 405: return "MethodNotAllowed";
-    case 409: return "Conflict";
-    case 410: return "Expired";
-    case 422: return "Invalid";
-    case 429: return "TooManyRequests";
-    case 500: return "InternalError";
-    case 503: return "ServiceUnavailable";
-    case 504: return "Timeout";
-    default: return "Unknown";
+    case 400:
+      return "BadRequest";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "NotFound";
+    case 405:
+      return "MethodNotAllowed";
+    case 409:
+      return "Conflict";
+    case 410:
+      return "Expired";
+    case 422:
+      return "Invalid";
+    case 429:
+      return "TooManyRequests";
+    case 500:
+      return "InternalError";
+    case 503:
+      return "ServiceUnavailable";
+    case 504:
+      return "Timeout";
+    default:
+      return "Unknown";
   }
 }

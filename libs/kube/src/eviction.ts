@@ -27,7 +27,11 @@ export type EvictionResult =
 
 const BUDGET_NAME = /disruption budget (\S+)/i;
 
-export async function evictPod(client: KubeClient, pod: { namespace: string; name: string }, opts: EvictOptions = {}): Promise<EvictionResult> {
+export async function evictPod(
+  client: KubeClient,
+  pod: { namespace: string; name: string },
+  opts: EvictOptions = {},
+): Promise<EvictionResult> {
   const deleteOptions = {
     ...(opts.dryRun ? { dryRun: ["All"] } : {}),
     ...(opts.gracePeriodSeconds !== undefined ? { gracePeriodSeconds: opts.gracePeriodSeconds } : {}),

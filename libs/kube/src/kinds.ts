@@ -81,7 +81,15 @@ export interface ResourceRef<K extends KindName = KindName> {
   namespace?: string;
 }
 
-const def = (kind: KindName, group: string, version: string, plural: string, namespaced: boolean, model: string, subresources: Subresource[] = []): KindDefinition => ({
+const def = (
+  kind: KindName,
+  group: string,
+  version: string,
+  plural: string,
+  namespaced: boolean,
+  model: string,
+  subresources: Subresource[] = [],
+): KindDefinition => ({
   kind,
   group,
   version,
@@ -111,7 +119,15 @@ export const KINDS: { readonly [K in KindName]: KindDefinition } = {
   PersistentVolumeClaim: def("PersistentVolumeClaim", "", "v1", "persistentvolumeclaims", true, "V1PersistentVolumeClaim", ["status"]),
   PersistentVolume: def("PersistentVolume", "", "v1", "persistentvolumes", false, "V1PersistentVolume", ["status"]),
   StorageClass: def("StorageClass", "storage.k8s.io", "v1", "storageclasses", false, "V1StorageClass"),
-  HorizontalPodAutoscaler: def("HorizontalPodAutoscaler", "autoscaling", "v2", "horizontalpodautoscalers", true, "V2HorizontalPodAutoscaler", ["status"]),
+  HorizontalPodAutoscaler: def(
+    "HorizontalPodAutoscaler",
+    "autoscaling",
+    "v2",
+    "horizontalpodautoscalers",
+    true,
+    "V2HorizontalPodAutoscaler",
+    ["status"],
+  ),
   PodDisruptionBudget: def("PodDisruptionBudget", "policy", "v1", "poddisruptionbudgets", true, "V1PodDisruptionBudget", ["status"]),
   ConfigMap: def("ConfigMap", "", "v1", "configmaps", true, "V1ConfigMap"),
   ResourceQuota: def("ResourceQuota", "", "v1", "resourcequotas", true, "V1ResourceQuota", ["status"]),
@@ -127,7 +143,9 @@ const groupPath = (d: KindDefinition): string => (d.group ? `/apis/${d.group}/${
 
 /** The collection of a kind, in one namespace or all of them (cluster-scoped kinds ignore the namespace). */
 export function collectionPath(d: KindDefinition, namespace?: string): string {
-  return d.namespaced && namespace ? `${groupPath(d)}/namespaces/${encodeURIComponent(namespace)}/${d.plural}` : `${groupPath(d)}/${d.plural}`;
+  return d.namespaced && namespace
+    ? `${groupPath(d)}/namespaces/${encodeURIComponent(namespace)}/${d.plural}`
+    : `${groupPath(d)}/${d.plural}`;
 }
 
 /** One object, or one of its subresources. A namespaced ref without a namespace means "default", as kubectl has it. */

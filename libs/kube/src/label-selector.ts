@@ -19,6 +19,9 @@ export function compileSelector(selector: LabelSelectorInput): LabelSelector {
  * metav1.LabelSelector semantics for a workload's or a budget's selector: absent (null) selects nothing,
  * empty selects everything.
  */
-export function selectorMatches(selector: V1LabelSelector | Record<string, string> | undefined | null, labels: Record<string, string> | undefined): boolean {
+export function selectorMatches(
+  selector: V1LabelSelector | Record<string, string> | undefined | null,
+  labels: Record<string, string> | undefined,
+): boolean {
   return selector ? compileSelector(selector).matches(labels) : false;
 }

@@ -41,7 +41,11 @@ const REASONS: Array<[RegExp, LogsUnavailableReason]> = [
   [/waiting to start|is not available|ContainerCreating|PodInitializing/, "not-started"],
 ];
 
-export async function readContainerLogs(client: KubeClient, pod: { namespace: string; name: string }, opts: LogOptions = {}): Promise<LogsResult> {
+export async function readContainerLogs(
+  client: KubeClient,
+  pod: { namespace: string; name: string },
+  opts: LogOptions = {},
+): Promise<LogsResult> {
   let text: string;
   try {
     text = await client.request(objectPath(KINDS.Pod, pod, "log"), {

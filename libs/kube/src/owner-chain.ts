@@ -61,13 +61,23 @@ export async function ownerChain(obj: KubernetesObject, sources: OwnerChainSourc
     const ref: { kind: string; name: string; uid?: string } | undefined = controllerRef(current) ?? impliedOwner(current);
     if (!ref) break;
     const namespace = isKindName(ref.kind) && !KINDS[ref.kind].namespaced ? undefined : current.metadata?.namespace;
-    const link: OwnerLink = { kind: ref.kind, name: ref.name, source: "missing", ...(namespace ? { namespace } : {}), ...(ref.uid ? { uid: ref.uid } : {}) };
+    const link: OwnerLink = {
+      kind: ref.kind,
+      name: ref.name,
+      source: "missing",
+      ...(namespace ? { namespace } : {}),
+      ...(ref.uid ? { uid: ref.uid } : {}),
+    };
     chain.push(link);
     if (!isKindName(ref.kind)) {
       incomplete = `${ref.kind} "${ref.name}" is not a kind libs/kube reads`;
       break;
     }
-    const found = await lookUp({ kind: ref.kind, name: ref.name, ...(namespace ? { namespace } : {}), ...(ref.uid ? { uid: ref.uid } : {}) }, sources.cache, client);
+    const found = await lookUp(
+      { kind: ref.kind, name: ref.name, ...(namespace ? { namespace } : {}), ...(ref.uid ? { uid: ref.uid } : {}) },
+      sources.cache,
+      client,
+    );
     if (!found) {
       incomplete = `${ref.kind} "${ref.name}" was not found${client ? "" : " in the cache (no API fallback)"}`;
       break;

@@ -11,7 +11,9 @@ export function parseQuantity(q: string | number): number {
   }
   const value = parseOrUndefined(q.trim());
   if (value === undefined) {
-    throw new Error(`invalid quantity ${JSON.stringify(q)}: expected a number with an optional suffix (n, u, m, k, M, G, T, P, E, Ki, Mi, Gi, Ti, Pi, Ei) or exponent`);
+    throw new Error(
+      `invalid quantity ${JSON.stringify(q)}: expected a number with an optional suffix (n, u, m, k, M, G, T, P, E, Ki, Mi, Gi, Ti, Pi, Ei) or exponent`,
+    );
   }
   return value;
 }

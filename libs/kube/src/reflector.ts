@@ -206,9 +206,15 @@ export class Reflector<K extends KindName, T = ObjectOf<K>> {
         controller?.abort();
         settle();
       };
-      const headersTimer = setTimeout(() => finish(() => reject(new Error(`watch got no response within ${this.requestTimeoutMs} ms (request timeout)`))), this.requestTimeoutMs);
+      const headersTimer = setTimeout(
+        () => finish(() => reject(new Error(`watch got no response within ${this.requestTimeoutMs} ms (request timeout)`))),
+        this.requestTimeoutMs,
+      );
       // The server ends the watch after timeoutSeconds; a connection still open well after that is dead.
-      const silenceTimer = setTimeout(() => finish(() => reject(new Error(`watch still open ${timeoutSeconds + 30} s after its ${timeoutSeconds} s timeout`))), (timeoutSeconds + 30) * 1000);
+      const silenceTimer = setTimeout(
+        () => finish(() => reject(new Error(`watch still open ${timeoutSeconds + 30} s after its ${timeoutSeconds} s timeout`))),
+        (timeoutSeconds + 30) * 1000,
+      );
       this.abortWatch = () => finish(() => resolve("stopped"));
 
       const onEvent = (type: string, raw: unknown) => {
@@ -255,16 +261,14 @@ export class Reflector<K extends KindName, T = ObjectOf<K>> {
         finish(() => resolve("closed"));
       };
       const query = { fieldSelector, labelSelector, resourceVersion: this.resourceVersion, allowWatchBookmarks: true, timeoutSeconds };
-      new Watch(this.options.client.kubeConfig)
-        .watch(collectionPath(this.def, this.options.namespace), query, onEvent, onDone)
-        .then(
-          (c) => {
-            controller = c;
-            clearTimeout(headersTimer);
-            if (settled) c.abort(); // gave up on it already (stop, or the headers deadline)
-          },
-          (err: unknown) => finish(() => reject(toKubeApiError(err))),
-        );
+      new Watch(this.options.client.kubeConfig).watch(collectionPath(this.def, this.options.namespace), query, onEvent, onDone).then(
+        (c) => {
+          controller = c;
+          clearTimeout(headersTimer);
+          if (settled) c.abort(); // gave up on it already (stop, or the headers deadline)
+        },
+        (err: unknown) => finish(() => reject(toKubeApiError(err))),
+      );
     });
   }
 

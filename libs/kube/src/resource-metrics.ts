@@ -38,7 +38,8 @@ export type MetricsUnavailableReason =
   /** The API works but has no sample for this object (not running yet, or not scraped yet). */
   | "no-metrics";
 
-export type MetricsResult<T> = { available: true; items: T[] } | { available: false; reason: MetricsUnavailableReason; status: number; message: string };
+export type MetricsResult<T> =
+  { available: true; items: T[] } | { available: false; reason: MetricsUnavailableReason; status: number; message: string };
 
 interface Raw {
   metadata?: { name?: string; namespace?: string };
@@ -67,12 +68,19 @@ export function readNodeMetrics(client: KubeClient, opts: MetricsQuery & { name?
 }
 
 /** Usage of the pods of a namespace (all namespaces when absent), or of one pod. */
-export function readPodMetrics(client: KubeClient, opts: MetricsQuery & { namespace?: string; name?: string } = {}): Promise<MetricsResult<PodUsage>> {
+export function readPodMetrics(
+  client: KubeClient,
+  opts: MetricsQuery & { namespace?: string; name?: string } = {},
+): Promise<MetricsResult<PodUsage>> {
   if (opts.name && !opts.namespace) throw new Error("readPodMetrics: a pod name needs its namespace");
   const scope = opts.namespace ? `${BASE}/namespaces/${encodeURIComponent(opts.namespace)}/pods` : `${BASE}/pods`;
   const path = opts.name ? `${scope}/${encodeURIComponent(opts.name)}` : scope;
   return read(client, path, opts, (raw) => {
-    const containers = (raw.containers ?? []).map((c) => ({ name: c.name ?? "", cpuCores: cpuCores(c.usage?.cpu ?? 0), memoryBytes: bytesOf(c.usage?.memory ?? 0) }));
+    const containers = (raw.containers ?? []).map((c) => ({
+      name: c.name ?? "",
+      cpuCores: cpuCores(c.usage?.cpu ?? 0),
+      memoryBytes: bytesOf(c.usage?.memory ?? 0),
+    }));
     return {
       namespace: raw.metadata?.namespace ?? "",
       name: raw.metadata?.name ?? "",
@@ -84,7 +92,12 @@ export function readPodMetrics(client: KubeClient, opts: MetricsQuery & { namesp
   });
 }
 
-async function read<T>(client: KubeClient, path: string, opts: MetricsQuery & { name?: string }, parse: (raw: Raw) => T): Promise<MetricsResult<T>> {
+async function read<T>(
+  client: KubeClient,
+  path: string,
+  opts: MetricsQuery & { name?: string },
+  parse: (raw: Raw) => T,
+): Promise<MetricsResult<T>> {
   let body: { items?: Raw[] } & Raw;
   try {
     body = (await client.requestJson(path, {
@@ -95,7 +108,8 @@ async function read<T>(client: KubeClient, path: string, opts: MetricsQuery & { 
     })) as typeof body;
   } catch (err) {
     if (err instanceof KubeApiError && (err.status === 404 || err.status === 503)) {
-      const noSample = err.status === 404 && !!opts.name && (err.objectName === opts.name || err.message.includes(`"${opts.name}" not found`));
+      const noSample =
+        err.status === 404 && !!opts.name && (err.objectName === opts.name || err.message.includes(`"${opts.name}" not found`));
       return { available: false, reason: noSample ? "no-metrics" : "metrics-api-unavailable", status: err.status, message: err.message };
     }
     throw err;
@@ -116,7 +130,7 @@ const round9 = (n: number): number => Math.round(n * 1e9) / 1e9;
 
 /** Go's duration format as metrics-server prints windows: "10.262s", "1m0s", "500ms". */
 function parseDurationSeconds(s: string): number | undefined {
-  const units: Record<string, number> = { h: 3600, m: 60, s: 1, ms: 1e-3, us: 1e-6, "µs": 1e-6, ns: 1e-9 };
+  const units: Record<string, number> = { h: 3600, m: 60, s: 1, ms: 1e-3, us: 1e-6, µs: 1e-6, ns: 1e-9 };
   let total = 0;
   let rest = s;
   while (rest.length > 0) {

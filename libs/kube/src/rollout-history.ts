@@ -40,7 +40,7 @@ const CHANGE_CAUSE = "kubernetes.io/change-cause";
 /** Newest first. Rejects (KubeApiError 404) when the workload does not exist. */
 export async function rolloutHistory(ref: ResourceRef<RolloutKind>, sources: RolloutSources): Promise<RolloutRevision[]> {
   const client = sources.client ?? sources.cache?.client;
-  const owner = (sources.cache?.get(ref) ?? (client ? await client.get(ref) : undefined));
+  const owner = sources.cache?.get(ref) ?? (client ? await client.get(ref) : undefined);
   if (!owner) throw new Error(`${ref.kind} ${ref.namespace ?? "default"}/${ref.name} is not cached and no client was given`);
   const uid = owner.metadata?.uid ?? "";
   const namespace = owner.metadata?.namespace ?? ref.namespace ?? "default";
@@ -58,18 +58,20 @@ function deploymentHistory(deployment: KubernetesObject, sets: V1ReplicaSet[]): 
     if (!Number.isInteger(revision)) return [];
     const template = rs.spec?.template;
     const cause = rs.metadata?.annotations?.[CHANGE_CAUSE];
-    return [{
-      revision,
-      kind: "ReplicaSet",
-      name: rs.metadata?.name ?? "",
-      ...(rs.metadata?.creationTimestamp ? { createdAt: rs.metadata.creationTimestamp } : {}),
-      ...(cause ? { changeCause: cause } : {}),
-      ...(template ? { template } : {}),
-      images: imagesOf(template),
-      current: String(revision) === current,
-      replicas: rs.status?.replicas ?? 0,
-      readyReplicas: rs.status?.readyReplicas ?? 0,
-    }];
+    return [
+      {
+        revision,
+        kind: "ReplicaSet",
+        name: rs.metadata?.name ?? "",
+        ...(rs.metadata?.creationTimestamp ? { createdAt: rs.metadata.creationTimestamp } : {}),
+        ...(cause ? { changeCause: cause } : {}),
+        ...(template ? { template } : {}),
+        images: imagesOf(template),
+        current: String(revision) === current,
+        replicas: rs.status?.replicas ?? 0,
+        readyReplicas: rs.status?.readyReplicas ?? 0,
+      },
+    ];
   });
 }
 
@@ -96,7 +98,13 @@ function revisionHistory(owner: KubernetesObject, kind: "StatefulSet" | "DaemonS
   });
 }
 
-async function ownedBy<K extends "ReplicaSet" | "ControllerRevision">(kind: K, uid: string, namespace: string, cache: ClusterCache | undefined, client: KubeClient | undefined) {
+async function ownedBy<K extends "ReplicaSet" | "ControllerRevision">(
+  kind: K,
+  uid: string,
+  namespace: string,
+  cache: ClusterCache | undefined,
+  client: KubeClient | undefined,
+) {
   type T = K extends "ReplicaSet" ? V1ReplicaSet : V1ControllerRevision;
   if (cache?.has(kind)) return cache.store(kind).byOwner(uid) as T[];
   if (!client) throw new Error(`${kind}s are not cached and no client was given`);

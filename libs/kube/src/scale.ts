@@ -34,13 +34,27 @@ const scalePath = (ref: ResourceRef<KindName>): string => {
   return objectPath(d, ref, "scale");
 };
 
-export async function readScale(client: KubeClient, ref: ResourceRef<ScalableKind>, opts: { signal?: AbortSignal } = {}): Promise<ScaleState> {
-  const raw = await client.requestJson(scalePath(ref), { verb: "get", resource: `${KINDS[ref.kind].plural}/scale`, target: targetOf(ref), ...opts });
+export async function readScale(
+  client: KubeClient,
+  ref: ResourceRef<ScalableKind>,
+  opts: { signal?: AbortSignal } = {},
+): Promise<ScaleState> {
+  const raw = await client.requestJson(scalePath(ref), {
+    verb: "get",
+    resource: `${KINDS[ref.kind].plural}/scale`,
+    target: targetOf(ref),
+    ...opts,
+  });
   return toState(raw as RawScale);
 }
 
 /** Sets spec.replicas; with dryRun, what it would become. */
-export async function scaleTo(client: KubeClient, ref: ResourceRef<ScalableKind>, replicas: number, opts: WriteOptions = {}): Promise<ScaleState> {
+export async function scaleTo(
+  client: KubeClient,
+  ref: ResourceRef<ScalableKind>,
+  replicas: number,
+  opts: WriteOptions = {},
+): Promise<ScaleState> {
   if (!Number.isInteger(replicas) || replicas < 0) throw new Error(`replicas must be a whole number ≥ 0 (got ${replicas})`);
   const raw = await client.requestJson(scalePath(ref), {
     method: "PATCH",

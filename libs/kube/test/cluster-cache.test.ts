@@ -6,7 +6,21 @@ import type { KubernetesObject } from "@kubernetes/client-node";
 import type { KubeSim } from "@vigil/kube-sim";
 import { Registry } from "prom-client";
 import { DEFAULT_CACHED_KINDS, type CacheChange, type ClusterCache, type KindName } from "../src/index.js";
-import { barePod, cacheFor, configMap, cronJob, daemonSet, deployment, job, namespace, node, startSim, statefulSet, waitFor, type Manifest } from "./helpers.js";
+import {
+  barePod,
+  cacheFor,
+  configMap,
+  cronJob,
+  daemonSet,
+  deployment,
+  job,
+  namespace,
+  node,
+  startSim,
+  statefulSet,
+  waitFor,
+  type Manifest,
+} from "./helpers.js";
 
 const NS = "shop";
 const now = new Date().toISOString();
@@ -30,14 +44,33 @@ const oneOfEach: Record<KindName, Manifest | undefined> = {
   },
   Namespace: namespace("team-b"),
   Deployment: deployment("web", NS),
-  ReplicaSet: { apiVersion: "apps/v1", kind: "ReplicaSet", metadata: { name: "loose", namespace: NS }, spec: { replicas: 0, selector: { matchLabels: { app: "loose" } }, template: { metadata: { labels: { app: "loose" } }, spec: { containers: [{ name: "app", image: "loose:1" }] } } } },
+  ReplicaSet: {
+    apiVersion: "apps/v1",
+    kind: "ReplicaSet",
+    metadata: { name: "loose", namespace: NS },
+    spec: {
+      replicas: 0,
+      selector: { matchLabels: { app: "loose" } },
+      template: { metadata: { labels: { app: "loose" } }, spec: { containers: [{ name: "app", image: "loose:1" }] } },
+    },
+  },
   StatefulSet: statefulSet("db", NS),
   DaemonSet: daemonSet("agent", NS),
   Job: job("once", NS),
   CronJob: cronJob("nightly", NS),
   ControllerRevision: undefined,
-  Service: { apiVersion: "v1", kind: "Service", metadata: { name: "web", namespace: NS }, spec: { selector: { app: "web" }, ports: [{ port: 80, targetPort: 8080 }] } },
-  Endpoints: { apiVersion: "v1", kind: "Endpoints", metadata: { name: "external", namespace: NS }, subsets: [{ addresses: [{ ip: "192.0.2.10" }], ports: [{ port: 5432 }] }] },
+  Service: {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: { name: "web", namespace: NS },
+    spec: { selector: { app: "web" }, ports: [{ port: 80, targetPort: 8080 }] },
+  },
+  Endpoints: {
+    apiVersion: "v1",
+    kind: "Endpoints",
+    metadata: { name: "external", namespace: NS },
+    subsets: [{ addresses: [{ ip: "192.0.2.10" }], ports: [{ port: 5432 }] }],
+  },
   EndpointSlice: {
     apiVersion: "discovery.k8s.io/v1",
     kind: "EndpointSlice",
@@ -46,29 +79,74 @@ const oneOfEach: Record<KindName, Manifest | undefined> = {
     endpoints: [{ addresses: ["10.0.0.5"], conditions: { ready: true } }],
     ports: [{ name: "http", port: 8080, protocol: "TCP" }],
   },
-  Ingress: { apiVersion: "networking.k8s.io/v1", kind: "Ingress", metadata: { name: "web", namespace: NS }, spec: { rules: [{ host: "shop.example", http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "web", port: { number: 80 } } } }] } }] } },
+  Ingress: {
+    apiVersion: "networking.k8s.io/v1",
+    kind: "Ingress",
+    metadata: { name: "web", namespace: NS },
+    spec: {
+      rules: [
+        {
+          host: "shop.example",
+          http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "web", port: { number: 80 } } } }] },
+        },
+      ],
+    },
+  },
   NetworkPolicy: {
     apiVersion: "networking.k8s.io/v1",
     kind: "NetworkPolicy",
     metadata: { name: "web-ingress", namespace: NS },
-    spec: { podSelector: { matchLabels: { app: "web" } }, policyTypes: ["Ingress"], ingress: [{ from: [{ podSelector: { matchLabels: { role: "frontend" } } }] }] },
+    spec: {
+      podSelector: { matchLabels: { app: "web" } },
+      policyTypes: ["Ingress"],
+      ingress: [{ from: [{ podSelector: { matchLabels: { role: "frontend" } } }] }],
+    },
   },
-  PersistentVolumeClaim: { apiVersion: "v1", kind: "PersistentVolumeClaim", metadata: { name: "data", namespace: NS }, spec: { accessModes: ["ReadWriteOnce"], storageClassName: "standard", resources: { requests: { storage: "1Gi" } } } },
-  PersistentVolume: { apiVersion: "v1", kind: "PersistentVolume", metadata: { name: "manual-pv" }, spec: { capacity: { storage: "5Gi" }, accessModes: ["ReadWriteOnce"], storageClassName: "manual", hostPath: { path: "/data" } } },
-  StorageClass: { apiVersion: "storage.k8s.io/v1", kind: "StorageClass", metadata: { name: "standard" }, provisioner: "rancher.io/local-path", allowVolumeExpansion: true },
+  PersistentVolumeClaim: {
+    apiVersion: "v1",
+    kind: "PersistentVolumeClaim",
+    metadata: { name: "data", namespace: NS },
+    spec: { accessModes: ["ReadWriteOnce"], storageClassName: "standard", resources: { requests: { storage: "1Gi" } } },
+  },
+  PersistentVolume: {
+    apiVersion: "v1",
+    kind: "PersistentVolume",
+    metadata: { name: "manual-pv" },
+    spec: { capacity: { storage: "5Gi" }, accessModes: ["ReadWriteOnce"], storageClassName: "manual", hostPath: { path: "/data" } },
+  },
+  StorageClass: {
+    apiVersion: "storage.k8s.io/v1",
+    kind: "StorageClass",
+    metadata: { name: "standard" },
+    provisioner: "rancher.io/local-path",
+    allowVolumeExpansion: true,
+  },
   HorizontalPodAutoscaler: {
     apiVersion: "autoscaling/v2",
     kind: "HorizontalPodAutoscaler",
     metadata: { name: "web", namespace: NS },
-    spec: { scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "web" }, minReplicas: 1, maxReplicas: 3, metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 80 } } }] },
+    spec: {
+      scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "web" },
+      minReplicas: 1,
+      maxReplicas: 3,
+      metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 80 } } }],
+    },
   },
-  PodDisruptionBudget: { apiVersion: "policy/v1", kind: "PodDisruptionBudget", metadata: { name: "web", namespace: NS }, spec: { minAvailable: 1, selector: { matchLabels: { app: "web" } } } },
+  PodDisruptionBudget: {
+    apiVersion: "policy/v1",
+    kind: "PodDisruptionBudget",
+    metadata: { name: "web", namespace: NS },
+    spec: { minAvailable: 1, selector: { matchLabels: { app: "web" } } },
+  },
   ConfigMap: configMap("settings", NS, { "password.txt": "hunter2" }, { app: "web" }),
   ResourceQuota: undefined,
   LimitRange: undefined,
 };
 
-const refOfManifest = (m: Manifest) => ({ name: m.metadata.name as string, ...(m.metadata.namespace ? { namespace: m.metadata.namespace as string } : {}) });
+const refOfManifest = (m: Manifest) => ({
+  name: m.metadata.name as string,
+  ...(m.metadata.namespace ? { namespace: m.metadata.namespace as string } : {}),
+});
 
 describe("ClusterCache (kube-sim over HTTP)", () => {
   let sim: KubeSim;
@@ -106,7 +184,10 @@ describe("ClusterCache (kube-sim over HTTP)", () => {
     sim.load(manifests.filter((m) => m.kind !== "Namespace"));
     for (const [kind, m] of Object.entries(oneOfEach) as Array<[KindName, Manifest | undefined]>) {
       if (!m || !watched.has(kind)) continue;
-      await waitFor(() => watched.get({ kind, ...refOfManifest(m) }), { message: `${kind} ${String(m.metadata.name)} in the watched cache`, timeoutMs: 5_000 });
+      await waitFor(() => watched.get({ kind, ...refOfManifest(m) }), {
+        message: `${kind} ${String(m.metadata.name)} in the watched cache`,
+        timeoutMs: 5_000,
+      });
     }
     listed = cacheFor(sim);
     listed.start();
@@ -131,7 +212,11 @@ describe("ClusterCache (kube-sim over HTTP)", () => {
     const cm = watched.get({ kind: "ConfigMap", name: "settings", namespace: NS })!;
     assert.deepEqual(cm.metadata?.labels, { app: "web" });
     assert.equal("data" in cm, false);
-    assert.equal((sim.get("ConfigMap", "settings", NS)?.data as Record<string, string>)["password.txt"], "hunter2", "the cluster still has it");
+    assert.equal(
+      (sim.get("ConfigMap", "settings", NS)?.data as Record<string, string>)["password.txt"],
+      "hunter2",
+      "the cluster still has it",
+    );
     for (const s of watched.status()) for (const o of watched.store(s.kind).list()) assert.equal(o.metadata?.managedFields, undefined);
   });
 
@@ -142,30 +227,74 @@ describe("ClusterCache (kube-sim over HTTP)", () => {
     assert.ok(rs, "the Deployment's ReplicaSet, by owner uid");
     await waitFor(() => watched.store("Pod").byOwner(rs.metadata!.uid!).length === 1, { message: "the ReplicaSet's pod" });
     const [webPod] = watched.store("Pod").byOwner(rs.metadata!.uid!);
-    await waitFor(() => watched.store("Pod").byIndex("node", "worker-1").some((p) => p.metadata?.name === "solo"), { message: "pods by node" });
-    assert.ok(watched.store("Pod").byIndex("node", "worker-1").every((p) => p.spec?.nodeName === "worker-1"));
+    await waitFor(
+      () =>
+        watched
+          .store("Pod")
+          .byIndex("node", "worker-1")
+          .some((p) => p.metadata?.name === "solo"),
+      { message: "pods by node" },
+    );
+    assert.ok(
+      watched
+        .store("Pod")
+        .byIndex("node", "worker-1")
+        .every((p) => p.spec?.nodeName === "worker-1"),
+    );
 
     const pods = watched.store("Pod");
-    assert.deepEqual(pods.list({ namespace: NS, labelSelector: "app=solo,tier in (batch,web)" }).map((p) => p.metadata?.name), ["solo"]);
-    assert.deepEqual(pods.list({ namespace: NS, labelSelector: { matchLabels: { app: "web" } } }).map((p) => p.metadata?.name), [webPod!.metadata?.name]);
-    assert.equal(pods.list({ namespace: NS, labelSelector: "!tier" }).some((p) => p.metadata?.name === "solo"), false);
+    assert.deepEqual(
+      pods.list({ namespace: NS, labelSelector: "app=solo,tier in (batch,web)" }).map((p) => p.metadata?.name),
+      ["solo"],
+    );
+    assert.deepEqual(
+      pods.list({ namespace: NS, labelSelector: { matchLabels: { app: "web" } } }).map((p) => p.metadata?.name),
+      [webPod!.metadata?.name],
+    );
+    assert.equal(
+      pods.list({ namespace: NS, labelSelector: "!tier" }).some((p) => p.metadata?.name === "solo"),
+      false,
+    );
     assert.equal(pods.list({ namespace: "team-b" }).length, 0);
-    assert.equal(watched.store("Namespace").list().some((n) => n.metadata?.name === "team-b"), true, "cluster-scoped kinds list without a namespace");
+    assert.equal(
+      watched
+        .store("Namespace")
+        .list()
+        .some((n) => n.metadata?.name === "team-b"),
+      true,
+      "cluster-scoped kinds list without a namespace",
+    );
 
-    assert.deepEqual(watched.store("EndpointSlice").byIndex("service", "web").map((s) => s.metadata?.name), ["web-x1"]);
-    await waitFor(() => watched.get({ kind: "Endpoints", name: "web", namespace: NS })?.subsets?.[0]?.addresses?.length === 1, { message: "the Service's Endpoints list its ready pod" });
+    assert.deepEqual(
+      watched
+        .store("EndpointSlice")
+        .byIndex("service", "web")
+        .map((s) => s.metadata?.name),
+      ["web-x1"],
+    );
+    await waitFor(() => watched.get({ kind: "Endpoints", name: "web", namespace: NS })?.subsets?.[0]?.addresses?.length === 1, {
+      message: "the Service's Endpoints list its ready pod",
+    });
 
     // Events by involved object: by kind/namespace/name, and by uid for the events components write.
     const solo = watched.eventsFor({ kind: "Pod", name: "solo", namespace: NS });
-    assert.ok(["Custom", "Started"].every((r) => solo.some((e) => e.reason === r)), "the test's event and the kubelet's");
+    assert.ok(
+      ["Custom", "Started"].every((r) => solo.some((e) => e.reason === r)),
+      "the test's event and the kubelet's",
+    );
     assert.ok(solo.every((e) => e.involvedObject.kind === "Pod" && e.involvedObject.name === "solo"));
     assert.deepEqual(watched.eventsFor({ kind: "Pod", name: "nobody", namespace: NS }), []);
-    const eventsOfWebPod = () => watched.eventsFor({ kind: "Pod", name: webPod!.metadata!.name!, namespace: NS, uid: webPod!.metadata!.uid! });
+    const eventsOfWebPod = () =>
+      watched.eventsFor({ kind: "Pod", name: webPod!.metadata!.name!, namespace: NS, uid: webPod!.metadata!.uid! });
     await waitFor(() => eventsOfWebPod().some((e) => e.reason === "Scheduled"), { message: "the scheduler's event about the web pod" });
     const about = eventsOfWebPod();
     assert.ok(about.every((e) => e.involvedObject.uid === webPod!.metadata!.uid));
     const times = about.map((e) => (e.lastTimestamp ?? e.eventTime)!.getTime());
-    assert.deepEqual(times, [...times].sort((a, b) => a - b), "oldest first");
+    assert.deepEqual(
+      times,
+      [...times].sort((a, b) => a - b),
+      "oldest first",
+    );
   });
 
   it("reports each change once: add, update, delete, and nothing for unchanged objects after a reconnect", async () => {
@@ -179,7 +308,9 @@ describe("ClusterCache (kube-sim over HTTP)", () => {
     assert.equal(update.object.metadata?.labels?.changed, "yes");
     const watchesBefore = watched.status().find((s) => s.kind === "ConfigMap")!.watches;
     sim.dropWatches();
-    await waitFor(() => watched.status().find((s) => s.kind === "ConfigMap")!.watches > watchesBefore, { message: "the ConfigMap watch resumed" });
+    await waitFor(() => watched.status().find((s) => s.kind === "ConfigMap")!.watches > watchesBefore, {
+      message: "the ConfigMap watch resumed",
+    });
     sim.delete("ConfigMap", "flags", NS);
     await waitFor(() => mine().length === 3, { message: "delete" });
     assert.deepEqual(mine(), ["add", "update", "delete"]);
@@ -217,12 +348,27 @@ describe("ClusterCache (kube-sim over HTTP)", () => {
 describe("ClusterCache with selectors (a node agent's view)", () => {
   it("caches only what the field selector and namespace select", async () => {
     const sim = await startSim({ ns: NS });
-    sim.load([namespace("other"), barePod("here", NS, { nodeName: "worker-1" }), barePod("there", NS, { nodeName: "worker-2" }), barePod("elsewhere", "other", { nodeName: "worker-1" })]);
-    const cache = cacheFor(sim, { kinds: ["Pod", "Node", "ConfigMap"], namespace: NS, selectors: { Pod: { fieldSelector: "spec.nodeName=worker-1" } } });
+    sim.load([
+      namespace("other"),
+      barePod("here", NS, { nodeName: "worker-1" }),
+      barePod("there", NS, { nodeName: "worker-2" }),
+      barePod("elsewhere", "other", { nodeName: "worker-1" }),
+    ]);
+    const cache = cacheFor(sim, {
+      kinds: ["Pod", "Node", "ConfigMap"],
+      namespace: NS,
+      selectors: { Pod: { fieldSelector: "spec.nodeName=worker-1" } },
+    });
     try {
       cache.start();
       assert.equal(await cache.waitForSync(5_000), true);
-      assert.deepEqual(cache.store("Pod").list().map((p) => p.metadata?.name), ["here"]);
+      assert.deepEqual(
+        cache
+          .store("Pod")
+          .list()
+          .map((p) => p.metadata?.name),
+        ["here"],
+      );
       assert.equal(cache.store("Node").size, 2, "cluster-scoped kinds ignore the namespace");
       sim.load([barePod("later", NS, { nodeName: "worker-1" }), barePod("later-2", NS, { nodeName: "worker-2" })]);
       await waitFor(() => cache.get({ kind: "Pod", name: "later", namespace: NS }), { message: "a new pod of this node" });

@@ -24,14 +24,25 @@ export const node = (name: string): Manifest => ({
 
 export const namespace = (name: string): Manifest => ({ apiVersion: "v1", kind: "Namespace", metadata: { name } });
 
-const container = (name = "app", image = "shop/web:1.0") => ({ name, image, resources: { requests: { cpu: "100m", memory: "64Mi" }, limits: { memory: "128Mi" } } });
+const container = (name = "app", image = "shop/web:1.0") => ({
+  name,
+  image,
+  resources: { requests: { cpu: "100m", memory: "64Mi" }, limits: { memory: "128Mi" } },
+});
 
-export const podTemplate = (labels: Record<string, string>, opts: { image?: string; annotations?: Record<string, string>; restartPolicy?: string } = {}) => ({
+export const podTemplate = (
+  labels: Record<string, string>,
+  opts: { image?: string; annotations?: Record<string, string>; restartPolicy?: string } = {},
+) => ({
   metadata: { labels, ...(opts.annotations ? { annotations: opts.annotations } : {}) },
   spec: { containers: [container("app", opts.image)], ...(opts.restartPolicy ? { restartPolicy: opts.restartPolicy } : {}) },
 });
 
-export const deployment = (name: string, ns: string, opts: { replicas?: number; image?: string; annotations?: Record<string, string> } = {}): Manifest => ({
+export const deployment = (
+  name: string,
+  ns: string,
+  opts: { replicas?: number; image?: string; annotations?: Record<string, string> } = {},
+): Manifest => ({
   apiVersion: "apps/v1",
   kind: "Deployment",
   metadata: { name, namespace: ns, labels: { app: name } },
@@ -56,24 +67,42 @@ export const job = (name: string, ns: string): Manifest => ({
   apiVersion: "batch/v1",
   kind: "Job",
   metadata: { name, namespace: ns },
-  spec: { template: podTemplate({ job: name }, { restartPolicy: "Never", annotations: { "sim.vigil.dev/complete-after-seconds": "600" } }) },
+  spec: {
+    template: podTemplate({ job: name }, { restartPolicy: "Never", annotations: { "sim.vigil.dev/complete-after-seconds": "600" } }),
+  },
 });
 
 export const cronJob = (name: string, ns: string): Manifest => ({
   apiVersion: "batch/v1",
   kind: "CronJob",
   metadata: { name, namespace: ns },
-  spec: { schedule: "*/1 * * * *", jobTemplate: { spec: { template: podTemplate({ cron: name }, { restartPolicy: "Never", annotations: { "sim.vigil.dev/complete-after-seconds": "600" } }) } } },
+  spec: {
+    schedule: "*/1 * * * *",
+    jobTemplate: {
+      spec: {
+        template: podTemplate({ cron: name }, { restartPolicy: "Never", annotations: { "sim.vigil.dev/complete-after-seconds": "600" } }),
+      },
+    },
+  },
 });
 
-export const barePod = (name: string, ns: string, opts: { nodeName?: string; labels?: Record<string, string>; annotations?: Record<string, string> } = {}): Manifest => ({
+export const barePod = (
+  name: string,
+  ns: string,
+  opts: { nodeName?: string; labels?: Record<string, string>; annotations?: Record<string, string> } = {},
+): Manifest => ({
   apiVersion: "v1",
   kind: "Pod",
   metadata: { name, namespace: ns, labels: opts.labels ?? { app: name }, ...(opts.annotations ? { annotations: opts.annotations } : {}) },
   spec: { ...(opts.nodeName ? { nodeName: opts.nodeName } : {}), containers: [container()] },
 });
 
-export const configMap = (name: string, ns: string, data: Record<string, string> = { key: "value" }, labels: Record<string, string> = {}): Manifest => ({
+export const configMap = (
+  name: string,
+  ns: string,
+  data: Record<string, string> = { key: "value" },
+  labels: Record<string, string> = {},
+): Manifest => ({
   apiVersion: "v1",
   kind: "ConfigMap",
   metadata: { name, namespace: ns, labels },
@@ -87,7 +116,8 @@ export async function startSim(opts: { nodes?: number; ns?: string; port?: numbe
   return sim;
 }
 
-export const clientFor = (sim: KubeSim, registry?: Registry): KubeClient => new KubeClient(kubeConfigFromUrl(sim.url), { fieldManager: "vigil-test", ...(registry ? { registry } : {}) });
+export const clientFor = (sim: KubeSim, registry?: Registry): KubeClient =>
+  new KubeClient(kubeConfigFromUrl(sim.url), { fieldManager: "vigil-test", ...(registry ? { registry } : {}) });
 
 export function cacheFor(sim: KubeSim, opts: Partial<ClusterCacheOptions> = {}): ClusterCache {
   return new ClusterCache({ kubeConfig: kubeConfigFromUrl(sim.url), log: silentLog, reflector: FAST, ...opts });

@@ -16,7 +16,10 @@ describe("ownerChain", () => {
   let sim: KubeSim;
   let cache: ClusterCache;
   const podOf = (prefix: string): V1Pod => {
-    const pod = cache.store("Pod").list({ namespace: NS }).find((p) => p.metadata?.name?.startsWith(prefix));
+    const pod = cache
+      .store("Pod")
+      .list({ namespace: NS })
+      .find((p) => p.metadata?.name?.startsWith(prefix));
     assert.ok(pod, `a pod named ${prefix}*`);
     return pod;
   };
@@ -35,7 +38,12 @@ describe("ownerChain", () => {
       barePod("etcd-worker-1", NS, { nodeName: "worker-1", annotations: { "kubernetes.io/config.mirror": MIRROR_HASH } }),
       {
         ...barePod("kube-proxy-worker-1", NS, { nodeName: "worker-1", annotations: { "kubernetes.io/config.mirror": MIRROR_HASH } }),
-        metadata: { name: "kube-proxy-worker-1", namespace: NS, annotations: { "kubernetes.io/config.mirror": MIRROR_HASH }, ownerReferences: [{ apiVersion: "v1", kind: "Node", name: "worker-1", uid: nodeUid, controller: true }] },
+        metadata: {
+          name: "kube-proxy-worker-1",
+          namespace: NS,
+          annotations: { "kubernetes.io/config.mirror": MIRROR_HASH },
+          ownerReferences: [{ apiVersion: "v1", kind: "Node", name: "worker-1", uid: nodeUid, controller: true }],
+        },
       },
     ]);
     await sim.advance("90s"); // the CronJob's first Job, and its pod
@@ -50,13 +58,19 @@ describe("ownerChain", () => {
 
   it("Deployment → ReplicaSet → Pod: the Deployment is the top owner", async () => {
     const c = await ownerChain(podOf("web-"), { cache });
-    assert.deepEqual(c.chain.map((l) => l.kind), ["Pod", "ReplicaSet", "Deployment"]);
+    assert.deepEqual(
+      c.chain.map((l) => l.kind),
+      ["Pod", "ReplicaSet", "Deployment"],
+    );
     const rs = c.chain[1]!;
     assert.equal(rs.uid, c.chain[0]!.object?.metadata?.ownerReferences?.[0]?.uid, "the pod's controller");
     assert.match(rs.name, /^web-[a-z0-9]+$/);
     assert.equal(c.top.kind, "Deployment");
     assert.equal(c.top.object, cache.get({ kind: "Deployment", name: "web", namespace: NS }), "the cached object itself");
-    assert.deepEqual(c.chain.map((l) => l.source), ["given", "cache", "cache"]);
+    assert.deepEqual(
+      c.chain.map((l) => l.source),
+      ["given", "cache", "cache"],
+    );
     assert.equal(c.incomplete, undefined);
     assert.equal(c.top.namespace, NS);
   });
@@ -74,7 +88,10 @@ describe("ownerChain", () => {
     assert.deepEqual(summary(j).slice(1), ["Job/migrate"]);
     const cj = await ownerChain(podOf("report-"), { cache });
     assert.equal(cj.chain.length, 3);
-    assert.deepEqual(cj.chain.map((l) => l.kind), ["Pod", "Job", "CronJob"]);
+    assert.deepEqual(
+      cj.chain.map((l) => l.kind),
+      ["Pod", "Job", "CronJob"],
+    );
     assert.equal(cj.top.name, "report");
   });
 
@@ -96,10 +113,19 @@ describe("ownerChain", () => {
     try {
       podsOnly.start();
       assert.equal(await podsOnly.waitForSync(5_000), true);
-      const pod = podsOnly.store("Pod").list({ namespace: NS }).find((p) => p.metadata?.name?.startsWith("web-"))!;
+      const pod = podsOnly
+        .store("Pod")
+        .list({ namespace: NS })
+        .find((p) => p.metadata?.name?.startsWith("web-"))!;
       const viaApi = await ownerChain(pod, { cache: podsOnly });
-      assert.deepEqual(viaApi.chain.map((l) => `${l.kind}:${l.source}`), ["Pod:given", "ReplicaSet:api", "Deployment:api"]);
-      assert.ok((viaApi.top.object as KubernetesObject).metadata?.creationTimestamp instanceof Date, "read through the same model conversion");
+      assert.deepEqual(
+        viaApi.chain.map((l) => `${l.kind}:${l.source}`),
+        ["Pod:given", "ReplicaSet:api", "Deployment:api"],
+      );
+      assert.ok(
+        (viaApi.top.object as KubernetesObject).metadata?.creationTimestamp instanceof Date,
+        "read through the same model conversion",
+      );
 
       const offline = await ownerChain(pod, { cache: podsOnly, client: null });
       assert.equal(offline.chain.length, 2);
@@ -112,11 +138,23 @@ describe("ownerChain", () => {
   });
 
   it("stops at an owner that is gone, and at an owner kind outside the table", async () => {
-    const orphan = { ...podOf("debug"), metadata: { ...podOf("debug").metadata, ownerReferences: [{ apiVersion: "apps/v1", kind: "ReplicaSet", name: "deleted-rs", uid: "0000-gone", controller: true }] } } as V1Pod;
+    const orphan = {
+      ...podOf("debug"),
+      metadata: {
+        ...podOf("debug").metadata,
+        ownerReferences: [{ apiVersion: "apps/v1", kind: "ReplicaSet", name: "deleted-rs", uid: "0000-gone", controller: true }],
+      },
+    } as V1Pod;
     const gone = await ownerChain(orphan, { cache });
     assert.equal(gone.chain.length, 2);
     assert.match(gone.incomplete!, /ReplicaSet "deleted-rs" was not found/);
-    const rollout = { ...orphan, metadata: { ...orphan.metadata, ownerReferences: [{ apiVersion: "argoproj.io/v1alpha1", kind: "Rollout", name: "web", uid: "1111", controller: true }] } } as V1Pod;
+    const rollout = {
+      ...orphan,
+      metadata: {
+        ...orphan.metadata,
+        ownerReferences: [{ apiVersion: "argoproj.io/v1alpha1", kind: "Rollout", name: "web", uid: "1111", controller: true }],
+      },
+    } as V1Pod;
     const crd = await ownerChain(rollout, { cache });
     assert.deepEqual(summary(crd), ["Pod/debug", "Rollout/web"]);
     assert.equal(crd.top.kind, "Rollout");
@@ -125,7 +163,9 @@ describe("ownerChain", () => {
 
   it("finds a new pod's owners once the watch delivers it", async () => {
     sim.patch("Deployment", "web", { spec: { replicas: 2 } }, { namespace: NS });
-    await waitFor(() => cache.store("Pod").list({ namespace: NS, labelSelector: "app=web" }).length === 2, { message: "the second web pod" });
+    await waitFor(() => cache.store("Pod").list({ namespace: NS, labelSelector: "app=web" }).length === 2, {
+      message: "the second web pod",
+    });
     for (const p of cache.store("Pod").list({ namespace: NS, labelSelector: "app=web" })) {
       assert.equal((await ownerChain(p, { cache })).top.name, "web");
     }

@@ -18,11 +18,22 @@ describe("reads beyond the caches", () => {
   before(async () => {
     sim = await startSim();
     sim.load([
-      deployment("measured", NS, { annotations: { "sim.vigil.dev/memory-demand": "100Mi", "sim.vigil.dev/cpu-demand": "80m", "sim.vigil.dev/log": "listening on :8080\nready" } }),
+      deployment("measured", NS, {
+        annotations: {
+          "sim.vigil.dev/memory-demand": "100Mi",
+          "sim.vigil.dev/cpu-demand": "80m",
+          "sim.vigil.dev/log": "listening on :8080\nready",
+        },
+      }),
       deployment("crasher", NS, { annotations: { "sim.vigil.dev/crash-exit-code": "2", "sim.vigil.dev/crash-log": "panic: nil map" } }),
       {
         ...barePod("two", NS),
-        spec: { containers: [{ name: "app", image: "a:1" }, { name: "proxy", image: "envoy:1" }] },
+        spec: {
+          containers: [
+            { name: "app", image: "a:1" },
+            { name: "proxy", image: "envoy:1" },
+          ],
+        },
       },
       barePod("unscheduled", NS, { nodeName: "no-such-node" }),
     ]);
@@ -85,7 +96,8 @@ describe("reads beyond the caches", () => {
   describe("rollout history", () => {
     let cache: ClusterCache;
     const registry = new Registry();
-    const requests = async () => (await registry.getSingleMetric("vigil_kube_requests_total")!.get()).values.reduce((n, v) => n + v.value, 0);
+    const requests = async () =>
+      (await registry.getSingleMetric("vigil_kube_requests_total")!.get()).values.reduce((n, v) => n + v.value, 0);
     before(async () => {
       sim.load([deployment("web", NS, { image: "shop/web:1" }), statefulSet("db", NS), daemonSet("agent", NS)]);
       await sim.advance("10s");
@@ -98,7 +110,9 @@ describe("reads beyond the caches", () => {
       }
       for (const name of ["db", "agent"]) {
         const kind = name === "db" ? ("StatefulSet" as const) : ("DaemonSet" as const);
-        await client.patch({ kind, name, namespace: NS }, "strategic", { spec: { template: { spec: { containers: [{ name: "app", image: `${name}:2` }] } } } });
+        await client.patch({ kind, name, namespace: NS }, "strategic", {
+          spec: { template: { spec: { containers: [{ name: "app", image: `${name}:2` }] } } },
+        });
       }
       await sim.advance("1m");
       cache = cacheFor(sim, { kinds: ["Deployment", "ReplicaSet", "StatefulSet"], registry });
@@ -108,11 +122,20 @@ describe("reads beyond the caches", () => {
     after(() => cache.stop());
 
     it("a Deployment's ReplicaSets by revision, newest first, from the cache", async () => {
-      await waitFor(() => cache.store("ReplicaSet").list({ namespace: NS, labelSelector: "app=web" }).length === 3, { message: "three ReplicaSets cached" });
+      await waitFor(() => cache.store("ReplicaSet").list({ namespace: NS, labelSelector: "app=web" }).length === 3, {
+        message: "three ReplicaSets cached",
+      });
       const before = await requests();
       const history = await rolloutHistory({ kind: "Deployment", name: "web", namespace: NS }, { cache });
       assert.equal(await requests(), before, "no API request");
-      assert.deepEqual(history.map((r) => [r.revision, r.images[0], r.current]), [[3, "shop/web:3", true], [2, "shop/web:2", false], [1, "shop/web:1", false]]);
+      assert.deepEqual(
+        history.map((r) => [r.revision, r.images[0], r.current]),
+        [
+          [3, "shop/web:3", true],
+          [2, "shop/web:2", false],
+          [1, "shop/web:1", false],
+        ],
+      );
       assert.equal(history[0]!.changeCause, "set image shop/web:3");
       assert.equal(history[0]!.kind, "ReplicaSet");
       assert.equal(history[0]!.readyReplicas, 1);
@@ -122,10 +145,22 @@ describe("reads beyond the caches", () => {
 
     it("StatefulSet and DaemonSet ControllerRevisions, read from the API server when not cached", async () => {
       const sts = await rolloutHistory({ kind: "StatefulSet", name: "db", namespace: NS }, { cache });
-      assert.deepEqual(sts.map((r) => [r.kind, r.revision, r.images[0], r.current]), [["ControllerRevision", 2, "db:2", true], ["ControllerRevision", 1, "shop/web:1.0", false]]);
+      assert.deepEqual(
+        sts.map((r) => [r.kind, r.revision, r.images[0], r.current]),
+        [
+          ["ControllerRevision", 2, "db:2", true],
+          ["ControllerRevision", 1, "shop/web:1.0", false],
+        ],
+      );
       assert.equal(sts[0]!.name, cache.get({ kind: "StatefulSet", name: "db", namespace: NS })!.status?.updateRevision);
       const ds = await rolloutHistory({ kind: "DaemonSet", name: "agent", namespace: NS }, { client });
-      assert.deepEqual(ds.map((r) => [r.revision, r.images[0], r.current]), [[2, "agent:2", true], [1, "shop/web:1.0", false]]);
+      assert.deepEqual(
+        ds.map((r) => [r.revision, r.images[0], r.current]),
+        [
+          [2, "agent:2", true],
+          [1, "shop/web:1.0", false],
+        ],
+      );
       await assert.rejects(rolloutHistory({ kind: "Deployment", name: "nope", namespace: NS }, { client }), /not found/);
     });
   });

@@ -17,7 +17,8 @@ describe("ClusterCache across dropped watches and compaction", () => {
     const registry = new Registry();
     const cache = cacheFor(sim, { kinds: ["ConfigMap"], registry });
     const changes: string[] = [];
-    const record = (c: CacheChange) => c.kind === "ConfigMap" && c.object.metadata?.namespace === NS && changes.push(`${c.type} ${c.object.metadata?.name}`);
+    const record = (c: CacheChange) =>
+      c.kind === "ConfigMap" && c.object.metadata?.namespace === NS && changes.push(`${c.type} ${c.object.metadata?.name}`);
     for (const type of ["add", "update", "delete"] as const) cache.on(type, record);
     const cm = (name: string) => cache.get({ kind: "ConfigMap", name, namespace: NS });
     const status = () => cache.status().find((s) => s.kind === "ConfigMap")!;
@@ -51,7 +52,11 @@ describe("ClusterCache across dropped watches and compaction", () => {
       assert.equal(status().state, "synced");
       assert.equal(status().lastError, undefined);
       const changed = cm("changed")!;
-      assert.equal(changed.metadata?.resourceVersion, sim.get("ConfigMap", "changed", NS)?.metadata.resourceVersion, "the update is in the cache");
+      assert.equal(
+        changed.metadata?.resourceVersion,
+        sim.get("ConfigMap", "changed", NS)?.metadata.resourceVersion,
+        "the update is in the cache",
+      );
       assert.ok(cm("kept"));
       // Each change reported once; the relist of unchanged objects reports nothing.
       assert.deepEqual(changes, ["add during-drop", "add after-drop", "delete doomed", "update changed", "add during-compaction"]);
@@ -70,7 +75,12 @@ describe("ClusterCache across dropped watches and compaction", () => {
 describe("ClusterCache readiness against an absent API server", () => {
   it("is not ready while the API server is unreachable at start, says why, and becomes ready once it is up", async () => {
     const port = await freePort();
-    const cache = new ClusterCache({ kubeConfig: kubeConfigFromUrl(`http://127.0.0.1:${port}`), kinds: ["Pod", "Namespace"], log: silentLog, reflector: { ...FAST, backoff: { baseMs: 50, maxMs: 100 } } });
+    const cache = new ClusterCache({
+      kubeConfig: kubeConfigFromUrl(`http://127.0.0.1:${port}`),
+      kinds: ["Pod", "Namespace"],
+      log: silentLog,
+      reflector: { ...FAST, backoff: { baseMs: 50, maxMs: 100 } },
+    });
     let sim: KubeSim | undefined;
     try {
       cache.start();
@@ -100,7 +110,12 @@ describe("ClusterCache readiness against an absent API server", () => {
     const server = createServer(() => {});
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
     const port = (server.address() as { port: number }).port;
-    const cache = new ClusterCache({ kubeConfig: kubeConfigFromUrl(`http://127.0.0.1:${port}`), kinds: ["Pod"], log: silentLog, reflector: { requestTimeoutMs: 200, backoff: { baseMs: 50, maxMs: 50 } } });
+    const cache = new ClusterCache({
+      kubeConfig: kubeConfigFromUrl(`http://127.0.0.1:${port}`),
+      kinds: ["Pod"],
+      log: silentLog,
+      reflector: { requestTimeoutMs: 200, backoff: { baseMs: 50, maxMs: 50 } },
+    });
     try {
       cache.start();
       await waitFor(() => cache.status()[0]!.lastError, { message: "the first list times out", timeoutMs: 3_000 });

@@ -30,13 +30,21 @@ describe("label selectors", () => {
     assert.throws(() => compileSelector("app=(web"), SelectorError);
   });
   it("metav1.LabelSelector objects and plain maps", () => {
-    assert.equal(compileSelector({ matchLabels: { app: "web" }, matchExpressions: [{ key: "tier", operator: "In", values: ["frontend"] }] }).matches(web), true);
+    assert.equal(
+      compileSelector({ matchLabels: { app: "web" }, matchExpressions: [{ key: "tier", operator: "In", values: ["frontend"] }] }).matches(
+        web,
+      ),
+      true,
+    );
     assert.equal(compileSelector({ matchExpressions: [{ key: "canary", operator: "DoesNotExist" }] }).matches(web), true);
     assert.equal(compileSelector({ matchExpressions: [{ key: "tier", operator: "NotIn", values: ["frontend"] }] }).matches(web), false);
     assert.equal(compileSelector({ app: "web" }).matches(web), true);
     assert.equal(compileSelector({ app: "api" }).matches(web), false);
     assert.equal(selectorMatches(undefined, web), false, "no selector selects nothing");
     assert.equal(selectorMatches({}, web), true, "an empty selector selects everything");
-    assert.throws(() => compileSelector({ matchExpressions: [{ key: "a", operator: "Gt" }] }), /"Gt" is not a valid label selector operator/);
+    assert.throws(
+      () => compileSelector({ matchExpressions: [{ key: "a", operator: "Gt" }] }),
+      /"Gt" is not a valid label selector operator/,
+    );
   });
 });

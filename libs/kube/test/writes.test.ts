@@ -27,12 +27,22 @@ describe("KubeClient writes", () => {
     sim = await startSim();
     sim.load([
       deployment("web", NS, { replicas: 1, image: "shop/web:1.0" }),
-      { apiVersion: "v1", kind: "Service", metadata: { name: "web", namespace: NS, labels: { app: "web" } }, spec: { selector: { app: "web" }, ports: [{ port: 80 }] } },
+      {
+        apiVersion: "v1",
+        kind: "Service",
+        metadata: { name: "web", namespace: NS, labels: { app: "web" } },
+        spec: { selector: { app: "web" }, ports: [{ port: 80 }] },
+      },
       {
         apiVersion: "autoscaling/v2",
         kind: "HorizontalPodAutoscaler",
         metadata: { name: "web", namespace: NS },
-        spec: { scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "web" }, minReplicas: 1, maxReplicas: 3, metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 80 } } }] },
+        spec: {
+          scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "web" },
+          minReplicas: 1,
+          maxReplicas: 3,
+          metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 80 } } }],
+        },
       },
     ]);
     client = clientFor(sim);
@@ -45,7 +55,10 @@ describe("KubeClient writes", () => {
       ref: { kind: "Deployment" as const, name: "web", namespace: NS },
       // Strategic merge merges containers by name: the image changes, the resources stay.
       patch: { spec: { template: { spec: { containers: [{ name: "app", image: "shop/web:2.0" }] } } } },
-      read: (o: any) => ({ image: o.spec.template.spec.containers[0].image, memory: o.spec.template.spec.containers[0].resources.limits.memory }),
+      read: (o: any) => ({
+        image: o.spec.template.spec.containers[0].image,
+        memory: o.spec.template.spec.containers[0].resources.limits.memory,
+      }),
       before: { image: "shop/web:1.0", memory: "128Mi" },
       after: { image: "shop/web:2.0", memory: "128Mi" },
     },
@@ -60,7 +73,10 @@ describe("KubeClient writes", () => {
     {
       type: "json" as const,
       ref: { kind: "HorizontalPodAutoscaler" as const, name: "web", namespace: NS },
-      patch: [{ op: "test", path: "/spec/maxReplicas", value: 3 }, { op: "replace", path: "/spec/maxReplicas", value: 5 }],
+      patch: [
+        { op: "test", path: "/spec/maxReplicas", value: 3 },
+        { op: "replace", path: "/spec/maxReplicas", value: 5 },
+      ],
       read: (o: any) => o.spec.maxReplicas,
       before: 3,
       after: 5,
@@ -91,11 +107,18 @@ describe("KubeClient writes", () => {
 
   it("maps refused patches to KubeApiError: a failed JSON patch test, an invalid value, a missing object", async () => {
     const ref = { kind: "HorizontalPodAutoscaler" as const, name: "web", namespace: NS };
-    const stale = await failure(client.patch(ref, "json", [{ op: "test", path: "/spec/maxReplicas", value: 99 }, { op: "replace", path: "/spec/maxReplicas", value: 1 }]));
+    const stale = await failure(
+      client.patch(ref, "json", [
+        { op: "test", path: "/spec/maxReplicas", value: 99 },
+        { op: "replace", path: "/spec/maxReplicas", value: 1 },
+      ]),
+    );
     assert.equal(stale.status, 422);
     assert.equal(stale.reason, "Invalid");
     assert.equal(stale.retryable, false);
-    const invalid = await failure(client.patch({ kind: "Deployment", name: "web", namespace: NS }, "merge", { spec: { replicas: -1 } }, { dryRun: true }));
+    const invalid = await failure(
+      client.patch({ kind: "Deployment", name: "web", namespace: NS }, "merge", { spec: { replicas: -1 } }, { dryRun: true }),
+    );
     assert.equal(invalid.status, 422);
     assert.match(invalid.message, /replicas/);
     const missing = await failure(client.patch({ kind: "Deployment", name: "nope", namespace: NS }, "merge", { spec: { replicas: 1 } }));
@@ -118,14 +141,26 @@ describe("KubeClient writes", () => {
     assert.equal(done.replicas, 3);
     assert.equal(done.selector, "app=api");
     assert.equal((await client.get(ref)).spec?.replicas, 3);
-    await waitFor(() => sim.list("Pod", NS).filter((p) => p.metadata.labels?.app === "api").length === 3, { message: "the controller made 3 pods" });
-    await assert.rejects(scaleTo(client, { kind: "DaemonSet" as never, name: "x", namespace: NS }, 1), /DaemonSet has no scale subresource/);
+    await waitFor(() => sim.list("Pod", NS).filter((p) => p.metadata.labels?.app === "api").length === 3, {
+      message: "the controller made 3 pods",
+    });
+    await assert.rejects(
+      scaleTo(client, { kind: "DaemonSet" as never, name: "x", namespace: NS }, 1),
+      /DaemonSet has no scale subresource/,
+    );
   });
 
   it("eviction blocked by a PodDisruptionBudget is a typed result; a dry run evicts nothing; then it evicts", async () => {
     sim.load([deployment("guarded", NS, { replicas: 2 })]);
     await sim.advance("30s");
-    sim.load([{ apiVersion: "policy/v1", kind: "PodDisruptionBudget", metadata: { name: "guarded-pdb", namespace: NS }, spec: { minAvailable: 2, selector: { matchLabels: { app: "guarded" } } } }]);
+    sim.load([
+      {
+        apiVersion: "policy/v1",
+        kind: "PodDisruptionBudget",
+        metadata: { name: "guarded-pdb", namespace: NS },
+        spec: { minAvailable: 2, selector: { matchLabels: { app: "guarded" } } },
+      },
+    ]);
     const pod = sim.list("Pod", NS).find((p) => p.metadata.labels?.app === "guarded")!;
     const ref = { namespace: NS, name: pod.metadata.name! };
 
@@ -156,7 +191,10 @@ describe("KubeClient writes", () => {
     assert.equal(conflict.retryable, true, "re-read and retry");
     await client.delete(ref, { dryRun: true, preconditions: { uid: cm.metadata!.uid! } });
     assert.ok(await client.find(ref), "a dry-run delete deletes nothing");
-    await client.delete(ref, { preconditions: { uid: cm.metadata!.uid!, resourceVersion: cm.metadata!.resourceVersion! }, gracePeriodSeconds: 0 });
+    await client.delete(ref, {
+      preconditions: { uid: cm.metadata!.uid!, resourceVersion: cm.metadata!.resourceVersion! },
+      gracePeriodSeconds: 0,
+    });
     assert.equal(await client.find(ref), undefined);
     assert.ok(isNotFound(await failure(client.delete(ref))));
   });
@@ -164,7 +202,11 @@ describe("KubeClient writes", () => {
   it("creates objects given as client-node models (field names converted to the wire), with dry run", async () => {
     const policy: V1NetworkPolicy = {
       metadata: { name: "quarantine", namespace: NS, labels: { "vigil.dev/action": "quarantine_pod" } },
-      spec: { podSelector: { matchLabels: { quarantine: "true" } }, policyTypes: ["Ingress", "Egress"], ingress: [{ _from: [{ podSelector: { matchLabels: { role: "debug" } } }] }] },
+      spec: {
+        podSelector: { matchLabels: { quarantine: "true" } },
+        policyTypes: ["Ingress", "Egress"],
+        ingress: [{ _from: [{ podSelector: { matchLabels: { role: "debug" } } }] }],
+      },
     };
     const dry = await client.create("NetworkPolicy", policy, { dryRun: true });
     assert.equal(dry.metadata?.name, "quarantine");

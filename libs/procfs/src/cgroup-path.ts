@@ -47,7 +47,8 @@ export interface ParsedCgroup {
 
 // Directories a v1 hierarchy (or the hybrid v2 one) is mounted at under /sys/fs/cgroup, possibly co-mounted
 // (cpu,cpuacct). A v2-only host has no such directories: its cgroups start right at /sys/fs/cgroup.
-const CONTROLLER_DIR = /^(?:memory|cpu|cpuacct|cpuset|blkio|devices|freezer|net_cls|net_prio|perf_event|hugetlb|pids|rdma|misc|systemd|unified|elogind|name=[\w.-]+)(?:,[\w.=-]+)*$/;
+const CONTROLLER_DIR =
+  /^(?:memory|cpu|cpuacct|cpuset|blkio|devices|freezer|net_cls|net_prio|perf_event|hugetlb|pids|rdma|misc|systemd|unified|elogind|name=[\w.-]+)(?:,[\w.=-]+)*$/;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 // Static pods' uid is the 32-hex hash of their manifest (kubernetes.io/config.hash), not a UUID.

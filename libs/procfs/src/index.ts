@@ -23,4 +23,11 @@ export {
   type QosClass,
 } from "./cgroup-path.js";
 export { containerOfCgroup, podUidOfCgroup, type ContainerCgroup } from "./container-cgroup.js";
-export { memoryCgroupFromProc, memoryCgroupOfPid, parseProcCgroup, pickCgroupPath, readProcCgroup, type ProcCgroupLine } from "./proc-cgroup.js";
+export {
+  memoryCgroupFromProc,
+  memoryCgroupOfPid,
+  parseProcCgroup,
+  pickCgroupPath,
+  readProcCgroup,
+  type ProcCgroupLine,
+} from "./proc-cgroup.js";

@@ -5,7 +5,7 @@
 export function parseMeminfo(text: string): Record<string, number> {
   const out: Record<string, number> = {};
   // indexOf scanning instead of split/trim: this runs every second and allocates next to nothing.
-  for (let pos = 0; pos < text.length; ) {
+  for (let pos = 0; pos < text.length;) {
     let end = text.indexOf("\n", pos);
     if (end < 0) end = text.length;
     const colon = text.indexOf(":", pos);

@@ -46,7 +46,21 @@ export function parseMountinfo(text: string): MountEntry[] {
 
 /** Filesystems on block devices: what can fill up and take a node down. */
 export const LOCAL_FSTYPES: ReadonlySet<string> = new Set([
-  "ext2", "ext3", "ext4", "xfs", "btrfs", "zfs", "f2fs", "bcachefs", "jfs", "reiserfs", "vfat", "exfat", "ntfs", "ntfs3", "fuseblk",
+  "ext2",
+  "ext3",
+  "ext4",
+  "xfs",
+  "btrfs",
+  "zfs",
+  "f2fs",
+  "bcachefs",
+  "jfs",
+  "reiserfs",
+  "vfat",
+  "exfat",
+  "ntfs",
+  "ntfs3",
+  "fuseblk",
 ]);
 
 /** Network filesystems: statfs on them can block for as long as the server is unreachable. */

@@ -22,7 +22,11 @@ export function parseNetDev(text: string): NetCounters[] {
   for (const line of text.split("\n")) {
     const colon = line.indexOf(":");
     if (colon < 0) continue;
-    const v = line.slice(colon + 1).trim().split(/\s+/).map(Number);
+    const v = line
+      .slice(colon + 1)
+      .trim()
+      .split(/\s+/)
+      .map(Number);
     if (v.length < 16 || v.some((x) => !Number.isFinite(x))) continue;
     out.push({
       iface: line.slice(0, colon).trim(),

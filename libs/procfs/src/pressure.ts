@@ -55,7 +55,11 @@ export function psiValues(prev: PsiLine | undefined, cur: PsiLine, seconds: numb
 }
 
 /** `some` and, where the kernel has it, `full` for one resource; undefined without a `some` line. */
-export function pressureSample(prev: Pressure | undefined, cur: Pressure | undefined, seconds: number): { some: PsiValues; full?: PsiValues } | undefined {
+export function pressureSample(
+  prev: Pressure | undefined,
+  cur: Pressure | undefined,
+  seconds: number,
+): { some: PsiValues; full?: PsiValues } | undefined {
   if (!cur?.some) return undefined;
   const out: { some: PsiValues; full?: PsiValues } = { some: psiValues(prev?.some, cur.some, seconds) };
   if (cur.full) out.full = psiValues(prev?.full, cur.full, seconds);

@@ -226,7 +226,9 @@ export class NodeSampler {
     // Kernel and OS only change with a reboot, which restarts the collector too: read them until found, then keep them.
     this.kernel ??= parseKernelRelease(readText(`${this.proc}/sys/kernel/osrelease`) ?? "");
     if (this.kernel) s.kernel = this.kernel;
-    this.os ??= parseOsRelease(readText(join(this.root, "etc/os-release"), "utf8") ?? readText(join(this.root, "usr/lib/os-release"), "utf8") ?? "");
+    this.os ??= parseOsRelease(
+      readText(join(this.root, "etc/os-release"), "utf8") ?? readText(join(this.root, "usr/lib/os-release"), "utf8") ?? "",
+    );
     if (this.os) s.os = this.os;
     return Object.keys(s).length > 0 ? s : undefined;
   }

@@ -3,7 +3,7 @@ import { roundRate } from "./rates.js";
 /** Parses /proc/vmstat ("name value" per line) into a map of every counter and gauge it lists. */
 export function parseVmstat(text: string): Map<string, number> {
   const out = new Map<string, number>();
-  for (let pos = 0; pos < text.length; ) {
+  for (let pos = 0; pos < text.length;) {
     let end = text.indexOf("\n", pos);
     if (end < 0) end = text.length;
     const space = text.indexOf(" ", pos);
@@ -22,8 +22,7 @@ export function parseVmstat(text: string): Map<string, number> {
 const RECLAIM = /^(kswapd|direct|khugepaged|proactive)(_[a-z0-9]+)?$/;
 
 function reclaimParts(prefix: "pgscan_" | "pgsteal_") {
-  return (name: string): boolean =>
-    name.startsWith(prefix) && name !== "pgscan_direct_throttle" && RECLAIM.test(name.slice(prefix.length));
+  return (name: string): boolean => name.startsWith(prefix) && name !== "pgscan_direct_throttle" && RECLAIM.test(name.slice(prefix.length));
 }
 
 /**

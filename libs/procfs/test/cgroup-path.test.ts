@@ -25,25 +25,93 @@ const summary = (p: ParsedCgroup) => ({
 
 describe("parseCgroupPath: container cgroups", () => {
   const cases: Array<[string, string, ReturnType<typeof summary>]> = [
-    ["containerd, systemd driver, Burstable", `${BURSTABLE_SD}/cri-containerd-${ID}.scope`, { level: "container", podUid: UID, qos: "Burstable", containerId: ID, runtime: "containerd" }],
-    ["containerd, systemd driver, Guaranteed (directly under kubepods)", `${GUARANTEED_SD}/cri-containerd-${ID}.scope`, { level: "container", podUid: UID, qos: "Guaranteed", containerId: ID, runtime: "containerd" }],
-    ["containerd, systemd driver, BestEffort", `${BESTEFFORT_SD}/cri-containerd-${ID}.scope`, { level: "container", podUid: UID, qos: "BestEffort", containerId: ID, runtime: "containerd" }],
-    ["CRI-O, systemd driver", `${BURSTABLE_SD}/crio-${ID}.scope`, { level: "container", podUid: UID, qos: "Burstable", containerId: ID, runtime: "cri-o" }],
-    ["CRI-O conmon, systemd driver: same container, marked", `${BURSTABLE_SD}/crio-conmon-${ID}.scope`, { level: "container", podUid: UID, qos: "Burstable", containerId: ID, runtime: "cri-o", conmon: true }],
-    ["CRI-O with crun on v2: a 'container' cgroup below the scope", `${GUARANTEED_SD}/crio-${ID}.scope/container`, { level: "container", podUid: UID, qos: "Guaranteed", containerId: ID, runtime: "cri-o" }],
-    ["docker (dockershim / cri-dockerd), systemd driver", `${BESTEFFORT_SD}/docker-${ID}.scope`, { level: "container", podUid: UID, qos: "BestEffort", containerId: ID, runtime: "docker" }],
-    ["cgroupfs driver, Burstable, bare id", `/kubepods/burstable/pod${UID}/${ID}`, { level: "container", podUid: UID, qos: "Burstable", containerId: ID }],
-    ["cgroupfs driver, BestEffort", `/kubepods/besteffort/pod${UID}/${ID}`, { level: "container", podUid: UID, qos: "BestEffort", containerId: ID }],
+    [
+      "containerd, systemd driver, Burstable",
+      `${BURSTABLE_SD}/cri-containerd-${ID}.scope`,
+      { level: "container", podUid: UID, qos: "Burstable", containerId: ID, runtime: "containerd" },
+    ],
+    [
+      "containerd, systemd driver, Guaranteed (directly under kubepods)",
+      `${GUARANTEED_SD}/cri-containerd-${ID}.scope`,
+      { level: "container", podUid: UID, qos: "Guaranteed", containerId: ID, runtime: "containerd" },
+    ],
+    [
+      "containerd, systemd driver, BestEffort",
+      `${BESTEFFORT_SD}/cri-containerd-${ID}.scope`,
+      { level: "container", podUid: UID, qos: "BestEffort", containerId: ID, runtime: "containerd" },
+    ],
+    [
+      "CRI-O, systemd driver",
+      `${BURSTABLE_SD}/crio-${ID}.scope`,
+      { level: "container", podUid: UID, qos: "Burstable", containerId: ID, runtime: "cri-o" },
+    ],
+    [
+      "CRI-O conmon, systemd driver: same container, marked",
+      `${BURSTABLE_SD}/crio-conmon-${ID}.scope`,
+      { level: "container", podUid: UID, qos: "Burstable", containerId: ID, runtime: "cri-o", conmon: true },
+    ],
+    [
+      "CRI-O with crun on v2: a 'container' cgroup below the scope",
+      `${GUARANTEED_SD}/crio-${ID}.scope/container`,
+      { level: "container", podUid: UID, qos: "Guaranteed", containerId: ID, runtime: "cri-o" },
+    ],
+    [
+      "docker (dockershim / cri-dockerd), systemd driver",
+      `${BESTEFFORT_SD}/docker-${ID}.scope`,
+      { level: "container", podUid: UID, qos: "BestEffort", containerId: ID, runtime: "docker" },
+    ],
+    [
+      "cgroupfs driver, Burstable, bare id",
+      `/kubepods/burstable/pod${UID}/${ID}`,
+      { level: "container", podUid: UID, qos: "Burstable", containerId: ID },
+    ],
+    [
+      "cgroupfs driver, BestEffort",
+      `/kubepods/besteffort/pod${UID}/${ID}`,
+      { level: "container", podUid: UID, qos: "BestEffort", containerId: ID },
+    ],
     ["cgroupfs driver, Guaranteed", `/kubepods/pod${UID}/${ID}`, { level: "container", podUid: UID, qos: "Guaranteed", containerId: ID }],
-    ["CRI-O, cgroupfs driver (no .scope)", `/kubepods/burstable/pod${UID}/crio-${ID}`, { level: "container", podUid: UID, qos: "Burstable", containerId: ID, runtime: "cri-o" }],
-    ["CRI-O conmon, cgroupfs driver", `/kubepods/pod${UID}/crio-conmon-${ID}`, { level: "container", podUid: UID, qos: "Guaranteed", containerId: ID, runtime: "cri-o", conmon: true }],
-    ["static pod: the config hash is the uid", `/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod${STATIC}.slice/cri-containerd-${ID}.scope`, { level: "container", podUid: STATIC, qos: "Burstable", containerId: ID, runtime: "containerd" }],
-    ["kind node (kubelet --cgroup-root=/kubelet, systemd)", `/kubelet.slice/kubelet-kubepods.slice/kubelet-kubepods-besteffort.slice/kubelet-kubepods-besteffort-pod${U_}.slice/cri-containerd-${ID}.scope`, { level: "container", podUid: UID, qos: "BestEffort", containerId: ID, runtime: "containerd" }],
-    ["kind node, Guaranteed", `/kubelet.slice/kubelet-kubepods.slice/kubelet-kubepods-pod${U_}.slice/cri-containerd-${ID}.scope`, { level: "container", podUid: UID, qos: "Guaranteed", containerId: ID, runtime: "containerd" }],
-    ["kind seen from the host: the node container's docker scope is not the container", `/system.slice/docker-${NODE_ID}.scope/kubelet.slice/kubelet-kubepods.slice/kubelet-kubepods-burstable.slice/kubelet-kubepods-burstable-pod${U_}.slice/cri-containerd-${ID}.scope`, { level: "container", podUid: UID, qos: "Burstable", containerId: ID, runtime: "containerd" }],
-    ["k3d / old kind (cgroupfs inside a docker container)", `/docker/${NODE_ID}/kubepods/besteffort/pod${UID}/${ID}`, { level: "container", podUid: UID, qos: "BestEffort", containerId: ID }],
+    [
+      "CRI-O, cgroupfs driver (no .scope)",
+      `/kubepods/burstable/pod${UID}/crio-${ID}`,
+      { level: "container", podUid: UID, qos: "Burstable", containerId: ID, runtime: "cri-o" },
+    ],
+    [
+      "CRI-O conmon, cgroupfs driver",
+      `/kubepods/pod${UID}/crio-conmon-${ID}`,
+      { level: "container", podUid: UID, qos: "Guaranteed", containerId: ID, runtime: "cri-o", conmon: true },
+    ],
+    [
+      "static pod: the config hash is the uid",
+      `/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod${STATIC}.slice/cri-containerd-${ID}.scope`,
+      { level: "container", podUid: STATIC, qos: "Burstable", containerId: ID, runtime: "containerd" },
+    ],
+    [
+      "kind node (kubelet --cgroup-root=/kubelet, systemd)",
+      `/kubelet.slice/kubelet-kubepods.slice/kubelet-kubepods-besteffort.slice/kubelet-kubepods-besteffort-pod${U_}.slice/cri-containerd-${ID}.scope`,
+      { level: "container", podUid: UID, qos: "BestEffort", containerId: ID, runtime: "containerd" },
+    ],
+    [
+      "kind node, Guaranteed",
+      `/kubelet.slice/kubelet-kubepods.slice/kubelet-kubepods-pod${U_}.slice/cri-containerd-${ID}.scope`,
+      { level: "container", podUid: UID, qos: "Guaranteed", containerId: ID, runtime: "containerd" },
+    ],
+    [
+      "kind seen from the host: the node container's docker scope is not the container",
+      `/system.slice/docker-${NODE_ID}.scope/kubelet.slice/kubelet-kubepods.slice/kubelet-kubepods-burstable.slice/kubelet-kubepods-burstable-pod${U_}.slice/cri-containerd-${ID}.scope`,
+      { level: "container", podUid: UID, qos: "Burstable", containerId: ID, runtime: "containerd" },
+    ],
+    [
+      "k3d / old kind (cgroupfs inside a docker container)",
+      `/docker/${NODE_ID}/kubepods/besteffort/pod${UID}/${ID}`,
+      { level: "container", podUid: UID, qos: "BestEffort", containerId: ID },
+    ],
     ["k3s cgroupfs on v1", `/kubepods/burstable/pod${UID}/${ID}`, { level: "container", podUid: UID, qos: "Burstable", containerId: ID }],
-    ["read from another cgroup namespace (/proc/<pid>/cgroup in a container)", `/../../kubepods-burstable-pod${U_}.slice/cri-containerd-${ID}.scope`, { level: "container", podUid: UID, qos: "Burstable", containerId: ID, runtime: "containerd" }],
+    [
+      "read from another cgroup namespace (/proc/<pid>/cgroup in a container)",
+      `/../../kubepods-burstable-pod${U_}.slice/cri-containerd-${ID}.scope`,
+      { level: "container", podUid: UID, qos: "Burstable", containerId: ID, runtime: "containerd" },
+    ],
     ["cgroupfs seen across a namespace boundary: QoS unknown", `/../pod${UID}/${ID}`, { level: "container", podUid: UID, containerId: ID }],
   ];
   for (const [name, path, expected] of cases) {
@@ -56,7 +124,11 @@ describe("parseCgroupPath: absolute paths and normalisation", () => {
   const cases: Array<[string, string, string]> = [
     ["v1 memory controller", `/sys/fs/cgroup/memory${rel}`, rel],
     ["v1 co-mounted controllers", `/sys/fs/cgroup/cpu,cpuacct${rel}`, rel],
-    ["v1 name=systemd hierarchy", `/sys/fs/cgroup/systemd${BURSTABLE_SD}/cri-containerd-${ID}.scope`, `${BURSTABLE_SD}/cri-containerd-${ID}.scope`],
+    [
+      "v1 name=systemd hierarchy",
+      `/sys/fs/cgroup/systemd${BURSTABLE_SD}/cri-containerd-${ID}.scope`,
+      `${BURSTABLE_SD}/cri-containerd-${ID}.scope`,
+    ],
     ["v2", `/sys/fs/cgroup${BURSTABLE_SD}/cri-containerd-${ID}.scope`, `${BURSTABLE_SD}/cri-containerd-${ID}.scope`],
     ["hybrid unified", `/sys/fs/cgroup/unified${BURSTABLE_SD}`, BURSTABLE_SD],
     ["host root mounted in a container", `/host/sys/fs/cgroup/memory${rel}`, rel],
@@ -81,13 +153,22 @@ describe("parseCgroupPath: absolute paths and normalisation", () => {
 
 describe("parseCgroupPath: pod level and above", () => {
   it("a pod cgroup without a container (a pod-level memcg OOM, or processes of the pod itself)", () => {
-    for (const [path, qos] of [[BURSTABLE_SD, "Burstable"], [GUARANTEED_SD, "Guaranteed"], [`/kubepods/besteffort/pod${UID}`, "BestEffort"], [`/kubepods/pod${UID}`, "Guaranteed"]] as const) {
+    for (const [path, qos] of [
+      [BURSTABLE_SD, "Burstable"],
+      [GUARANTEED_SD, "Guaranteed"],
+      [`/kubepods/besteffort/pod${UID}`, "BestEffort"],
+      [`/kubepods/pod${UID}`, "Guaranteed"],
+    ] as const) {
       assert.deepEqual(summary(parseCgroupPath(path)), { level: "pod", podUid: UID, qos }, path);
     }
   });
   it("an unknown leaf below a pod gives the pod only", () => {
     assert.deepEqual(summary(parseCgroupPath(`${BURSTABLE_SD}/something-else.scope`)), { level: "pod", podUid: UID, qos: "Burstable" });
-    assert.deepEqual(summary(parseCgroupPath(`${BURSTABLE_SD}/cri-containerd-${ID.slice(0, 12)}.scope`)), { level: "pod", podUid: UID, qos: "Burstable" }, "a short id is not a cgroup name");
+    assert.deepEqual(
+      summary(parseCgroupPath(`${BURSTABLE_SD}/cri-containerd-${ID.slice(0, 12)}.scope`)),
+      { level: "pod", podUid: UID, qos: "Burstable" },
+      "a short id is not a cgroup name",
+    );
   });
   it("records the pod, QoS and kubepods cgroups for walking up", () => {
     const p = parseCgroupPath(`${BURSTABLE_SD}/cri-containerd-${ID}.scope`);
@@ -101,7 +182,11 @@ describe("parseCgroupPath: pod level and above", () => {
     const kind = parseCgroupPath(`/docker/${NODE_ID}/kubepods/burstable/pod${UID}/${ID}`);
     assert.equal(kind.kubepodsCgroup, `/docker/${NODE_ID}/kubepods`);
     assert.equal(p.containerCgroup, p.path, "the container's own cgroup");
-    assert.equal(parseCgroupPath(`${GUARANTEED_SD}/crio-${ID}.scope/container`).containerCgroup, `${GUARANTEED_SD}/crio-${ID}.scope`, "below it");
+    assert.equal(
+      parseCgroupPath(`${GUARANTEED_SD}/crio-${ID}.scope/container`).containerCgroup,
+      `${GUARANTEED_SD}/crio-${ID}.scope`,
+      "below it",
+    );
     assert.equal(g.containerCgroup, `/kubepods/pod${UID}/${ID}`);
   });
   it("QoS and kubepods levels: Kubernetes, but no pod", () => {

@@ -44,21 +44,49 @@ describe("old kernel (4.4): no PSI, no swap, zone-split reclaim counters, fallba
 
   it("disks from 14-column diskstats: sda and sr0; sda1 and loop0 skipped", () => {
     assert.deepEqual(second.disks, [
-      { device: "sda", readBytesRate: 1048576, writeBytesRate: 10485760, readOpsRate: 20, writeOpsRate: 100, ioTimePct: 25, readAwaitMs: 5, writeAwaitMs: 3 },
+      {
+        device: "sda",
+        readBytesRate: 1048576,
+        writeBytesRate: 10485760,
+        readOpsRate: 20,
+        writeOpsRate: 100,
+        ioTimePct: 25,
+        readAwaitMs: 5,
+        writeAwaitMs: 3,
+      },
       { device: "sr0", readBytesRate: 0, writeBytesRate: 0, readOpsRate: 0, writeOpsRate: 0, ioTimePct: 0 },
     ]);
   });
 
   it("network from /proc/net/dev when /proc/1/net/dev is missing; total is eth0", () => {
-    assert.deepEqual(second.network?.map((n) => n.iface), ["lo", "eth0", "docker0", "veth1a2b3c4"]);
+    assert.deepEqual(
+      second.network?.map((n) => n.iface),
+      ["lo", "eth0", "docker0", "veth1a2b3c4"],
+    );
     assert.deepEqual(second.networkTotal, {
-      rxBytesRate: 200000, txBytesRate: 50000, rxPacketsRate: 150, txPacketsRate: 100, rxErrorsRate: 0, txErrorsRate: 0, rxDropsRate: 0.1, txDropsRate: 0,
+      rxBytesRate: 200000,
+      txBytesRate: 50000,
+      rxPacketsRate: 150,
+      txPacketsRate: 100,
+      rxErrorsRate: 0,
+      txErrorsRate: 0,
+      rxDropsRate: 0.1,
+      txDropsRate: 0,
     });
   });
 
   it("mounts from /proc/self/mountinfo, os from /usr/lib/os-release", () => {
     assert.deepEqual(second.filesystems, [
-      { mountpoint: "/", device: "/dev/sda1", fstype: "ext4", sizeBytes: 4096000, usedBytes: 3072000, availBytes: 819200, readOnly: false, inodesUsedPct: 25 },
+      {
+        mountpoint: "/",
+        device: "/dev/sda1",
+        fstype: "ext4",
+        sizeBytes: 4096000,
+        usedBytes: 3072000,
+        availBytes: 819200,
+        readOnly: false,
+        inodesUsedPct: 25,
+      },
     ]);
     assert.deepEqual(second.system, {
       uptimeSeconds: 864010,
@@ -82,14 +110,20 @@ describe("big node (5.10): 64 CPUs, one going offline, Calico and bonded NICs, m
     assert.equal(per[62], 85);
     assert.equal(per[63], null);
     // 63 online CPUs × 100 ticks: user 2583, system 630, iowait 32, steal 189.
-    assert.deepEqual({ ...second.cpu, perCpuPct: undefined }, { totalPct: 54, userPct: 41, systemPct: 10, iowaitPct: 0.51, stealPct: 3, perCpuPct: undefined });
+    assert.deepEqual(
+      { ...second.cpu, perCpuPct: undefined },
+      { totalPct: 54, userPct: 41, systemPct: 10, iowaitPct: 0.51, stealPct: 3, perCpuPct: undefined },
+    );
     assert.deepEqual(second.load, { one: 41.1, five: 38.09, fifteen: 30.01, running: 38, blocked: 5 });
   });
 
   it("PSI before 5.13: cpu has no full line", () => {
     assert.deepEqual(second.psi, {
       cpu: { some: { avg10: 22.61, avg60: 18.34, avg300: 12.03, totalRate: 0.25 } },
-      memory: { some: { avg10: 1.21, avg60: 0.81, avg300: 0.4, totalRate: 0.012 }, full: { avg10: 0.51, avg60: 0.3, avg300: 0.1, totalRate: 0.005 } },
+      memory: {
+        some: { avg10: 1.21, avg60: 0.81, avg300: 0.4, totalRate: 0.012 },
+        full: { avg10: 0.51, avg60: 0.3, avg300: 0.1, totalRate: 0.005 },
+      },
       io: { some: { avg10: 8, avg60: 6.01, avg300: 4, totalRate: 0.08 }, full: { avg10: 4, avg60: 3, avg300: 2, totalRate: 0.04 } },
     });
   });
@@ -113,9 +147,26 @@ describe("big node (5.10): 64 CPUs, one going offline, Calico and bonded NICs, m
 
   it("disks: whole devices only (no partitions, loop, ram, zram); dm and md kept", () => {
     assert.deepEqual(second.disks, [
-      { device: "nvme0n1", readBytesRate: 1048576, writeBytesRate: 4194304, readOpsRate: 100, writeOpsRate: 400, ioTimePct: 30, readAwaitMs: 0.5, writeAwaitMs: 1 },
+      {
+        device: "nvme0n1",
+        readBytesRate: 1048576,
+        writeBytesRate: 4194304,
+        readOpsRate: 100,
+        writeOpsRate: 400,
+        ioTimePct: 30,
+        readAwaitMs: 0.5,
+        writeAwaitMs: 1,
+      },
       // 1003 busy ms in 1000 ms: the clocks disagree by a few ms, the percentage stops at 100.
-      { device: "nvme1n1", readBytesRate: 0, writeBytesRate: 209715200, readOpsRate: 0, writeOpsRate: 2000, ioTimePct: 100, writeAwaitMs: 5 },
+      {
+        device: "nvme1n1",
+        readBytesRate: 0,
+        writeBytesRate: 209715200,
+        readOpsRate: 0,
+        writeOpsRate: 2000,
+        ioTimePct: 100,
+        writeAwaitMs: 5,
+      },
       { device: "dm-0", readBytesRate: 409600, writeBytesRate: 0, readOpsRate: 50, writeOpsRate: 0, ioTimePct: 8, readAwaitMs: 2 },
       { device: "md0", readBytesRate: 0, writeBytesRate: 0, readOpsRate: 0, writeOpsRate: 0, ioTimePct: 0 },
       { device: "sda", readBytesRate: 0, writeBytesRate: 0, readOpsRate: 0, writeOpsRate: 0, ioTimePct: 0 },
@@ -123,16 +174,49 @@ describe("big node (5.10): 64 CPUs, one going offline, Calico and bonded NICs, m
   });
 
   it("network: interfaces in both reads are listed; the total counts the bond's two NICs once", () => {
-    assert.deepEqual(second.network?.map((n) => n.iface), [
-      "lo", "eth0", "eth1", "bond0", "bond0.100", "tunl0", "vxlan.calico", "kube-ipvs0", "nodelocaldns", "docker0",
-      "cali0a1b2c3d4e5", "cali1f2e3d4c5b6", "cali9a8b7c6d5e4", "veth3f2a1b0",
-    ]);
-    assert.deepEqual(second.network?.find((n) => n.iface === "bond0"), {
-      iface: "bond0", rxBytesRate: 1500000, txBytesRate: 500000, rxPacketsRate: 1200, txPacketsRate: 800, rxErrorsRate: 0, txErrorsRate: 0, rxDropsRate: 3, txDropsRate: 0,
-    });
+    assert.deepEqual(
+      second.network?.map((n) => n.iface),
+      [
+        "lo",
+        "eth0",
+        "eth1",
+        "bond0",
+        "bond0.100",
+        "tunl0",
+        "vxlan.calico",
+        "kube-ipvs0",
+        "nodelocaldns",
+        "docker0",
+        "cali0a1b2c3d4e5",
+        "cali1f2e3d4c5b6",
+        "cali9a8b7c6d5e4",
+        "veth3f2a1b0",
+      ],
+    );
+    assert.deepEqual(
+      second.network?.find((n) => n.iface === "bond0"),
+      {
+        iface: "bond0",
+        rxBytesRate: 1500000,
+        txBytesRate: 500000,
+        rxPacketsRate: 1200,
+        txPacketsRate: 800,
+        rxErrorsRate: 0,
+        txErrorsRate: 0,
+        rxDropsRate: 3,
+        txDropsRate: 0,
+      },
+    );
     // eth0 + eth1 only: summing every interface would add bond0, the vlan, vxlan and the pods' cali* again.
     assert.deepEqual(second.networkTotal, {
-      rxBytesRate: 1500000, txBytesRate: 500000, rxPacketsRate: 1200, txPacketsRate: 800, rxErrorsRate: 0, txErrorsRate: 0, rxDropsRate: 3, txDropsRate: 0,
+      rxBytesRate: 1500000,
+      txBytesRate: 500000,
+      rxPacketsRate: 1200,
+      txPacketsRate: 800,
+      rxErrorsRate: 0,
+      txErrorsRate: 0,
+      rxDropsRate: 3,
+      txDropsRate: 0,
     });
   });
 
@@ -175,13 +259,27 @@ describe("counters that go backwards give no rate, never a negative one", () => 
 
   it("disk: io ticks and read ms wrapped → ioTimePct and readAwaitMs absent, byte and op rates kept", () => {
     assert.deepEqual(second.disks, [
-      { device: "vda", readBytesRate: 152716387.097, writeBytesRate: 10153290.323, readOpsRate: 759.677, writeOpsRate: 3.629, writeAwaitMs: 14.889 },
+      {
+        device: "vda",
+        readBytesRate: 152716387.097,
+        writeBytesRate: 10153290.323,
+        readOpsRate: 759.677,
+        writeOpsRate: 3.629,
+        writeAwaitMs: 14.889,
+      },
     ]);
   });
 
   it("cpu1's iowait stepped back → cpu1 null; the aggregate still advanced and is reported", () => {
     // aggregate deltas: user 98, system 95, idle 607, iowait 3, softirq 6 → 809 ticks.
-    assert.deepEqual(second.cpu, { totalPct: 24.6, userPct: 12.11, systemPct: 12.48, iowaitPct: 0.37, stealPct: 0, perCpuPct: [3.85, null] });
+    assert.deepEqual(second.cpu, {
+      totalPct: 24.6,
+      userPct: 12.11,
+      systemPct: 12.48,
+      iowaitPct: 0.37,
+      stealPct: 0,
+      perCpuPct: [3.85, null],
+    });
     valid(second);
   });
 
@@ -189,8 +287,14 @@ describe("counters that go backwards give no rate, never a negative one", () => 
     const line = (total: number) => ({ avg10: 1, avg60: 1, avg300: 1, total });
     assert.deepEqual(pressureSample({ some: line(5_000_000) }, { some: line(1_000) }, 1), { some: { avg10: 1, avg60: 1, avg300: 1 } });
     // One zone's counter reset is enough to drop the summed rate, even though the sum still grew.
-    const prev = new Map([["pgscan_kswapd_normal", 100], ["pgscan_kswapd_dma32", 50]]);
-    const cur = new Map([["pgscan_kswapd_normal", 10], ["pgscan_kswapd_dma32", 500]]);
+    const prev = new Map([
+      ["pgscan_kswapd_normal", 100],
+      ["pgscan_kswapd_dma32", 50],
+    ]);
+    const cur = new Map([
+      ["pgscan_kswapd_normal", 10],
+      ["pgscan_kswapd_dma32", 500],
+    ]);
     assert.equal(vmstatRates(prev, cur, 1), undefined);
   });
 });

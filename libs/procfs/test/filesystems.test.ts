@@ -2,17 +2,41 @@ import assert from "node:assert/strict";
 import { statfsSync } from "node:fs";
 import { describe, it } from "node:test";
 import { setImmediate as tick } from "node:timers/promises";
-import { type FsCalls, type FsUsage, type MountEntry, FilesystemProbe, makedev, parseMountinfo, readText, selectFilesystems } from "../src/index.js";
+import {
+  type FsCalls,
+  type FsUsage,
+  type MountEntry,
+  FilesystemProbe,
+  makedev,
+  parseMountinfo,
+  readText,
+  selectFilesystems,
+} from "../src/index.js";
 import { fakeFsCalls, read } from "./helpers.js";
 
-const usage = (blocks: number, bfree: number, bavail: number, files = 1000, ffree = 900): FsUsage => ({ bsize: 4096, blocks, bfree, bavail, files, ffree });
+const usage = (blocks: number, bfree: number, bavail: number, files = 1000, ffree = 900): FsUsage => ({
+  bsize: 4096,
+  blocks,
+  bfree,
+  bavail,
+  files,
+  ffree,
+});
 
 describe("mount table", () => {
   const k8s = parseMountinfo(read("big-node-t0", "proc/1/mountinfo"));
 
   it("parseMountinfo: device numbers, bind roots, escapes, superblock read-only", () => {
     assert.equal(k8s.length, 21);
-    assert.deepEqual(k8s[0], { major: 259, minor: 1, root: "/", mountpoint: "/", fstype: "xfs", source: "/dev/nvme0n1p1", readOnly: false });
+    assert.deepEqual(k8s[0], {
+      major: 259,
+      minor: 1,
+      root: "/",
+      mountpoint: "/",
+      fstype: "xfs",
+      source: "/dev/nvme0n1p1",
+      readOnly: false,
+    });
     assert.equal(k8s.find((m) => m.fstype === "cifs")?.mountpoint, "/mnt/nas backup");
     assert.equal(k8s.find((m) => m.mountpoint === "/mnt/raid")?.readOnly, true);
     assert.equal(k8s.find((m) => m.root.endsWith("kubernetes.io~configmap/config"))?.major, 259);
@@ -66,16 +90,37 @@ describe("FilesystemProbe", () => {
   it("local filesystems at once; a path that does not reach its mount is left out; network ones from the next sample", async () => {
     const probe = new FilesystemProbe(host, calls);
     const first = probe.sample(selected) ?? [];
-    assert.deepEqual(first.map((f) => f.mountpoint), ["/", "/var/lib/containerd", "/mnt/raid", csi, "/var/lib/docker"]);
+    assert.deepEqual(
+      first.map((f) => f.mountpoint),
+      ["/", "/var/lib/containerd", "/mnt/raid", csi, "/var/lib/docker"],
+    );
     assert.deepEqual(first[0], {
-      mountpoint: "/", device: "/dev/nvme0n1p1", fstype: "xfs", sizeBytes: 4096000, usedBytes: 2457600, availBytes: 1433600, readOnly: false, inodesUsedPct: 10,
+      mountpoint: "/",
+      device: "/dev/nvme0n1p1",
+      fstype: "xfs",
+      sizeBytes: 4096000,
+      usedBytes: 2457600,
+      availBytes: 1433600,
+      readOnly: false,
+      inodesUsedPct: 10,
     });
     // No inode counts (files = 0) is unknown, not 0 %; md0 is mounted read-only by errors=remount-ro.
-    assert.deepEqual(first[2], { mountpoint: "/mnt/raid", device: "/dev/md0", fstype: "ext4", sizeBytes: 2048000, usedBytes: 0, availBytes: 2048000, readOnly: true });
+    assert.deepEqual(first[2], {
+      mountpoint: "/mnt/raid",
+      device: "/dev/md0",
+      fstype: "ext4",
+      sizeBytes: 2048000,
+      usedBytes: 0,
+      availBytes: 2048000,
+      readOnly: true,
+    });
     await tick();
     await tick();
     const second = probe.sample(selected) ?? [];
-    assert.deepEqual(second.map((f) => f.mountpoint), ["/", "/var/lib/containerd", "/mnt/raid", nfs, csi, "/mnt/nas backup", "/var/lib/docker"]);
+    assert.deepEqual(
+      second.map((f) => f.mountpoint),
+      ["/", "/var/lib/containerd", "/mnt/raid", nfs, csi, "/mnt/nas backup", "/var/lib/docker"],
+    );
     assert.equal(second.find((f) => f.fstype === "nfs4")?.device, "10.0.0.5:/exports/shared");
   });
 

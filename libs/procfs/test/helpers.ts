@@ -62,21 +62,23 @@ export function fakeFsCalls(hostRoot: string, mounts: Record<string, { major: nu
       return makedev(m.major, m.minor);
     },
     statfs: (path) => get(path).usage,
-    statDevAsync: (path, cb) => setImmediate(() => {
-      try {
-        const m = get(path);
-        cb(null, makedev(m.major, m.minor));
-      } catch (err) {
-        cb(err as Error);
-      }
-    }),
-    statfsAsync: (path, cb) => setImmediate(() => {
-      try {
-        cb(null, get(path).usage);
-      } catch (err) {
-        cb(err as Error);
-      }
-    }),
+    statDevAsync: (path, cb) =>
+      setImmediate(() => {
+        try {
+          const m = get(path);
+          cb(null, makedev(m.major, m.minor));
+        } catch (err) {
+          cb(err as Error);
+        }
+      }),
+    statfsAsync: (path, cb) =>
+      setImmediate(() => {
+        try {
+          cb(null, get(path).usage);
+        } catch (err) {
+          cb(err as Error);
+        }
+      }),
   };
 }
 

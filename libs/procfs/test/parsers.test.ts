@@ -94,33 +94,74 @@ describe("parsers on real /proc captures", () => {
     );
     assert.deepEqual(
       disks.find((d) => d.device === "vda"),
-      { device: "vda", reads: 137778, sectorsRead: 4681418, readMs: 104345, writes: 34632, sectorsWritten: 3334264, writeMs: 23779, ioMs: 27504 },
+      {
+        device: "vda",
+        reads: 137778,
+        sectorsRead: 4681418,
+        readMs: 104345,
+        writes: 34632,
+        sectorsWritten: 3334264,
+        writeMs: 23779,
+        ioMs: 27504,
+      },
     );
     assert.equal(parseDiskstats(read("big-node-t0", "proc/diskstats")).length, 15);
     assert.deepEqual(parseDiskstats(read("old-kernel-t0", "proc/diskstats"))[0], {
-      device: "sda", reads: 120000, sectorsRead: 9600000, readMs: 400000, writes: 300000, sectorsWritten: 48000000, writeMs: 2000000, ioMs: 900000,
+      device: "sda",
+      reads: 120000,
+      sectorsRead: 9600000,
+      readMs: 400000,
+      writes: 300000,
+      sectorsWritten: 48000000,
+      writeMs: 2000000,
+      ioMs: 900000,
     });
   });
 
   it("isWholeDisk: /sys/block entries minus loop, ram, zram", () => {
     const sysBlock = new Set(["nvme0n1", "nvme1n1", "loop0", "ram0", "zram0", "dm-0", "md0", "sda", "cciss!c0d0"]);
     const whole = parseDiskstats(read("big-node-t0", "proc/diskstats")).filter((d) => isWholeDisk(d.device, sysBlock));
-    assert.deepEqual(whole.map((d) => d.device), ["nvme0n1", "nvme1n1", "dm-0", "md0", "sda"]);
+    assert.deepEqual(
+      whole.map((d) => d.device),
+      ["nvme0n1", "nvme1n1", "dm-0", "md0", "sda"],
+    );
     assert.equal(isWholeDisk("cciss/c0d0", sysBlock), true);
     assert.equal(isWholeDisk("cciss/c0d0p1", sysBlock), false);
   });
 
   it("parseNetDev: every interface with rx/tx bytes, packets, errors, drops", () => {
     const net = parseNetDev(read(T0, "proc/1/net/dev"));
-    assert.deepEqual(net.map((n) => n.iface), ["lo", "ifb0", "ifb1", "eth0"]);
+    assert.deepEqual(
+      net.map((n) => n.iface),
+      ["lo", "ifb0", "ifb1", "eth0"],
+    );
     assert.deepEqual(net[3], {
-      iface: "eth0", rxBytes: 281840168, rxPackets: 8667, rxErrors: 0, rxDrops: 0, txBytes: 1337895, txPackets: 7593, txErrors: 0, txDrops: 0,
+      iface: "eth0",
+      rxBytes: 281840168,
+      rxPackets: 8667,
+      rxErrors: 0,
+      rxDrops: 0,
+      txBytes: 1337895,
+      txPackets: 7593,
+      txErrors: 0,
+      txDrops: 0,
     });
     const big = parseNetDev(read("big-node-t0", "proc/1/net/dev"));
     assert.equal(big.length, 15);
-    assert.deepEqual(big.find((n) => n.iface === "eth1"), {
-      iface: "eth1", rxBytes: 801234567890, rxPackets: 701234567, rxErrors: 2, rxDrops: 20, txBytes: 601234567890, txPackets: 501234567, txErrors: 0, txDrops: 0,
-    });
+    assert.deepEqual(
+      big.find((n) => n.iface === "eth1"),
+      {
+        iface: "eth1",
+        rxBytes: 801234567890,
+        rxPackets: 701234567,
+        rxErrors: 2,
+        rxDrops: 20,
+        txBytes: 601234567890,
+        txPackets: 501234567,
+        txErrors: 0,
+        txDrops: 0,
+      },
+    );
     // Old kernels print the first number right after the colon when the name is long.
     assert.deepEqual(parseNetDev("h1\nh2\nveth1234567:12 3 0 0 0 0 0 0 45 6 0 0 0 0 0 0\n")[0]?.rxBytes, 12);
   });
@@ -131,7 +172,7 @@ describe("parsers on real /proc captures", () => {
     assert.equal(parseKernelRelease(read(T0, "proc/sys/kernel/osrelease")), "6.18.44-fc-v595");
     assert.equal(parseOsRelease(read(T0, "etc/os-release")), "Debian GNU/Linux 12 (bookworm)");
     assert.equal(parseOsRelease(read("old-kernel-t0", "usr/lib/os-release")), "Ubuntu 16.04.7 LTS");
-    assert.equal(parseOsRelease('NAME=Flatcar\nVERSION=\'3815.2.0\'\n'), "Flatcar 3815.2.0");
+    assert.equal(parseOsRelease("NAME=Flatcar\nVERSION='3815.2.0'\n"), "Flatcar 3815.2.0");
     assert.equal(parseOsRelease('PRETTY_NAME="Say \\"hi\\""\n'), 'Say "hi"');
     assert.equal(parseOsRelease("ID=x\n"), undefined);
     assert.equal(parseLoadavg("garbage"), undefined);

@@ -41,7 +41,7 @@ describe("parseProcCgroup / pickCgroupPath", () => {
     assert.equal(pickCgroupPath(parseProcCgroup("0::/\n")), "/");
     assert.equal(pickCgroupPath([]), undefined);
   });
-  it("drops the \" (deleted)\" a dead cgroup's v2 path ends in", () => {
+  it('drops the " (deleted)" a dead cgroup\'s v2 path ends in', () => {
     assert.equal(pickCgroupPath(parseProcCgroup("0::/kubepods.slice/x.scope (deleted)\n")), "/kubepods.slice/x.scope");
   });
 });
@@ -67,7 +67,12 @@ describe("reading <hostRoot>/proc/<pid>/cgroup", () => {
   let hostRoot: string;
   before(async () => {
     hostRoot = await mkdtemp(join(tmpdir(), "vigil-procfs-proc-"));
-    for (const [pid, text] of [[101, V1], [102, V2], [103, HYBRID], [104, "0::/system.slice/sshd.service\n"]] as const) {
+    for (const [pid, text] of [
+      [101, V1],
+      [102, V2],
+      [103, HYBRID],
+      [104, "0::/system.slice/sshd.service\n"],
+    ] as const) {
       await mkdir(join(hostRoot, "proc", String(pid)), { recursive: true });
       await writeFile(join(hostRoot, "proc", String(pid), "cgroup"), text);
     }

@@ -9,7 +9,8 @@ import { NodeSampler, readText } from "../src/index.js";
 /** Every number under a key ending in "Rate" or "Pct", and every vmstat value. */
 function rates(value: unknown, key = "", out: Array<[string, number]> = []): Array<[string, number]> {
   if (typeof value === "number" && (key.endsWith("Rate") || key.endsWith("Pct") || key.startsWith("vmstat."))) out.push([key, value]);
-  else if (value && typeof value === "object") for (const [k, v] of Object.entries(value)) rates(v, Array.isArray(value) ? key : key.endsWith("vmstat") ? `vmstat.${k}` : k, out);
+  else if (value && typeof value === "object")
+    for (const [k, v] of Object.entries(value)) rates(v, Array.isArray(value) ? key : key.endsWith("vmstat") ? `vmstat.${k}` : k, out);
   return out;
 }
 

@@ -96,7 +96,16 @@ describe("NodeSampler on two real captures", () => {
   });
 
   it("network: every interface listed; the total is eth0 alone (lo's 26 MB excluded)", () => {
-    const zero = { rxBytesRate: 0, txBytesRate: 0, rxPacketsRate: 0, txPacketsRate: 0, rxErrorsRate: 0, txErrorsRate: 0, rxDropsRate: 0, txDropsRate: 0 };
+    const zero = {
+      rxBytesRate: 0,
+      txBytesRate: 0,
+      rxPacketsRate: 0,
+      txPacketsRate: 0,
+      rxErrorsRate: 0,
+      txErrorsRate: 0,
+      rxDropsRate: 0,
+      txDropsRate: 0,
+    };
     assert.deepEqual(second.network, [
       { iface: "lo", ...zero, rxBytesRate: 5372535.484, txBytesRate: 5372535.484, rxPacketsRate: 155.645, txPacketsRate: 155.645 },
       { iface: "ifb0", ...zero },
@@ -142,7 +151,15 @@ describe("NodeSampler timing", () => {
   it("top processes on the 1st sample and every topEvery-th after; topN 0 turns them off", () => {
     const clock = new FakeClock();
     const root = fixture("this-machine-t0");
-    const sampler = new NodeSampler({ node: "n", hostRoot: root, clock, topN: 2, topEvery: 3, pageSize: 4096, fsCalls: fakeFsCalls(root, {}) });
+    const sampler = new NodeSampler({
+      node: "n",
+      hostRoot: root,
+      clock,
+      topN: 2,
+      topEvery: 3,
+      pageSize: 4096,
+      fsCalls: fakeFsCalls(root, {}),
+    });
     const has = Array.from({ length: 7 }, () => {
       clock.advance(1000);
       return sampler.sample().topProcesses?.length;

@@ -36,9 +36,14 @@ export function requireAuth(config: AuthConfig) {
     else if (space > 0 && scheme === "basic" && basic) ok = safeEqual(Buffer.from(value, "base64").toString("utf8"), basic);
     if (ok) return next();
     next(
-      new HttpError("UNAUTHORIZED", header ? "the credentials are not valid" : "authentication required: send the configured bearer token or basic auth", undefined, {
-        "WWW-Authenticate": challenge,
-      }),
+      new HttpError(
+        "UNAUTHORIZED",
+        header ? "the credentials are not valid" : "authentication required: send the configured bearer token or basic auth",
+        undefined,
+        {
+          "WWW-Authenticate": challenge,
+        },
+      ),
     );
   };
 }

@@ -49,7 +49,8 @@ export function loadConfig<S extends z.ZodRawShape>(
       parsed.error.issues.map((i) => {
         const key = i.path.join(".");
         const got = cleaned[key];
-        const shown = got === undefined ? "unset" : /PASSWORD|TOKEN|SECRET/i.test(key) ? "(hidden)" : JSON.stringify(withoutCredentials(got));
+        const shown =
+          got === undefined ? "unset" : /PASSWORD|TOKEN|SECRET/i.test(key) ? "(hidden)" : JSON.stringify(withoutCredentials(got));
         return `${key}: ${i.message} (got ${shown})`;
       }),
     );
@@ -63,6 +64,4 @@ function withoutCredentials(value: string): string {
 }
 
 /** `"true"/"1"/"yes"` → true; for boolean environment variables. */
-export const envBoolean = z
-  .enum(["true", "false", "1", "0", "yes", "no"])
-  .transform((v) => v === "true" || v === "1" || v === "yes");
+export const envBoolean = z.enum(["true", "false", "1", "0", "yes", "no"]).transform((v) => v === "true" || v === "1" || v === "yes");

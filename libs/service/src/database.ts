@@ -1,7 +1,15 @@
 // PostgreSQL for services that declare `database` in their definition: a pool from DATABASE_URL, a
 // `postgres` readiness check, and the service's migrations applied before its setup runs.
 import { backoffDelay } from "@vigil/contracts";
-import { createDatabase, type Database, type DatabaseConfig, databaseOptionsFromConfig, isUnavailable, migrate, redactUrl } from "@vigil/db";
+import {
+  createDatabase,
+  type Database,
+  type DatabaseConfig,
+  databaseOptionsFromConfig,
+  isUnavailable,
+  migrate,
+  redactUrl,
+} from "@vigil/db";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import type { Readiness } from "./readiness.js";

@@ -80,7 +80,8 @@ export interface ErrorResponse {
  * text may leak internals, hence `undefined`: the middleware logs it and answers a bare 500.
  */
 export function errorResponse(err: unknown): ErrorResponse | undefined {
-  if (err instanceof HttpError) return { status: err.status, code: err.code, message: err.message, details: err.details, headers: err.headers };
+  if (err instanceof HttpError)
+    return { status: err.status, code: err.code, message: err.message, details: err.details, headers: err.headers };
   if (!(err instanceof VigilError)) return undefined;
   const waitMs = err.retryAfterMs;
   const headers: Record<string, string> = waitMs === undefined ? {} : { "Retry-After": String(Math.ceil(waitMs / 1000)) };

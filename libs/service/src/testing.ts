@@ -5,7 +5,11 @@ import type { z } from "zod";
 
 export type TestService = RunningService<unknown> & { url: string };
 
-export async function startTestService<S extends z.ZodRawShape>(def: ServiceDefinition<S>, natsUrl: string, env: Record<string, string> = {}): Promise<TestService> {
+export async function startTestService<S extends z.ZodRawShape>(
+  def: ServiceDefinition<S>,
+  natsUrl: string,
+  env: Record<string, string> = {},
+): Promise<TestService> {
   const svc = await startService(def, {
     NATS_URL: natsUrl,
     PORT: "0",

@@ -37,7 +37,11 @@ describe("service kit: configuration from the environment", () => {
     const shape = { DB_URL: z.string().startsWith("postgres://"), CALLBACK: z.url().endsWith("/hook") };
     const err = (() => {
       try {
-        loadConfig(shape, { DB_URL: "postgresql://vigil:s3cr3t@db:5432/vigil", CALLBACK: "https://x.test/cb?password=hunter2&a=1" }, { port: 1 });
+        loadConfig(
+          shape,
+          { DB_URL: "postgresql://vigil:s3cr3t@db:5432/vigil", CALLBACK: "https://x.test/cb?password=hunter2&a=1" },
+          { port: 1 },
+        );
       } catch (e) {
         return e;
       }

@@ -103,15 +103,24 @@ describe("service kit: consumers in shutdown and readiness", () => {
       const nc = await connect({ servers: nats.url });
       const jsm = await jetstreamManager(nc);
       await jsm.streams.add({ name: "BLOCKER", subjects: ["vigil.alerts.>"] });
-      const down = await waitFor(async () => {
-        const r = await readyz(svc.url);
-        return r.body.checks.nats?.ok && !r.body.checks.consumers?.ok ? r : undefined;
-      }, { timeoutMs: 15_000, message: "connected again, consumer reported not running" });
+      const down = await waitFor(
+        async () => {
+          const r = await readyz(svc.url);
+          return r.body.checks.nats?.ok && !r.body.checks.consumers?.ok ? r : undefined;
+        },
+        { timeoutMs: 15_000, message: "connected again, consumer reported not running" },
+      );
       assert.equal(down.status, 503);
-      assert.match(down.body.checks.consumers!.detail ?? "", /^kit-ready \(stream VIGIL_ALERTS\): durable kit-ready on stream VIGIL_ALERTS is gone/);
+      assert.match(
+        down.body.checks.consumers!.detail ?? "",
+        /^kit-ready \(stream VIGIL_ALERTS\): durable kit-ready on stream VIGIL_ALERTS is gone/,
+      );
 
       await jsm.streams.delete("BLOCKER");
-      await waitFor(async () => (await readyz(svc.url)).status === 200, { timeoutMs: 20_000, message: "ready again once it could re-create them" });
+      await waitFor(async () => (await readyz(svc.url)).status === 200, {
+        timeoutMs: 20_000,
+        message: "ready again once it could re-create them",
+      });
       await nc.close();
     } finally {
       await svc.shutdown();

@@ -9,9 +9,16 @@ import { z } from "zod";
 import { ConfigError, type RunningService, type ServiceDefinition, startService } from "../src/index.js";
 
 const migrations = fileURLToPath(new URL("./fixtures/migrations", import.meta.url));
-const quiet = { HOST: "127.0.0.1", LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent", NATS_RECONNECT_WAIT_MS: "200", SHUTDOWN_TIMEOUT_MS: "8000" };
+const quiet = {
+  HOST: "127.0.0.1",
+  LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
+  NATS_RECONNECT_WAIT_MS: "200",
+  SHUTDOWN_TIMEOUT_MS: "8000",
+};
 
-async function readyz(port: number): Promise<{ status: string; reason?: string; checks: Record<string, { ok: boolean; detail?: string }> }> {
+async function readyz(
+  port: number,
+): Promise<{ status: string; reason?: string; checks: Record<string, { ok: boolean; detail?: string }> }> {
   return (await fetch(`http://127.0.0.1:${port}/readyz`)).json() as never;
 }
 
@@ -25,8 +32,17 @@ describe("service kit: PostgreSQL for services that declare a database", () => {
   });
 
   it("DATABASE_URL becomes required, and is reported with the other problems", async () => {
-    const def: ServiceDefinition<{ X: z.ZodNumber }> = { name: "db-kit", defaultPort: 0, database: { migrations }, config: { X: z.number() }, setup() {} };
-    const err = await startService(def, { ...quiet, NATS_URL: nats.url, PORT: "0", DATABASE_POOL_MAX: "0" }).then(() => undefined, (e: unknown) => e);
+    const def: ServiceDefinition<{ X: z.ZodNumber }> = {
+      name: "db-kit",
+      defaultPort: 0,
+      database: { migrations },
+      config: { X: z.number() },
+      setup() {},
+    };
+    const err = await startService(def, { ...quiet, NATS_URL: nats.url, PORT: "0", DATABASE_POOL_MAX: "0" }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     assert.ok(err instanceof ConfigError);
     assert.deepEqual(err.problems.map((p) => p.split(":")[0]).sort(), ["DATABASE_POOL_MAX", "DATABASE_URL", "X"]);
   });
@@ -51,7 +67,10 @@ describe("service kit: PostgreSQL for services that declare a database", () => {
       const report = await readyz(svc.port);
       assert.equal(report.checks["postgres"]?.ok, true);
       const migrated = await svc.db!.many(sql`SELECT name FROM pgmigrations_db_kit`, z.object({ name: z.string() }));
-      assert.deepEqual(migrated.map((r) => r.name), ["20260101000000000_create-handled"]);
+      assert.deepEqual(
+        migrated.map((r) => r.name),
+        ["20260101000000000_create-handled"],
+      );
     } finally {
       await svc.shutdown();
       await pgdb.stop();
@@ -64,9 +83,10 @@ describe("service kit: PostgreSQL for services that declare a database", () => {
     try {
       await server.kill();
       const port = await freePort();
-      const starting = startService({ name: "db-kit", defaultPort: 0, streams: [], database: { migrations }, setup() {} }, { ...quiet, NATS_URL: nats.url, PORT: String(port), DATABASE_URL: server.url }).then(
-        (svc) => (started = svc),
-      );
+      const starting = startService(
+        { name: "db-kit", defaultPort: 0, streams: [], database: { migrations }, setup() {} },
+        { ...quiet, NATS_URL: nats.url, PORT: String(port), DATABASE_URL: server.url },
+      ).then((svc) => (started = svc));
       const waiting = await waitFor(async () => {
         const report = await readyz(port).catch(() => undefined);
         return report?.checks["postgres"] && !report.checks["postgres"].ok ? report : undefined;

@@ -19,7 +19,9 @@ describe("service kit: HTTP surface every service gets", () => {
         streams: [],
         setup({ router, readiness }) {
           readiness.add("cache", () => cacheHealthy || "cache is warming up");
-          router.get("/api/v1/echo/:word", (req, res) => sendData(req, res, { word: req.params.word, correlationId: req.headers["x-correlation-id"] ?? null }));
+          router.get("/api/v1/echo/:word", (req, res) =>
+            sendData(req, res, { word: req.params.word, correlationId: req.headers["x-correlation-id"] ?? null }),
+          );
           router.get("/api/v1/teapot", () => {
             throw new HttpError("CONFLICT", "already brewing", { pot: 1 });
           });
@@ -55,7 +57,10 @@ describe("service kit: HTTP surface every service gets", () => {
     cacheHealthy = false;
     const notReady = await fetch(`${url}/readyz`);
     assert.equal(notReady.status, 503);
-    assert.deepEqual(((await notReady.json()) as { checks: unknown }).checks, { nats: { ok: true }, cache: { ok: false, detail: "cache is warming up" } });
+    assert.deepEqual(((await notReady.json()) as { checks: unknown }).checks, {
+      nats: { ok: true },
+      cache: { ok: false, detail: "cache is warming up" },
+    });
     cacheHealthy = true;
   });
 
@@ -72,7 +77,11 @@ describe("service kit: HTTP surface every service gets", () => {
   it("renders HttpError and unexpected errors as envelopes without leaking internals", async () => {
     const conflict = await fetch(`${url}/api/v1/teapot`);
     assert.equal(conflict.status, 409);
-    assert.deepEqual(((await conflict.json()) as { error: unknown }).error, { code: "CONFLICT", message: "already brewing", details: { pot: 1 } });
+    assert.deepEqual(((await conflict.json()) as { error: unknown }).error, {
+      code: "CONFLICT",
+      message: "already brewing",
+      details: { pot: 1 },
+    });
     const crash = await fetch(`${url}/api/v1/crash`);
     assert.equal(crash.status, 500);
     const text = await crash.text();
@@ -87,14 +96,37 @@ describe("service kit: HTTP surface every service gets", () => {
       assert.equal(body.metadata.requestId, res.headers.get("x-request-id"));
       return { status: res.status, retryAfter: res.headers.get("retry-after"), error: body.error };
     };
-    assert.deepEqual(await answer("invalid"), { status: 400, retryAfter: null, error: { code: "BAD_REQUEST", message: "bad widget", details: { field: "size" } } });
-    assert.deepEqual(await answer("missing"), { status: 404, retryAfter: null, error: { code: "RESOURCE_NOT_FOUND", message: "no widget 7" } });
-    assert.deepEqual(await answer("down"), { status: 503, retryAfter: "3", error: { code: "SERVICE_UNAVAILABLE", message: "the database is down" } });
-    assert.deepEqual(await answer("busy"), { status: 503, retryAfter: null, error: { code: "SERVICE_UNAVAILABLE", message: "widget locked" } });
-    assert.deepEqual(await answer("broken"), { status: 500, retryAfter: null, error: { code: "INTERNAL_ERROR", message: "widget store is corrupt" } });
+    assert.deepEqual(await answer("invalid"), {
+      status: 400,
+      retryAfter: null,
+      error: { code: "BAD_REQUEST", message: "bad widget", details: { field: "size" } },
+    });
+    assert.deepEqual(await answer("missing"), {
+      status: 404,
+      retryAfter: null,
+      error: { code: "RESOURCE_NOT_FOUND", message: "no widget 7" },
+    });
+    assert.deepEqual(await answer("down"), {
+      status: 503,
+      retryAfter: "3",
+      error: { code: "SERVICE_UNAVAILABLE", message: "the database is down" },
+    });
+    assert.deepEqual(await answer("busy"), {
+      status: 503,
+      retryAfter: null,
+      error: { code: "SERVICE_UNAVAILABLE", message: "widget locked" },
+    });
+    assert.deepEqual(await answer("broken"), {
+      status: 500,
+      retryAfter: null,
+      error: { code: "INTERNAL_ERROR", message: "widget store is corrupt" },
+    });
     const unknown = await fetch(`${url}/api/v1/nothing-here`);
     assert.equal(unknown.status, 404);
-    assert.deepEqual(((await unknown.json()) as { error: unknown }).error, { code: "RESOURCE_NOT_FOUND", message: "no route for GET /api/v1/nothing-here" });
+    assert.deepEqual(((await unknown.json()) as { error: unknown }).error, {
+      code: "RESOURCE_NOT_FOUND",
+      message: "no route for GET /api/v1/nothing-here",
+    });
   });
 
   it("exposes process, HTTP and bus metrics", async () => {
@@ -108,6 +140,13 @@ describe("service kit: HTTP surface every service gets", () => {
   it("turns unready and refuses new connections on shutdown", async () => {
     const done = svc.shutdown("test");
     assert.equal(await done, true);
-    await waitFor(async () => fetch(`${url}/healthz`).then(() => false, () => true), { timeoutMs: 2000 });
+    await waitFor(
+      async () =>
+        fetch(`${url}/healthz`).then(
+          () => false,
+          () => true,
+        ),
+      { timeoutMs: 2000 },
+    );
   });
 });

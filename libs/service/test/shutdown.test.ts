@@ -40,7 +40,10 @@ describe("service kit: SIGTERM drains consumers without losing work", () => {
     const lines = () => (existsSync(out) ? readFileSync(out, "utf8").trim().split("\n").filter(Boolean) : []);
 
     const first = spawnConsumer();
-    await waitFor(() => lines().filter((l) => l.startsWith("start")).length >= 4, { timeoutMs: 20_000, message: "first instance starts work" });
+    await waitFor(() => lines().filter((l) => l.startsWith("start")).length >= 4, {
+      timeoutMs: 20_000,
+      message: "first instance starts work",
+    });
     const exit = await first.stop("SIGTERM", 15_000);
     assert.equal(exit.code, 0, `clean exit after SIGTERM\n${first.tail(20)}`);
 
@@ -51,19 +54,30 @@ describe("service kit: SIGTERM drains consumers without losing work", () => {
     for (const id of started) assert.ok(done.has(id), `in-flight ${id} finished before exit`);
 
     const second = spawnConsumer();
-    await waitFor(() => new Set(lines().filter((l) => l.startsWith("done")).map((l) => l.split(" ")[2])).size === total, {
-      timeoutMs: 30_000,
-      message: "every message is eventually processed",
-    });
+    await waitFor(
+      () =>
+        new Set(
+          lines()
+            .filter((l) => l.startsWith("done"))
+            .map((l) => l.split(" ")[2]),
+        ).size === total,
+      {
+        timeoutMs: 30_000,
+        message: "every message is eventually processed",
+      },
+    );
     assert.equal((await second.stop("SIGTERM", 15_000)).code, 0);
 
     const nc = await connect({ servers: nats.url });
     const jsm = await jetstreamManager(nc);
     // The server applies acks to the consumer asynchronously: poll rather than race it.
-    await waitFor(async () => {
-      const info = await jsm.consumers.info(streams.alerts.name, "slow-consumer");
-      return info.num_pending === 0 && info.num_ack_pending === 0;
-    }, { timeoutMs: 3000, message: "nothing pending or unacknowledged" });
+    await waitFor(
+      async () => {
+        const info = await jsm.consumers.info(streams.alerts.name, "slow-consumer");
+        return info.num_pending === 0 && info.num_ack_pending === 0;
+      },
+      { timeoutMs: 3000, message: "nothing pending or unacknowledged" },
+    );
     await nc.close();
     await bus.drain();
   });

@@ -81,7 +81,11 @@ async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>)
 }
 
 function fromEnv(adminUrl: string): Promise<PostgresHandle> {
-  return createDatabaseOn(adminUrl, "env", "it is a database on the server VIGIL_TEST_DATABASE_URL names, or unset VIGIL_TEST_DATABASE_URL");
+  return createDatabaseOn(
+    adminUrl,
+    "env",
+    "it is a database on the server VIGIL_TEST_DATABASE_URL names, or unset VIGIL_TEST_DATABASE_URL",
+  );
 }
 
 /** A `vigil_test_<random>` database on the server `adminUrl` points at; stop() drops it. */
@@ -97,7 +101,11 @@ async function createDatabaseOn(adminUrl: string, source: ServerSource, whyNotCo
   if (source === "env") announce("postgres", `env VIGIL_TEST_DATABASE_URL (host ${url.host}), database ${dbName}`);
   let stopped = false;
   const notControllable = () =>
-    Promise.reject(new Error(`[vigil-testing] postgres: kill()/restart() are unavailable for database ${dbName}: ${whyNotControllable}. Use startPostgres() for outage tests.`));
+    Promise.reject(
+      new Error(
+        `[vigil-testing] postgres: kill()/restart() are unavailable for database ${dbName}: ${whyNotControllable}. Use startPostgres() for outage tests.`,
+      ),
+    );
   return {
     url: url.toString(),
     source,
@@ -125,7 +133,10 @@ function findPostgresBinDir(): string | undefined {
   const root = "/usr/lib/postgresql";
   let versions: number[] = [];
   try {
-    versions = readdirSync(root).map(Number).filter(Number.isFinite).sort((a, b) => b - a);
+    versions = readdirSync(root)
+      .map(Number)
+      .filter(Number.isFinite)
+      .sort((a, b) => b - a);
   } catch {
     return undefined;
   }
@@ -163,11 +174,11 @@ async function startBinary(binDir: string): Promise<PostgresHandle> {
     if (user) await chown(dir.path, user.uid, user.gid);
 
     const dataDir = join(dir.path, "data");
-    await runCommand(
-      join(binDir, "initdb"),
-      ["-D", dataDir, "-U", "vigil", "-A", "trust", "-E", "UTF8", "--no-locale", "--no-sync"],
-      { ...asUser, name: "initdb", timeoutMs: 120_000 },
-    );
+    await runCommand(join(binDir, "initdb"), ["-D", dataDir, "-U", "vigil", "-A", "trust", "-E", "UTF8", "--no-locale", "--no-sync"], {
+      ...asUser,
+      name: "initdb",
+      timeoutMs: 120_000,
+    });
 
     let port = 0;
     let proc: TrackedProcess | undefined;
@@ -242,13 +253,20 @@ async function launch(binDir: string, dataDir: string, dir: TempDir, port: numbe
   const proc = spawnTracked(
     join(binDir, "postgres"),
     [
-      "-D", dataDir,
-      "-p", String(port),
-      "-k", dir.path,
-      "-c", "listen_addresses=127.0.0.1",
-      "-c", "fsync=off",
-      "-c", "synchronous_commit=off",
-      "-c", "full_page_writes=off",
+      "-D",
+      dataDir,
+      "-p",
+      String(port),
+      "-k",
+      dir.path,
+      "-c",
+      "listen_addresses=127.0.0.1",
+      "-c",
+      "fsync=off",
+      "-c",
+      "synchronous_commit=off",
+      "-c",
+      "full_page_writes=off",
     ],
     // SIGQUIT = immediate shutdown: unlike SIGKILL, postgres still tears down its children and shm.
     { ...asUser, name: "postgres", exitSignal: "SIGQUIT" },
@@ -277,7 +295,11 @@ async function startContainer(): Promise<PostgresHandle> {
   announce("postgres", `container ${IMAGE} on ${container.getHost()}:${container.getPort()}`);
   let stopped = false;
   const notControllable = () =>
-    Promise.reject(new Error("[vigil-testing] postgres: kill()/restart() are unavailable for a container (its port changes); install the binaries for outage tests."));
+    Promise.reject(
+      new Error(
+        "[vigil-testing] postgres: kill()/restart() are unavailable for a container (its port changes); install the binaries for outage tests.",
+      ),
+    );
   return {
     url: container.getConnectionUri(),
     source: "container",

@@ -222,7 +222,11 @@ export interface RunResult {
 }
 
 /** Runs a short-lived command to completion; throws with its output when it fails. */
-export async function runCommand(command: string, args: readonly string[], opts: SpawnOptions & { timeoutMs?: number } = {}): Promise<RunResult> {
+export async function runCommand(
+  command: string,
+  args: readonly string[],
+  opts: SpawnOptions & { timeoutMs?: number } = {},
+): Promise<RunResult> {
   const proc = spawnTracked(command, args, { ...opts, keepAlive: true });
   const timeoutMs = opts.timeoutMs ?? 60_000;
   const timer = setTimeout(() => {

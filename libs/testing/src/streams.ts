@@ -18,7 +18,11 @@ export interface ReadStreamOptions<T> {
 }
 
 /** Every message in `stream`, oldest first; a stream that does not exist yet reads as empty. */
-export async function readStream<T = unknown>(jsm: JetStreamManager, stream: string, opts: ReadStreamOptions<T> = {}): Promise<StoredMessage<T>[]> {
+export async function readStream<T = unknown>(
+  jsm: JetStreamManager,
+  stream: string,
+  opts: ReadStreamOptions<T> = {},
+): Promise<StoredMessage<T>[]> {
   const info = await jsm.streams.info(stream).catch(() => undefined);
   const out: StoredMessage<T>[] = [];
   if (!info || info.state.messages === 0) return out;

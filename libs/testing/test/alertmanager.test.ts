@@ -6,7 +6,11 @@ import { alertmanagerConfig, postAlerts, startAlertmanager, waitFor } from "../s
 
 interface Received {
   headers: IncomingHttpHeaders;
-  body: { status: string; receiver: string; alerts: Array<{ status: string; labels: Record<string, string>; annotations: Record<string, string> }> };
+  body: {
+    status: string;
+    receiver: string;
+    alerts: Array<{ status: string; labels: Record<string, string>; annotations: Record<string, string> }>;
+  };
 }
 
 /** A tiny webhook receiver recording every notification Alertmanager sends. */

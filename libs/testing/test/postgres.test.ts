@@ -26,7 +26,10 @@ test("postgres: two independent instances, real SQL, stop() removes everything",
   await query(a.url, "create table incidents (id serial primary key, title text not null)");
   await query(a.url, "insert into incidents (title) values ($1), ($2)", ["disk full", "pod crashloop"]);
   const rows = await query<{ title: string }>(a.url, "select title from incidents order by id");
-  assert.deepEqual(rows.map((r) => r.title), ["disk full", "pod crashloop"]);
+  assert.deepEqual(
+    rows.map((r) => r.title),
+    ["disk full", "pod crashloop"],
+  );
 
   // b knows nothing about a's table.
   const [exists] = await query<{ t: string | null }>(b.url, "select to_regclass('public.incidents')::text as t");

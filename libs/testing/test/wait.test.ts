@@ -29,9 +29,12 @@ test("waitFor resolves with the first truthy value, retrying through errors", as
 
 test("waitFor times out with the message and the last error", async () => {
   await assert.rejects(
-    waitFor(() => {
-      throw new Error("still booting");
-    }, { timeoutMs: 100, intervalMs: 10, message: "db never came up" }),
+    waitFor(
+      () => {
+        throw new Error("still booting");
+      },
+      { timeoutMs: 100, intervalMs: 10, message: "db never came up" },
+    ),
     (err: Error) => err.message.startsWith("db never came up") && err.message.includes("last error: still booting"),
   );
 });

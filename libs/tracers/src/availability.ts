@@ -29,21 +29,26 @@ const has = (caps: bigint, bit: bigint): boolean => (caps & (1n << bit)) !== 0n;
 export async function bpfAvailability(opts: AvailabilityOptions = {}): Promise<BpfAvailability> {
   const bpftrace = opts.bpftracePath ?? DEFAULT_BPFTRACE;
   // bpftrace itself refuses to run unless euid is 0, whatever the capabilities.
-  if (process.geteuid?.() !== 0) return { available: false, reason: `not running as root (euid ${process.geteuid?.()}); bpftrace requires euid 0` };
+  if (process.geteuid?.() !== 0)
+    return { available: false, reason: `not running as root (euid ${process.geteuid?.()}); bpftrace requires euid 0` };
   const caps = await effectiveCaps();
   if (caps !== undefined && !has(caps, CAP_SYS_ADMIN) && !(has(caps, CAP_BPF) && has(caps, CAP_PERFMON))) {
     return { available: false, reason: "missing capabilities: need CAP_SYS_ADMIN, or CAP_BPF and CAP_PERFMON (run privileged)" };
   }
   const version = await runBpftrace(bpftrace, ["--version"], 10_000);
   if (version.spawnError) return { available: false, reason: `bpftrace is not installed (${version.spawnError})` };
-  if (version.code !== 0) return { available: false, reason: `bpftrace --version failed: ${firstError(version.stderr) ?? `exit code ${version.code}`}` };
+  if (version.code !== 0)
+    return { available: false, reason: `bpftrace --version failed: ${firstError(version.stderr) ?? `exit code ${version.code}`}` };
   const tracefs = await ensureTracefs(opts.log);
   if (!tracefs.ok) return { available: false, reason: tracefs.reason };
   // interval probes need nothing but perf events: a failure here means BPF itself is refused
   // (seccomp, lockdown, missing capability in a user namespace, no JIT/verifier support...).
   const trial = await runBpftrace(bpftrace, ["-e", "interval:ms:1 { exit(); }"], 30_000);
   if (trial.code !== 0) {
-    return { available: false, reason: `a trivial bpftrace program failed to load: ${firstError(trial.stderr) ?? (trial.spawnError ?? `exit code ${trial.code}`)}` };
+    return {
+      available: false,
+      reason: `a trivial bpftrace program failed to load: ${firstError(trial.stderr) ?? trial.spawnError ?? `exit code ${trial.code}`}`,
+    };
   }
   return { available: true, bpftraceVersion: version.stdout.trim() };
 }

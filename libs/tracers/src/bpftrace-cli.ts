@@ -13,7 +13,12 @@ export interface CliResult {
   spawnError?: string;
 }
 
-export function runBpftrace(bpftracePath: string, args: readonly string[], timeoutMs = 30_000, env?: NodeJS.ProcessEnv): Promise<CliResult> {
+export function runBpftrace(
+  bpftracePath: string,
+  args: readonly string[],
+  timeoutMs = 30_000,
+  env?: NodeJS.ProcessEnv,
+): Promise<CliResult> {
   return new Promise((resolve) => {
     execFile(bpftracePath, args, { timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024, env: env ?? process.env }, (error, stdout, stderr) => {
       const err = error as (NodeJS.ErrnoException & { code?: number | string }) | null;

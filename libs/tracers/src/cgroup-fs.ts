@@ -11,7 +11,20 @@ export interface CgroupHierarchy {
   controllers: string[];
 }
 
-const V1_NON_CONTROLLER_OPTIONS = new Set(["rw", "ro", "relatime", "noatime", "nosuid", "nodev", "noexec", "xattr", "clone_children", "noprefix", "cpuset_v2_mode", "favordynmods"]);
+const V1_NON_CONTROLLER_OPTIONS = new Set([
+  "rw",
+  "ro",
+  "relatime",
+  "noatime",
+  "nosuid",
+  "nodev",
+  "noexec",
+  "xattr",
+  "clone_children",
+  "noprefix",
+  "cpuset_v2_mode",
+  "favordynmods",
+]);
 
 // /proc/mounts escapes space, tab, newline and backslash as octal.
 const unescapeMount = (s: string): string => s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));

@@ -44,7 +44,11 @@ export async function discoverMemoryRoots(): Promise<string[]> {
   return roots;
 }
 
-const exists = (p: string): Promise<boolean> => access(p).then(() => true, () => false);
+const exists = (p: string): Promise<boolean> =>
+  access(p).then(
+    () => true,
+    () => false,
+  );
 
 /** Where a cgroup's own OOM kill count lives; .local (v2) leaves out descendants so parents do not double count. */
 async function counterFile(dir: string): Promise<string | undefined> {

@@ -26,7 +26,14 @@ export function parseProbeArgs(listing: string): string[] {
 /** Kernels built without CONFIG_KPROBES have neither the kprobe PMU nor tracefs's kprobe_events. */
 async function kprobesSupported(): Promise<boolean> {
   const paths = ["/sys/bus/event_source/devices/kprobe", ...TRACEFS_CANDIDATES.map((d) => `${d}/kprobe_events`)];
-  for (const p of paths) if (await access(p).then(() => true, () => false)) return true;
+  for (const p of paths)
+    if (
+      await access(p).then(
+        () => true,
+        () => false,
+      )
+    )
+      return true;
   return false;
 }
 

@@ -13,7 +13,13 @@ let mountAttempt: Promise<string | undefined> | undefined;
 
 async function findTracefs(candidates: readonly string[]): Promise<string | undefined> {
   for (const dir of candidates) {
-    if (await access(`${dir}/available_events`).then(() => true, () => false)) return dir;
+    if (
+      await access(`${dir}/available_events`).then(
+        () => true,
+        () => false,
+      )
+    )
+      return dir;
   }
   return undefined;
 }
@@ -53,4 +59,3 @@ export async function ensureTracefs(log?: Logger, candidates: readonly string[] 
   if (first) log?.warn({ reason }, "tracefs unavailable");
   return { ok: false, reason };
 }
-

@@ -144,7 +144,8 @@ export class TracerRunner {
   private spawn(): void {
     const variant = this.variant as ProgramVariant;
     const prepared = this.prepared as PreparedTracer;
-    const program = "file" in variant.program ? [fileURLToPath(new URL(variant.program.file, this.opts.programsDir))] : ["-e", variant.program.source];
+    const program =
+      "file" in variant.program ? [fileURLToPath(new URL(variant.program.file, this.opts.programsDir))] : ["-e", variant.program.source];
     const args = ["-B", "none", "-f", "json", ...program, ...(prepared.args ?? [])];
     const child = spawn(this.opts.bpftracePath, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...prepared.env } });
     this.child = child;
@@ -245,6 +246,7 @@ export class TracerRunner {
 
   private countInvalid(what: string, detail: Record<string, unknown>): void {
     this.invalid++;
-    if (this.invalid <= LOG_INVALID_FIRST || this.invalid % 1000 === 0) this.log.warn({ ...detail, invalid: this.invalid }, `tracer: ${what}`);
+    if (this.invalid <= LOG_INVALID_FIRST || this.invalid % 1000 === 0)
+      this.log.warn({ ...detail, invalid: this.invalid }, `tracer: ${what}`);
   }
 }

@@ -14,8 +14,11 @@ function inFreshMountNamespace(prefix: string[]): Promise<{ code: number; stdout
   const script = `umount /sys/kernel/tracing 2>/dev/null; umount /sys/kernel/debug/tracing 2>/dev/null; exec "$@"`;
   const node = [process.execPath, "--conditions=@vigil/source", "--import", "tsx", PROBE];
   return new Promise((resolve) => {
-    execFile("unshare", ["--mount", "--propagation", "private", "sh", "-c", script, "sh", ...prefix, ...node], { timeout: 60_000 }, (error, stdout, stderr) =>
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    execFile(
+      "unshare",
+      ["--mount", "--propagation", "private", "sh", "-c", script, "sh", ...prefix, ...node],
+      { timeout: 60_000 },
+      (error, stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
 }
@@ -50,7 +53,10 @@ test("ensureTracefs: mounts tracefs when it is missing", async (t) => {
   if (skip) return t.skip(skip);
   const r = await inFreshMountNamespace([]);
   assert.equal(r.code, 0, r.stderr);
-  const out = JSON.parse(r.stdout) as { tracefs: { ok: boolean; mountedByUs?: boolean; path?: string }; availability: { available: boolean; reason?: string } };
+  const out = JSON.parse(r.stdout) as {
+    tracefs: { ok: boolean; mountedByUs?: boolean; path?: string };
+    availability: { available: boolean; reason?: string };
+  };
   assert.deepEqual(out.tracefs, { ok: true, path: "/sys/kernel/tracing", mountedByUs: true });
   assert.equal(out.availability.available, true, out.availability.reason);
 });
@@ -62,7 +68,10 @@ test("ensureTracefs: without CAP_SYS_ADMIN the mount fails and BPF is unavailabl
   assert.equal(r.code, 0, r.stderr);
   const out = JSON.parse(r.stdout) as { tracefs: { ok: boolean; reason?: string }; availability: { available: boolean; reason?: string } };
   assert.equal(out.tracefs.ok, false);
-  assert.match(out.tracefs.reason ?? "", /tracefs is not mounted .* mounting it at \/sys\/kernel\/tracing failed: .*permission denied.*CAP_SYS_ADMIN/s);
+  assert.match(
+    out.tracefs.reason ?? "",
+    /tracefs is not mounted .* mounting it at \/sys\/kernel\/tracing failed: .*permission denied.*CAP_SYS_ADMIN/s,
+  );
   assert.equal(out.availability.available, false);
   assert.equal(out.availability.reason, out.tracefs.reason);
 });

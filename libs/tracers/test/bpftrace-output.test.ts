@@ -10,11 +10,25 @@ import { parseProbeArgs } from "../src/probes.js";
 test("printf, attached_probes, hist and map lines", () => {
   assert.deepEqual(parseBpftraceLine(`{"type": "attached_probes", "data": {"probes": 3}}`), { type: "attached_probes", probes: 3 });
   assert.deepEqual(parseBpftraceLine(`{"type": "printf", "data": "ready\\n"}`), { type: "printf", data: "ready\n" });
-  assert.deepEqual(parseBpftraceLine(`{"type": "printf", "data": "a\\tb \\"q\\" \\\\ node\\n"}`), { type: "printf", data: 'a\tb "q" \\ node\n' });
-  assert.deepEqual(parseBpftraceLine(`{"type": "hist", "data": {"@h": [{"min": 0, "max": 0, "count": 13}, {"min": 1, "max": 1, "count": 9}, {"min": 2, "max": 3, "count": 30}]}}`), {
-    type: "hist",
-    maps: { "@h": [{ min: 0, max: 0, count: 13 }, { min: 1, max: 1, count: 9 }, { min: 2, max: 3, count: 30 }] },
+  assert.deepEqual(parseBpftraceLine(`{"type": "printf", "data": "a\\tb \\"q\\" \\\\ node\\n"}`), {
+    type: "printf",
+    data: 'a\tb "q" \\ node\n',
   });
+  assert.deepEqual(
+    parseBpftraceLine(
+      `{"type": "hist", "data": {"@h": [{"min": 0, "max": 0, "count": 13}, {"min": 1, "max": 1, "count": 9}, {"min": 2, "max": 3, "count": 30}]}}`,
+    ),
+    {
+      type: "hist",
+      maps: {
+        "@h": [
+          { min: 0, max: 0, count: 13 },
+          { min: 1, max: 1, count: 9 },
+          { min: 2, max: 3, count: 30 },
+        ],
+      },
+    },
+  );
   assert.deepEqual(parseBpftraceLine(`{"type": "map", "data": {"@c": 53}}`), { type: "other", kind: "map" });
 });
 
@@ -41,7 +55,10 @@ test("records: kind, key=value fields, a tab inside a value", () => {
   assert.equal(intField({ x: "12a" }, "x"), undefined);
   assert.equal(intField({ x: "18446744073709551615" }, "x"), undefined, "beyond 2^53 is not silently rounded");
 
-  assert.deepEqual(parseRecord("kill\tpid=1\tcomm=we\tird\tsender_comm=sh\n"), { kind: "kill", fields: { pid: "1", comm: "we\tird", sender_comm: "sh" } });
+  assert.deepEqual(parseRecord("kill\tpid=1\tcomm=we\tird\tsender_comm=sh\n"), {
+    kind: "kill",
+    fields: { pid: "1", comm: "we\tird", sender_comm: "sh" },
+  });
   assert.deepEqual(parseRecord("ready\n"), { kind: "ready", fields: {} });
   assert.equal(parseRecord("not a record"), undefined);
   assert.equal(parseRecord("kind\tgarbage"), undefined);
@@ -73,7 +90,10 @@ test("stderr: RLIMIT noise dropped, first ERROR extracted, failures classified",
   const typo = `stdin:1:75-83: ERROR: Type mismatch for '>': comparing 'count' with 'int64'\n`;
   assert.ok(!isMissingAttachPoint(typo));
   assert.ok(isProgramError(typo));
-  assert.equal(firstError("WARNING: Could not read symbols from /sys/kernel/tracing/available_filter_functions: Operation not permitted\n"), "Could not read symbols from /sys/kernel/tracing/available_filter_functions: Operation not permitted");
+  assert.equal(
+    firstError("WARNING: Could not read symbols from /sys/kernel/tracing/available_filter_functions: Operation not permitted\n"),
+    "Could not read symbols from /sys/kernel/tracing/available_filter_functions: Operation not permitted",
+  );
 });
 
 test("probe listings: argument names", () => {

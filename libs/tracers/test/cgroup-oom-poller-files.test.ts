@@ -50,7 +50,9 @@ test("poller: .local counters (no double counting in parents), v1 counters, new 
   // No more than these: two further polls report nothing new.
   const polled = poller.status().polls;
   await waitFor(() => poller.status().polls >= polled + 2, { timeoutMs: 2000, message: "two more polls" });
-  const got = sink.events.map((c) => [c.source, c.event.type, c.event.cgroup_path, c.event.type === "oom_kill" ? c.event.oom_kills : 0]).sort();
+  const got = sink.events
+    .map((c) => [c.source, c.event.type, c.event.cgroup_path, c.event.type === "oom_kill" ? c.event.oom_kills : 0])
+    .sort();
   assert.deepEqual(got, [
     ["cgroup", "oom_kill", "/a/b", 1],
     ["cgroup", "oom_kill", "/c", 2],

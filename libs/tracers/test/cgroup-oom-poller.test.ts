@@ -47,5 +47,8 @@ test("cgroup OOM poller: kills from before start are baselines, not events", asy
   await poller.start();
   assert.ok(poller.status().cgroups > 0);
   await waitFor(() => poller.status().polls >= 3, { message: "three polls after the baseline" });
-  assert.deepEqual(sink.events.filter((c) => c.event.cgroup_path === victim.cgroupPath), []);
+  assert.deepEqual(
+    sink.events.filter((c) => c.event.cgroup_path === victim.cgroupPath),
+    [],
+  );
 });

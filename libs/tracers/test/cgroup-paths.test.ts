@@ -30,7 +30,10 @@ test("mounts and /proc/cgroups: hierarchies, the memory controller's index, hier
       "",
     ].join("\n"),
   );
-  await writeFile(cgroups, "#subsys_name\thierarchy\tnum_cgroups\tenabled\ncpuset\t3\t1\t1\ncpu\t1\t1\t1\ncpuacct\t2\t1\t1\nblkio\t7\t1\t1\nmemory\t4\t29\t1\n");
+  await writeFile(
+    cgroups,
+    "#subsys_name\thierarchy\tnum_cgroups\tenabled\ncpuset\t3\t1\t1\ncpu\t1\t1\t1\ncpuacct\t2\t1\t1\nblkio\t7\t1\t1\nmemory\t4\t29\t1\n",
+  );
   const hs = await listCgroupHierarchies(mounts);
   assert.deepEqual(hs, [
     { mountPoint: "/sys/fs/cgroup/cpu", version: 1, controllers: ["cpu"] },
@@ -39,12 +42,9 @@ test("mounts and /proc/cgroups: hierarchies, the memory controller's index, hier
     { mountPoint: "/nonexistent/unified", version: 2, controllers: [] },
   ]);
   assert.equal(await memorySubsysIndex(cgroups), 4);
-  assert.deepEqual(
-    [...(await hierarchyMountPoints(cgroups, mounts))].sort(),
-    [
-      [0, "/nonexistent/unified"],
-      [1, "/sys/fs/cgroup/cpu"],
-      [4, "/sys/fs/cgroup/memory"],
-    ],
-  );
+  assert.deepEqual([...(await hierarchyMountPoints(cgroups, mounts))].sort(), [
+    [0, "/nonexistent/unified"],
+    [1, "/sys/fs/cgroup/cpu"],
+    [4, "/sys/fs/cgroup/memory"],
+  ]);
 });

@@ -26,7 +26,10 @@ for (const driver of ["cgroupfs", "systemd"] as const) {
     for (const dir of others) await mkdir(dir, { recursive: true });
     const mine = () => sink.events.filter((c) => c.event.cgroup_path?.startsWith(`${cg.topPath}/`));
 
-    const start = await waitFor(() => mine().find((c) => c.event.type === "container_start"), { timeoutMs: 2000, message: "no container_start" });
+    const start = await waitFor(() => mine().find((c) => c.event.type === "container_start"), {
+      timeoutMs: 2000,
+      message: "no container_start",
+    });
     assert.equal(start.event.type, "container_start");
     assert.equal(start.event.cgroup_path, cg.relativePath);
     assert.equal(start.event.container_id, cg.containerId);
@@ -34,7 +37,10 @@ for (const driver of ["cgroupfs", "systemd"] as const) {
 
     for (const dir of others) await removeCgroupDir(dir);
     await cg.remove();
-    const exit = await waitFor(() => mine().find((c) => c.event.type === "container_exit"), { timeoutMs: 2000, message: "no container_exit" });
+    const exit = await waitFor(() => mine().find((c) => c.event.type === "container_exit"), {
+      timeoutMs: 2000,
+      message: "no container_exit",
+    });
     assert.equal(exit.event.cgroup_path, cg.relativePath);
     assert.equal(exit.event.container_id, cg.containerId);
 

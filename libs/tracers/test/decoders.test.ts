@@ -18,7 +18,9 @@ const valid = (events: unknown[]) => events.map((e) => knownKernelEventInput.par
 
 test("swap: a log2 histogram in Konverse's shape, [min, max + 1) in microseconds; nothing when empty", () => {
   const d = new SwapDecoder();
-  const msg = parseBpftraceLine(`{"type": "hist", "data": {"@us": [{"min": 8, "max": 15, "count": 2}, {"min": 16, "max": 31, "count": 0}, {"min": 32, "max": 63, "count": 1}]}}`);
+  const msg = parseBpftraceLine(
+    `{"type": "hist", "data": {"@us": [{"min": 8, "max": 15, "count": 2}, {"min": 16, "max": 31, "count": 0}, {"min": 32, "max": 63, "count": 1}]}}`,
+  );
   const [event] = valid(d.decode(msg as BpftraceMessage));
   assert.ok(event?.type === "swap_fault_latency");
   assert.deepEqual(event.latency_distribution_us, [
@@ -34,7 +36,8 @@ test("swap: a log2 histogram in Konverse's shape, [min, max + 1) in microseconds
 test("cgroup: one event per container directory across hierarchies; other cgroups ignored", async () => {
   const d = new CgroupDecoder(silentLog);
   const path = `/kubepods/burstable/pod${POD}/${ID}`;
-  const line = (kind: string, root: number, id: number, p: string) => printf(`${kind}\tns=4130814653281\troot=${root}\tlevel=4\tid=${id}\tpath=${p}\n`);
+  const line = (kind: string, root: number, id: number, p: string) =>
+    printf(`${kind}\tns=4130814653281\troot=${root}\tlevel=4\tid=${id}\tpath=${p}\n`);
   const starts = valid([
     ...(await d.decode(line("mkdir", 4, 11523, `/kubepods/burstable/pod${POD}`))),
     ...(await d.decode(line("mkdir", 0, 82, path))),
@@ -43,11 +46,17 @@ test("cgroup: one event per container directory across hierarchies; other cgroup
     ...(await d.decode(line("mkdir", 0, 90, "/system.slice/foo.service"))),
   ]);
   assert.equal(starts.length, 1);
-  assert.deepEqual({ ...starts[0], ts: undefined }, { type: "container_start", ts: undefined, cgroup_path: path, container_id: ID, pod_uid: POD, cgroup_id: 82 });
+  assert.deepEqual(
+    { ...starts[0], ts: undefined },
+    { type: "container_start", ts: undefined, cgroup_path: path, container_id: ID, pod_uid: POD, cgroup_id: 82 },
+  );
   const exits = valid([...(await d.decode(line("rmdir", 4, 11524, path))), ...(await d.decode(line("rmdir", 0, 82, path)))]);
   assert.equal(exits.length, 1);
   // The v1 rmdir came first: its id is not a cgroup2 id, so none is claimed.
-  assert.deepEqual({ ...exits[0], ts: undefined }, { type: "container_exit", ts: undefined, cgroup_path: path, container_id: ID, pod_uid: POD });
+  assert.deepEqual(
+    { ...exits[0], ts: undefined },
+    { type: "container_exit", ts: undefined, cgroup_path: path, container_id: ID, pod_uid: POD },
+  );
 });
 
 test("cgroup: truncated paths that cannot be looked up are dropped (recovery: cgroup-tracer.test.ts, systemd layout)", async () => {
@@ -68,20 +77,23 @@ test("oom: fields of the 6.8+ program; the victim's /proc is gone, so no cgroup 
     ),
   );
   assert.ok(event?.type === "oom_kill");
-  assert.deepEqual({ ...event, ts: undefined }, {
-    type: "oom_kill",
-    ts: undefined,
-    victim_pid: 999999999,
-    victim_comm: "python3",
-    trigger_pid: 12,
-    trigger_comm: "java",
-    total_vm_kb: 221368,
-    anon_rss_kb: 20224,
-    file_rss_kb: 6708,
-    shmem_rss_kb: 0,
-    pgtables_kb: 100,
-    oom_score_adj: -998,
-  });
+  assert.deepEqual(
+    { ...event, ts: undefined },
+    {
+      type: "oom_kill",
+      ts: undefined,
+      victim_pid: 999999999,
+      victim_comm: "python3",
+      trigger_pid: 12,
+      trigger_comm: "java",
+      total_vm_kb: 221368,
+      anon_rss_kb: 20224,
+      file_rss_kb: 6708,
+      shmem_rss_kb: 0,
+      pgtables_kb: 100,
+      oom_score_adj: -998,
+    },
+  );
 });
 
 test("oom: the pid-only program; the trigger is the victim, so its comm is the victim's", async () => {
@@ -93,8 +105,13 @@ test("oom: the pid-only program; the trigger is the victim, so its comm is the v
 
 test("signal: target from the tracepoint, sender from the current task", async () => {
   const d = new SignalDecoder();
-  const [event] = valid(await d.decode(printf("kill\tns=4234493790328\tsig=9\tpid=999999999\tresult=0\tsender_pid=3276\tcomm=sleep\tsender_comm=bash\n")));
-  assert.deepEqual({ ...event, ts: undefined }, { type: "signal_kill", ts: undefined, sig: 9, pid: 999999999, comm: "sleep", sender_pid: 3276, sender_comm: "bash", result: 0 });
+  const [event] = valid(
+    await d.decode(printf("kill\tns=4234493790328\tsig=9\tpid=999999999\tresult=0\tsender_pid=3276\tcomm=sleep\tsender_comm=bash\n")),
+  );
+  assert.deepEqual(
+    { ...event, ts: undefined },
+    { type: "signal_kill", ts: undefined, sig: 9, pid: 999999999, comm: "sleep", sender_pid: 3276, sender_comm: "bash", result: 0 },
+  );
   assert.deepEqual(await d.decode(printf("ready\n")), []);
 });
 
@@ -104,7 +121,9 @@ test("oom: victim and trigger in sibling cgroups: cgroup_path is the victim's, m
   const top = `/vigil-test-${process.pid}-memcg`;
   await mkdir(join(hierarchy.mountPoint, top, "victim"), { recursive: true });
   await mkdir(join(hierarchy.mountPoint, top, "trigger"));
-  const victim = spawn("sh", ["-c", 'echo $$ > "$1/cgroup.procs" && exec sleep 60', "sh", join(hierarchy.mountPoint, top, "victim")], { stdio: "ignore" });
+  const victim = spawn("sh", ["-c", 'echo $$ > "$1/cgroup.procs" && exec sleep 60', "sh", join(hierarchy.mountPoint, top, "victim")], {
+    stdio: "ignore",
+  });
   const exited = new Promise((resolve) => victim.once("exit", resolve));
   // One hook, in order: the cgroup cannot be removed while the process is in it.
   t.after(async () => {
@@ -117,7 +136,9 @@ test("oom: victim and trigger in sibling cgroups: cgroup_path is the victim's, m
   const triggerIno = (await stat(join(hierarchy.mountPoint, top, "trigger"), { bigint: true })).ino;
 
   const d = new OomDecoder(hierarchy.mountPoint, silentLog);
-  const [event] = valid(await d.decode(printf(`oom\tns=1\tvictim_pid=${pid}\ttrigger_pid=1\tmemcg_id=${triggerIno}\ttrigger_comm=init\tmemcg_name=trigger\n`)));
+  const [event] = valid(
+    await d.decode(printf(`oom\tns=1\tvictim_pid=${pid}\ttrigger_pid=1\tmemcg_id=${triggerIno}\ttrigger_comm=init\tmemcg_name=trigger\n`)),
+  );
   assert.ok(event?.type === "oom_kill");
   assert.equal(event.cgroup_path, `${top}/victim`);
   assert.equal(event.memcg_path, top);

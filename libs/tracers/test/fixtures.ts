@@ -23,4 +23,3 @@ export function collector(): { events: Collected[]; onEvent: (event: KnownKernel
   const events: Collected[] = [];
   return { events, onEvent: (event, source) => events.push({ event, source, at: Date.now() }) };
 }
-

@@ -40,7 +40,10 @@ test("oom tracer: oom_kill with the victim's pid, comm and cgroup within 2 s of 
   assert.ok(ts <= exit.at + 50, `ts ${event.ts} is after the exit was seen (${new Date(exit.at).toISOString()})`);
   if (status?.program === "oom.bt") {
     // Linux 6.8+ reports sizes: in kB, so the anon RSS sits near the 20 MiB limit, not in pages.
-    assert.ok(event.anon_rss_kb !== undefined && event.anon_rss_kb > 10_000 && event.anon_rss_kb < 40_000, `anon_rss_kb ${event.anon_rss_kb}`);
+    assert.ok(
+      event.anon_rss_kb !== undefined && event.anon_rss_kb > 10_000 && event.anon_rss_kb < 40_000,
+      `anon_rss_kb ${event.anon_rss_kb}`,
+    );
     assert.ok(event.total_vm_kb !== undefined && event.total_vm_kb > event.anon_rss_kb, `total_vm_kb ${event.total_vm_kb}`);
     assert.equal(typeof event.oom_score_adj, "number");
   }

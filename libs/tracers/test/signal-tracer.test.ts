@@ -25,7 +25,10 @@ test("signal tracer: kill -9 of `sleep 60` gives signal_kill with its pid", asyn
   process.kill(pid, "SIGKILL");
   assert.equal(await exited, "SIGKILL");
 
-  const hit = await waitFor(() => sink.events.find((c) => c.event.type === "signal_kill" && c.event.pid === pid), { timeoutMs: 2000, message: `no signal_kill for ${pid}` });
+  const hit = await waitFor(() => sink.events.find((c) => c.event.type === "signal_kill" && c.event.pid === pid), {
+    timeoutMs: 2000,
+    message: `no signal_kill for ${pid}`,
+  });
   assert.ok(hit.event.type === "signal_kill");
   assert.equal(hit.event.sig, 9);
   assert.equal(hit.event.comm, "sleep");

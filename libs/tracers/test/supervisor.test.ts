@@ -11,7 +11,9 @@ const READY = `interval:ms:100 /@ready == 0/ { @ready = 1; printf("ready\\n"); }
 /** Declares a probe this kernel lacks: caught by the up-front check. */
 const bogusChecked: TracerDefinition = {
   name: "bogus-checked",
-  variants: [{ program: { source: `tracepoint:vigil_bogus:nothing { }\n${READY}` }, requires: [{ probe: "tracepoint:vigil_bogus:nothing" }] }],
+  variants: [
+    { program: { source: `tracepoint:vigil_bogus:nothing { }\n${READY}` }, requires: [{ probe: "tracepoint:vigil_bogus:nothing" }] },
+  ],
   prepare: async () => ({ decoder: new SignalDecoder() }),
 };
 
@@ -70,7 +72,12 @@ test("supervisor: a tracer that dies is restarted with backoff and its events ke
   const skip = await bpfSkipReason();
   if (skip) return t.skip(skip);
   const sink = collector();
-  const supervisor = new TracerSupervisor({ definitions: [dying], log: silentLog, onEvent: sink.onEvent, restart: { baseMs: 100, maxMs: 400 } });
+  const supervisor = new TracerSupervisor({
+    definitions: [dying],
+    log: silentLog,
+    onEvent: sink.onEvent,
+    restart: { baseMs: 100, maxMs: 400 },
+  });
   t.after(() => supervisor.stop());
   await supervisor.start();
 

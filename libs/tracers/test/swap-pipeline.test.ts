@@ -18,9 +18,15 @@ test("swap.bt's histogram pipeline, on substitute probes: a 5 s log2 histogram i
   const exit = "tracepoint:syscalls:sys_exit_clock_nanosleep";
   const check = await checkRequirements("bpftrace", [{ probe: enter }, { probe: exit }], false);
   if (!check.ok) return t.skip(check.reason);
-  const source = (await readFile(new URL("swap.bt", PROGRAMS_DIR), "utf8")).replace("kfunc:do_swap_page", enter).replace("kretfunc:do_swap_page", exit);
+  const source = (await readFile(new URL("swap.bt", PROGRAMS_DIR), "utf8"))
+    .replace("kfunc:do_swap_page", enter)
+    .replace("kretfunc:do_swap_page", exit);
   assert.ok(source.includes(enter) && source.includes(exit));
-  const def: TracerDefinition = { name: "swap-substitute", variants: [{ program: { source }, requires: [] }], prepare: async () => ({ decoder: new SwapDecoder() }) };
+  const def: TracerDefinition = {
+    name: "swap-substitute",
+    variants: [{ program: { source }, requires: [] }],
+    prepare: async () => ({ decoder: new SwapDecoder() }),
+  };
   const sink = collector();
   const supervisor = new TracerSupervisor({ definitions: [def], log: silentLog, onEvent: sink.onEvent });
   t.after(() => supervisor.stop());
@@ -29,7 +35,10 @@ test("swap.bt's histogram pipeline, on substitute probes: a 5 s log2 histogram i
 
   // coreutils sleep uses clock_nanosleep; 20 ms sleeps land in the [16384, 32768) us bucket.
   for (let i = 0; i < 3; i++) await promisify(execFile)("sleep", ["0.02"]);
-  const hit = await waitFor(() => sink.events.find((c) => c.event.type === "swap_fault_latency"), { timeoutMs: 11_000, message: "no histogram within two 5 s intervals" });
+  const hit = await waitFor(() => sink.events.find((c) => c.event.type === "swap_fault_latency"), {
+    timeoutMs: 11_000,
+    message: "no histogram within two 5 s intervals",
+  });
   assert.ok(hit.event.type === "swap_fault_latency");
   assert.equal(hit.event.interval_s, 5);
   const buckets = hit.event.latency_distribution_us;

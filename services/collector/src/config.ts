@@ -4,7 +4,11 @@ import { envBoolean } from "@vigil/service";
 import { z } from "zod";
 
 const duration = (dflt: string, minMs: number, what: string) =>
-  z.string().default(dflt).pipe(durationMs).refine((ms) => ms >= minMs, `${what} must be at least ${minMs} ms`);
+  z
+    .string()
+    .default(dflt)
+    .pipe(durationMs)
+    .refine((ms) => ms >= minMs, `${what} must be at least ${minMs} ms`);
 
 export const collectorConfigShape = {
   /** The node this collector runs on: the DaemonSet sets it from the downward API (spec.nodeName). */
@@ -28,7 +32,11 @@ export const collectorConfigShape = {
   COLLECTOR_PUBLISH: envBoolean.default(true),
   COLLECTOR_STREAM_HEARTBEAT: duration("15s", 100, "COLLECTOR_STREAM_HEARTBEAT"),
   /** A /stream client with more than this queued is not reading and is disconnected. */
-  COLLECTOR_STREAM_MAX_BUFFER_BYTES: z.coerce.number().int().min(64 * 1024).default(4 * 1024 * 1024),
+  COLLECTOR_STREAM_MAX_BUFFER_BYTES: z.coerce
+    .number()
+    .int()
+    .min(64 * 1024)
+    .default(4 * 1024 * 1024),
 };
 
 export type CollectorConfig = z.infer<z.ZodObject<typeof collectorConfigShape>>;

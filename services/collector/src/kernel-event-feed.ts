@@ -60,9 +60,10 @@ export class KernelEventFeed {
 
   private async consumeOnce(): Promise<void> {
     const { js, windowMs, log, metrics } = this.opts;
-    const from = this.lastSeq > 0
-      ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: this.lastSeq + 1 }
-      : { deliver_policy: DeliverPolicy.StartTime, opt_start_time: new Date(Date.now() - windowMs).toISOString() };
+    const from =
+      this.lastSeq > 0
+        ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: this.lastSeq + 1 }
+        : { deliver_policy: DeliverPolicy.StartTime, opt_start_time: new Date(Date.now() - windowMs).toISOString() };
     const consumer = await js.consumers.get(streams.kernelEvents.name, { filter_subjects: this.subject, ...from });
     const messages = await consumer.consume({ max_messages: 256 });
     this.current = messages;

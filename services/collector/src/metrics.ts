@@ -16,7 +16,12 @@ export class CollectorMetrics {
 
   constructor(registry: Registry) {
     const registers = [registry];
-    this.samples = new Counter({ name: "vigil_collector_samples_total", help: "Samples taken, by kind (node, pods)", labelNames: ["kind"], registers });
+    this.samples = new Counter({
+      name: "vigil_collector_samples_total",
+      help: "Samples taken, by kind (node, pods)",
+      labelNames: ["kind"],
+      registers,
+    });
     this.sampleDuration = new Histogram({
       name: "vigil_collector_sample_duration_seconds",
       help: "Wall time to take one sample, by kind",
@@ -30,13 +35,52 @@ export class CollectorMetrics {
       labelNames: ["kind", "source"],
       registers,
     });
-    this.publishFailures = new Counter({ name: "vigil_collector_publish_failures_total", help: "Samples not acknowledged by JetStream", labelNames: ["kind"], registers });
-    this.lastSample = new Gauge({ name: "vigil_collector_last_sample_timestamp_seconds", help: "When the last sample was taken", labelNames: ["kind"], registers });
-    this.historyItems = new Gauge({ name: "vigil_collector_history_items", help: "Items held in the in-memory history, by scope", labelNames: ["scope"], registers });
-    this.kernelEvents = new Counter({ name: "vigil_collector_kernel_events_total", help: "Kernel events of this node read from JetStream, by type", labelNames: ["type"], registers });
-    this.kernelEventsInvalid = new Counter({ name: "vigil_collector_kernel_events_invalid_total", help: "Kernel events skipped because they failed validation", registers });
-    this.sseClients = new Gauge({ name: "vigil_collector_sse_clients", help: "Open /stream connections, by scope", labelNames: ["scope"], registers });
-    this.sseEvents = new Counter({ name: "vigil_collector_sse_events_total", help: "Events written to /stream clients, by scope", labelNames: ["scope"], registers });
-    this.sseDropped = new Counter({ name: "vigil_collector_sse_dropped_clients_total", help: "/stream clients disconnected for not reading", labelNames: ["scope"], registers });
+    this.publishFailures = new Counter({
+      name: "vigil_collector_publish_failures_total",
+      help: "Samples not acknowledged by JetStream",
+      labelNames: ["kind"],
+      registers,
+    });
+    this.lastSample = new Gauge({
+      name: "vigil_collector_last_sample_timestamp_seconds",
+      help: "When the last sample was taken",
+      labelNames: ["kind"],
+      registers,
+    });
+    this.historyItems = new Gauge({
+      name: "vigil_collector_history_items",
+      help: "Items held in the in-memory history, by scope",
+      labelNames: ["scope"],
+      registers,
+    });
+    this.kernelEvents = new Counter({
+      name: "vigil_collector_kernel_events_total",
+      help: "Kernel events of this node read from JetStream, by type",
+      labelNames: ["type"],
+      registers,
+    });
+    this.kernelEventsInvalid = new Counter({
+      name: "vigil_collector_kernel_events_invalid_total",
+      help: "Kernel events skipped because they failed validation",
+      registers,
+    });
+    this.sseClients = new Gauge({
+      name: "vigil_collector_sse_clients",
+      help: "Open /stream connections, by scope",
+      labelNames: ["scope"],
+      registers,
+    });
+    this.sseEvents = new Counter({
+      name: "vigil_collector_sse_events_total",
+      help: "Events written to /stream clients, by scope",
+      labelNames: ["scope"],
+      registers,
+    });
+    this.sseDropped = new Counter({
+      name: "vigil_collector_sse_dropped_clients_total",
+      help: "/stream clients disconnected for not reading",
+      labelNames: ["scope"],
+      registers,
+    });
   }
 }

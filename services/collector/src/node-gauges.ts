@@ -21,7 +21,11 @@ export class NodeGauges {
     this.memAvailable = new Gauge({ name: "vigil_node_memory_available_bytes", help: "MemAvailable from /proc/meminfo", registers });
     this.memTotal = new Gauge({ name: "vigil_node_memory_total_bytes", help: "MemTotal from /proc/meminfo", registers });
     this.swapUsed = new Gauge({ name: "vigil_node_swap_used_bytes", help: "SwapTotal - SwapFree (absent without swap)", registers });
-    this.cpuUsage = new Gauge({ name: "vigil_node_cpu_usage_ratio", help: "CPU busy fraction over the last interval, all CPUs", registers });
+    this.cpuUsage = new Gauge({
+      name: "vigil_node_cpu_usage_ratio",
+      help: "CPU busy fraction over the last interval, all CPUs",
+      registers,
+    });
     this.load1 = new Gauge({ name: "vigil_node_load1", help: "1-minute load average", registers });
     this.psiAvg = new Gauge({
       name: "vigil_node_pressure_ratio",

@@ -50,7 +50,12 @@ export function queryRoutes({ rings, hub, eventNames }: QueryRoutesOptions): Rou
   router.get("/stream", (req, res) => {
     const q = parse(collectorStreamQuery, req);
     const header = req.get("Last-Event-ID");
-    const resumeFrom = header !== undefined && /^\d+$/.test(header.trim()) ? Number(header.trim()) : q.lastEventId !== undefined ? Number(q.lastEventId) : undefined;
+    const resumeFrom =
+      header !== undefined && /^\d+$/.test(header.trim())
+        ? Number(header.trim())
+        : q.lastEventId !== undefined
+          ? Number(q.lastEventId)
+          : undefined;
     const backlog = resumeFrom === undefined ? [] : rings[q.scope].after(resumeFrom);
     res.locals.logFields = { scope: q.scope, resumeFrom, replayed: backlog.length };
     hub.open(res, q.scope, eventNames[q.scope], backlog);
@@ -59,4 +64,3 @@ export function queryRoutes({ rings, hub, eventNames }: QueryRoutesOptions): Rou
 
   return router;
 }
-

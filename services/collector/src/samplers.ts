@@ -20,9 +20,15 @@ export async function createPodSampler(config: CollectorConfig, log: Logger): Pr
     log.info("pod sampling off (COLLECTOR_CRI_ENDPOINT=none)");
     return undefined;
   }
-  const endpoint = await discoverRuntime({ hostRoot: config.HOST_ROOT, ...(config.COLLECTOR_CRI_ENDPOINT ? { endpoint: config.COLLECTOR_CRI_ENDPOINT } : {}) });
+  const endpoint = await discoverRuntime({
+    hostRoot: config.HOST_ROOT,
+    ...(config.COLLECTOR_CRI_ENDPOINT ? { endpoint: config.COLLECTOR_CRI_ENDPOINT } : {}),
+  });
   if (!endpoint) {
-    log.warn({ hostRoot: config.HOST_ROOT }, "no container runtime socket found (containerd, CRI-O); pod sampling off. Mount the host's /run or set COLLECTOR_CRI_ENDPOINT");
+    log.warn(
+      { hostRoot: config.HOST_ROOT },
+      "no container runtime socket found (containerd, CRI-O); pod sampling off. Mount the host's /run or set COLLECTOR_CRI_ENDPOINT",
+    );
     return undefined;
   }
   log.info({ endpoint: endpoint.target, runtime: endpoint.runtime, source: endpoint.source }, "sampling pods through CRI");

@@ -27,19 +27,38 @@ export const collectorService: ServiceDefinition<typeof collectorConfigShape> = 
     const node = config.NODE_NAME;
     const log = baseLog.child({ node });
     const metrics = new CollectorMetrics(registry);
-    const rings = { stats: new TimeRing<string>(config.COLLECTOR_HISTORY_WINDOW), events: new TimeRing<string>(config.COLLECTOR_HISTORY_WINDOW, config.COLLECTOR_HISTORY_MAX_EVENTS) };
-    const hub = new SseHub({ heartbeatMs: config.COLLECTOR_STREAM_HEARTBEAT, maxBufferedBytes: config.COLLECTOR_STREAM_MAX_BUFFER_BYTES, metrics, log });
+    const rings = {
+      stats: new TimeRing<string>(config.COLLECTOR_HISTORY_WINDOW),
+      events: new TimeRing<string>(config.COLLECTOR_HISTORY_WINDOW, config.COLLECTOR_HISTORY_MAX_EVENTS),
+    };
+    const hub = new SseHub({
+      heartbeatMs: config.COLLECTOR_STREAM_HEARTBEAT,
+      maxBufferedBytes: config.COLLECTOR_STREAM_MAX_BUFFER_BYTES,
+      metrics,
+      log,
+    });
     router.use(queryRoutes({ rings, hub, eventNames: { stats: NODE_SAMPLE_EVENT, events: KERNEL_EVENT } }));
     const publisher = new SamplePublisher(bus, metrics, log, config.COLLECTOR_PUBLISH);
 
     const nodeLoop = nodeSampling({
-      node, intervalMs: config.COLLECTOR_SAMPLE_INTERVAL, sampler: createNodeSampler(config),
-      ring: rings.stats, hub, gauges: new NodeGauges(registry), publisher, metrics, log,
+      node,
+      intervalMs: config.COLLECTOR_SAMPLE_INTERVAL,
+      sampler: createNodeSampler(config),
+      ring: rings.stats,
+      hub,
+      gauges: new NodeGauges(registry),
+      publisher,
+      metrics,
+      log,
     });
     const pods = await createPodSampler(config, log);
     const podLoop = pods && podSampling({ node, intervalMs: config.COLLECTOR_POD_SAMPLE_INTERVAL, sampler: pods, publisher, metrics, log });
     const feed = new KernelEventFeed({
-      js: bus.js, node, windowMs: config.COLLECTOR_HISTORY_WINDOW, log, metrics,
+      js: bus.js,
+      node,
+      windowMs: config.COLLECTOR_HISTORY_WINDOW,
+      log,
+      metrics,
       onEvent: (seq, at, event) => {
         const entry = { id: seq, at, value: JSON.stringify(event) };
         if (rings.events.push(seq, at, entry.value)) hub.broadcast("events", KERNEL_EVENT, entry);
@@ -50,13 +69,21 @@ export const collectorService: ServiceDefinition<typeof collectorConfigShape> = 
     // Ready once a node sample is fresh: a stuck sampler must take the pod out of service.
     readiness.add("node-sampling", async () => {
       const last = rings.stats.lastId;
-      return last !== undefined && Date.now() - last < Math.max(5_000, 3 * config.COLLECTOR_SAMPLE_INTERVAL) ? true : "no fresh node sample";
+      return last !== undefined && Date.now() - last < Math.max(5_000, 3 * config.COLLECTOR_SAMPLE_INTERVAL)
+        ? true
+        : "no fresh node sample";
     });
     nodeLoop.start();
     podLoop?.start();
     feed.start();
     log.info(
-      { hostRoot: config.HOST_ROOT, intervalMs: config.COLLECTOR_SAMPLE_INTERVAL, podIntervalMs: pods ? config.COLLECTOR_POD_SAMPLE_INTERVAL : "off", windowMs: config.COLLECTOR_HISTORY_WINDOW, publish: config.COLLECTOR_PUBLISH },
+      {
+        hostRoot: config.HOST_ROOT,
+        intervalMs: config.COLLECTOR_SAMPLE_INTERVAL,
+        podIntervalMs: pods ? config.COLLECTOR_POD_SAMPLE_INTERVAL : "off",
+        windowMs: config.COLLECTOR_HISTORY_WINDOW,
+        publish: config.COLLECTOR_PUBLISH,
+      },
       "collecting",
     );
     onShutdownStart(() => hub.close());

@@ -6,7 +6,12 @@ export type Collector = TestService;
 
 /** Starts the real collector in-process on a free port against the given NATS, sampling this machine. */
 export const startCollector = (natsUrl: string, env: Record<string, string> = {}): Promise<Collector> =>
-  startTestService(collectorService, natsUrl, { NODE_NAME: "node-a", COLLECTOR_SAMPLE_INTERVAL: "200ms", COLLECTOR_CRI_ENDPOINT: "none", ...env });
+  startTestService(collectorService, natsUrl, {
+    NODE_NAME: "node-a",
+    COLLECTOR_SAMPLE_INTERVAL: "200ms",
+    COLLECTOR_CRI_ENDPOINT: "none",
+    ...env,
+  });
 
 export interface SseFrame {
   id?: string;

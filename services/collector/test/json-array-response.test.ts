@@ -18,7 +18,10 @@ async function serve(items: Array<{ value: string }>, chunkBytes?: number): Prom
 describe("writeJsonArray", () => {
   it("writes stored JSON texts as one array, across chunk boundaries", async () => {
     const values = Array.from({ length: 500 }, (_, i) => ({ id: i, text: "é".repeat(i % 50), nested: { ok: i % 2 === 0 } }));
-    const res = await serve(values.map((v) => ({ value: JSON.stringify(v) })), 1024);
+    const res = await serve(
+      values.map((v) => ({ value: JSON.stringify(v) })),
+      1024,
+    );
     assert.match(res.headers.get("content-type") ?? "", /^application\/json/);
     assert.deepEqual(await res.json(), values);
   });

@@ -22,7 +22,12 @@ function publishFromAnotherProcess(natsUrl: string, events: Array<{ node: string
       await js.publish("vigil.events.kernel." + e.node + "." + e.type, JSON.stringify(msg), { msgID: id });
     }
     await nc.close();`;
-  const res = spawnSync(process.execPath, ["--input-type=module", "-e", script], { cwd: root, env: { ...process.env, NATS: natsUrl, EVENTS: JSON.stringify(events) }, encoding: "utf8", timeout: 20_000 });
+  const res = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
+    cwd: root,
+    env: { ...process.env, NATS: natsUrl, EVENTS: JSON.stringify(events) },
+    encoding: "utf8",
+    timeout: 20_000,
+  });
   assert.equal(res.status, 0, res.stderr);
 }
 
@@ -39,7 +44,8 @@ describe("collector: this node's kernel events", () => {
     await nats?.stop();
   });
 
-  const history = async (): Promise<KernelEventMessage[]> => (await fetch(`${collector.url}/history?scope=events`)).json() as Promise<KernelEventMessage[]>;
+  const history = async (): Promise<KernelEventMessage[]> =>
+    (await fetch(`${collector.url}/history?scope=events`)).json() as Promise<KernelEventMessage[]>;
 
   it("lists events of this node published elsewhere, not other nodes' events", async () => {
     publishFromAnotherProcess(nats.url, [
@@ -47,8 +53,17 @@ describe("collector: this node's kernel events", () => {
       { node: "node-b", type: "oom_kill", pid: 7, comm: "other-node" },
       { node: "node-a", type: "container_exit", pid: 4243, comm: "sh" },
     ]);
-    const events = await waitFor(async () => ((await history()).length >= 2 ? history() : undefined), { timeoutMs: 5_000, message: "events in /history" });
-    assert.deepEqual(events.map((e) => [e.node, e.type, e.pid, e.comm]), [["node-a", "oom_kill", 4242, "java"], ["node-a", "container_exit", 4243, "sh"]]);
+    const events = await waitFor(async () => ((await history()).length >= 2 ? history() : undefined), {
+      timeoutMs: 5_000,
+      message: "events in /history",
+    });
+    assert.deepEqual(
+      events.map((e) => [e.node, e.type, e.pid, e.comm]),
+      [
+        ["node-a", "oom_kill", 4242, "java"],
+        ["node-a", "container_exit", 4243, "sh"],
+      ],
+    );
     const recent = (await (await fetch(`${collector.url}/history?scope=events&since=1m`)).json()) as KernelEventMessage[];
     assert.equal(recent.length, 2);
   });
@@ -68,27 +83,42 @@ describe("collector: this node's kernel events", () => {
     const resumed = await SseClient.open(`${collector.url}/stream?scope=events&lastEventId=${firstSeq}`);
     await waitFor(() => resumed.frames.length >= 2, { timeoutMs: 3_000, message: "replayed events" });
     resumed.close();
-    assert.deepEqual(resumed.frames.map((f) => (JSON.parse(f.data) as KernelEventMessage).pid), [4243, 5001]);
+    assert.deepEqual(
+      resumed.frames.map((f) => (JSON.parse(f.data) as KernelEventMessage).pid),
+      [4243, 5001],
+    );
   });
 
   it("a restarted collector finds the window's events in JetStream again", async () => {
     await collector.shutdown();
     collector = await startCollector(nats.url, { COLLECTOR_SAMPLE_INTERVAL: "1s" });
-    const events = await waitFor(async () => {
-      const e = await history();
-      return e.length >= 3 ? e : undefined;
-    }, { timeoutMs: 5_000, message: "events replayed from JetStream" });
-    assert.deepEqual(events.map((e) => e.pid), [4242, 4243, 5001]);
+    const events = await waitFor(
+      async () => {
+        const e = await history();
+        return e.length >= 3 ? e : undefined;
+      },
+      { timeoutMs: 5_000, message: "events replayed from JetStream" },
+    );
+    assert.deepEqual(
+      events.map((e) => e.pid),
+      [4242, 4243, 5001],
+    );
   });
 
   it("keeps at most COLLECTOR_HISTORY_MAX_EVENTS events in memory, the newest", async () => {
     await collector.shutdown();
     collector = await startCollector(nats.url, { COLLECTOR_SAMPLE_INTERVAL: "1s", COLLECTOR_HISTORY_MAX_EVENTS: "100" });
-    publishFromAnotherProcess(nats.url, Array.from({ length: 150 }, (_, i) => ({ node: "node-a", type: "oom_kill", pid: 9000 + i, comm: "storm" })));
-    const events = await waitFor(async () => {
-      const e = await history();
-      return e.at(-1)?.pid === 9149 ? e : undefined;
-    }, { timeoutMs: 10_000, message: "the storm's last event" });
+    publishFromAnotherProcess(
+      nats.url,
+      Array.from({ length: 150 }, (_, i) => ({ node: "node-a", type: "oom_kill", pid: 9000 + i, comm: "storm" })),
+    );
+    const events = await waitFor(
+      async () => {
+        const e = await history();
+        return e.at(-1)?.pid === 9149 ? e : undefined;
+      },
+      { timeoutMs: 10_000, message: "the storm's last event" },
+    );
     assert.equal(events.length, 100);
     assert.equal(events[0]!.pid, 9050);
   });

@@ -27,12 +27,20 @@ describe("collector: publishing and the query API", () => {
   it("publishes valid node samples to vigil.metrics.node.<node> at the configured rate", async () => {
     const js = jetstream(nc);
     const startedAt = new Date().toISOString();
-    const consumer = await js.consumers.get(streams.metrics.name, { filter_subjects: "vigil.metrics.node.node-a", deliver_policy: DeliverPolicy.StartTime, opt_start_time: startedAt });
+    const consumer = await js.consumers.get(streams.metrics.name, {
+      filter_subjects: "vigil.metrics.node.node-a",
+      deliver_policy: DeliverPolicy.StartTime,
+      opt_start_time: startedAt,
+    });
     const samples: NodeSampleMessage[] = [];
-    await waitFor(async () => {
-      for await (const m of await consumer.fetch({ max_messages: 10 - samples.length, expires: 1000 })) samples.push(nodeSampleMessage.parse(m.json()));
-      return samples.length >= 10;
-    }, { timeoutMs: 10_000, message: `10 published samples (got ${samples.length})` });
+    await waitFor(
+      async () => {
+        for await (const m of await consumer.fetch({ max_messages: 10 - samples.length, expires: 1000 }))
+          samples.push(nodeSampleMessage.parse(m.json()));
+        return samples.length >= 10;
+      },
+      { timeoutMs: 10_000, message: `10 published samples (got ${samples.length})` },
+    );
     // The rate from the samples' own times, not from a wall-clock window, so a loaded machine cannot skew the count.
     const gaps = samples.slice(1).map((s, i) => Date.parse(s.ts) - Date.parse(samples[i]!.ts));
     const mean = (Date.parse(samples.at(-1)!.ts) - Date.parse(samples[0]!.ts)) / gaps.length;
@@ -58,16 +66,23 @@ describe("collector: publishing and the query API", () => {
     // Wait until the window is full: the oldest sample seen now has fallen out, and a window's worth is in.
     const firstOldest = (await history())[0]?.ts;
     let now = 0;
-    const all = await waitFor(async () => {
-      now = Date.now();
-      const h = await history();
-      return h.length >= 12 && h[0]!.ts !== firstOldest ? h : undefined;
-    }, { timeoutMs: 10_000, message: "a full 3 s window of samples" });
+    const all = await waitFor(
+      async () => {
+        now = Date.now();
+        const h = await history();
+        return h.length >= 12 && h[0]!.ts !== firstOldest ? h : undefined;
+      },
+      { timeoutMs: 10_000, message: "a full 3 s window of samples" },
+    );
     assert.ok(all.length <= 17, `3 s window at 5 Hz, got ${all.length}`);
     assert.ok(Date.parse(all[0]!.ts) >= now - 3_000 - 50, "nothing older than the window");
     for (const s of all) nodeSampleMessage.parse(s);
     const ts = all.map((s) => Date.parse(s.ts));
-    assert.deepEqual(ts, [...ts].sort((a, b) => a - b), "oldest first");
+    assert.deepEqual(
+      ts,
+      [...ts].sort((a, b) => a - b),
+      "oldest first",
+    );
 
     const from = all[5]!.ts;
     const byTime = (await (await fetch(`${collector.url}/history?since=${encodeURIComponent(from)}`)).json()) as NodeSampleMessage[];
@@ -75,11 +90,14 @@ describe("collector: publishing and the query API", () => {
     const older = (await (await fetch(`${collector.url}/history?since=1h`)).json()) as NodeSampleMessage[];
     assert.ok(older.length <= all.length + 2, "since beyond the window is clamped to it");
     let askedAt = 0;
-    const recent = await waitFor(async () => {
-      askedAt = Date.now();
-      const r = await history("?scope=stats&since=1s");
-      return r.length >= 4 ? r : undefined;
-    }, { message: "1 s of samples" });
+    const recent = await waitFor(
+      async () => {
+        askedAt = Date.now();
+        const r = await history("?scope=stats&since=1s");
+        return r.length >= 4 ? r : undefined;
+      },
+      { message: "1 s of samples" },
+    );
     assert.ok(recent.length <= 7, `1 s at 5 Hz, got ${recent.length}`);
     assert.ok(Date.parse(recent[0]!.ts) >= askedAt - 1_000 - 50, "nothing older than since");
     const two = (await (await fetch(`${collector.url}/history?limit=2`)).json()) as NodeSampleMessage[];
@@ -118,13 +136,24 @@ describe("collector: publishing and the query API", () => {
     const resumed = await SseClient.open(`${collector.url}/stream`, { "Last-Event-ID": frames[0]!.id! });
     await waitFor(() => resumed.frames.length >= 4, { timeoutMs: 3_000, message: "replay plus live" });
     resumed.close();
-    assert.deepEqual(resumed.frames.slice(0, 2).map((f) => f.id), [frames[1]!.id, frames[2]!.id]);
+    assert.deepEqual(
+      resumed.frames.slice(0, 2).map((f) => f.id),
+      [frames[1]!.id, frames[2]!.id],
+    );
     const ids = resumed.frames.map((f) => Number(f.id));
-    assert.deepEqual(ids, [...new Set(ids)].sort((a, b) => a - b), "no duplicates, in order");
+    assert.deepEqual(
+      ids,
+      [...new Set(ids)].sort((a, b) => a - b),
+      "no duplicates, in order",
+    );
   });
 
   it("sends heartbeat comments on an idle stream", async () => {
-    const quiet = await startCollector(nats.url, { NODE_NAME: "node-quiet", COLLECTOR_PUBLISH: "false", COLLECTOR_STREAM_HEARTBEAT: "200ms" });
+    const quiet = await startCollector(nats.url, {
+      NODE_NAME: "node-quiet",
+      COLLECTOR_PUBLISH: "false",
+      COLLECTOR_STREAM_HEARTBEAT: "200ms",
+    });
     try {
       const sse = await SseClient.open(`${quiet.url}/stream?scope=events`);
       await waitFor(() => sse.comments >= 3, { timeoutMs: 3_000, message: "heartbeats" });

@@ -13,7 +13,11 @@ export const ingestConfigShape = {
   INGEST_TOKEN: z.string().min(1).optional(),
   /** Accept event types Vigil does not know (their fields travel as sent). */
   INGEST_ALLOW_UNKNOWN_TYPES: envBoolean.default(false),
-  INGEST_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(4 * 1024 * 1024),
+  INGEST_MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(4 * 1024 * 1024),
   INGEST_MAX_EVENTS_PER_REQUEST: z.coerce.number().int().min(1).default(10_000),
   /** gRPC ingestion (vigil.ingest.v1.KernelEventIngest); 0 picks a free port, -1 turns it off. */
   INGEST_GRPC_PORT: z.coerce.number().int().min(-1).max(65535).default(3102),
@@ -22,10 +26,14 @@ export const ingestConfigShape = {
     .string()
     .default(TRACERS.join(","))
     .transform((s, ctx) => {
-      const list = s.split(",").map((t) => t.trim()).filter(Boolean);
+      const list = s
+        .split(",")
+        .map((t) => t.trim())
+        .filter(Boolean);
       if (list.length === 1 && list[0] === "none") return [];
       const bad = list.filter((t) => !(TRACERS as readonly string[]).includes(t));
-      if (bad.length) ctx.addIssue({ code: "custom", message: `unknown tracer ${bad.join(", ")}: choose from ${TRACERS.join(", ")}, or none` });
+      if (bad.length)
+        ctx.addIssue({ code: "custom", message: `unknown tracer ${bad.join(", ")}: choose from ${TRACERS.join(", ")}, or none` });
       return list;
     }),
   /** `auto`: eBPF when available, else cgroup OOM counters; `off`: cgroup counters only (no BPF). */

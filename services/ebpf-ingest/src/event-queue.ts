@@ -24,7 +24,11 @@ export class EventQueue {
 
   push(event: KnownKernelEventInput, source: "bpftrace" | "cgroup"): void {
     if (this.buffer.length >= (this.o.maxBuffered ?? 50_000)) {
-      if (this.dropped++ % 1000 === 0) this.o.log.error({ dropped: this.dropped }, "tracer events dropped: JetStream has been unreachable too long and the buffer is full");
+      if (this.dropped++ % 1000 === 0)
+        this.o.log.error(
+          { dropped: this.dropped },
+          "tracer events dropped: JetStream has been unreachable too long and the buffer is full",
+        );
       return;
     }
     this.buffer.push({ event, source });
@@ -49,7 +53,10 @@ export class EventQueue {
       let n = 1;
       while (n < max && n < this.buffer.length && this.buffer[n]!.source === source) n++;
       try {
-        const result = await this.o.ingestor.ingest(this.buffer.slice(0, n).map((b) => b.event), source);
+        const result = await this.o.ingestor.ingest(
+          this.buffer.slice(0, n).map((b) => b.event),
+          source,
+        );
         if (result.rejected.length) this.o.log.warn({ source, rejected: result.rejected.slice(0, 3) }, "tracer events rejected");
         this.retryMs = 500;
       } catch (err) {

@@ -7,7 +7,8 @@ export function eventTimeIso(ts: string | number | undefined, now: number): { is
   if (typeof ts === "string") return { iso: new Date(Date.parse(ts)).toISOString() };
   const ms = ts < 1e11 ? ts * 1000 : ts < 1e14 ? ts : ts < 1e17 ? ts / 1000 : ts / 1e6;
   // Before 2000 or more than a day ahead is a unit mistake or a broken clock, not kernel evidence.
-  if (ms < 946_684_800_000 || ms > now + 86_400_000) return { error: `ts ${ts} is not a plausible time (epoch s, ms, µs or ns, or RFC 3339)` };
+  if (ms < 946_684_800_000 || ms > now + 86_400_000)
+    return { error: `ts ${ts} is not a plausible time (epoch s, ms, µs or ns, or RFC 3339)` };
   return { iso: isoOf(Math.round(ms)) };
 }
 

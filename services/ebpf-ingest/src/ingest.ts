@@ -24,7 +24,10 @@ export interface IngestResult {
 
 /** JetStream could not store some valid events; nothing was lost that a retry will not bring. */
 export class IngestUnavailableError extends UnavailableError {
-  constructor(message: string, readonly result: IngestResult & { unavailable: number[] }) {
+  constructor(
+    message: string,
+    readonly result: IngestResult & { unavailable: number[] },
+  ) {
     // The HTTP answer is a 503 with Retry-After: 5 and the partial result as details.
     super(message, { details: result, retryAfterMs: 5000 });
   }
@@ -67,7 +70,11 @@ export class Ingestor {
 
     const end = metrics.publishSeconds.startTimer();
     // Built by toMessage from validated input (the tests read every stored event back through the schema).
-    const acks = await this.o.bus.publishMany(topics.kernelEvents, messages.map((m) => m.message), { skipSchemaCheck: true });
+    const acks = await this.o.bus.publishMany(
+      topics.kernelEvents,
+      messages.map((m) => m.message),
+      { skipSchemaCheck: true },
+    );
     end();
     const unavailable: number[] = [];
     // Counted per batch, not per event: a labelled counter increment costs about a microsecond.
@@ -92,7 +99,10 @@ export class Ingestor {
     for (const { type, source, n } of acceptedBy.values()) metrics.accepted.inc({ type, source }, n);
     for (const [type, n] of duplicatesBy) metrics.duplicates.inc({ type }, n);
     if (unavailable.length) {
-      throw new IngestUnavailableError(`JetStream is unreachable: ${unavailable.length} of ${raws.length} events not stored yet; retry (stored ones count once)`, { ...result, unavailable });
+      throw new IngestUnavailableError(
+        `JetStream is unreachable: ${unavailable.length} of ${raws.length} events not stored yet; retry (stored ones count once)`,
+        { ...result, unavailable },
+      );
     }
     return result;
   }
@@ -105,6 +115,12 @@ export class Ingestor {
     if ("error" in time) return time;
     const node = (e.node as string | undefined) ?? this.o.node;
     const placement = this.o.place?.(input, node) ?? {};
-    return { message: toMessage(input, { id: eventId(node, raw as Record<string, unknown>), node, observedAt: time.iso, source: SOURCE[transport] }, placement) };
+    return {
+      message: toMessage(
+        input,
+        { id: eventId(node, raw as Record<string, unknown>), node, observedAt: time.iso, source: SOURCE[transport] },
+        placement,
+      ),
+    };
   }
 }

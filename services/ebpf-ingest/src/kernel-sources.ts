@@ -17,7 +17,12 @@ export interface KernelSources {
   stop(): Promise<void>;
 }
 
-export async function startKernelSources(config: IngestConfig, ingestor: Ingestor, metrics: IngestMetrics, log: Logger): Promise<KernelSources> {
+export async function startKernelSources(
+  config: IngestConfig,
+  ingestor: Ingestor,
+  metrics: IngestMetrics,
+  log: Logger,
+): Promise<KernelSources> {
   const queue = new EventQueue({ ingestor, log });
   const onEvent = (event: Parameters<EventQueue["push"]>[0], source: "bpftrace" | "cgroup") => queue.push(event, source);
   if (config.INGEST_TRACERS.length === 0) {
@@ -33,10 +38,17 @@ export async function startKernelSources(config: IngestConfig, ingestor: Ingesto
     };
     publish();
     const timer = setInterval(publish, 5000).unref();
-    log.info({ bpftrace: bpf.bpftraceVersion, tracers: supervisor.status().map((t) => `${t.name}:${t.state}${t.reason ? ` (${t.reason})` : ""}`) }, "eBPF tracers started");
+    log.info(
+      { bpftrace: bpf.bpftraceVersion, tracers: supervisor.status().map((t) => `${t.name}:${t.state}${t.reason ? ` (${t.reason})` : ""}`) },
+      "eBPF tracers started",
+    );
     return {
       mode: "bpf",
-      describe: () => `${bpf.bpftraceVersion}: ${supervisor.status().map((t) => `${t.name} ${t.state}${t.reason ? ` (${t.reason})` : ""}`).join("; ")}`,
+      describe: () =>
+        `${bpf.bpftraceVersion}: ${supervisor
+          .status()
+          .map((t) => `${t.name} ${t.state}${t.reason ? ` (${t.reason})` : ""}`)
+          .join("; ")}`,
       stop: async () => {
         clearInterval(timer);
         await supervisor.stop();
@@ -50,10 +62,14 @@ export async function startKernelSources(config: IngestConfig, ingestor: Ingesto
   }
   const poller = new CgroupOomPoller({ intervalMs: config.INGEST_CGROUP_POLL_MS, onEvent, log });
   await poller.start();
-  log.warn({ reason: bpf.reason, roots: poller.status().roots }, "eBPF unavailable: polling cgroup OOM counters instead (OOM kills without victim details; no swap, lifecycle or signal events)");
+  log.warn(
+    { reason: bpf.reason, roots: poller.status().roots },
+    "eBPF unavailable: polling cgroup OOM counters instead (OOM kills without victim details; no swap, lifecycle or signal events)",
+  );
   return {
     mode: "cgroup",
-    describe: () => `no eBPF (${bpf.reason}): polling cgroup OOM counters every ${config.INGEST_CGROUP_POLL_MS} ms in ${poller.status().roots.join(", ")} (${poller.status().cgroups} cgroups)`,
+    describe: () =>
+      `no eBPF (${bpf.reason}): polling cgroup OOM counters every ${config.INGEST_CGROUP_POLL_MS} ms in ${poller.status().roots.join(", ")} (${poller.status().cgroups} cgroups)`,
     stop: async () => {
       await poller.stop();
       await queue.flush();

@@ -21,7 +21,11 @@ export function parseEventsBody(text: string, contentType: string, maxEvents: nu
     }
     if (Array.isArray(json)) {
       if (json.length === 0) throw new InvalidInputError("empty batch: the array holds no events");
-      if (json.length > maxEvents) throw new HttpError("PAYLOAD_TOO_LARGE", `${json.length} events in one request; at most ${maxEvents} (INGEST_MAX_EVENTS_PER_REQUEST)`);
+      if (json.length > maxEvents)
+        throw new HttpError(
+          "PAYLOAD_TOO_LARGE",
+          `${json.length} events in one request; at most ${maxEvents} (INGEST_MAX_EVENTS_PER_REQUEST)`,
+        );
       return { single: false, items: json };
     }
     return { single: true, items: [json] };
@@ -34,7 +38,8 @@ function lines(body: string, maxEvents: number): ParsedBody {
   for (const line of body.split("\n")) {
     const l = line.trim();
     if (l === "") continue;
-    if (items.length >= maxEvents) throw new HttpError("PAYLOAD_TOO_LARGE", `more than ${maxEvents} events in one request (INGEST_MAX_EVENTS_PER_REQUEST)`);
+    if (items.length >= maxEvents)
+      throw new HttpError("PAYLOAD_TOO_LARGE", `more than ${maxEvents} events in one request (INGEST_MAX_EVENTS_PER_REQUEST)`);
     try {
       items.push(JSON.parse(l));
     } catch {

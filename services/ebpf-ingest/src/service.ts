@@ -29,29 +29,53 @@ export const ingestService: ServiceDefinition<typeof ingestConfigShape> = {
     const kubeConfig = !config.INGEST_KUBERNETES ? undefined : config.KUBECONFIG ? kubeConfigFromFile(config.KUBECONFIG) : loadKubeConfig();
     const runtime = await discoverRuntime({ hostRoot: config.HOST_ROOT });
     const cri = runtime ? new CriClient({ endpoint: runtime }) : undefined;
-    const enricher = new Enricher({ node, hostRoot: config.HOST_ROOT, ...(kubeConfig ? { kubeConfig } : {}), ...(cri ? { cri } : {}), log: baseLog });
+    const enricher = new Enricher({
+      node,
+      hostRoot: config.HOST_ROOT,
+      ...(kubeConfig ? { kubeConfig } : {}),
+      ...(cri ? { cri } : {}),
+      log: baseLog,
+    });
     const enrichment = await enricher.start();
-    log.info({ sources: enrichment.sources, kubernetes: kubeConfig ? "configured" : "off", runtime: runtime?.target ?? "none" }, "placing events on pods and containers");
+    log.info(
+      { sources: enrichment.sources, kubernetes: kubeConfig ? "configured" : "off", runtime: runtime?.target ?? "none" },
+      "placing events on pods and containers",
+    );
     // Never takes the pod out of service (events still flow, placed from their cgroup paths); says why names may be missing.
     readiness.add("enrichment", () => {
       const s = enricher.status();
       return { ok: true, detail: `names from ${s.sources.join(", ")}${s.lastError ? `; last error: ${s.lastError}` : ""}` };
     });
 
-    const ingestor = new Ingestor({ bus, node, allowUnknownTypes: config.INGEST_ALLOW_UNKNOWN_TYPES, place: placer(enricher, node), metrics, log });
+    const ingestor = new Ingestor({
+      bus,
+      node,
+      allowUnknownTypes: config.INGEST_ALLOW_UNKNOWN_TYPES,
+      place: placer(enricher, node),
+      metrics,
+      log,
+    });
     const auth = { bearerToken: config.INGEST_TOKEN };
-    router.use(eventsRouter({ ingestor, auth, maxBodyBytes: config.INGEST_MAX_BODY_BYTES, maxEventsPerRequest: config.INGEST_MAX_EVENTS_PER_REQUEST }));
+    router.use(
+      eventsRouter({
+        ingestor,
+        auth,
+        maxBodyBytes: config.INGEST_MAX_BODY_BYTES,
+        maxEventsPerRequest: config.INGEST_MAX_EVENTS_PER_REQUEST,
+      }),
+    );
 
-    const grpc = config.INGEST_GRPC_PORT >= 0
-      ? await startIngestGrpcServer({
-          host: config.HOST,
-          port: config.INGEST_GRPC_PORT,
-          ...(config.INGEST_TOKEN ? { auth: { token: config.INGEST_TOKEN } } : {}),
-          maxMessageBytes: config.INGEST_MAX_BODY_BYTES,
-          log,
-          handler: (inputs) => ingestor.ingest(inputs, "grpc"),
-        })
-      : undefined;
+    const grpc =
+      config.INGEST_GRPC_PORT >= 0
+        ? await startIngestGrpcServer({
+            host: config.HOST,
+            port: config.INGEST_GRPC_PORT,
+            ...(config.INGEST_TOKEN ? { auth: { token: config.INGEST_TOKEN } } : {}),
+            maxMessageBytes: config.INGEST_MAX_BODY_BYTES,
+            log,
+            handler: (inputs) => ingestor.ingest(inputs, "grpc"),
+          })
+        : undefined;
     if (grpc) log.info({ port: grpc.port }, "gRPC ingestion listening (vigil.ingest.v1.KernelEventIngest)");
 
     const kernel = await startKernelSources(config, ingestor, metrics, log);

@@ -19,7 +19,12 @@ describe("ebpf-ingest: pod and container names from the Kubernetes API", () => {
     sim = await KubeSim.start();
     sim.load([
       { apiVersion: "v1", kind: "Node", metadata: { name: "node-a" } },
-      { apiVersion: "v1", kind: "Pod", metadata: { name: "cart-1", namespace: "shop" }, spec: { nodeName: "node-a", containers: [{ name: "app", image: "shop/cart:1.0", resources: { limits: { memory: "256Mi" } } }] } },
+      {
+        apiVersion: "v1",
+        kind: "Pod",
+        metadata: { name: "cart-1", namespace: "shop" },
+        spec: { nodeName: "node-a", containers: [{ name: "app", image: "shop/cart:1.0", resources: { limits: { memory: "256Mi" } } }] },
+      },
     ]);
     await sim.advance("30s");
     dir = await mkdtemp(join(tmpdir(), "ingest-kube-"));
@@ -38,7 +43,13 @@ describe("ebpf-ingest: pod and container names from the Kubernetes API", () => {
     const uid = pod.metadata.uid!;
     const containerId = pod.status!.containerStatuses![0]!.containerID!.replace("containerd://", "");
     const cgroup = `/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod${uid.replaceAll("-", "_")}.slice/cri-containerd-${containerId}.scope`;
-    const res = await post(ingest.url, { type: "oom_kill", victim_pid: 4_000_001, victim_comm: "java", cgroup_path: cgroup, constraint: "memcg" });
+    const res = await post(ingest.url, {
+      type: "oom_kill",
+      victim_pid: 4_000_001,
+      victim_comm: "java",
+      cgroup_path: cgroup,
+      constraint: "memcg",
+    });
     assert.equal(res.status, 202);
     const { nc, jsm } = await natsClient(nats.url);
     try {

@@ -7,7 +7,10 @@ import { type Event, IngestClient } from "@vigil/ingest-grpc";
 import { freePort, type NatsServerHandle, startNats } from "@vigil/testing";
 import { type Ingest, natsClient, startIngest, storedEvents } from "./helpers.js";
 
-const oomEvent = (pid: number): Event => ({ ts_unix_nano: 1_795_323_600_000_000_000 + pid, oom_kill: { victim_pid: pid, victim_comm: "java", anon_rss_kb: 1024, oom_score_adj: 900 } });
+const oomEvent = (pid: number): Event => ({
+  ts_unix_nano: 1_795_323_600_000_000_000 + pid,
+  oom_kill: { victim_pid: pid, victim_comm: "java", anon_rss_kb: 1024, oom_score_adj: 900 },
+});
 
 describe("ebpf-ingest: gRPC", () => {
   let nats: NatsServerHandle;
@@ -48,7 +51,10 @@ describe("ebpf-ingest: gRPC", () => {
     const events: Event[] = [oomEvent(10), { signal_kill: { pid: 5 } }, oomEvent(12), { type: "made_up" }, oomEvent(14)];
     const ack = await client.send(events);
     assert.deepEqual([ack.accepted, ack.duplicates, ack.rejected], [3, 0, 2]);
-    assert.deepEqual(ack.errors.map((e) => e.index), [1, 3]);
+    assert.deepEqual(
+      ack.errors.map((e) => e.index),
+      [1, 3],
+    );
     assert.match(ack.errors[0]!.message, /invalid signal_kill event: sig/);
     assert.match(ack.errors[1]!.message, /unknown type "made_up"/);
     const again = await client.send(events);

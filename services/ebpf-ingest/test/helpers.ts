@@ -9,7 +9,13 @@ export type Ingest = TestService;
 
 /** The real ebpf-ingest in-process on a free port; tracers, gRPC and Kubernetes lookups off unless asked for. */
 export const startIngest = (natsUrl: string, env: Record<string, string> = {}): Promise<Ingest> =>
-  startTestService(ingestService, natsUrl, { NODE_NAME: "node-a", INGEST_TRACERS: "none", INGEST_GRPC_PORT: "-1", INGEST_KUBERNETES: "false", ...env });
+  startTestService(ingestService, natsUrl, {
+    NODE_NAME: "node-a",
+    INGEST_TRACERS: "none",
+    INGEST_GRPC_PORT: "-1",
+    INGEST_KUBERNETES: "false",
+    ...env,
+  });
 
 export async function natsClient(url: string): Promise<{ nc: NatsConnection; jsm: JetStreamManager }> {
   const nc = await connect({ servers: url, maxReconnectAttempts: -1, reconnectTimeWait: 200 });
@@ -28,5 +34,11 @@ export const post = (url: string, body: unknown, headers: Record<string, string>
   });
 
 export const oom = (pid: number, extra: Record<string, unknown> = {}) => ({
-  type: "oom_kill", ts: "2026-11-22T05:00:00.000Z", victim_pid: pid, victim_comm: "java", anon_rss_kb: 262_144, oom_score_adj: 999, ...extra,
+  type: "oom_kill",
+  ts: "2026-11-22T05:00:00.000Z",
+  victim_pid: pid,
+  victim_comm: "java",
+  anon_rss_kb: 262_144,
+  oom_score_adj: 999,
+  ...extra,
 });

@@ -35,7 +35,10 @@ describe("ebpf-ingest: OOM kills from the real kernel", () => {
     try {
       const exit = await victim.exited;
       assert.equal(exit.signal, "SIGKILL", "the kernel OOM-killed the process");
-      const event = await waitFor(async () => (await storedEvents(jsm)).map((s) => s.message).find((m) => m.type === "oom_kill" && match(m, victim)), { timeoutMs: 5_000, intervalMs: 20, message: "the oom_kill event on JetStream" });
+      const event = await waitFor(
+        async () => (await storedEvents(jsm)).map((s) => s.message).find((m) => m.type === "oom_kill" && match(m, victim)),
+        { timeoutMs: 5_000, intervalMs: 20, message: "the oom_kill event on JetStream" },
+      );
       const arrivedAfterMs = Date.now() - exit.at;
       return { event, victim, arrivedAfterMs };
     } finally {
@@ -44,36 +47,57 @@ describe("ebpf-ingest: OOM kills from the real kernel", () => {
     }
   }
 
-  it("eBPF: the oom tracer reports the victim's pid and comm within 2 s", { skip: bpf.available ? false : `BPF unavailable: ${bpf.reason}` }, async () => {
-    const ingest = await startIngest(nats.url, { NODE_NAME: "node-bpf", INGEST_TRACERS: "oom", INGEST_BPF: "auto" });
-    try {
-      await waitFor(async () => {
-        const r = (await (await fetch(`${ingest.url}/readyz`)).json()) as { checks: Record<string, { detail?: string }> };
-        return /oom running/.test(r.checks["kernel-evidence"]?.detail ?? "");
-      }, { timeoutMs: 60_000, intervalMs: 200, message: "the oom tracer attached" });
-      const { event, victim, arrivedAfterMs } = await oomKillArrives(ingest, (m, v) => m.node === "node-bpf" && m.pid === v.pid);
-      assert.equal(event.comm, victim.comm);
-      assert.equal(event.source, "bpftrace");
-      assert.ok(arrivedAfterMs <= 2_000, `arrived ${arrivedAfterMs} ms after the kill`);
-      console.log(`# eBPF oom_kill on JetStream ${arrivedAfterMs} ms after the kill (pid ${victim.pid}, ${victim.comm}, scope ${String(event.data.scope)})`);
-    } finally {
-      await ingest.shutdown();
-    }
-  });
+  it(
+    "eBPF: the oom tracer reports the victim's pid and comm within 2 s",
+    { skip: bpf.available ? false : `BPF unavailable: ${bpf.reason}` },
+    async () => {
+      const ingest = await startIngest(nats.url, { NODE_NAME: "node-bpf", INGEST_TRACERS: "oom", INGEST_BPF: "auto" });
+      try {
+        await waitFor(
+          async () => {
+            const r = (await (await fetch(`${ingest.url}/readyz`)).json()) as { checks: Record<string, { detail?: string }> };
+            return /oom running/.test(r.checks["kernel-evidence"]?.detail ?? "");
+          },
+          { timeoutMs: 60_000, intervalMs: 200, message: "the oom tracer attached" },
+        );
+        const { event, victim, arrivedAfterMs } = await oomKillArrives(ingest, (m, v) => m.node === "node-bpf" && m.pid === v.pid);
+        assert.equal(event.comm, victim.comm);
+        assert.equal(event.source, "bpftrace");
+        assert.ok(arrivedAfterMs <= 2_000, `arrived ${arrivedAfterMs} ms after the kill`);
+        console.log(
+          `# eBPF oom_kill on JetStream ${arrivedAfterMs} ms after the kill (pid ${victim.pid}, ${victim.comm}, scope ${String(event.data.scope)})`,
+        );
+      } finally {
+        await ingest.shutdown();
+      }
+    },
+  );
 
-  it("without BPF: the cgroup OOM counters report the kill and its cgroup within 2 s", { skip: root ? false : "needs root to create a memory cgroup" }, async () => {
-    const ingest = await startIngest(nats.url, { NODE_NAME: "node-cg", INGEST_TRACERS: "oom", INGEST_BPF: "off", INGEST_CGROUP_POLL_MS: "200" });
-    try {
-      const ready = (await (await fetch(`${ingest.url}/readyz`)).json()) as { status: string; checks: Record<string, { detail?: string }> };
-      assert.equal(ready.status, "ready", "degraded, not down");
-      assert.match(ready.checks["kernel-evidence"]?.detail ?? "", /no eBPF \(INGEST_BPF=off\): polling cgroup OOM counters/);
-      const { event, victim, arrivedAfterMs } = await oomKillArrives(ingest, (m, v) => m.node === "node-cg" && m.cgroup === v.cgroupPath);
-      assert.equal(event.source, "cgroup");
-      assert.equal(event.data.oomKills, 1);
-      assert.ok(arrivedAfterMs <= 2_000, `arrived ${arrivedAfterMs} ms after the kill`);
-      console.log(`# cgroup-counter oom_kill on JetStream ${arrivedAfterMs} ms after the kill (${victim.cgroupPath})`);
-    } finally {
-      await ingest.shutdown();
-    }
-  });
+  it(
+    "without BPF: the cgroup OOM counters report the kill and its cgroup within 2 s",
+    { skip: root ? false : "needs root to create a memory cgroup" },
+    async () => {
+      const ingest = await startIngest(nats.url, {
+        NODE_NAME: "node-cg",
+        INGEST_TRACERS: "oom",
+        INGEST_BPF: "off",
+        INGEST_CGROUP_POLL_MS: "200",
+      });
+      try {
+        const ready = (await (await fetch(`${ingest.url}/readyz`)).json()) as {
+          status: string;
+          checks: Record<string, { detail?: string }>;
+        };
+        assert.equal(ready.status, "ready", "degraded, not down");
+        assert.match(ready.checks["kernel-evidence"]?.detail ?? "", /no eBPF \(INGEST_BPF=off\): polling cgroup OOM counters/);
+        const { event, victim, arrivedAfterMs } = await oomKillArrives(ingest, (m, v) => m.node === "node-cg" && m.cgroup === v.cgroupPath);
+        assert.equal(event.source, "cgroup");
+        assert.equal(event.data.oomKills, 1);
+        assert.ok(arrivedAfterMs <= 2_000, `arrived ${arrivedAfterMs} ms after the kill`);
+        console.log(`# cgroup-counter oom_kill on JetStream ${arrivedAfterMs} ms after the kill (${victim.cgroupPath})`);
+      } finally {
+        await ingest.shutdown();
+      }
+    },
+  );
 });

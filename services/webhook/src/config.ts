@@ -28,7 +28,11 @@ export const webhookConfigShape = {
   /** Accept basic auth (Alertmanager http_config.basic_auth). Both must be set. */
   WEBHOOK_BASIC_USER: z.string().min(1).optional(),
   WEBHOOK_BASIC_PASSWORD: z.string().min(1).optional(),
-  WEBHOOK_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
+  WEBHOOK_MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(1024 * 1024),
   /** Alertmanager matchers every alert must satisfy to be published, e.g. `{severity=~"critical|warning",namespace!="kube-system"}`. */
   WEBHOOK_FILTER: z
     .string()

@@ -11,11 +11,15 @@ const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json$/i;
 /** Refuses a body not declared as UTF-8 JSON before reading it. */
 export function requireJson(req: Request, _res: Response, next: NextFunction): void {
   const [mediaType = "", ...params] = (req.headers["content-type"] ?? "").split(";").map((s) => s.trim());
-  const charset = params.find((p) => p.toLowerCase().startsWith("charset="))?.slice(8).replace(/"/g, "");
+  const charset = params
+    .find((p) => p.toLowerCase().startsWith("charset="))
+    ?.slice(8)
+    .replace(/"/g, "");
   if (!JSON_TYPE.test(mediaType)) {
     return next(new HttpError("UNSUPPORTED_MEDIA_TYPE", `expected Content-Type application/json, got ${mediaType || "none"}`));
   }
-  if (charset && !/^utf-?8$/i.test(charset)) return next(new HttpError("UNSUPPORTED_MEDIA_TYPE", `unsupported charset ${charset}; send UTF-8`));
+  if (charset && !/^utf-?8$/i.test(charset))
+    return next(new HttpError("UNSUPPORTED_MEDIA_TYPE", `unsupported charset ${charset}; send UTF-8`));
   next();
 }
 

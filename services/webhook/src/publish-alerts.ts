@@ -39,7 +39,10 @@ export async function publishAlerts(payload: AlertmanagerWebhook, { bus, metrics
   const receivedAt = new Date().toISOString();
   if (payload.truncatedAlerts > 0) {
     metrics.truncated.inc(payload.truncatedAlerts);
-    log.warn({ truncatedAlerts: payload.truncatedAlerts, groupKey: payload.groupKey }, "Alertmanager truncated this notification (receiver max_alerts)");
+    log.warn(
+      { truncatedAlerts: payload.truncatedAlerts, groupKey: payload.groupKey },
+      "Alertmanager truncated this notification (receiver max_alerts)",
+    );
   }
   const summary: IntakeSummary = { received: payload.alerts.length, published: 0, duplicates: 0, filtered: 0 };
   const failures: AlertFailure[] = [];

@@ -16,10 +16,16 @@ export const webhookService: ServiceDefinition<typeof webhookConfigShape> = {
     const filter = [...(config.WEBHOOK_FILTER ?? []), ...(config.WEBHOOK_FILTER_FILE ?? [])];
     const auth = {
       bearerToken: config.WEBHOOK_BEARER_TOKEN,
-      basic: config.WEBHOOK_BASIC_USER && config.WEBHOOK_BASIC_PASSWORD ? { user: config.WEBHOOK_BASIC_USER, password: config.WEBHOOK_BASIC_PASSWORD } : undefined,
+      basic:
+        config.WEBHOOK_BASIC_USER && config.WEBHOOK_BASIC_PASSWORD
+          ? { user: config.WEBHOOK_BASIC_USER, password: config.WEBHOOK_BASIC_PASSWORD }
+          : undefined,
     };
     log.info(
-      { filter: filter.length ? formatMatchers(filter) : "none", auth: [auth.bearerToken ? "bearer" : "", auth.basic ? "basic" : ""].filter(Boolean).join("+") || "none" },
+      {
+        filter: filter.length ? formatMatchers(filter) : "none",
+        auth: [auth.bearerToken ? "bearer" : "", auth.basic ? "basic" : ""].filter(Boolean).join("+") || "none",
+      },
       "alert intake configured",
     );
     router.use(alertsRouter({ bus, metrics: new WebhookMetrics(registry), auth, maxBodyBytes: config.WEBHOOK_MAX_BODY_BYTES, filter }));

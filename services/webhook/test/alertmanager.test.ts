@@ -31,15 +31,27 @@ describe("webhook: a real Alertmanager delivers to Vigil", () => {
   it("sees alerts posted to Alertmanager's v2 API arrive on JetStream, firing and then resolved", async () => {
     const startsAt = new Date(Date.now() - 60_000).toISOString();
     const alerts: Array<{ labels: Record<string, string>; annotations: Record<string, string> }> = [
-      { labels: { alertname: "KubePodCrashLooping", severity: "warning", namespace: "shop", pod: "cart-7d9f-abcde", container: "cart" }, annotations: { summary: "cart is crash looping" } },
-      { labels: { alertname: "KubeNodeNotReady", severity: "critical", node: "worker-2" }, annotations: { description: "worker-2 is NotReady" } },
+      {
+        labels: { alertname: "KubePodCrashLooping", severity: "warning", namespace: "shop", pod: "cart-7d9f-abcde", container: "cart" },
+        annotations: { summary: "cart is crash looping" },
+      },
+      {
+        labels: { alertname: "KubeNodeNotReady", severity: "critical", node: "worker-2" },
+        annotations: { description: "worker-2 is NotReady" },
+      },
     ];
-    await postAlerts(am.url, alerts.map((a) => ({ ...a, startsAt })));
+    await postAlerts(
+      am.url,
+      alerts.map((a) => ({ ...a, startsAt })),
+    );
 
-    const firing = await waitFor(async () => {
-      const s = (await storedAlerts(jsm)).filter((x) => x.subject === "vigil.alerts.firing");
-      return s.length === 2 ? s : undefined;
-    }, { timeoutMs: 20_000, message: "both alerts arrive firing" });
+    const firing = await waitFor(
+      async () => {
+        const s = (await storedAlerts(jsm)).filter((x) => x.subject === "vigil.alerts.firing");
+        return s.length === 2 ? s : undefined;
+      },
+      { timeoutMs: 20_000, message: "both alerts arrive firing" },
+    );
     for (const f of firing) {
       const src = alerts.find((a) => a.labels.alertname === f.message.alertname);
       assert.ok(src);
@@ -54,11 +66,17 @@ describe("webhook: a real Alertmanager delivers to Vigil", () => {
 
     // Resolve: Prometheus re-sends the alerts with endsAt in the past.
     const endsAt = new Date(Date.now() - 1000).toISOString();
-    await postAlerts(am.url, alerts.map((a) => ({ ...a, startsAt, endsAt })));
-    const resolved = await waitFor(async () => {
-      const s = (await storedAlerts(jsm)).filter((x) => x.subject === "vigil.alerts.resolved");
-      return s.length === 2 ? s : undefined;
-    }, { timeoutMs: 20_000, message: "both alerts arrive resolved" });
+    await postAlerts(
+      am.url,
+      alerts.map((a) => ({ ...a, startsAt, endsAt })),
+    );
+    const resolved = await waitFor(
+      async () => {
+        const s = (await storedAlerts(jsm)).filter((x) => x.subject === "vigil.alerts.resolved");
+        return s.length === 2 ? s : undefined;
+      },
+      { timeoutMs: 20_000, message: "both alerts arrive resolved" },
+    );
     for (const r of resolved) {
       const f = firing.find((x) => x.message.fingerprint === r.message.fingerprint);
       assert.equal(r.message.correlationId, f?.message.correlationId, "one incident from firing to resolved");

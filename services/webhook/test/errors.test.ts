@@ -57,9 +57,18 @@ describe("webhook: bad input gets a clear error and nothing else", () => {
     const none = await postJson(`${webhook.url}/alerts`, payload);
     await expectError(none, 401, "UNAUTHORIZED", /authentication required/);
     assert.match(none.headers.get("www-authenticate") ?? "", /Bearer realm="vigil", Basic realm="vigil"/);
-    await expectError(await postJson(`${webhook.url}/alerts`, payload, { authorization: "Bearer wrong" }), 401, "UNAUTHORIZED", /not valid/);
+    await expectError(
+      await postJson(`${webhook.url}/alerts`, payload, { authorization: "Bearer wrong" }),
+      401,
+      "UNAUTHORIZED",
+      /not valid/,
+    );
     await expectError(await postJson(`${webhook.url}/alerts`, payload, { authorization: `Bearer ${TOKEN}x` }), 401, "UNAUTHORIZED");
-    await expectError(await postJson(`${webhook.url}/alerts`, payload, { authorization: basic("alertmanager", "nope") }), 401, "UNAUTHORIZED");
+    await expectError(
+      await postJson(`${webhook.url}/alerts`, payload, { authorization: basic("alertmanager", "nope") }),
+      401,
+      "UNAUTHORIZED",
+    );
     await expectError(await postJson(`${webhook.url}/alerts`, payload, { authorization: TOKEN }), 401, "UNAUTHORIZED");
     assert.equal((await postJson(`${webhook.url}/alerts`, payload, auth)).status, 200);
     assert.equal((await postJson(`${webhook.url}/alerts`, payload, { authorization: basic("alertmanager", "pa:ss") })).status, 200);
@@ -67,10 +76,27 @@ describe("webhook: bad input gets a clear error and nothing else", () => {
 
   it("415 when the body is not declared as JSON", async () => {
     const body = JSON.stringify(amPayload([]));
-    await expectError(await fetch(`${webhook.url}/alerts`, { method: "POST", headers: { ...auth, "content-type": "text/plain" }, body }), 415, "UNSUPPORTED_MEDIA_TYPE", /text\/plain/);
-    await expectError(await fetch(`${webhook.url}/alerts`, { method: "POST", headers: auth, body: new Uint8Array(Buffer.from(body)) }), 415, "UNSUPPORTED_MEDIA_TYPE");
-    await expectError(await postJson(`${webhook.url}/alerts`, body, { ...auth, "content-type": "application/json; charset=latin1" }), 415, "UNSUPPORTED_MEDIA_TYPE", /charset/);
-    assert.equal((await postJson(`${webhook.url}/alerts`, body, { ...auth, "content-type": "application/json; charset=utf-8" })).status, 200);
+    await expectError(
+      await fetch(`${webhook.url}/alerts`, { method: "POST", headers: { ...auth, "content-type": "text/plain" }, body }),
+      415,
+      "UNSUPPORTED_MEDIA_TYPE",
+      /text\/plain/,
+    );
+    await expectError(
+      await fetch(`${webhook.url}/alerts`, { method: "POST", headers: auth, body: new Uint8Array(Buffer.from(body)) }),
+      415,
+      "UNSUPPORTED_MEDIA_TYPE",
+    );
+    await expectError(
+      await postJson(`${webhook.url}/alerts`, body, { ...auth, "content-type": "application/json; charset=latin1" }),
+      415,
+      "UNSUPPORTED_MEDIA_TYPE",
+      /charset/,
+    );
+    assert.equal(
+      (await postJson(`${webhook.url}/alerts`, body, { ...auth, "content-type": "application/json; charset=utf-8" })).status,
+      200,
+    );
   });
 
   it("400 for invalid JSON and for schema violations, naming the field", async () => {
@@ -79,7 +105,10 @@ describe("webhook: bad input gets a clear error and nothing else", () => {
     const bad = amPayload(crashLoopAlerts(3, "bad"));
     (bad.alerts[2] as { status: string }).status = "burning";
     const body = await expectError(await postJson(`${webhook.url}/alerts`, bad, auth), 400, "BAD_REQUEST", /alerts\.2\.status/);
-    assert.deepEqual((body.error.details as { fields: Array<{ field: string }> }).fields.map((f) => f.field), ["alerts.2.status"]);
+    assert.deepEqual(
+      (body.error.details as { fields: Array<{ field: string }> }).fields.map((f) => f.field),
+      ["alerts.2.status"],
+    );
     const noAlerts: Record<string, unknown> = amPayload([]);
     delete noAlerts.alerts;
     await expectError(await postJson(`${webhook.url}/alerts`, noAlerts, auth), 400, "BAD_REQUEST", /alerts/);
@@ -117,7 +146,10 @@ describe("webhook: bad input gets a clear error and nothing else", () => {
     assert.equal((await postJson(`${webhook.url}/alerts`, payload, auth)).status, 200);
     const after = await rejections();
     const reasons = ["unauthorized", "method_not_allowed", "unsupported_media_type", "bad_request", "payload_too_large"];
-    assert.deepEqual(Object.fromEntries(reasons.map((r) => [r, (after[r] ?? 0) - (before[r] ?? 0)])), Object.fromEntries(reasons.map((r) => [r, 1])));
+    assert.deepEqual(
+      Object.fromEntries(reasons.map((r) => [r, (after[r] ?? 0) - (before[r] ?? 0)])),
+      Object.fromEntries(reasons.map((r) => [r, 1])),
+    );
     assert.deepEqual(Object.keys(after).sort(), [...reasons].sort(), "no other reason was counted");
   });
 

@@ -8,7 +8,8 @@ import { webhookService } from "../src/index.js";
 export type Webhook = TestService;
 
 /** Starts the real webhook service in-process on a free port against the given NATS. */
-export const startWebhook = (natsUrl: string, env: Record<string, string> = {}): Promise<Webhook> => startTestService(webhookService, natsUrl, env);
+export const startWebhook = (natsUrl: string, env: Record<string, string> = {}): Promise<Webhook> =>
+  startTestService(webhookService, natsUrl, env);
 
 export interface AmAlertInput {
   status?: "firing" | "resolved";

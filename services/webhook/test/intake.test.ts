@@ -80,7 +80,10 @@ describe("webhook: Alertmanager notifications become JetStream messages", () => 
   });
 
   it("keeps Alertmanager's own fingerprint when it sends one", async () => {
-    await postJson(`${webhook.url}/alerts`, amPayload([{ labels: { alertname: "X", namespace: "a", deployment: "d" }, fingerprint: "0123456789abcdef" }]));
+    await postJson(
+      `${webhook.url}/alerts`,
+      amPayload([{ labels: { alertname: "X", namespace: "a", deployment: "d" }, fingerprint: "0123456789abcdef" }]),
+    );
     const [s] = await storedAlerts(jsm);
     assert.equal(s?.message.fingerprint, "0123456789abcdef");
     assert.deepEqual(s?.message.target, { kind: "Deployment", name: "d", namespace: "a" });
@@ -94,7 +97,10 @@ describe("webhook: Alertmanager notifications become JetStream messages", () => 
     const res = await postJson(`${webhook.url}/alerts`, amPayload(alerts));
     assert.deepEqual((await body(res)).data, { received: 2, published: 1, duplicates: 0, filtered: 1 });
     const stored = await storedAlerts(jsm);
-    assert.deepEqual(stored.map((s) => s.message.labels.pod), ["cart-0"]);
+    assert.deepEqual(
+      stored.map((s) => s.message.labels.pod),
+      ["cart-0"],
+    );
 
     const metrics = await (await fetch(`${webhook.url}/metrics`)).text();
     assert.match(metrics, /vigil_webhook_alerts_filtered_total\{alertname="KubeProxyDown",status="firing"\} 1/);

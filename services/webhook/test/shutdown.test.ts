@@ -21,7 +21,10 @@ describe("webhook process: SIGTERM", () => {
       env: { ...process.env, NATS_URL: nats.url, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "info", SHUTDOWN_TIMEOUT_MS: "10000" },
     });
     const url = `http://127.0.0.1:${port}`;
-    await waitFor(async () => (await fetch(`${url}/readyz`)).status === 200, { timeoutMs: 20_000, message: `webhook ready\n${proc.tail(20)}` });
+    await waitFor(async () => (await fetch(`${url}/readyz`)).status === 200, {
+      timeoutMs: 20_000,
+      message: `webhook ready\n${proc.tail(20)}`,
+    });
 
     // Ten clients keep posting distinct 5-alert notifications while the process is told to stop.
     const acknowledged = new Set<string>();
@@ -51,7 +54,11 @@ describe("webhook process: SIGTERM", () => {
     await Promise.all(clients);
 
     assert.equal(exit.code, 0, `clean exit\n${proc.tail(20)}`);
-    assert.deepEqual(statuses.filter((s) => s !== 200), [], "no accepted request failed");
+    assert.deepEqual(
+      statuses.filter((s) => s !== 200),
+      [],
+      "no accepted request failed",
+    );
     assert.ok(refused > 0, "requests after SIGTERM were refused, not half-processed");
     const { nc, jsm } = await natsClient(nats.url);
     const stored = new Set((await storedAlerts(jsm)).map((s) => `${s.message.labels.pod}:${s.message.status}`));

@@ -135,7 +135,13 @@ export class DelayedConsumer<D extends DelayedTaskDefinition> {
     let outcome = "ack";
     try {
       if (!envelope) {
-        outcome = await this.deadLetter(msg, "invalid_message", "missing or malformed Vigil-Task-Id / Vigil-Due-At / Vigil-Attempt headers", log, 1);
+        outcome = await this.deadLetter(
+          msg,
+          "invalid_message",
+          "missing or malformed Vigil-Task-Id / Vigil-Due-At / Vigil-Attempt headers",
+          log,
+          1,
+        );
         return;
       }
       let payload: PayloadOf<D>;
@@ -182,7 +188,13 @@ export class DelayedConsumer<D extends DelayedTaskDefinition> {
           metrics.handlerTimeouts.inc({ consumer: durable });
           log.warn({ elapsedMs: ran.elapsedMs, handlerTimeoutMs: this.handlerTimeoutMs }, "handler deadline passed; giving up on it");
         }
-        outcome = await this.failed(msg, envelope, ran.kind === "failed" ? ran.error : new HandlerTimeoutError(ran.elapsedMs), correlationId, log);
+        outcome = await this.failed(
+          msg,
+          envelope,
+          ran.kind === "failed" ? ran.error : new HandlerTimeoutError(ran.elapsedMs),
+          correlationId,
+          log,
+        );
       }
     } catch (err) {
       log.error({ err }, "delayed-task consumer failed on a task; it will be redelivered");
@@ -195,14 +207,26 @@ export class DelayedConsumer<D extends DelayedTaskDefinition> {
   }
 
   /** Settled as `settlementOf` says (a retry is the next attempt as a new message, then an ack); dead-lettered once out of attempts. */
-  private async failed(msg: JsMsg, envelope: DelayedEnvelope, error: unknown, correlationId: string | undefined, log: Logger): Promise<string> {
+  private async failed(
+    msg: JsMsg,
+    envelope: DelayedEnvelope,
+    error: unknown,
+    correlationId: string | undefined,
+    log: Logger,
+  ): Promise<string> {
     const settlement = settlementOf(error);
     if (settlement.action === "dead_letter") return this.deadLetter(msg, "permanent_error", errorMessage(error), log, envelope.attempt);
     if (envelope.attempt >= this.maxAttempts) return this.deadLetter(msg, "max_deliveries", errorMessage(error), log, envelope.attempt);
-    const delay = settlement.delayMs ?? backoffDelay(envelope.attempt, { baseMs: this.spec.retryBaseMs ?? 1000, maxMs: this.spec.retryMaxMs ?? 5 * 60_000 });
+    const delay =
+      settlement.delayMs ??
+      backoffDelay(envelope.attempt, { baseMs: this.spec.retryBaseMs ?? 1000, maxMs: this.spec.retryMaxMs ?? 5 * 60_000 });
     try {
       // Publish first: a crash between the two re-runs this attempt, and the retry's msg id dedupes the republish.
-      await this.deps.republish(msg.data, { taskId: envelope.taskId, dueAt: Date.now() + delay, attempt: envelope.attempt + 1 }, correlationId);
+      await this.deps.republish(
+        msg.data,
+        { taskId: envelope.taskId, dueAt: Date.now() + delay, attempt: envelope.attempt + 1 },
+        correlationId,
+      );
     } catch (err) {
       log.error({ err }, "could not schedule the retry; the task will be redelivered");
       msg.nak(5000);

@@ -46,7 +46,9 @@ export class KvCorruptValueError extends Error {
     /** The stored bytes as text, for the operator. */
     readonly raw: string,
   ) {
-    super(`${bucket}/${key} (revision ${revision}) holds a value that does not match the bucket's schema: ${problem}. Fix or delete it: nats kv del ${bucket} ${key}`);
+    super(
+      `${bucket}/${key} (revision ${revision}) holds a value that does not match the bucket's schema: ${problem}. Fix or delete it: nats kv del ${bucket} ${key}`,
+    );
   }
 }
 

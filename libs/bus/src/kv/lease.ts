@@ -56,7 +56,8 @@ export class Leases {
     for (let attempt = 0; attempt < 5; attempt++) {
       const current = await this.kv.get(key);
       const now = Date.now();
-      if (current && Date.parse(current.value.expiresAt) > now) return this.count("acquire", "held", { acquired: false, heldBy: holderOf(current.value) });
+      if (current && Date.parse(current.value.expiresAt) > now)
+        return this.count("acquire", "held", { acquired: false, heldBy: holderOf(current.value) });
       const value: LeaseValue = {
         owner,
         token: randomUUID(),
@@ -174,13 +175,16 @@ export class Lease {
 
   /** @internal Renews every ttl/3; a failure that lasts past the expiry (NATS unreachable) counts as lost. */
   startAutoRenew(): void {
-    this.renewer = setInterval(() => {
-      this.renew().catch((err: unknown) => {
-        if (this.state !== "held") return;
-        if (Date.now() < Date.parse(this.value.expiresAt)) return this.log.warn({ err }, "lease renewal failed; retrying");
-        this.markLost(`renewal failed until the lease expired: ${(err as Error).message}`);
-      });
-    }, Math.max(50, Math.floor(this.ttlMs / 3)));
+    this.renewer = setInterval(
+      () => {
+        this.renew().catch((err: unknown) => {
+          if (this.state !== "held") return;
+          if (Date.now() < Date.parse(this.value.expiresAt)) return this.log.warn({ err }, "lease renewal failed; retrying");
+          this.markLost(`renewal failed until the lease expired: ${(err as Error).message}`);
+        });
+      },
+      Math.max(50, Math.floor(this.ttlMs / 3)),
+    );
     this.renewer.unref();
   }
 

@@ -15,7 +15,13 @@ const STREAM_NAME_IN_USE = 10058;
  * its history and TTL may have been tuned by an operator), while no JetStream, missing permissions, or a
  * stream of that name that is not a key-value bucket throw a KvBucketError saying so.
  */
-export async function openBucket(js: JetStreamClient, jsm: JetStreamManager, def: KvBucketDefinition, log: Logger, replicas: number): Promise<KV> {
+export async function openBucket(
+  js: JetStreamClient,
+  jsm: JetStreamManager,
+  def: KvBucketDefinition,
+  log: Logger,
+  replicas: number,
+): Promise<KV> {
   const kvm = new Kvm(js);
   const stream = `KV_${def.name}`;
   // Twice at most: a replica may create the bucket between our look and our create.
@@ -24,7 +30,8 @@ export async function openBucket(js: JetStreamClient, jsm: JetStreamManager, def
     try {
       info = await jsm.streams.info(stream);
     } catch (err) {
-      if (!isMissingResource(err)) throw new KvBucketError(`cannot open key-value bucket ${def.name}: ${errorMessage(err)}`, { cause: err });
+      if (!isMissingResource(err))
+        throw new KvBucketError(`cannot open key-value bucket ${def.name}: ${errorMessage(err)}`, { cause: err });
     }
     if (info) {
       checkExisting(info, def, log);
@@ -51,5 +58,6 @@ function checkExisting(info: StreamInfo, def: KvBucketDefinition, log: Logger): 
   const differs: Record<string, { have: unknown; want: unknown }> = {};
   if (info.config.max_msgs_per_subject !== def.history) differs.history = { have: info.config.max_msgs_per_subject, want: def.history };
   if (info.config.max_age !== nanos(def.ttlMs)) differs.ttlMs = { have: info.config.max_age / 1_000_000, want: def.ttlMs };
-  if (Object.keys(differs).length > 0) log.warn({ bucket: def.name, differs }, "key-value bucket exists with another configuration; using it as it is");
+  if (Object.keys(differs).length > 0)
+    log.warn({ bucket: def.name, differs }, "key-value bucket exists with another configuration; using it as it is");
 }

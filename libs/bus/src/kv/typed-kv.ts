@@ -130,7 +130,8 @@ export class TypedKv<B extends KvBucketDefinition> {
 
   private encode(key: string, value: z.input<B["value"]>): string {
     const parsed = this.definition.value.safeParse(value);
-    if (!parsed.success) throw new KvInvalidValueError(`refusing to write an invalid value to ${this.bucket}/${key}: ${describeZodError(parsed.error)}`);
+    if (!parsed.success)
+      throw new KvInvalidValueError(`refusing to write an invalid value to ${this.bucket}/${key}: ${describeZodError(parsed.error)}`);
     return JSON.stringify(parsed.data);
   }
 }

@@ -81,7 +81,11 @@ export function validateActionParameters<N extends ActionName>(name: N, params: 
 export function validateActionParameters(name: string, params: unknown): ParameterValidation;
 export function validateActionParameters(name: string, params: unknown): ParameterValidation {
   const def = getAction(name);
-  const fail = (issues: ParameterIssue[]) => ({ ok: false as const, issues, error: issues.map((i) => `${i.path}: ${i.message}`).join("\n") });
+  const fail = (issues: ParameterIssue[]) => ({
+    ok: false as const,
+    issues,
+    error: issues.map((i) => `${i.path}: ${i.message}`).join("\n"),
+  });
   if (!def) return fail([{ path: "action", message: `unknown action ${JSON.stringify(name)}: not in the catalog` }]);
   const parsed = def.parameters.safeParse(params);
   if (parsed.success) return { ok: true, action: def, parameters: parsed.data };

@@ -1,5 +1,22 @@
-import type { DeadLetterMessage, KernelEventMessage, kvBuckets, KvValueOf, NodeSampleMessage, PodsSampleMessage, TopicKey } from "../index.js";
-import { alert, approvalDecided, approvalRequested, assessment, diagnosis, execution, incidentOpened, proposal } from "./pipeline-samples.js";
+import type {
+  DeadLetterMessage,
+  KernelEventMessage,
+  kvBuckets,
+  KvValueOf,
+  NodeSampleMessage,
+  PodsSampleMessage,
+  TopicKey,
+} from "../index.js";
+import {
+  alert,
+  approvalDecided,
+  approvalRequested,
+  assessment,
+  diagnosis,
+  execution,
+  incidentOpened,
+  proposal,
+} from "./pipeline-samples.js";
 
 const t = "2026-11-22T05:00:00.000Z";
 const correlationId = "inc_sample";
@@ -22,7 +39,14 @@ const podsSample: PodsSampleMessage = {
   node: "worker-1",
   ts: t,
   runtime: "containerd 1.7",
-  pods: [{ uid: "u1", name: "cart-1", namespace: "shop", containers: [{ name: "app", id: "c1", cpuNanoCores: 5e6, memoryWorkingSetBytes: 1e8 }] }],
+  pods: [
+    {
+      uid: "u1",
+      name: "cart-1",
+      namespace: "shop",
+      containers: [{ name: "app", id: "c1", cpuNanoCores: 5e6, memoryWorkingSetBytes: 1e8 }],
+    },
+  ],
   errors: [],
 };
 
@@ -74,9 +98,22 @@ export const samples: Record<TopicKey, { message: unknown; subject: string }> = 
 
 /** One valid value of every KV bucket. */
 export const kvSamples: { [K in keyof typeof kvBuckets]: KvValueOf<(typeof kvBuckets)[K]> } = {
-  leases: { owner: "executor/host-1/4242", token: "tok_1", acquiredAt: t, renewedAt: t, expiresAt: "2026-11-22T05:00:30.000Z", purpose: "target Deployment/shop/cart" },
+  leases: {
+    owner: "executor/host-1/4242",
+    token: "tok_1",
+    acquiredAt: t,
+    renewedAt: t,
+    expiresAt: "2026-11-22T05:00:30.000Z",
+    purpose: "target Deployment/shop/cart",
+  },
   processed: { consumer: "executor", messageId: "prop_1", completedAt: t, result: { executionId: "exec_1" } },
-  cooldowns: { action: "increase_resources", target: { kind: "Deployment", name: "cart", namespace: "shop" }, executionId: "exec_1", at: t, until: "2026-11-22T05:30:00.000Z" },
+  cooldowns: {
+    action: "increase_resources",
+    target: { kind: "Deployment", name: "cart", namespace: "shop" },
+    executionId: "exec_1",
+    at: t,
+    until: "2026-11-22T05:30:00.000Z",
+  },
   effectiveness: {
     action: "restart_pod",
     count: 3,
@@ -93,7 +130,13 @@ export const kvSamples: { [K in keyof typeof kvBuckets]: KvValueOf<(typeof kvBuc
     state: "earned",
     successes: 5,
     meanScore: 0.88,
-    lastChange: { from: "approval_required", to: "earned", at: t, reason: "5 successes, mean 0.88 ≥ 0.8, no failure", executionId: "exec_5" },
+    lastChange: {
+      from: "approval_required",
+      to: "earned",
+      at: t,
+      reason: "5 successes, mean 0.88 ≥ 0.8, no failure",
+      executionId: "exec_5",
+    },
     updatedAt: t,
   },
   incidents: incidentOpened.incident,

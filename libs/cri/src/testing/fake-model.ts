@@ -105,11 +105,21 @@ const u64 = (v: number | bigint | undefined): UInt64Value | null => (v === undef
 const imageId = (image: string): string => `sha256:${createHash("sha256").update(image).digest("hex")}`;
 
 function podLabels(pod: FakePod): Labels {
-  return { ...pod.labels, "io.kubernetes.pod.name": pod.name, "io.kubernetes.pod.namespace": pod.namespace, "io.kubernetes.pod.uid": pod.uid };
+  return {
+    ...pod.labels,
+    "io.kubernetes.pod.name": pod.name,
+    "io.kubernetes.pod.namespace": pod.namespace,
+    "io.kubernetes.pod.uid": pod.uid,
+  };
 }
 
 function containerLabels(pod: FakePod, c: FakeContainer): Labels {
-  return { "io.kubernetes.container.name": c.name, "io.kubernetes.pod.name": pod.name, "io.kubernetes.pod.namespace": pod.namespace, "io.kubernetes.pod.uid": pod.uid };
+  return {
+    "io.kubernetes.container.name": c.name,
+    "io.kubernetes.pod.name": pod.name,
+    "io.kubernetes.pod.namespace": pod.namespace,
+    "io.kubernetes.pod.uid": pod.uid,
+  };
 }
 
 function containerAnnotations(c: FakeContainer): Labels {
@@ -129,7 +139,10 @@ export function renderSandbox(pod: FakePod): PodSandbox {
     state: pod.ready ? "SANDBOX_READY" : "SANDBOX_NOTREADY",
     created_at: String(pod.createdAtNs),
     labels: podLabels(pod),
-    annotations: { "kubernetes.io/config.seen": new Date(Number(pod.createdAtNs / 1_000_000n)).toISOString(), "kubernetes.io/config.source": "api" },
+    annotations: {
+      "kubernetes.io/config.seen": new Date(Number(pod.createdAtNs / 1_000_000n)).toISOString(),
+      "kubernetes.io/config.source": "api",
+    },
     runtime_handler: "",
   };
 }
@@ -157,7 +170,12 @@ export function renderContainerStats(pod: FakePod, c: FakeContainer, nowNs: bigi
   if (c.state !== "running" || !u) return undefined;
   const timestamp = String(nowNs);
   return {
-    attributes: { id: c.id, metadata: { name: c.name, attempt: c.attempt }, labels: containerLabels(pod, c), annotations: containerAnnotations(c) },
+    attributes: {
+      id: c.id,
+      metadata: { name: c.name, attempt: c.attempt },
+      labels: containerLabels(pod, c),
+      annotations: containerAnnotations(c),
+    },
     cpu: { timestamp, usage_core_nano_seconds: u64(u.cpuNs), usage_nano_cores: u64(u.nanoCores) },
     memory: {
       timestamp,
@@ -172,7 +190,10 @@ export function renderContainerStats(pod: FakePod, c: FakeContainer, nowNs: bigi
       u.writableLayerBytes === undefined && u.writableLayerInodes === undefined
         ? null
         : { timestamp, fs_id: { mountpoint: SNAPSHOTTER }, used_bytes: u64(u.writableLayerBytes), inodes_used: u64(u.writableLayerInodes) },
-    swap: u.swapBytes === undefined && u.swapAvailableBytes === undefined ? null : { timestamp, swap_available_bytes: u64(u.swapAvailableBytes), swap_usage_bytes: u64(u.swapBytes) },
+    swap:
+      u.swapBytes === undefined && u.swapAvailableBytes === undefined
+        ? null
+        : { timestamp, swap_available_bytes: u64(u.swapAvailableBytes), swap_usage_bytes: u64(u.swapBytes) },
   };
 }
 
@@ -182,9 +203,24 @@ export function renderPodSandboxStats(pod: FakePod, nowNs: bigint): PodSandboxSt
   const network =
     u.rxBytes === undefined && u.txBytes === undefined
       ? null
-      : { timestamp, default_interface: { name: "eth0", rx_bytes: u64(u.rxBytes), rx_errors: u64(u.rxErrors), tx_bytes: u64(u.txBytes), tx_errors: u64(u.txErrors) }, interfaces: [] };
+      : {
+          timestamp,
+          default_interface: {
+            name: "eth0",
+            rx_bytes: u64(u.rxBytes),
+            rx_errors: u64(u.rxErrors),
+            tx_bytes: u64(u.txBytes),
+            tx_errors: u64(u.txErrors),
+          },
+          interfaces: [],
+        };
   return {
-    attributes: { id: pod.sandboxId, metadata: { name: pod.name, uid: pod.uid, namespace: pod.namespace, attempt: pod.attempt }, labels: podLabels(pod), annotations: {} },
+    attributes: {
+      id: pod.sandboxId,
+      metadata: { name: pod.name, uid: pod.uid, namespace: pod.namespace, attempt: pod.attempt },
+      labels: podLabels(pod),
+      annotations: {},
+    },
     linux: {
       cpu: { timestamp, usage_core_nano_seconds: u64(u.cpuNs), usage_nano_cores: u64(u.nanoCores) },
       memory: {

@@ -5,7 +5,15 @@ import { Server, ServerCredentials, status, type handleUnaryCall } from "@grpc/g
 import type { RuntimeServiceHandlers } from "../generated/runtime/v1/RuntimeService.js";
 import { loadCriProto } from "../proto.js";
 import type { Labels, VersionResponse } from "../types.js";
-import { makePod, renderContainer, renderContainerStats, renderPodSandboxStats, renderSandbox, type FakePod, type FakePodSpec } from "./fake-model.js";
+import {
+  makePod,
+  renderContainer,
+  renderContainerStats,
+  renderPodSandboxStats,
+  renderSandbox,
+  type FakePod,
+  type FakePodSpec,
+} from "./fake-model.js";
 
 export type FakeMethod = "Version" | "ListPodSandbox" | "ListContainers" | "ListContainerStats" | "ListPodSandboxStats";
 const METHODS: readonly FakeMethod[] = ["Version", "ListPodSandbox", "ListContainers", "ListContainerStats", "ListPodSandboxStats"];
@@ -62,7 +70,13 @@ export class FakeRuntime {
   ) {
     this.tcpPort = options.tcpPort;
     this.podSandboxStats = options.podSandboxStats ?? true;
-    this.version = { version: "0.1.0", runtime_name: "containerd", runtime_version: "v1.7.27", runtime_api_version: "v1", ...options.version };
+    this.version = {
+      version: "0.1.0",
+      runtime_name: "containerd",
+      runtime_version: "v1.7.27",
+      runtime_api_version: "v1",
+      ...options.version,
+    };
   }
 
   static async start(options: FakeRuntimeOptions = {}): Promise<FakeRuntime> {
@@ -165,12 +179,17 @@ export class FakeRuntime {
         stats: this.pods.flatMap((p) =>
           p.containers.flatMap((c) => {
             const s = renderContainerStats(p, c, this.nowNs);
-            return s && containerMatches({ id: c.id, pod_sandbox_id: p.sandboxId, labels: s.attributes?.labels ?? {} }, req.filter) ? [s] : [];
+            return s && containerMatches({ id: c.id, pod_sandbox_id: p.sandboxId, labels: s.attributes?.labels ?? {} }, req.filter)
+              ? [s]
+              : [];
           }),
         ),
       })),
       ListPodSandboxStats: this.handler("ListPodSandboxStats", (req) => {
-        if (!this.podSandboxStats) throw Object.assign(new Error("unknown method ListPodSandboxStats for service runtime.v1.RuntimeService"), { code: status.UNIMPLEMENTED });
+        if (!this.podSandboxStats)
+          throw Object.assign(new Error("unknown method ListPodSandboxStats for service runtime.v1.RuntimeService"), {
+            code: status.UNIMPLEMENTED,
+          });
         const ready = this.pods.filter((p) => p.ready && podMatches(p, req.filter ? { ...req.filter, state: null } : null));
         return { stats: ready.map((p) => renderPodSandboxStats(p, this.nowNs)) };
       }),
@@ -213,10 +232,13 @@ export class FakeRuntime {
 }
 
 function bind(server: Server, address: string): Promise<number> {
-  return new Promise((resolve, reject) => server.bindAsync(address, ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port))));
+  return new Promise((resolve, reject) =>
+    server.bindAsync(address, ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port))),
+  );
 }
 
-const labelsMatch = (labels: Labels, selector: Labels | undefined): boolean => Object.entries(selector ?? {}).every(([k, v]) => labels[k] === v);
+const labelsMatch = (labels: Labels, selector: Labels | undefined): boolean =>
+  Object.entries(selector ?? {}).every(([k, v]) => labels[k] === v);
 
 function podMatches(p: FakePod, f: Filter | null | undefined): boolean {
   if (!f) return true;
@@ -225,7 +247,10 @@ function podMatches(p: FakePod, f: Filter | null | undefined): boolean {
   return labelsMatch(renderSandbox(p).labels, f.label_selector);
 }
 
-function containerMatches(c: { id: string; pod_sandbox_id: string; labels: Labels; state?: string }, f: Filter | null | undefined): boolean {
+function containerMatches(
+  c: { id: string; pod_sandbox_id: string; labels: Labels; state?: string },
+  f: Filter | null | undefined,
+): boolean {
   if (!f) return true;
   if (f.id && f.id !== c.id) return false;
   if (f.pod_sandbox_id && f.pod_sandbox_id !== c.pod_sandbox_id) return false;

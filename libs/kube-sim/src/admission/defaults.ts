@@ -63,18 +63,38 @@ let nextNodeIp = 10;
 const nodeDefaults = (o: KubeObject): void => {
   o.spec ??= {};
   const name = o.metadata.name!;
-  o.metadata.labels = { "kubernetes.io/hostname": name, "kubernetes.io/os": "linux", "kubernetes.io/arch": "amd64", "beta.kubernetes.io/os": "linux", "beta.kubernetes.io/arch": "amd64", ...(o.metadata.labels ?? {}) };
+  o.metadata.labels = {
+    "kubernetes.io/hostname": name,
+    "kubernetes.io/os": "linux",
+    "kubernetes.io/arch": "amd64",
+    "beta.kubernetes.io/os": "linux",
+    "beta.kubernetes.io/arch": "amd64",
+    ...(o.metadata.labels ?? {}),
+  };
   const status = (o.status ??= {});
   status.capacity ??= { cpu: "4", memory: "16Gi", pods: "110", "ephemeral-storage": "100Gi" };
   status.allocatable ??= { ...status.capacity };
   if (!status.addresses) {
     const n = nextNodeIp++;
-    status.addresses = [{ type: "InternalIP", address: `10.0.${Math.floor(n / 250)}.${(n % 250) + 1}` }, { type: "Hostname", address: name }];
+    status.addresses = [
+      { type: "InternalIP", address: `10.0.${Math.floor(n / 250)}.${(n % 250) + 1}` },
+      { type: "Hostname", address: name },
+    ];
   }
   status.nodeInfo ??= {
-    machineID: name.replace(/[^a-z0-9]/g, "").padEnd(32, "0").slice(0, 32), systemUUID: "", bootID: "",
-    kernelVersion: "6.1.0-27-amd64", osImage: "Debian GNU/Linux 12 (bookworm)", containerRuntimeVersion: "containerd://1.7.22",
-    kubeletVersion: "v1.31.0", kubeProxyVersion: "v1.31.0", operatingSystem: "linux", architecture: "amd64",
+    machineID: name
+      .replace(/[^a-z0-9]/g, "")
+      .padEnd(32, "0")
+      .slice(0, 32),
+    systemUUID: "",
+    bootID: "",
+    kernelVersion: "6.1.0-27-amd64",
+    osImage: "Debian GNU/Linux 12 (bookworm)",
+    containerRuntimeVersion: "containerd://1.7.22",
+    kubeletVersion: "v1.31.0",
+    kubeProxyVersion: "v1.31.0",
+    operatingSystem: "linux",
+    architecture: "amd64",
   };
   status.daemonEndpoints ??= { kubeletEndpoint: { Port: 10250 } };
 };
@@ -147,7 +167,17 @@ const defaulters: Record<string, (o: KubeObject) => void> = {
     if (!spec.selector && o.metadata.uid) {
       spec.selector = { matchLabels: { "batch.kubernetes.io/controller-uid": o.metadata.uid } };
       const t = templateOf(o);
-      if (t) t.metadata = { ...(t.metadata ?? {}), labels: { ...(t.metadata?.labels ?? {}), "batch.kubernetes.io/controller-uid": o.metadata.uid, "batch.kubernetes.io/job-name": o.metadata.name!, "controller-uid": o.metadata.uid, "job-name": o.metadata.name! } };
+      if (t)
+        t.metadata = {
+          ...(t.metadata ?? {}),
+          labels: {
+            ...(t.metadata?.labels ?? {}),
+            "batch.kubernetes.io/controller-uid": o.metadata.uid,
+            "batch.kubernetes.io/job-name": o.metadata.name!,
+            "controller-uid": o.metadata.uid,
+            "job-name": o.metadata.name!,
+          },
+        };
     }
     const t = templateOf(o);
     if (t?.spec) podTemplateDefaults(t.spec);

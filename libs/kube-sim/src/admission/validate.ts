@@ -33,7 +33,11 @@ const containerCauses = (spec: Obj, path: string): StatusCause[] => {
       if (req[r] === undefined || lim[r] === undefined) continue;
       try {
         const over = r === "cpu" ? cpuMillis(req[r]) > cpuMillis(lim[r]) : bytes(req[r]) > bytes(lim[r]);
-        if (over) causes.push({ field: `${at}.resources.requests`, message: `Invalid value: "${req[r]}": must be less than or equal to ${r} limit of ${lim[r]}` });
+        if (over)
+          causes.push({
+            field: `${at}.resources.requests`,
+            message: `Invalid value: "${req[r]}": must be less than or equal to ${r} limit of ${lim[r]}`,
+          });
       } catch (err) {
         causes.push({ field: `${at}.resources`, message: `Invalid value: ${(err as Error).message}` });
       }
@@ -50,7 +54,10 @@ const workloadCauses = (o: KubeObject, old: KubeObject | undefined): StatusCause
   }
   if (!spec.selector) causes.push({ field: "spec.selector", message: "Required value", reason: "FieldValueRequired" });
   else if (!labelSelectorFromObject(spec.selector).matches(spec.template?.metadata?.labels ?? {})) {
-    causes.push({ field: "spec.template.metadata.labels", message: `Invalid value: ${JSON.stringify(spec.template?.metadata?.labels ?? {})}: \`selector\` does not match template \`labels\`` });
+    causes.push({
+      field: "spec.template.metadata.labels",
+      message: `Invalid value: ${JSON.stringify(spec.template?.metadata?.labels ?? {})}: \`selector\` does not match template \`labels\``,
+    });
   }
   if (old && !same(old.spec?.selector, spec.selector)) {
     causes.push({ field: "spec.selector", message: `Invalid value: ${JSON.stringify(spec.selector)}: field is immutable` });
@@ -77,24 +84,54 @@ const podUpdateCauses = (o: KubeObject, old: KubeObject): StatusCause[] => {
     b.nodeName = undefined;
   }
   if (same(a, b)) return [];
-  return [{ field: "spec", reason: "FieldValueForbidden", message: "Forbidden: pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)" }];
+  return [
+    {
+      field: "spec",
+      reason: "FieldValueForbidden",
+      message:
+        "Forbidden: pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)",
+    },
+  ];
 };
 
 const pvcUpdateCauses = (o: KubeObject, old: KubeObject, cluster: ObjectReader): StatusCause[] => {
   const size = (x: KubeObject): number => bytes(x.spec?.resources?.requests?.storage ?? 0);
-  const rest = (x: KubeObject): Obj => ({ ...x.spec, resources: { ...x.spec?.resources, requests: { ...x.spec?.resources?.requests, storage: undefined } }, volumeName: undefined });
+  const rest = (x: KubeObject): Obj => ({
+    ...x.spec,
+    resources: { ...x.spec?.resources, requests: { ...x.spec?.resources?.requests, storage: undefined } },
+    volumeName: undefined,
+  });
   // Retroactive default StorageClass assignment (GA in 1.28): an unset class may be set once.
   const oldRest = old.spec?.storageClassName == null ? { ...rest(old), storageClassName: o.spec?.storageClassName } : rest(old);
   if (!same(rest(o), oldRest)) {
-    return [{ field: "spec", reason: "FieldValueForbidden", message: "Forbidden: spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims" }];
+    return [
+      {
+        field: "spec",
+        reason: "FieldValueForbidden",
+        message: "Forbidden: spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims",
+      },
+    ];
   }
   if (size(o) < size(old)) {
-    return [{ field: "spec.resources.requests.storage", reason: "FieldValueForbidden", message: "Forbidden: field can not be less than status.capacity" }];
+    return [
+      {
+        field: "spec.resources.requests.storage",
+        reason: "FieldValueForbidden",
+        message: "Forbidden: field can not be less than status.capacity",
+      },
+    ];
   }
   if (size(o) > size(old)) {
     const sc = o.spec?.storageClassName ? cluster.get(R.storageclasses, undefined, o.spec.storageClassName) : undefined;
     if (!sc?.allowVolumeExpansion) {
-      return [{ field: "spec", reason: "FieldValueForbidden", message: "Forbidden: only dynamically provisioned pvc can be resized and the storageclass that provisions the pvc must support resize" }];
+      return [
+        {
+          field: "spec",
+          reason: "FieldValueForbidden",
+          message:
+            "Forbidden: only dynamically provisioned pvc can be resized and the storageclass that provisions the pvc must support resize",
+        },
+      ];
     }
   }
   return [];
@@ -102,8 +139,10 @@ const pvcUpdateCauses = (o: KubeObject, old: KubeObject, cluster: ObjectReader):
 
 const hpaCauses = (o: KubeObject): StatusCause[] => {
   const { minReplicas = 1, maxReplicas } = o.spec ?? {};
-  if (!Number.isInteger(maxReplicas) || maxReplicas < 1) return [{ field: "spec.maxReplicas", message: `Invalid value: ${maxReplicas}: must be greater than or equal to 1` }];
-  if (minReplicas > maxReplicas) return [{ field: "spec.maxReplicas", message: `Invalid value: ${maxReplicas}: must be greater than or equal to \`minReplicas\`` }];
+  if (!Number.isInteger(maxReplicas) || maxReplicas < 1)
+    return [{ field: "spec.maxReplicas", message: `Invalid value: ${maxReplicas}: must be greater than or equal to 1` }];
+  if (minReplicas > maxReplicas)
+    return [{ field: "spec.maxReplicas", message: `Invalid value: ${maxReplicas}: must be greater than or equal to \`minReplicas\`` }];
   return [];
 };
 
@@ -112,14 +151,20 @@ export const validate = (key: string, o: KubeObject, old: KubeObject | undefined
   const name = o.metadata.name ?? "";
   const causes: StatusCause[] = [];
   if (!SUBDOMAIN.test(name) || name.length > 253) {
-    causes.push({ field: "metadata.name", message: `Invalid value: "${name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character` });
+    causes.push({
+      field: "metadata.name",
+      message: `Invalid value: "${name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character`,
+    });
   }
   switch (key) {
     case R.pods:
       causes.push(...containerCauses(o.spec, "spec"));
       if (old) causes.push(...podUpdateCauses(o, old));
       break;
-    case R.deployments: case R.replicasets: case R.statefulsets: case R.daemonsets:
+    case R.deployments:
+    case R.replicasets:
+    case R.statefulsets:
+    case R.daemonsets:
       causes.push(...workloadCauses(o, old));
       break;
     case R.pvcs:

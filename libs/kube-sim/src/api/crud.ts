@@ -14,7 +14,15 @@ const includeObject = (ctx: ApiContext): IncludeObject => (ctx.query.get("includ
 
 export const respondObject = (ctx: ApiContext, code: number, obj: KubeObject): void => {
   if (wantsTable(ctx.req)) {
-    sendJson(ctx.res, code, toTable(ctx.target.type.plural, [obj], { now: ctx.cluster.now(), includeObject: includeObject(ctx), resourceVersion: obj.metadata.resourceVersion ?? "" }));
+    sendJson(
+      ctx.res,
+      code,
+      toTable(ctx.target.type.plural, [obj], {
+        now: ctx.cluster.now(),
+        includeObject: includeObject(ctx),
+        resourceVersion: obj.metadata.resourceVersion ?? "",
+      }),
+    );
     return;
   }
   sendJson(ctx.res, code, obj);
@@ -32,7 +40,16 @@ export const handleList = (ctx: ApiContext): void => {
   const page = selectPage(ctx.cluster.list(ctx.key, namespace), q);
   const meta = { resourceVersion: rv, ...(page.continueToken ? { continue: page.continueToken, remainingItemCount: page.remaining } : {}) };
   if (wantsTable(ctx.req)) {
-    sendJson(ctx.res, 200, toTable(type.plural, page.items, { now: ctx.cluster.now(), includeObject: includeObject(ctx), resourceVersion: rv, ...(page.continueToken ? { continue: page.continueToken } : {}) }));
+    sendJson(
+      ctx.res,
+      200,
+      toTable(type.plural, page.items, {
+        now: ctx.cluster.now(),
+        includeObject: includeObject(ctx),
+        resourceVersion: rv,
+        ...(page.continueToken ? { continue: page.continueToken } : {}),
+      }),
+    );
     return;
   }
   const group = type.group ? `${type.group}/${ctx.target.version}` : ctx.target.version;
@@ -49,7 +66,9 @@ const readObject = async (ctx: ApiContext): Promise<KubeObject> => {
 
 const checkKind = (ctx: ApiContext, obj: KubeObject): void => {
   if (obj.kind && obj.kind !== ctx.target.type.kind) {
-    throw badRequest(`the API version in the data (${obj.apiVersion}) does not match the expected API version (${ctx.target.type.group ? `${ctx.target.type.group}/` : ""}${ctx.target.version}) or kind ${obj.kind} does not match ${ctx.target.type.kind}`);
+    throw badRequest(
+      `the API version in the data (${obj.apiVersion}) does not match the expected API version (${ctx.target.type.group ? `${ctx.target.type.group}/` : ""}${ctx.target.version}) or kind ${obj.kind} does not match ${ctx.target.type.kind}`,
+    );
   }
 };
 
@@ -136,7 +155,10 @@ export const handleDelete = async (ctx: ApiContext): Promise<void> => {
     return;
   }
   sendJson(ctx.res, 200, {
-    kind: "Status", apiVersion: "v1", metadata: {}, status: "Success",
+    kind: "Status",
+    apiVersion: "v1",
+    metadata: {},
+    status: "Success",
     details: { name, group: type.group, kind: type.plural, uid: deleted.metadata.uid },
   });
 };
@@ -146,7 +168,17 @@ export const handleDeleteCollection = async (ctx: ApiContext): Promise<void> => 
   const q = parseListQuery(ctx.target.type, ctx.query);
   const dryRun = dryRunOf(ctx.query, opts);
   const { items } = selectPage(ctx.cluster.list(ctx.key, ctx.target.namespace), { ...q, limit: 0 });
-  const deleted = items.map((o) => ctx.cluster.delete(ctx.key, o.metadata.namespace, o.metadata.name!, { dryRun, ...(opts.propagationPolicy ? { propagationPolicy: opts.propagationPolicy } : {}) }));
+  const deleted = items.map((o) =>
+    ctx.cluster.delete(ctx.key, o.metadata.namespace, o.metadata.name!, {
+      dryRun,
+      ...(opts.propagationPolicy ? { propagationPolicy: opts.propagationPolicy } : {}),
+    }),
+  );
   const { type } = ctx.target;
-  sendJson(ctx.res, 200, { kind: `${type.kind}List`, apiVersion: type.group ? `${type.group}/${ctx.target.version}` : "v1", metadata: { resourceVersion: String(ctx.cluster.store.resourceVersion) }, items: deleted });
+  sendJson(ctx.res, 200, {
+    kind: `${type.kind}List`,
+    apiVersion: type.group ? `${type.group}/${ctx.target.version}` : "v1",
+    metadata: { resourceVersion: String(ctx.cluster.store.resourceVersion) },
+    items: deleted,
+  });
 };

@@ -62,13 +62,19 @@ const subresourceEntries = (t: ResourceType) =>
   (t.subresources ?? []).map((sub) => {
     const base = { name: `${t.plural}/${sub}`, singularName: "", namespaced: t.namespaced };
     switch (sub) {
-      case "status": return { ...base, kind: t.kind, verbs: ["get", "patch", "update"] };
-      case "scale": return { ...base, group: "autoscaling", version: "v1", kind: "Scale", verbs: ["get", "patch", "update"] };
+      case "status":
+        return { ...base, kind: t.kind, verbs: ["get", "patch", "update"] };
+      case "scale":
+        return { ...base, group: "autoscaling", version: "v1", kind: "Scale", verbs: ["get", "patch", "update"] };
       // kubectl drain picks the Eviction version from this entry.
-      case "eviction": return { ...base, group: "policy", version: "v1", kind: "Eviction", verbs: ["create"] };
-      case "log": return { ...base, kind: "Pod", verbs: ["get"] };
-      case "binding": return { ...base, kind: "Binding", verbs: ["create"] };
-      case "proxy": return { ...base, kind: "NodeProxyOptions", verbs: ["create", "delete", "get", "patch", "update"] };
+      case "eviction":
+        return { ...base, group: "policy", version: "v1", kind: "Eviction", verbs: ["create"] };
+      case "log":
+        return { ...base, kind: "Pod", verbs: ["get"] };
+      case "binding":
+        return { ...base, kind: "Binding", verbs: ["create"] };
+      case "proxy":
+        return { ...base, kind: "NodeProxyOptions", verbs: ["create", "delete", "get", "patch", "update"] };
     }
   });
 

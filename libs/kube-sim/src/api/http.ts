@@ -16,20 +16,27 @@ export const readBody = async (req: IncomingMessage): Promise<string> => {
   return Buffer.concat(chunks).toString("utf8");
 };
 
-export const mediaType = (req: IncomingMessage): string => (req.headers["content-type"] ?? "application/json").split(";")[0]!.trim().toLowerCase();
+export const mediaType = (req: IncomingMessage): string =>
+  (req.headers["content-type"] ?? "application/json").split(";")[0]!.trim().toLowerCase();
 
 export const parseBody = (text: string, type: string): unknown => {
   if (text.trim() === "") throw badRequest("the request body is empty");
   try {
     return type.endsWith("yaml") ? parseYaml(text) : JSON.parse(text);
   } catch (err) {
-    throw badRequest(`the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (${(err as Error).message})`);
+    throw badRequest(
+      `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (${(err as Error).message})`,
+    );
   }
 };
 
 export const sendJson = (res: ServerResponse, code: number, body: unknown): void => {
   const text = JSON.stringify(body);
-  res.writeHead(code, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(text), "Cache-Control": "no-cache, private" });
+  res.writeHead(code, {
+    "Content-Type": "application/json",
+    "Content-Length": Buffer.byteLength(text),
+    "Cache-Control": "no-cache, private",
+  });
   res.end(text);
 };
 
@@ -39,7 +46,10 @@ export const sendText = (res: ServerResponse, code: number, text: string): void 
 };
 
 export const sendError = (res: ServerResponse, err: unknown): void => {
-  const e = err instanceof ApiError ? err : new ApiError(500, "InternalError", `Internal error occurred: ${(err as Error)?.message ?? String(err)}`);
+  const e =
+    err instanceof ApiError
+      ? err
+      : new ApiError(500, "InternalError", `Internal error occurred: ${(err as Error)?.message ?? String(err)}`);
   if (res.headersSent) {
     res.destroy();
     return;

@@ -30,7 +30,9 @@ export const parseListQuery = (type: ResourceType, q: URLSearchParams): ListQuer
     try {
       continueFrom = (JSON.parse(Buffer.from(token, "base64url").toString()) as { start: string }).start;
     } catch {
-      throw gone("The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.");
+      throw gone(
+        "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.",
+      );
     }
   }
   return { labelSelector, fieldSelector, limit, ...(continueFrom !== undefined ? { continueFrom } : {}) };

@@ -26,6 +26,8 @@ export const handleMetrics = (ctx: ApiContext): void => {
     kind: `${type.kind}List`,
     apiVersion: "metrics.k8s.io/v1beta1",
     metadata: {},
-    items: items.filter((i) => selector.matches(i.metadata.labels)).map((i) => ({ kind: type.kind, apiVersion: "metrics.k8s.io/v1beta1", ...i })),
+    items: items
+      .filter((i) => selector.matches(i.metadata.labels))
+      .map((i) => ({ kind: type.kind, apiVersion: "metrics.k8s.io/v1beta1", ...i })),
   });
 };

@@ -14,7 +14,12 @@ const groupVersions = (): Array<{ group: string; version: string }> => {
 const pathOf = (group: string, version: string): string => (group ? `apis/${group}/${version}` : `api/${version}`);
 
 export const openApiV3Root = () => ({
-  paths: Object.fromEntries(groupVersions().map(({ group, version }) => [pathOf(group, version), { serverRelativeURL: `/openapi/v3/${pathOf(group, version)}?hash=kube-sim` }])),
+  paths: Object.fromEntries(
+    groupVersions().map(({ group, version }) => [
+      pathOf(group, version),
+      { serverRelativeURL: `/openapi/v3/${pathOf(group, version)}?hash=kube-sim` },
+    ]),
+  ),
 });
 
 export const openApiV3Doc = (path: string) => {

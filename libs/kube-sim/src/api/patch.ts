@@ -26,8 +26,13 @@ export const applyPatch = (current: unknown, patch: unknown, contentType: string
         return applyStrategicMergePatch(current, patch);
     }
   } catch (err) {
-    if (err instanceof PatchError) throw new ApiError(422, "Invalid", `the server rejected our request due to an error in our request: ${err.message}`);
+    if (err instanceof PatchError)
+      throw new ApiError(422, "Invalid", `the server rejected our request due to an error in our request: ${err.message}`);
     throw err;
   }
-  throw new ApiError(415, "UnsupportedMediaType", `the body of the request was in an unknown format - accepted media types include: ${PATCH_TYPES.join(", ")}`);
+  throw new ApiError(
+    415,
+    "UnsupportedMediaType",
+    `the body of the request was in an unknown format - accepted media types include: ${PATCH_TYPES.join(", ")}`,
+  );
 };

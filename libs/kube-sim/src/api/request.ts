@@ -43,7 +43,10 @@ export const parsePath = (pathname: string): ParsedPath => {
   if (rest[0] === "namespaces" && rest.length >= 3) {
     const type = resourceAt(group, version, rest[2]!);
     if (type?.namespaced) {
-      return { kind: "resource", req: { group, version, type, namespace: rest[1]!, name: rest[3], subresource: rest[4], rest: rest.slice(5) } };
+      return {
+        kind: "resource",
+        req: { group, version, type, namespace: rest[1]!, name: rest[3], subresource: rest[4], rest: rest.slice(5) },
+      };
     }
     if (group === "" && rest.length === 3 && (rest[2] === "status" || rest[2] === "finalize")) {
       const ns = resourceAt("", "v1", "namespaces")!;

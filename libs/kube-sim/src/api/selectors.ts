@@ -8,11 +8,20 @@ export type FieldMatcher = (obj: any) => boolean;
 // ---- field selectors ----
 
 type Getter = (obj: any) => unknown;
-const path = (p: string): Getter => (obj) => p.split(".").reduce<any>((o, k) => o?.[k], obj);
+const path =
+  (p: string): Getter =>
+  (obj) =>
+    p.split(".").reduce<any>((o, k) => o?.[k], obj);
 // Go builds field sets from typed structs, so absent bools and counts read as their zero values, not "".
-const withDefault = (g: Getter, zero: unknown): Getter => (obj) => g(obj) ?? zero;
+const withDefault =
+  (g: Getter, zero: unknown): Getter =>
+  (obj) =>
+    g(obj) ?? zero;
 // events.k8s.io/v1 names the involved object "regarding"; both shapes share the core field labels.
-const involved = (k: string): Getter => (obj) => obj?.involvedObject?.[k] ?? obj?.regarding?.[k];
+const involved =
+  (k: string): Getter =>
+  (obj) =>
+    obj?.involvedObject?.[k] ?? obj?.regarding?.[k];
 
 const COMMON: Record<string, Getter> = { "metadata.name": path("metadata.name"), "metadata.namespace": path("metadata.namespace") };
 const FIELDS: Record<string, Record<string, Getter>> = {
@@ -27,7 +36,9 @@ const FIELDS: Record<string, Record<string, Getter>> = {
     "status.nominatedNodeName": path("status.nominatedNodeName"),
   },
   events: {
-    ...Object.fromEntries(["kind", "namespace", "name", "uid", "apiVersion", "resourceVersion", "fieldPath"].map((k) => [`involvedObject.${k}`, involved(k)])),
+    ...Object.fromEntries(
+      ["kind", "namespace", "name", "uid", "apiVersion", "resourceVersion", "fieldPath"].map((k) => [`involvedObject.${k}`, involved(k)]),
+    ),
     reason: path("reason"),
     reportingComponent: (obj) => obj?.reportingComponent ?? obj?.reportingController,
     source: (obj) => obj?.source?.component ?? obj?.deprecatedSource?.component,
@@ -54,8 +65,15 @@ const splitTerms = (s: string): string[] => {
   let cur = "";
   for (let i = 0; i < s.length; i++) {
     const c = s[i] as string;
-    if (c === "\\" && i + 1 < s.length) { cur += c + s[++i]; continue; }
-    if (c === ",") { terms.push(cur); cur = ""; continue; }
+    if (c === "\\" && i + 1 < s.length) {
+      cur += c + s[++i];
+      continue;
+    }
+    if (c === ",") {
+      terms.push(cur);
+      cur = "";
+      continue;
+    }
     cur += c;
   }
   terms.push(cur);
@@ -74,8 +92,9 @@ export function parseFieldSelector(resource: string, s: string): FieldMatcher {
     if (!get) throw new SelectorError(`field label not supported: ${field}`);
     return { get, negate: m[2] === "!=", value: unescape(m[3] as string, term) };
   });
-  return (obj) => terms.every(({ get, negate, value }) => {
-    const actual = get(obj);
-    return (valueText(actual) === value) !== negate;
-  });
+  return (obj) =>
+    terms.every(({ get, negate, value }) => {
+      const actual = get(obj);
+      return (valueText(actual) === value) !== negate;
+    });
 }

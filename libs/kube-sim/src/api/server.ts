@@ -25,10 +25,16 @@ const route = async (cluster: Cluster, req: IncomingMessage, res: ServerResponse
   const method = req.method ?? "GET";
   const path = url.pathname.replace(/\/+$/, "") || "/";
   switch (path) {
-    case "/version": return sendJson(res, 200, SERVER_VERSION);
-    case "/healthz": case "/readyz": case "/livez": return sendText(res, 200, "ok");
-    case "/api": return sendJson(res, 200, apiVersions(req.headers.host ?? "127.0.0.1"));
-    case "/apis": return sendJson(res, 200, apiGroupList());
+    case "/version":
+      return sendJson(res, 200, SERVER_VERSION);
+    case "/healthz":
+    case "/readyz":
+    case "/livez":
+      return sendText(res, 200, "ok");
+    case "/api":
+      return sendJson(res, 200, apiVersions(req.headers.host ?? "127.0.0.1"));
+    case "/apis":
+      return sendJson(res, 200, apiGroupList());
   }
   if (path === "/openapi/v3") return sendJson(res, 200, openApiV3Root());
   if (path.startsWith("/openapi/v3/")) {
@@ -59,13 +65,22 @@ const route = async (cluster: Cluster, req: IncomingMessage, res: ServerResponse
   if (sub) {
     if (!target.type.subresources?.includes(sub as never)) throw notFound(`${target.type.plural}/${sub}`, target.type.group, target.name!);
     switch (`${sub} ${method}`) {
-      case "status GET": return handleGet(ctx);
-      case "status PUT": return handleUpdate(ctx, "status");
-      case "status PATCH": return handlePatch(ctx, "status");
-      case "scale GET": case "scale PUT": case "scale PATCH": return handleScale(ctx, method);
-      case "eviction POST": return handleEviction(ctx);
-      case "log GET": return handleLog(ctx);
-      case "binding POST": return handleBinding(ctx);
+      case "status GET":
+        return handleGet(ctx);
+      case "status PUT":
+        return handleUpdate(ctx, "status");
+      case "status PATCH":
+        return handlePatch(ctx, "status");
+      case "scale GET":
+      case "scale PUT":
+      case "scale PATCH":
+        return handleScale(ctx, method);
+      case "eviction POST":
+        return handleEviction(ctx);
+      case "log GET":
+        return handleLog(ctx);
+      case "binding POST":
+        return handleBinding(ctx);
     }
     if (sub === "proxy" && method === "GET") return handleNodeProxy(ctx);
     throw methodNotAllowed(method);
@@ -73,16 +88,23 @@ const route = async (cluster: Cluster, req: IncomingMessage, res: ServerResponse
   const watch = ["true", "1"].includes(url.searchParams.get("watch") ?? "");
   if (target.name === undefined) {
     switch (method) {
-      case "GET": return watch ? handleWatch(ctx) : handleList(ctx);
-      case "POST": return handleCreate(ctx);
-      case "DELETE": return handleDeleteCollection(ctx);
+      case "GET":
+        return watch ? handleWatch(ctx) : handleList(ctx);
+      case "POST":
+        return handleCreate(ctx);
+      case "DELETE":
+        return handleDeleteCollection(ctx);
     }
   } else {
     switch (method) {
-      case "GET": return watch ? handleWatch(ctx) : handleGet(ctx);
-      case "PUT": return handleUpdate(ctx);
-      case "PATCH": return handlePatch(ctx);
-      case "DELETE": return handleDelete(ctx);
+      case "GET":
+        return watch ? handleWatch(ctx) : handleGet(ctx);
+      case "PUT":
+        return handleUpdate(ctx);
+      case "PATCH":
+        return handlePatch(ctx);
+      case "DELETE":
+        return handleDelete(ctx);
     }
   }
   throw methodNotAllowed(method);

@@ -1,10 +1,25 @@
 // Kubernetes `Status` errors: every failure the API returns has this shape, so clients (kubectl, client-node)
 // print the same messages they print against a real API server.
 export type StatusReason =
-  | "NotFound" | "AlreadyExists" | "Conflict" | "Invalid" | "BadRequest" | "MethodNotAllowed"
-  | "TooManyRequests" | "Gone" | "Expired" | "UnsupportedMediaType" | "NotAcceptable" | "InternalError" | "Forbidden";
+  | "NotFound"
+  | "AlreadyExists"
+  | "Conflict"
+  | "Invalid"
+  | "BadRequest"
+  | "MethodNotAllowed"
+  | "TooManyRequests"
+  | "Gone"
+  | "Expired"
+  | "UnsupportedMediaType"
+  | "NotAcceptable"
+  | "InternalError"
+  | "Forbidden";
 
-export interface StatusCause { reason?: string; message: string; field?: string }
+export interface StatusCause {
+  reason?: string;
+  message: string;
+  field?: string;
+}
 
 export class ApiError extends Error {
   constructor(
@@ -40,14 +55,25 @@ export const alreadyExists = (resource: string, group: string, name: string): Ap
   new ApiError(409, "AlreadyExists", `${qualified(resource, group)} "${name}" already exists`, { name, group, kind: resource });
 
 export const conflict = (resource: string, group: string, name: string): ApiError =>
-  new ApiError(409, "Conflict",
+  new ApiError(
+    409,
+    "Conflict",
     `Operation cannot be fulfilled on ${qualified(resource, group)} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
-    { name, group, kind: resource });
+    { name, group, kind: resource },
+  );
 
 export const invalid = (kind: string, group: string, name: string, causes: StatusCause[]): ApiError =>
-  new ApiError(422, "Invalid",
+  new ApiError(
+    422,
+    "Invalid",
     `${kind}${group ? `.${group}` : ""} "${name}" is invalid: ${causes.map((c) => `${c.field ? `${c.field}: ` : ""}${c.message}`).join(", ")}`,
-    { name, group, kind, causes: causes.map((c) => ({ reason: c.reason ?? "FieldValueInvalid", message: c.message, ...(c.field ? { field: c.field } : {}) })) });
+    {
+      name,
+      group,
+      kind,
+      causes: causes.map((c) => ({ reason: c.reason ?? "FieldValueInvalid", message: c.message, ...(c.field ? { field: c.field } : {}) })),
+    },
+  );
 
 export const badRequest = (message: string): ApiError => new ApiError(400, "BadRequest", message);
 

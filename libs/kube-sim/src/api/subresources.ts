@@ -14,7 +14,13 @@ import type { KubeObject, Pod } from "../types.js";
 const toScale = (o: KubeObject) => ({
   kind: "Scale",
   apiVersion: "autoscaling/v1",
-  metadata: { name: o.metadata.name, namespace: o.metadata.namespace, uid: o.metadata.uid, resourceVersion: o.metadata.resourceVersion, creationTimestamp: o.metadata.creationTimestamp },
+  metadata: {
+    name: o.metadata.name,
+    namespace: o.metadata.namespace,
+    uid: o.metadata.uid,
+    resourceVersion: o.metadata.resourceVersion,
+    creationTimestamp: o.metadata.creationTimestamp,
+  },
   spec: { replicas: o.spec?.replicas ?? 0 },
   status: { replicas: o.status?.replicas ?? 0, selector: o.spec?.selector ? selectorToString(o.spec.selector) : "" },
 });
@@ -30,16 +36,28 @@ export const handleScale = async (ctx: ApiContext, method: string): Promise<void
   const scale = (method === "PATCH" ? applyPatch(toScale(current), body, mediaType(ctx.req)) : body) as ReturnType<typeof toScale>;
   const replicas = scale?.spec?.replicas;
   if (!Number.isInteger(replicas) || replicas < 0) {
-    throw new ApiError(422, "Invalid", `Scale.autoscaling "${name}" is invalid: spec.replicas: Invalid value: ${replicas}: must be greater than or equal to 0`);
+    throw new ApiError(
+      422,
+      "Invalid",
+      `Scale.autoscaling "${name}" is invalid: spec.replicas: Invalid value: ${replicas}: must be greater than or equal to 0`,
+    );
   }
   const rv = scale.metadata?.resourceVersion;
-  const updated = ctx.cluster.update(ctx.key, { ...current, ...(rv ? { metadata: { ...current.metadata, resourceVersion: rv } } : {}), spec: { ...current.spec, replicas } }, { dryRun: dryRunOf(ctx.query) });
+  const updated = ctx.cluster.update(
+    ctx.key,
+    { ...current, ...(rv ? { metadata: { ...current.metadata, resourceVersion: rv } } : {}), spec: { ...current.spec, replicas } },
+    { dryRun: dryRunOf(ctx.query) },
+  );
   sendJson(ctx.res, 200, toScale(updated));
 };
 
 export const handleEviction = async (ctx: ApiContext): Promise<void> => {
   const { namespace, name } = ctx.target;
-  const body = parseBody(await readBody(ctx.req), mediaType(ctx.req)) as { kind?: string; metadata?: { name?: string }; deleteOptions?: { dryRun?: string[] } };
+  const body = parseBody(await readBody(ctx.req), mediaType(ctx.req)) as {
+    kind?: string;
+    metadata?: { name?: string };
+    deleteOptions?: { dryRun?: string[] };
+  };
   if (body?.kind && body.kind !== "Eviction") throw badRequest(`expected an Eviction, got ${body.kind}`);
   if (body?.metadata?.name && body.metadata.name !== name) throw badRequest(`name in URL does not match name in Eviction object`);
   const pod = ctx.cluster.mustGet<Pod>(R.pods, namespace, name!);
@@ -48,11 +66,21 @@ export const handleEviction = async (ctx: ApiContext): Promise<void> => {
   const running = pod.status?.phase === "Running";
   if (running) {
     const budgets = budgetsFor(ctx.cluster, pod);
-    if (budgets.length > 1) throw new ApiError(500, "InternalError", "This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.");
+    if (budgets.length > 1)
+      throw new ApiError(
+        500,
+        "InternalError",
+        "This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.",
+      );
     const b = budgets[0];
     if (b && b.disruptionsAllowed < 1) {
       throw new ApiError(429, "TooManyRequests", "Cannot evict pod as it would violate the pod's disruption budget.", {
-        causes: [{ reason: "DisruptionBudget", message: `The disruption budget ${b.pdb.metadata.name} needs ${b.desiredHealthy} healthy pods and has ${b.currentHealthy} currently` }],
+        causes: [
+          {
+            reason: "DisruptionBudget",
+            message: `The disruption budget ${b.pdb.metadata.name} needs ${b.desiredHealthy} healthy pods and has ${b.currentHealthy} currently`,
+          },
+        ],
       });
     }
   }
@@ -81,7 +109,12 @@ export const handleBinding = async (ctx: ApiContext): Promise<void> => {
   const node = body?.target?.name;
   if (!node) throw badRequest("Binding target.name is required");
   const pod = ctx.cluster.mustGet<Pod>(R.pods, ctx.target.namespace, ctx.target.name!);
-  if (pod.spec.nodeName) throw new ApiError(409, "Conflict", `Operation cannot be fulfilled on pods/binding "${ctx.target.name}": pod ${ctx.target.name} is already assigned to node "${pod.spec.nodeName}"`);
+  if (pod.spec.nodeName)
+    throw new ApiError(
+      409,
+      "Conflict",
+      `Operation cannot be fulfilled on pods/binding "${ctx.target.name}": pod ${ctx.target.name} is already assigned to node "${pod.spec.nodeName}"`,
+    );
   ctx.cluster.update(R.pods, { ...pod, spec: { ...pod.spec, nodeName: node } }, { dryRun: dryRunOf(ctx.query) });
   sendJson(ctx.res, 201, { kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", code: 201 });
 };
@@ -100,4 +133,3 @@ export const handleNodeProxy = (ctx: ApiContext): void => {
   }
   throw notFound("nodes/proxy", "", path);
 };
-

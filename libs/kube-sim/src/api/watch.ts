@@ -42,7 +42,10 @@ export const handleWatch = (ctx: ApiContext): void => {
   if (rvParam === "" || rvParam === "0" || initialEvents) {
     // "Start at most recent": the current state as synthetic ADDED events, then changes.
     fromRv = cluster.store.resourceVersion;
-    backlog = cluster.list(key, namespace).filter(visible).map((object) => ({ type: "ADDED", object }));
+    backlog = cluster
+      .list(key, namespace)
+      .filter(visible)
+      .map((object) => ({ type: "ADDED", object }));
   } else {
     fromRv = Number(rvParam);
     if (!Number.isInteger(fromRv) || fromRv < 0) throw badRequest(`invalid resource version: "${rvParam}"`);
@@ -51,14 +54,23 @@ export const handleWatch = (ctx: ApiContext): void => {
   res.writeHead(200, { "Content-Type": "application/json", "Transfer-Encoding": "chunked", "Cache-Control": "no-cache, private" });
   res.flushHeaders();
   const send = (type: string, object: unknown): void => {
-    const obj = table && type !== "ERROR" && type !== "BOOKMARK"
-      ? toTable(ctx.target.type.plural, [object as KubeObject], { now: now(), includeObject: "Object", resourceVersion: (object as KubeObject).metadata.resourceVersion ?? "" })
-      : object;
+    const obj =
+      table && type !== "ERROR" && type !== "BOOKMARK"
+        ? toTable(ctx.target.type.plural, [object as KubeObject], {
+            now: now(),
+            includeObject: "Object",
+            resourceVersion: (object as KubeObject).metadata.resourceVersion ?? "",
+          })
+        : object;
     res.write(`${JSON.stringify({ type, object: obj })}\n`);
   };
   let lastRv = fromRv;
   const bookmark = (annotations?: Record<string, string>): void =>
-    send("BOOKMARK", { kind: type.kind, apiVersion: type.group ? `${type.group}/${ctx.target.version}` : "v1", metadata: { resourceVersion: String(lastRv), ...(annotations ? { annotations } : {}) } });
+    send("BOOKMARK", {
+      kind: type.kind,
+      apiVersion: type.group ? `${type.group}/${ctx.target.version}` : "v1",
+      metadata: { resourceVersion: String(lastRv), ...(annotations ? { annotations } : {}) },
+    });
 
   const translate = (e: StoreEvent): void => {
     lastRv = e.rv;

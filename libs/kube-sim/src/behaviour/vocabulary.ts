@@ -51,7 +51,10 @@ const num = (v: string | undefined, fallback: number): number => {
 /** Parses `image=fault,image=fault`. Images compare by their full reference as written in the pod spec. */
 export const parseImageFaults = (v: string | undefined): Map<string, ImageFault> => {
   const out = new Map<string, ImageFault>();
-  for (const part of (v ?? "").split(",").map((s) => s.trim()).filter(Boolean)) {
+  for (const part of (v ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const i = part.lastIndexOf("=");
     const fault = part.slice(i + 1) as ImageFault;
     if (i <= 0 || !["crash", "unpullable", "unready", "liveness"].includes(fault)) {
@@ -89,7 +92,10 @@ export const containerBehaviour = (pod: KubeObject, container: Container): Conta
     ...(crash !== undefined ? { crashExitCode: num(crash, 1) } : {}),
     crashAfterSeconds: num(get("crash-after-seconds"), 1),
     crashLog: get("crash-log") ?? "fatal error, exiting",
-    requiresEnv: (get("requires-env") ?? "").split(",").map((s) => s.trim()).filter(Boolean),
+    requiresEnv: (get("requires-env") ?? "")
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
     imageFaults: parseImageFaults(get("image-faults")),
     ...(complete !== undefined ? { completeAfterSeconds: num(complete, 0) } : {}),
     log: (get("log") ?? `${container.name} started`).split("\n"),

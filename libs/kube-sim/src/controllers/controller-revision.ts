@@ -17,7 +17,9 @@ export interface RevisionSnapshot {
 }
 
 /** The strategic-merge patch that restores a pod template: what StatefulSet and DaemonSet revisions store. */
-export const templatePatch = (template: unknown): unknown => ({ spec: { template: { ...(clone(template) as object), $patch: "replace" } } });
+export const templatePatch = (template: unknown): unknown => ({
+  spec: { template: { ...(clone(template) as object), $patch: "replace" } },
+});
 
 /** The pod template a revision restores. */
 export const revisionTemplate = (revision: KubeObject): any => {
@@ -33,7 +35,12 @@ const byRevision = (a: KubeObject, b: KubeObject): number => ((a.revision as num
  * revision is renumbered to be the newest, as when a template is rolled back. Returns the update revision and
  * the owner's revisions sorted by number.
  */
-export function syncRevision(cluster: Cluster, owner: KubeObject, revisions: KubeObject[], snapshot: RevisionSnapshot): { update: KubeObject; revisions: KubeObject[] } {
+export function syncRevision(
+  cluster: Cluster,
+  owner: KubeObject,
+  revisions: KubeObject[],
+  snapshot: RevisionSnapshot,
+): { update: KubeObject; revisions: KubeObject[] } {
   let sorted = [...revisions].sort(byRevision);
   const next = ((sorted[sorted.length - 1]?.revision as number | undefined) ?? 0) + 1;
   const data = canonicalJson(snapshot.data);
@@ -41,7 +48,12 @@ export function syncRevision(cluster: Cluster, owner: KubeObject, revisions: Kub
   const latestEqual = equal[equal.length - 1];
   if (latestEqual) {
     if (latestEqual === sorted[sorted.length - 1]) return { update: latestEqual, revisions: sorted };
-    const bumped = cluster.mutate(R.controllerrevisions, latestEqual.metadata.namespace, latestEqual.metadata.name!, (d) => void (d.revision = next))!;
+    const bumped = cluster.mutate(
+      R.controllerrevisions,
+      latestEqual.metadata.namespace,
+      latestEqual.metadata.name!,
+      (d) => void (d.revision = next),
+    )!;
     sorted = [...sorted.filter((r) => r !== latestEqual), bumped];
     return { update: bumped, revisions: sorted };
   }

@@ -4,20 +4,36 @@
 import { parseDurationMs } from "@vigil/contracts";
 
 const DESCRIPTORS: Record<string, string> = {
-  "@yearly": "0 0 1 1 *", "@annually": "0 0 1 1 *", "@monthly": "0 0 1 * *", "@weekly": "0 0 * * 0",
-  "@daily": "0 0 * * *", "@midnight": "0 0 * * *", "@hourly": "0 * * * *",
+  "@yearly": "0 0 1 1 *",
+  "@annually": "0 0 1 1 *",
+  "@monthly": "0 0 1 * *",
+  "@weekly": "0 0 * * 0",
+  "@daily": "0 0 * * *",
+  "@midnight": "0 0 * * *",
+  "@hourly": "0 * * * *",
 };
 const MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
 const DAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
 const MINUTE = 60_000;
 
-interface Bounds { min: number; max: number; names?: string[]; nameBase?: number }
+interface Bounds {
+  min: number;
+  max: number;
+  names?: string[];
+  nameBase?: number;
+}
 const FIELDS: Bounds[] = [
-  { min: 0, max: 59 }, { min: 0, max: 23 }, { min: 1, max: 31 },
-  { min: 1, max: 12, names: MONTHS, nameBase: 1 }, { min: 0, max: 6, names: DAYS, nameBase: 0 },
+  { min: 0, max: 59 },
+  { min: 0, max: 23 },
+  { min: 1, max: 31 },
+  { min: 1, max: 12, names: MONTHS, nameBase: 1 },
+  { min: 0, max: 6, names: DAYS, nameBase: 0 },
 ];
 
-interface Field { values: Set<number>; star: boolean }
+interface Field {
+  values: Set<number>;
+  star: boolean;
+}
 
 export interface CronSchedule {
   /** The latest schedule time in (after, now] (ms), or undefined. */
@@ -98,7 +114,8 @@ export function parseCron(schedule: string): CronSchedule {
     for (let i = 0; i < LIMIT; i++) {
       if (!month.values.has(d.getUTCMonth() + 1)) d = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1) - MINUTE);
       else if (!dayMatches(d)) d = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()) - MINUTE);
-      else if (!hour.values.has(d.getUTCHours())) d = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate(), d.getUTCHours()) - MINUTE);
+      else if (!hour.values.has(d.getUTCHours()))
+        d = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate(), d.getUTCHours()) - MINUTE);
       else if (!minute.values.has(d.getUTCMinutes())) d = new Date(d.getTime() - MINUTE);
       else return d.getTime();
     }
@@ -114,7 +131,8 @@ export function parseCron(schedule: string): CronSchedule {
       for (let i = 0; i < LIMIT; i++) {
         if (!month.values.has(d.getUTCMonth() + 1)) d = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1));
         else if (!dayMatches(d)) d = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + 1));
-        else if (!hour.values.has(d.getUTCHours())) d = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate(), d.getUTCHours() + 1));
+        else if (!hour.values.has(d.getUTCHours()))
+          d = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate(), d.getUTCHours() + 1));
         else if (!minute.values.has(d.getUTCMinutes())) d = new Date(d.getTime() + MINUTE);
         else return d.getTime();
       }

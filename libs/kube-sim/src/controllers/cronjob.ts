@@ -28,7 +28,12 @@ const rfc1123z = (ms: number): string => {
 };
 
 const jobRef = (job: KubeObject) => ({
-  apiVersion: "batch/v1", kind: "Job", name: job.metadata.name, namespace: job.metadata.namespace, uid: job.metadata.uid, resourceVersion: job.metadata.resourceVersion,
+  apiVersion: "batch/v1",
+  kind: "Job",
+  name: job.metadata.name,
+  namespace: job.metadata.namespace,
+  uid: job.metadata.uid,
+  resourceVersion: job.metadata.resourceVersion,
 });
 
 export class CronJobController implements Controller {
@@ -67,7 +72,8 @@ export class CronJobController implements Controller {
 
   private sync(cluster: Cluster, cj: KubeObject, children: KubeObject[]): void {
     const now = cluster.now();
-    const event = (reason: string, message: string, type: "Normal" | "Warning" = "Normal") => recordEvent(cluster, cj, reason, message, { type, source: SOURCE });
+    const event = (reason: string, message: string, type: "Normal" | "Warning" = "Normal") =>
+      recordEvent(cluster, cj, reason, message, { type, source: SOURCE });
     const status = clone(cj.status ?? {});
     let active: any[] = [...(status.active ?? [])];
     const byUid = new Map(children.map((j) => [j.metadata.uid, j]));
@@ -94,21 +100,42 @@ export class CronJobController implements Controller {
 
     const sched = this.schedule(cj.spec.schedule ?? "");
     if (sched instanceof Error) {
-      this.reportOnce(cluster, cj, cj.spec.schedule, "UnparseableSchedule", `unparseable schedule: "${cj.spec.schedule}" : ${sched.message}`, "Warning");
+      this.reportOnce(
+        cluster,
+        cj,
+        cj.spec.schedule,
+        "UnparseableSchedule",
+        `unparseable schedule: "${cj.spec.schedule}" : ${sched.message}`,
+        "Warning",
+      );
     } else if (!cj.spec.suspend) {
       const earliest = lastSchedule ?? Date.parse(cj.metadata.creationTimestamp!);
       const scheduled = sched.mostRecent(earliest, now);
       if (scheduled !== undefined) {
         const key = String(scheduled);
         if (countMissed(sched, earliest, now, 101) > 100) {
-          this.reportOnce(cluster, cj, key, "TooManyMissedTimes", "too many missed start times. Set or decrease .spec.startingDeadlineSeconds or check clock skew", "Warning");
+          this.reportOnce(
+            cluster,
+            cj,
+            key,
+            "TooManyMissedTimes",
+            "too many missed start times. Set or decrease .spec.startingDeadlineSeconds or check clock skew",
+            "Warning",
+          );
         }
         const deadline = cj.spec.startingDeadlineSeconds;
         if (deadline !== undefined && deadline !== null && scheduled + deadline * 1000 < now) {
           this.reportOnce(cluster, cj, key, "MissSchedule", `Missed scheduled time to start a job: ${rfc1123z(scheduled)}`, "Warning");
         } else if (cj.spec.concurrencyPolicy === "Forbid" && active.length > 0) {
           // The run is not recorded as scheduled: it starts once the active job finishes, if still in time.
-          this.reportOnce(cluster, cj, key, "JobAlreadyActive", "Not starting job because prior execution is running and concurrency policy is Forbid", "Normal");
+          this.reportOnce(
+            cluster,
+            cj,
+            key,
+            "JobAlreadyActive",
+            "Not starting job because prior execution is running and concurrency policy is Forbid",
+            "Normal",
+          );
         } else {
           if (cj.spec.concurrencyPolicy === "Replace") {
             for (const a of active) {
@@ -170,7 +197,10 @@ export class CronJobController implements Controller {
       if (sa !== sb) return !sa ? 1 : !sb ? -1 : sa < sb ? -1 : 1;
       return a.metadata.name! < b.metadata.name! ? -1 : 1;
     };
-    for (const [type, limit] of [["Complete", cj.spec.successfulJobsHistoryLimit], ["Failed", cj.spec.failedJobsHistoryLimit]] as const) {
+    for (const [type, limit] of [
+      ["Complete", cj.spec.successfulJobsHistoryLimit],
+      ["Failed", cj.spec.failedJobsHistoryLimit],
+    ] as const) {
       if (limit === undefined || limit === null) continue;
       const finished = children.filter((j) => finishedType(j) === type).sort(byStart);
       for (const j of finished.slice(0, Math.max(0, finished.length - limit))) {

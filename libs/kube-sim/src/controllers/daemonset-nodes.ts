@@ -22,7 +22,9 @@ export function daemonTolerations(spec: any): V1Toleration[] {
   const out: V1Toleration[] = [...((spec?.tolerations as V1Toleration[] | undefined) ?? [])];
   for (const t of defaults) {
     // MatchToleration: same key, operator, value and effect replaces (dropping e.g. tolerationSeconds).
-    const i = out.findIndex((x) => x.key === t.key && (x.operator ?? "Equal") === t.operator && (x.value ?? "") === "" && x.effect === t.effect);
+    const i = out.findIndex(
+      (x) => x.key === t.key && (x.operator ?? "Equal") === t.operator && (x.value ?? "") === "" && x.effect === t.effect,
+    );
     if (i >= 0) out[i] = t;
     else out.push(t);
   }
@@ -43,7 +45,9 @@ export function shouldRunOn(node: Node, template: any, tolerations: V1Toleration
   if (!Object.entries((spec.nodeSelector as Record<string, string> | undefined) ?? {}).every(([k, v]) => labels[k] === v)) return no;
   const terms = spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
   if (terms && !matchNodeSelectorTerms(terms, node)) return no;
-  const untolerated = (node.spec?.taints ?? []).filter((t) => (t.effect === "NoSchedule" || t.effect === "NoExecute") && !toleratesAny(tolerations, t));
+  const untolerated = (node.spec?.taints ?? []).filter(
+    (t) => (t.effect === "NoSchedule" || t.effect === "NoExecute") && !toleratesAny(tolerations, t),
+  );
   if (untolerated.length === 0) return { shouldRun: true, shouldContinueRunning: true };
   return { shouldRun: false, shouldContinueRunning: !untolerated.some((t) => t.effect === "NoExecute") };
 }
@@ -67,7 +71,10 @@ export function daemonPod(ds: KubeObject, hash: string, nodeName: string): Pod {
   // ReplaceDaemonSetPodNodeNameNodeAffinity: the required terms become exactly "this node".
   const term = { matchFields: [{ key: "metadata.name", operator: "In", values: [nodeName] }] };
   const affinity: any = pod.spec.affinity ?? {};
-  affinity.nodeAffinity = { ...(affinity.nodeAffinity ?? {}), requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [term] } };
+  affinity.nodeAffinity = {
+    ...(affinity.nodeAffinity ?? {}),
+    requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [term] },
+  };
   pod.spec.affinity = affinity;
   return pod;
 }

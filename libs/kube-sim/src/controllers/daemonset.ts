@@ -7,7 +7,15 @@ import { R } from "../api/resources.js";
 import type { KubeObject, Node, Pod } from "../types.js";
 import { type Controller, syncEach } from "./controller.js";
 import { syncRevision, templatePatch, truncateHistory } from "./controller-revision.js";
-import { DS_GENERATION_LABEL, DS_HASH_LABEL, daemonPod, daemonTolerations, shouldRunOn, targetNode, type Placement } from "./daemonset-nodes.js";
+import {
+  DS_GENERATION_LABEL,
+  DS_HASH_LABEL,
+  daemonPod,
+  daemonTolerations,
+  shouldRunOn,
+  targetNode,
+  type Placement,
+} from "./daemonset-nodes.js";
 import { scaledValue } from "./int-or-percent.js";
 import { OwnerIndex, byCreation, claim } from "./owner.js";
 import { isPodAvailable, isPodReady } from "./pod-state.js";
@@ -73,11 +81,21 @@ export class DaemonSetController implements Controller {
     cluster.delete(R.pods, pod.metadata.namespace, pod.metadata.name!);
     recordEvent(cluster, ds, "SuccessfulDelete", `Deleted pod: ${pod.metadata.name}`, { source: SOURCE });
     const node = targetNode(pod) ?? "";
-    byNode.set(node, (byNode.get(node) ?? []).filter((p) => p.metadata.uid !== pod.metadata.uid));
+    byNode.set(
+      node,
+      (byNode.get(node) ?? []).filter((p) => p.metadata.uid !== pod.metadata.uid),
+    );
   }
 
   /** manage / podsShouldBeOnNode: create where missing, delete where unfit, failed, or duplicated. */
-  private manage(cluster: Cluster, ds: KubeObject, hash: string, nodes: Node[], placements: Map<string, Placement>, byNode: Map<string, Pod[]>): void {
+  private manage(
+    cluster: Cluster,
+    ds: KubeObject,
+    hash: string,
+    nodes: Node[],
+    placements: Map<string, Placement>,
+    byNode: Map<string, Pod[]>,
+  ): void {
     const now = cluster.now();
     for (const node of nodes) {
       const name = node.metadata.name!;
@@ -98,7 +116,13 @@ export class DaemonSetController implements Controller {
           const key = `${ds.metadata.uid}/${name}`;
           if (this.failedPodsBackoff.inBackoff(key, now)) continue;
           this.failedPodsBackoff.next(key, now);
-          recordEvent(cluster, ds, "FailedDaemonPod", `Found failed daemon pod ${p.metadata.namespace}/${p.metadata.name} on node ${name}, will try to kill it`, { type: "Warning", source: SOURCE });
+          recordEvent(
+            cluster,
+            ds,
+            "FailedDaemonPod",
+            `Found failed daemon pod ${p.metadata.namespace}/${p.metadata.name} on node ${name}, will try to kill it`,
+            { type: "Warning", source: SOURCE },
+          );
           this.remove(cluster, ds, p, byNode);
         } else if (p.status?.phase === "Succeeded") {
           this.remove(cluster, ds, p, byNode);
@@ -118,7 +142,13 @@ export class DaemonSetController implements Controller {
   }
 
   /** rollingUpdate (maxSurge 0): delete outdated pods within maxUnavailable; manage() recreates them. */
-  private rollingUpdate(cluster: Cluster, ds: KubeObject, hash: string, placements: Map<string, Placement>, byNode: Map<string, Pod[]>): void {
+  private rollingUpdate(
+    cluster: Cluster,
+    ds: KubeObject,
+    hash: string,
+    placements: Map<string, Placement>,
+    byNode: Map<string, Pod[]>,
+  ): void {
     const now = cluster.now();
     const desired = [...placements.values()].filter((p) => p.shouldRun).length;
     const maxUnavailable = scaledValue(ds.spec.updateStrategy?.rollingUpdate?.maxUnavailable, desired, true, 1);
@@ -145,9 +175,21 @@ export class DaemonSetController implements Controller {
     for (const p of [...replaceNow, ...candidates.slice(0, budget)]) this.remove(cluster, ds, p, byNode);
   }
 
-  private writeStatus(cluster: Cluster, ds: KubeObject, hash: string, nodes: Node[], placements: Map<string, Placement>, byNode: Map<string, Pod[]>): void {
+  private writeStatus(
+    cluster: Cluster,
+    ds: KubeObject,
+    hash: string,
+    nodes: Node[],
+    placements: Map<string, Placement>,
+    byNode: Map<string, Pod[]>,
+  ): void {
     const now = cluster.now();
-    let desired = 0, current = 0, misscheduled = 0, ready = 0, available = 0, updated = 0;
+    let desired = 0,
+      current = 0,
+      misscheduled = 0,
+      ready = 0,
+      available = 0,
+      updated = 0;
     for (const node of nodes) {
       const name = node.metadata.name!;
       const pods = [...(byNode.get(name) ?? [])].sort(byCreation);

@@ -14,7 +14,12 @@ export class DeploymentContext {
   /** The Deployment being synced: a private copy, so status edits don't touch the stored object. */
   readonly d: KubeObject;
 
-  constructor(readonly cluster: Cluster, stored: KubeObject, public rsList: KubeObject[], readonly podsOfRs: (uid: string) => Pod[]) {
+  constructor(
+    readonly cluster: Cluster,
+    stored: KubeObject,
+    public rsList: KubeObject[],
+    readonly podsOfRs: (uid: string) => Pod[],
+  ) {
     this.d = clone(stored);
   }
 
@@ -79,7 +84,8 @@ export class DeploymentContext {
       draft.spec.replicas = newScale;
       setReplicasAnnotations(draft, desired, max);
     });
-    if (sizeNeedsUpdate) this.event("ScalingReplicaSet", `Scaled ${operation} replica set ${rs.metadata.name} from ${oldScale} to ${newScale}`);
+    if (sizeNeedsUpdate)
+      this.event("ScalingReplicaSet", `Scaled ${operation} replica set ${rs.metadata.name} from ${oldScale} to ${newScale}`);
     return { scaled: sizeNeedsUpdate, rs: updated };
   }
 

@@ -5,8 +5,17 @@
 import type { KubeObject } from "../types.js";
 import type { DeploymentContext } from "./deployment-context.js";
 import {
-  MAX_REPLICAS, DESIRED_REPLICAS, availableCount, filterActive, isRollingUpdate, maxSurge, maxUnavailable,
-  replicaCount, revisionOf, specReplicas, actualCount,
+  MAX_REPLICAS,
+  DESIRED_REPLICAS,
+  availableCount,
+  filterActive,
+  isRollingUpdate,
+  maxSurge,
+  maxUnavailable,
+  replicaCount,
+  revisionOf,
+  specReplicas,
+  actualCount,
 } from "./deployment-util.js";
 import { byCreation } from "./owner.js";
 import { scaledValue } from "./int-or-percent.js";

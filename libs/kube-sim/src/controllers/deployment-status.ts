@@ -4,8 +4,19 @@
 import type { KubeObject } from "../types.js";
 import type { DeploymentContext } from "./deployment-context.js";
 import {
-  actualCount, availableCount, deploymentComplete, deploymentProgressing, deploymentTimedOut, getCondition, hasProgressDeadline,
-  maxUnavailable, newCondition, readyCount, removeCondition, replicaCount, setCondition,
+  actualCount,
+  availableCount,
+  deploymentComplete,
+  deploymentProgressing,
+  deploymentTimedOut,
+  getCondition,
+  hasProgressDeadline,
+  maxUnavailable,
+  newCondition,
+  readyCount,
+  removeCondition,
+  replicaCount,
+  setCondition,
 } from "./deployment-util.js";
 import { canonicalJson } from "./pod-template.js";
 import { clone } from "../json.js";
@@ -32,7 +43,10 @@ export function calculateStatus(ctx: DeploymentContext, allRSs: Array<KubeObject
   if (available >= ctx.replicas - maxUnavailable(d)) {
     setCondition(status, newCondition("Available", "True", "MinimumReplicasAvailable", "Deployment has minimum availability.", now));
   } else {
-    setCondition(status, newCondition("Available", "False", "MinimumReplicasUnavailable", "Deployment does not have minimum availability.", now));
+    setCondition(
+      status,
+      newCondition("Available", "False", "MinimumReplicasUnavailable", "Deployment does not have minimum availability.", now),
+    );
   }
   return status;
 }
@@ -56,7 +70,15 @@ const replicaFailure = (ctx: DeploymentContext, allRSs: Array<KubeObject | undef
   const candidates = ctx.freshAll([newRS, ...allRSs.filter((rs) => rs?.metadata.uid !== newRS?.metadata.uid)]);
   for (const rs of candidates) {
     const c = (rs.status?.conditions as any[] | undefined)?.find((x) => x.type === "ReplicaFailure");
-    if (c) return { type: "ReplicaFailure", status: c.status, lastUpdateTime: c.lastTransitionTime, lastTransitionTime: c.lastTransitionTime, reason: c.reason, message: c.message };
+    if (c)
+      return {
+        type: "ReplicaFailure",
+        status: c.status,
+        lastUpdateTime: c.lastTransitionTime,
+        lastTransitionTime: c.lastTransitionTime,
+        reason: c.reason,
+        message: c.message,
+      };
   }
   return undefined;
 };
@@ -72,7 +94,9 @@ export function syncRolloutStatus(ctx: DeploymentContext, allRSs: Array<KubeObje
   const rsName = newRS?.metadata.name;
   if (hasProgressDeadline(d) && !complete) {
     if (deploymentComplete(d, status)) {
-      const msg = rsName ? `ReplicaSet "${rsName}" has successfully progressed.` : `Deployment "${d.metadata.name}" has successfully progressed.`;
+      const msg = rsName
+        ? `ReplicaSet "${rsName}" has successfully progressed.`
+        : `Deployment "${d.metadata.name}" has successfully progressed.`;
       setCondition(status, newCondition("Progressing", "True", "NewReplicaSetAvailable", msg, now));
     } else if (deploymentProgressing(d, status)) {
       // Progress refreshes lastUpdateTime even with the same reason: that is what the deadline counts from.
@@ -82,7 +106,9 @@ export function syncRolloutStatus(ctx: DeploymentContext, allRSs: Array<KubeObje
       removeCondition(status, "Progressing");
       setCondition(status, c);
     } else if (deploymentTimedOut(d, status, ctx.now())) {
-      const msg = rsName ? `ReplicaSet "${rsName}" has timed out progressing.` : `Deployment "${d.metadata.name}" has timed out progressing.`;
+      const msg = rsName
+        ? `ReplicaSet "${rsName}" has timed out progressing.`
+        : `Deployment "${d.metadata.name}" has timed out progressing.`;
       setCondition(status, newCondition("Progressing", "False", "ProgressDeadlineExceeded", msg, now));
     }
   }

@@ -11,7 +11,14 @@ export const DESIRED_REPLICAS = "deployment.kubernetes.io/desired-replicas";
 export const MAX_REPLICAS = "deployment.kubernetes.io/max-replicas";
 const MAX_REV_HISTORY_CHARS = 2000;
 // Annotations the deployment controller never copies from a Deployment to its ReplicaSets.
-const SKIP_COPY = new Set(["kubectl.kubernetes.io/last-applied-configuration", REVISION, REVISION_HISTORY, DESIRED_REPLICAS, MAX_REPLICAS, "deprecated.deployment.rollback.to"]);
+const SKIP_COPY = new Set([
+  "kubectl.kubernetes.io/last-applied-configuration",
+  REVISION,
+  REVISION_HISTORY,
+  DESIRED_REPLICAS,
+  MAX_REPLICAS,
+  "deprecated.deployment.rollback.to",
+]);
 
 export const isRollingUpdate = (d: KubeObject): boolean => (d.spec.strategy?.type ?? "RollingUpdate") === "RollingUpdate";
 
@@ -40,7 +47,8 @@ export const replicaCount = (list: Array<KubeObject | undefined>): number => sum
 export const actualCount = (list: Array<KubeObject | undefined>): number => sum(list, (rs) => rs.status?.replicas ?? 0);
 export const readyCount = (list: Array<KubeObject | undefined>): number => sum(list, (rs) => rs.status?.readyReplicas ?? 0);
 export const availableCount = (list: Array<KubeObject | undefined>): number => sum(list, (rs) => rs.status?.availableReplicas ?? 0);
-export const filterActive = (list: Array<KubeObject | undefined>): KubeObject[] => list.filter((rs): rs is KubeObject => !!rs && specReplicas(rs) > 0);
+export const filterActive = (list: Array<KubeObject | undefined>): KubeObject[] =>
+  list.filter((rs): rs is KubeObject => !!rs && specReplicas(rs) > 0);
 
 /** FindNewReplicaSet: the oldest replica set whose template equals the Deployment's (ignoring the hash label). */
 export const findNewRS = (d: KubeObject, rsList: KubeObject[]): KubeObject | undefined =>
@@ -112,8 +120,13 @@ export interface DeploymentCondition {
   message: string;
 }
 
-export const newCondition = (type: string, status: DeploymentCondition["status"], reason: string, message: string, now: string): DeploymentCondition =>
-  ({ type, status, lastUpdateTime: now, lastTransitionTime: now, reason, message });
+export const newCondition = (
+  type: string,
+  status: DeploymentCondition["status"],
+  reason: string,
+  message: string,
+  now: string,
+): DeploymentCondition => ({ type, status, lastUpdateTime: now, lastTransitionTime: now, reason, message });
 
 export const getCondition = (status: any, type: string): DeploymentCondition | undefined =>
   (status?.conditions as DeploymentCondition[] | undefined)?.find((c) => c.type === type);
@@ -137,8 +150,12 @@ export const hasProgressDeadline = (d: KubeObject): boolean =>
 /** DeploymentComplete: every replica updated and available, and the latest generation observed. */
 export const deploymentComplete = (d: KubeObject, s: any): boolean => {
   const want = d.spec.replicas ?? 1;
-  return (s.updatedReplicas ?? 0) === want && (s.replicas ?? 0) === want && (s.availableReplicas ?? 0) === want &&
-    (s.observedGeneration ?? 0) >= (d.metadata.generation ?? 0);
+  return (
+    (s.updatedReplicas ?? 0) === want &&
+    (s.replicas ?? 0) === want &&
+    (s.availableReplicas ?? 0) === want &&
+    (s.observedGeneration ?? 0) >= (d.metadata.generation ?? 0)
+  );
 };
 
 /** DeploymentProgressing: more updated, ready or available replicas, or fewer old ones, than last recorded. */
@@ -146,8 +163,12 @@ export const deploymentProgressing = (d: KubeObject, s: any): boolean => {
   const old = d.status ?? {};
   const oldOld = (old.replicas ?? 0) - (old.updatedReplicas ?? 0);
   const newOld = (s.replicas ?? 0) - (s.updatedReplicas ?? 0);
-  return (s.updatedReplicas ?? 0) > (old.updatedReplicas ?? 0) || newOld < oldOld ||
-    (s.readyReplicas ?? 0) > (old.readyReplicas ?? 0) || (s.availableReplicas ?? 0) > (old.availableReplicas ?? 0);
+  return (
+    (s.updatedReplicas ?? 0) > (old.updatedReplicas ?? 0) ||
+    newOld < oldOld ||
+    (s.readyReplicas ?? 0) > (old.readyReplicas ?? 0) ||
+    (s.availableReplicas ?? 0) > (old.availableReplicas ?? 0)
+  );
 };
 
 /** DeploymentTimedOut: no progress recorded for progressDeadlineSeconds. */

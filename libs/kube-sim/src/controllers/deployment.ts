@@ -8,13 +8,28 @@ import type { KubeObject, Pod } from "../types.js";
 import { type Controller, syncEach } from "./controller.js";
 import { DeploymentContext } from "./deployment-context.js";
 import {
-  cleanupDeployment, isScalingEvent, newRSNewReplicas, oldPodsRunning, reconcileNewReplicaSet, reconcileOldReplicaSets, scale,
-  scaleDownOldForRecreate, type ReplicaSets,
+  cleanupDeployment,
+  isScalingEvent,
+  newRSNewReplicas,
+  oldPodsRunning,
+  reconcileNewReplicaSet,
+  reconcileOldReplicaSets,
+  scale,
+  scaleDownOldForRecreate,
+  type ReplicaSets,
 } from "./deployment-rollout.js";
 import { checkPausedConditions, syncDeploymentStatus, syncRolloutStatus } from "./deployment-status.js";
 import {
-  REVISION, deploymentComplete, findNewRS, getCondition, hasProgressDeadline, maxRevision, newCondition, setCondition,
-  setNewReplicaSetAnnotations, specReplicas,
+  REVISION,
+  deploymentComplete,
+  findNewRS,
+  getCondition,
+  hasProgressDeadline,
+  maxRevision,
+  newCondition,
+  setCondition,
+  setNewReplicaSetAnnotations,
+  specReplicas,
 } from "./deployment-util.js";
 import { OwnerIndex, claim, controllerOf, controllerRefFor } from "./owner.js";
 import { POD_TEMPLATE_HASH, computeHash, equalIgnoreHash } from "./pod-template.js";
@@ -111,7 +126,12 @@ export class DeploymentController implements Controller {
   }
 
   /** getNewReplicaSet: syncs the new replica set's revision, or creates it. */
-  private newReplicaSet(ctx: DeploymentContext, existing: KubeObject | undefined, oldRSs: KubeObject[], create: boolean): KubeObject | undefined {
+  private newReplicaSet(
+    ctx: DeploymentContext,
+    existing: KubeObject | undefined,
+    oldRSs: KubeObject[],
+    create: boolean,
+  ): KubeObject | undefined {
     const { d } = ctx;
     const newRevision = maxRevision(oldRSs) + 1;
     if (existing) {
@@ -128,7 +148,10 @@ export class DeploymentController implements Controller {
       let needsUpdate = this.setRevision(d, existing.metadata.annotations?.[REVISION]);
       if (hasProgressDeadline(d) && !getCondition(d.status, "Progressing")) {
         d.status ??= {};
-        setCondition(d.status, newCondition("Progressing", "True", "FoundNewReplicaSet", `Found new replica set "${existing.metadata.name}"`, ctx.timestamp()));
+        setCondition(
+          d.status,
+          newCondition("Progressing", "True", "FoundNewReplicaSet", `Found new replica set "${existing.metadata.name}"`, ctx.timestamp()),
+        );
         needsUpdate = true;
       }
       if (needsUpdate) ctx.writeStatus();
@@ -172,7 +195,10 @@ export class DeploymentController implements Controller {
     let needsUpdate = this.setRevision(d, String(newRevision));
     if (!alreadyExists && hasProgressDeadline(d)) {
       d.status ??= {};
-      setCondition(d.status, newCondition("Progressing", "True", "NewReplicaSetCreated", `Created new replica set "${name}"`, ctx.timestamp()));
+      setCondition(
+        d.status,
+        newCondition("Progressing", "True", "NewReplicaSetCreated", `Created new replica set "${name}"`, ctx.timestamp()),
+      );
       needsUpdate = true;
     }
     if (needsUpdate) ctx.writeStatus();

@@ -31,13 +31,16 @@ const controllerReplicas = (cluster: Cluster, pod: Pod): number | undefined => {
 };
 
 export const budgetsFor = (cluster: Cluster, pod: Pod): Budget[] =>
-  cluster.list(R.pdbs, pod.metadata.namespace)
+  cluster
+    .list(R.pdbs, pod.metadata.namespace)
     .filter((pdb) => pdb.spec?.selector && labelSelectorFromObject(pdb.spec.selector).matches(pod.metadata.labels))
     .map((pdb) => computeBudget(cluster, pdb));
 
 export const computeBudget = (cluster: Cluster, pdb: KubeObject): Budget => {
   const selector = labelSelectorFromObject(pdb.spec?.selector);
-  const pods = cluster.list<Pod>(R.pods, pdb.metadata.namespace).filter((p) => selector.matches(p.metadata.labels) && p.status?.phase !== "Succeeded" && p.status?.phase !== "Failed");
+  const pods = cluster
+    .list<Pod>(R.pods, pdb.metadata.namespace)
+    .filter((p) => selector.matches(p.metadata.labels) && p.status?.phase !== "Succeeded" && p.status?.phase !== "Failed");
   const currentHealthy = pods.filter(isReady).length;
   // Expected pods: the sum of the owning controllers' replicas, or the pod count for bare pods.
   const owners = new Map<string, number>();
@@ -72,14 +75,16 @@ export class DisruptionController implements Controller {
           currentHealthy: b.currentHealthy,
           desiredHealthy: b.desiredHealthy,
           expectedPods: b.expected,
-          conditions: [{
-            type: "DisruptionAllowed",
-            status: conditionStatus,
-            reason: b.disruptionsAllowed > 0 ? "SufficientPods" : "InsufficientPods",
-            message: "",
-            observedGeneration: d.metadata.generation,
-            lastTransitionTime: prev?.status === conditionStatus ? prev.lastTransitionTime : cluster.timestamp(),
-          }],
+          conditions: [
+            {
+              type: "DisruptionAllowed",
+              status: conditionStatus,
+              reason: b.disruptionsAllowed > 0 ? "SufficientPods" : "InsufficientPods",
+              message: "",
+              observedGeneration: d.metadata.generation,
+              lastTransitionTime: prev?.status === conditionStatus ? prev.lastTransitionTime : cluster.timestamp(),
+            },
+          ],
         };
       });
     }

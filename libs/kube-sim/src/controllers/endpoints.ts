@@ -13,8 +13,18 @@ const MANAGED_BY = "endpoints.kubernetes.io/managed-by";
 const CONTROLLER = "endpoint-controller";
 const LEADER = "control-plane.alpha.kubernetes.io/leader";
 
-interface Address { ip: string; hostname?: string; nodeName?: string; targetRef: Record<string, string> }
-interface Port { name?: string; port: number; protocol: string; appProtocol?: string }
+interface Address {
+  ip: string;
+  hostname?: string;
+  nodeName?: string;
+  targetRef: Record<string, string>;
+}
+interface Port {
+  name?: string;
+  port: number;
+  protocol: string;
+  appProtocol?: string;
+}
 
 /** podutil.FindPort: a numeric targetPort as is, a named one from the containers' ports with the same protocol. */
 export function findPort(pod: Pod, svcPort: any): number | undefined {
@@ -74,7 +84,12 @@ export function endpointSubsets(svc: KubeObject, pods: Pod[]): any[] {
     for (const sp of (svc.spec.ports as any[] | undefined) ?? []) {
       const port = findPort(pod, sp);
       if (port === undefined) continue;
-      ports.push({ ...(sp.name ? { name: sp.name } : {}), port, protocol: sp.protocol ?? "TCP", ...(sp.appProtocol ? { appProtocol: sp.appProtocol } : {}) });
+      ports.push({
+        ...(sp.name ? { name: sp.name } : {}),
+        port,
+        protocol: sp.protocol ?? "TCP",
+        ...(sp.appProtocol ? { appProtocol: sp.appProtocol } : {}),
+      });
     }
     // Without ports, only headless Services list the pod.
     if (ports.length === 0 && (svc.spec.ports?.length || !headless)) continue;
@@ -84,11 +99,13 @@ export function endpointSubsets(svc: KubeObject, pods: Pod[]): any[] {
     if (!group) groups.set(key, (group = { ports, addresses: [], notReadyAddresses: [] }));
     (isPodReady(pod) || publishNotReady ? group.addresses : group.notReadyAddresses).push(address);
   }
-  return [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, g]) => ({
-    ...(g.addresses.length ? { addresses: g.addresses.sort(byIp) } : {}),
-    ...(g.notReadyAddresses.length ? { notReadyAddresses: g.notReadyAddresses.sort(byIp) } : {}),
-    ...(g.ports.length ? { ports: g.ports } : {}),
-  }));
+  return [...groups.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([, g]) => ({
+      ...(g.addresses.length ? { addresses: g.addresses.sort(byIp) } : {}),
+      ...(g.notReadyAddresses.length ? { notReadyAddresses: g.notReadyAddresses.sort(byIp) } : {}),
+      ...(g.ports.length ? { ports: g.ports } : {}),
+    }));
 }
 
 export class EndpointsController implements Controller {
@@ -123,7 +140,12 @@ export class EndpointsController implements Controller {
     const name = svc.metadata.name!;
     const existing = cluster.get(R.endpoints, ns, name);
     if (!existing) {
-      cluster.create(R.endpoints, { apiVersion: "v1", kind: "Endpoints", metadata: { name, namespace: ns, labels }, ...(subsets.length ? { subsets } : {}) });
+      cluster.create(R.endpoints, {
+        apiVersion: "v1",
+        kind: "Endpoints",
+        metadata: { name, namespace: ns, labels },
+        ...(subsets.length ? { subsets } : {}),
+      });
       return;
     }
     // Most passes change nothing: compare before paying for mutate's copy of a large object.

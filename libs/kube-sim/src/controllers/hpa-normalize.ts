@@ -44,13 +44,22 @@ export interface Normalized {
 }
 
 const READY: Reason = { reason: "ReadyForNewScale", message: "recommended size matches current size" };
-const UP_STABILIZED: Reason = { reason: "ScaleUpStabilized", message: "recent recommendations were lower than current one, applying the lowest recent recommendation" };
-const DOWN_STABILIZED: Reason = { reason: "ScaleDownStabilized", message: "recent recommendations were higher than current one, applying the highest recent recommendation" };
+const UP_STABILIZED: Reason = {
+  reason: "ScaleUpStabilized",
+  message: "recent recommendations were lower than current one, applying the lowest recent recommendation",
+};
+const DOWN_STABILIZED: Reason = {
+  reason: "ScaleDownStabilized",
+  message: "recent recommendations were higher than current one, applying the highest recent recommendation",
+};
 const WITHIN: Reason = { reason: "DesiredWithinRange", message: "the desired count is within the acceptable range" };
 const TOO_MANY: Reason = { reason: "TooManyReplicas", message: "the desired replica count is more than the maximum replica count" };
 const TOO_FEW: Reason = { reason: "TooFewReplicas", message: "the desired replica count is less than the minimum replica count" };
 const UP_LIMIT: Reason = { reason: "ScaleUpLimit", message: "the desired replica count is increasing faster than the maximum scale rate" };
-const DOWN_LIMIT: Reason = { reason: "ScaleDownLimit", message: "the desired replica count is decreasing faster than the maximum scale rate" };
+const DOWN_LIMIT: Reason = {
+  reason: "ScaleDownLimit",
+  message: "the desired replica count is decreasing faster than the maximum scale rate",
+};
 
 /** Records the unstabilised recommendation, reusing one sample that fell out of every window. */
 const record = (h: ScaleHistory, replicas: number, now: number, oldest: number): void => {
@@ -62,7 +71,10 @@ const record = (h: ScaleHistory, replicas: number, now: number, oldest: number):
 const scaleUpRules = (r: Partial<Rules> | undefined): Rules => ({
   stabilizationWindowSeconds: r?.stabilizationWindowSeconds ?? 0,
   selectPolicy: r?.selectPolicy ?? "Max",
-  policies: r?.policies ?? [{ type: "Pods", value: 4, periodSeconds: 15 }, { type: "Percent", value: 100, periodSeconds: 15 }],
+  policies: r?.policies ?? [
+    { type: "Pods", value: 4, periodSeconds: 15 },
+    { type: "Percent", value: 100, periodSeconds: 15 },
+  ],
 });
 
 const scaleDownRules = (r: Partial<Rules> | undefined): Rules => ({

@@ -85,7 +85,7 @@ const podRequests = (input: ReplicaInput): Map<string, number> => {
     let sum = 0;
     for (const c of pod.spec.containers) {
       if (input.container && c.name !== input.container) continue;
-      const q = (c.resources?.requests)?.[input.resource];
+      const q = c.resources?.requests?.[input.resource];
       if (q === undefined) throw new Error(`missing request for ${input.resource} in container ${c.name} of Pod ${pod.metadata.name}`);
       sum += milliRequest(q, input.resource);
     }
@@ -102,7 +102,8 @@ interface Ratio {
 
 /** GetResourceReplicas (utilization targets) and GetRawResourceReplicas (average value targets). */
 export const resourceReplicas = (input: ReplicaInput): ReplicaProposal => {
-  if (input.metrics.size === 0) throw new Error(`unable to get metrics for resource ${input.resource}: no metrics returned from resource metrics API`);
+  if (input.metrics.size === 0)
+    throw new Error(`unable to get metrics for resource ${input.resource}: no metrics returned from resource metrics API`);
   if (input.pods.length === 0) throw new Error("no pods returned by selector while calculating replica count");
   const groups = groupPods(input);
   const metrics = new Map([...input.metrics].filter(([name]) => !groups.ignored.has(name) && !groups.unready.has(name)));
@@ -139,7 +140,11 @@ export const resourceReplicas = (input: ReplicaInput): ReplicaProposal => {
   }
 
   const first = ratioOf(metrics);
-  const proposal = (replicas: number): ReplicaProposal => ({ replicas, ...(first.utilization !== undefined ? { utilization: first.utilization } : {}), rawAverage: first.rawAverage });
+  const proposal = (replicas: number): ReplicaProposal => ({
+    replicas,
+    ...(first.utilization !== undefined ? { utilization: first.utilization } : {}),
+    rawAverage: first.rawAverage,
+  });
   const scaleUpWithUnready = groups.unready.size > 0 && first.ratio > 1;
   if (!scaleUpWithUnready && groups.missing.size === 0) {
     if (Math.abs(1 - first.ratio) <= TOLERANCE) return proposal(input.currentReplicas);
@@ -150,8 +155,10 @@ export const resourceReplicas = (input: ReplicaInput): ReplicaProposal => {
   if (scaleUpWithUnready) for (const name of groups.unready) metrics.set(name, 0);
 
   const next = ratioOf(metrics).ratio;
-  if (Math.abs(1 - next) <= TOLERANCE || (first.ratio < 1 && next > 1) || (first.ratio > 1 && next < 1)) return proposal(input.currentReplicas);
+  if (Math.abs(1 - next) <= TOLERANCE || (first.ratio < 1 && next > 1) || (first.ratio > 1 && next < 1))
+    return proposal(input.currentReplicas);
   const replicas = Math.ceil(next * metrics.size);
-  if ((next < 1 && replicas > input.currentReplicas) || (next > 1 && replicas < input.currentReplicas)) return proposal(input.currentReplicas);
+  if ((next < 1 && replicas > input.currentReplicas) || (next > 1 && replicas < input.currentReplicas))
+    return proposal(input.currentReplicas);
   return proposal(replicas);
 };

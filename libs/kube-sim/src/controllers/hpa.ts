@@ -95,7 +95,10 @@ export class HorizontalPodAutoscalerController implements Controller {
     const t = TARGETS[ref.kind];
     const target = t ? cluster.get(t.key, ns, ref.name) : undefined;
     if (!t || !target) {
-      const group = String(ref.apiVersion ?? "").split("/").slice(0, -1).join("/");
+      const group = String(ref.apiVersion ?? "")
+        .split("/")
+        .slice(0, -1)
+        .join("/");
       const err = t ? `${t.resource} "${ref.name}" not found` : `no matches for kind "${ref.kind}" in group "${group}"`;
       setCondition("AbleToScale", "False", "FailedGetScale", `the HPA controller was unable to get the target's current scale: ${err}`);
       warn("FailedGetScale", err);
@@ -140,7 +143,12 @@ export class HorizontalPodAutoscalerController implements Controller {
           const p = this.proposeForMetric(cluster, spec, pods, specReplicas, now, metricStatuses!, i);
           if (!best || p.replicas > best.replicas) best = p;
         } catch (e) {
-          const reason = spec.type === "ContainerResource" ? "FailedGetContainerResourceMetric" : spec.type === "Resource" ? "FailedGetResourceMetric" : `FailedGet${spec.type}Metric`;
+          const reason =
+            spec.type === "ContainerResource"
+              ? "FailedGetContainerResourceMetric"
+              : spec.type === "Resource"
+                ? "FailedGetResourceMetric"
+                : `FailedGet${spec.type}Metric`;
           const error = (e as Error).message;
           // getUnableComputeReplicaCountCondition records the event for every failing metric.
           warn(reason, error);
@@ -150,12 +158,20 @@ export class HorizontalPodAutoscalerController implements Controller {
       });
       if (invalid && (invalidCount >= metrics.length || (best?.replicas ?? 0) < specReplicas)) {
         setCondition("ScalingActive", "False", invalid.reason, `the HPA was unable to compute the replica count: ${invalid.error}`);
-        warn("FailedComputeMetricsReplicas", `invalid metrics (${invalidCount} invalid out of ${metrics.length}), first error is: ${invalid.error}`);
+        warn(
+          "FailedComputeMetricsReplicas",
+          `invalid metrics (${invalidCount} invalid out of ${metrics.length}), first error is: ${invalid.error}`,
+        );
         writeStatus({ ...status, currentReplicas, currentMetrics: metricStatuses });
         return;
       }
       const proposal = best ?? { replicas: specReplicas, metricName: "" };
-      setCondition("ScalingActive", "True", "ValidMetricFound", `the HPA was able to successfully calculate a replica count from ${proposal.metricName}`);
+      setCondition(
+        "ScalingActive",
+        "True",
+        "ValidMetricFound",
+        `the HPA was able to successfully calculate a replica count from ${proposal.metricName}`,
+      );
       desired = proposal.replicas;
       if (desired > currentReplicas) rescaleReason = `${proposal.metricName} above target`;
       if (desired < currentReplicas) rescaleReason = "All metrics below target";
@@ -177,9 +193,19 @@ export class HorizontalPodAutoscalerController implements Controller {
         (desired > currentReplicas ? history.scaleUp : history.scaleDown).push({ change: Math.abs(desired - currentReplicas), at: now });
         lastScaleTime = ts;
       } catch (e) {
-        setCondition("AbleToScale", "False", "FailedUpdateScale", `the HPA controller was unable to update the target scale: ${(e as Error).message}`);
+        setCondition(
+          "AbleToScale",
+          "False",
+          "FailedUpdateScale",
+          `the HPA controller was unable to update the target scale: ${(e as Error).message}`,
+        );
         warn("FailedRescale", `New size: ${desired}; reason: ${rescaleReason}; error: ${(e as Error).message}`);
-        writeStatus({ ...status, currentReplicas, desiredReplicas: currentReplicas, ...(metricStatuses ? { currentMetrics: metricStatuses } : {}) });
+        writeStatus({
+          ...status,
+          currentReplicas,
+          desiredReplicas: currentReplicas,
+          ...(metricStatuses ? { currentMetrics: metricStatuses } : {}),
+        });
         return;
       }
     } else {
@@ -203,21 +229,33 @@ export class HorizontalPodAutoscalerController implements Controller {
     return cluster.list<Pod>(R.pods, ns).filter((p) => labelSelector.matches(p.metadata.labels));
   }
 
-  private proposeForMetric(cluster: Cluster, spec: Record<string, any>, pods: Pod[], specReplicas: number,
-    now: number, statuses: MetricStatus[], i: number): Proposal {
+  private proposeForMetric(
+    cluster: Cluster,
+    spec: Record<string, any>,
+    pods: Pod[],
+    specReplicas: number,
+    now: number,
+    statuses: MetricStatus[],
+    i: number,
+  ): Proposal {
     const source = spec.type === "Resource" ? spec.resource : spec.type === "ContainerResource" ? spec.containerResource : undefined;
     if (!source) {
-      const what = spec.type === "External" ? "external metrics API (external.metrics.k8s.io)" : "custom metrics API (custom.metrics.k8s.io)";
+      const what =
+        spec.type === "External" ? "external metrics API (external.metrics.k8s.io)" : "custom metrics API (custom.metrics.k8s.io)";
       const name = spec.pods?.metric?.name ?? spec.object?.metric?.name ?? spec.external?.metric?.name ?? "";
-      throw new Error(`unable to get metric ${name}: unable to fetch metrics from ${what}: the server could not find the requested resource`);
+      throw new Error(
+        `unable to get metric ${name}: unable to fetch metrics from ${what}: the server could not find the requested resource`,
+      );
     }
     const resource = source.name as ResourceName;
     const container: string | undefined = source.container;
     const target = source.target ?? {};
     let t: Target;
-    if (target.type === "AverageValue" && target.averageValue !== undefined) t = { averageValue: milliOf(resource, String(target.averageValue)) };
+    if (target.type === "AverageValue" && target.averageValue !== undefined)
+      t = { averageValue: milliOf(resource, String(target.averageValue)) };
     else if (target.averageUtilization !== undefined) t = { averageUtilization: target.averageUtilization };
-    else throw new Error("invalid resource metric source: neither an average utilization target nor an average value (usage) target was set");
+    else
+      throw new Error("invalid resource metric source: neither an average utilization target nor an average value (usage) target was set");
     const metrics = podMetrics(cluster, pods, resource, container);
     let p;
     try {
@@ -225,10 +263,14 @@ export class HorizontalPodAutoscalerController implements Controller {
     } catch (e) {
       throw new Error(`failed to get ${resource} ${"averageValue" in t ? "usage" : "utilization"}: ${(e as Error).message}`);
     }
-    const current = { ...(p.utilization !== undefined ? { averageUtilization: p.utilization } : {}), averageValue: decimalMilli(p.rawAverage) };
-    statuses[i] = spec.type === "Resource"
-      ? { type: "Resource", resource: { name: resource, current } }
-      : { type: "ContainerResource", containerResource: { name: resource, container, current } };
+    const current = {
+      ...(p.utilization !== undefined ? { averageUtilization: p.utilization } : {}),
+      averageValue: decimalMilli(p.rawAverage),
+    };
+    statuses[i] =
+      spec.type === "Resource"
+        ? { type: "Resource", resource: { name: resource, current } }
+        : { type: "ContainerResource", containerResource: { name: resource, container, current } };
     const metricName = `${spec.type === "ContainerResource" ? `${resource} container resource` : `${resource} resource`}${"averageValue" in t ? "" : " utilization (percentage of request)"}`;
     return { replicas: p.replicas, metricName };
   }
@@ -254,7 +296,10 @@ const podMetrics = (cluster: Cluster, pods: Pod[], resource: ResourceName, conta
     const containers = podContainerUsage(cluster, pod)?.filter((c) => !container || c.name === container);
     if (!containers?.length) continue;
     // MilliValue() of the nanocore sample rounds up; memory in milli-bytes.
-    out.set(pod.metadata.name!, containers.reduce((sum, c) => sum + (resource === "cpu" ? Math.ceil(c.cpuMillis - 1e-9) : c.memoryBytes * 1000), 0));
+    out.set(
+      pod.metadata.name!,
+      containers.reduce((sum, c) => sum + (resource === "cpu" ? Math.ceil(c.cpuMillis - 1e-9) : c.memoryBytes * 1000), 0),
+    );
   }
   return out;
 };

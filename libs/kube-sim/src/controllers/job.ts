@@ -6,9 +6,7 @@ import type { Cluster } from "../cluster.js";
 import { R } from "../api/resources.js";
 import type { KubeObject, Pod } from "../types.js";
 import { type Controller, syncEach } from "./controller.js";
-import {
-  JOB_SOURCE, TRACKING_FINALIZER, completionIndex, formatIndexes, isIndexed, jobPod, outcome, parseIndexes,
-} from "./job-pods.js";
+import { JOB_SOURCE, TRACKING_FINALIZER, completionIndex, formatIndexes, isIndexed, jobPod, outcome, parseIndexes } from "./job-pods.js";
 import { OwnerIndex, claim } from "./owner.js";
 import { finishedAt, isPodActive, isPodReady, restartCount } from "./pod-state.js";
 import { createPod } from "./pod-template.js";
@@ -19,13 +17,27 @@ import { recordEvent } from "./record-event.js";
 const DEFAULT_BACKOFF = 10_000;
 const MAX_BACKOFF = 6 * 60_000;
 
-interface Finish { type: "Complete" | "Failed"; reason: string; message: string }
-interface BackoffRecord { failuresAfterLastSuccess: number; lastFailureTime: number }
+interface Finish {
+  type: "Complete" | "Failed";
+  reason: string;
+  message: string;
+}
+interface BackoffRecord {
+  failuresAfterLastSuccess: number;
+  lastFailureTime: number;
+}
 
-const condition = (job: KubeObject, type: string) => (job.status?.conditions as any[] | undefined)?.find((c) => c.type === type && c.status === "True");
+const condition = (job: KubeObject, type: string) =>
+  (job.status?.conditions as any[] | undefined)?.find((c) => c.type === type && c.status === "True");
 export const isJobFinished = (job: KubeObject): boolean => !!(condition(job, "Complete") || condition(job, "Failed"));
-const newCondition = (type: string, status: string, reason: string, message: string, now: string) =>
-  ({ type, status, lastProbeTime: now, lastTransitionTime: now, reason, message });
+const newCondition = (type: string, status: string, reason: string, message: string, now: string) => ({
+  type,
+  status,
+  lastProbeTime: now,
+  lastTransitionTime: now,
+  reason,
+  message,
+});
 
 export class JobController implements Controller {
   readonly name = "job";
@@ -59,14 +71,16 @@ export class JobController implements Controller {
     const ttl = job.spec?.ttlSecondsAfterFinished;
     if (ttl === undefined || ttl === null) return;
     const finished = job.status?.completionTime ?? condition(job, "Failed")?.lastTransitionTime;
-    if (finished && cluster.now() >= Date.parse(finished) + ttl * 1000) cluster.delete(R.jobs, job.metadata.namespace, job.metadata.name!, { propagationPolicy: "Background" });
+    if (finished && cluster.now() >= Date.parse(finished) + ttl * 1000)
+      cluster.delete(R.jobs, job.metadata.namespace, job.metadata.name!, { propagationPolicy: "Background" });
   }
 
   private sync(cluster: Cluster, job: KubeObject, index: OwnerIndex<Pod>): void {
     const uid = job.metadata.uid!;
     const spec = job.spec;
     const now = cluster.now();
-    const event = (reason: string, message: string, type: "Normal" | "Warning" = "Normal") => recordEvent(cluster, job, reason, message, { type, source: JOB_SOURCE });
+    const event = (reason: string, message: string, type: "Normal" | "Warning" = "Normal") =>
+      recordEvent(cluster, job, reason, message, { type, source: JOB_SOURCE });
     const labelSelector = labelSelectorFromObject(spec.selector);
     const pods = claim(cluster, R.pods, job, index, { matches: (p) => labelSelector.matches(p.metadata.labels), canAdopt: isPodActive });
     const suspended = !!spec.suspend;
@@ -80,10 +94,11 @@ export class JobController implements Controller {
     const newSucceeded = uncounted.filter((p) => outcome(p) === "succeeded");
     const newFailed = uncounted.filter((p) => outcome(p) === "failed");
     const succeededIndexes = parseIndexes(job.status?.completedIndexes);
-    if (indexed) for (const p of newSucceeded) {
-      const i = completionIndex(p);
-      if (i !== undefined && i < (completions ?? 0)) succeededIndexes.add(i);
-    }
+    if (indexed)
+      for (const p of newSucceeded) {
+        const i = completionIndex(p);
+        if (i !== undefined && i < (completions ?? 0)) succeededIndexes.add(i);
+      }
     const succeeded = indexed ? succeededIndexes.size : (job.status?.succeeded ?? 0) + newSucceeded.length;
     let failed = (job.status?.failed ?? 0) + newFailed.length + vanished;
     const record = this.backoffRecord(uid, [...newSucceeded, ...newFailed], vanished, now);
@@ -91,12 +106,19 @@ export class JobController implements Controller {
 
     let finish: Finish | undefined;
     const backoffLimit = spec.backoffLimit ?? 6;
-    const onFailureRestarts = spec.template?.spec?.restartPolicy === "OnFailure"
-      ? pods.filter((p) => p.status?.phase === "Running" || p.status?.phase === "Pending").reduce((n, p) => n + restartCount(p), 0) : 0;
+    const onFailureRestarts =
+      spec.template?.spec?.restartPolicy === "OnFailure"
+        ? pods.filter((p) => p.status?.phase === "Running" || p.status?.phase === "Pending").reduce((n, p) => n + restartCount(p), 0)
+        : 0;
     const pastRestartLimit = onFailureRestarts > 0 && (backoffLimit === 0 || onFailureRestarts >= backoffLimit);
     if (failed > backoffLimit || pastRestartLimit) {
       finish = { type: "Failed", reason: "BackoffLimitExceeded", message: "Job has reached the specified backoff limit" };
-    } else if (spec.activeDeadlineSeconds !== undefined && startTime && !suspended && now - Date.parse(startTime) >= spec.activeDeadlineSeconds * 1000) {
+    } else if (
+      spec.activeDeadlineSeconds !== undefined &&
+      startTime &&
+      !suspended &&
+      now - Date.parse(startTime) >= spec.activeDeadlineSeconds * 1000
+    ) {
       finish = { type: "Failed", reason: "DeadlineExceeded", message: "Job was active longer than specified deadline" };
     }
 
@@ -123,7 +145,12 @@ export class JobController implements Controller {
       }
     } else {
       const parallelism = spec.parallelism ?? 1;
-      const wantActive = completions === undefined ? (succeeded > 0 ? active.length : parallelism) : Math.max(0, Math.min(completions - succeeded, parallelism));
+      const wantActive =
+        completions === undefined
+          ? succeeded > 0
+            ? active.length
+            : parallelism
+          : Math.max(0, Math.min(completions - succeeded, parallelism));
       if (active.length > wantActive) remove(podsToDeleteFirst(active).slice(0, active.length - wantActive));
       else if (active.length < wantActive && this.backoffRemaining(record, now) <= 0 && !this.failures.blocked(uid, now)) {
         const busy = new Set(active.map(completionIndex));
@@ -150,8 +177,13 @@ export class JobController implements Controller {
     }
 
     this.writeStatus(cluster, job, {
-      finish, suspendCondition, failed, succeeded, startTime,
-      active: active.length, ready: active.filter(isPodReady).length,
+      finish,
+      suspendCondition,
+      failed,
+      succeeded,
+      startTime,
+      active: active.length,
+      ready: active.filter(isPodReady).length,
       completedIndexes: indexed ? formatIndexes(succeededIndexes) : undefined,
       // A resumed job restarts its activeDeadlineSeconds clock.
       restartClock: suspendCondition?.reason === "JobResumed",
@@ -168,10 +200,21 @@ export class JobController implements Controller {
     this.tracked.set(uid, new Set(active.filter((p) => !deleted.has(p.metadata.uid!)).map((p) => p.metadata.uid!)));
   }
 
-  private writeStatus(cluster: Cluster, job: KubeObject, s: {
-    finish?: Finish; suspendCondition?: ReturnType<typeof newCondition>; failed: number; succeeded: number; startTime?: string;
-    active: number; ready: number; completedIndexes?: string; restartClock: boolean;
-  }): void {
+  private writeStatus(
+    cluster: Cluster,
+    job: KubeObject,
+    s: {
+      finish?: Finish;
+      suspendCondition?: ReturnType<typeof newCondition>;
+      failed: number;
+      succeeded: number;
+      startTime?: string;
+      active: number;
+      ready: number;
+      completedIndexes?: string;
+      restartClock: boolean;
+    },
+  ): void {
     const now = cluster.timestamp();
     cluster.updateStatus(R.jobs, job.metadata.namespace, job.metadata.name!, (d) => {
       let conditions: any[] = [...((d.status?.conditions as any[] | undefined) ?? [])];
@@ -179,7 +222,8 @@ export class JobController implements Controller {
       if (s.finish) {
         // The interim condition (SuccessCriteriaMet / FailureTarget) precedes the terminal one, as in v1.31+.
         const interim = s.finish.type === "Complete" ? "SuccessCriteriaMet" : "FailureTarget";
-        if (!conditions.some((c) => c.type === interim)) conditions.push(newCondition(interim, "True", s.finish.reason, s.finish.message, now));
+        if (!conditions.some((c) => c.type === interim))
+          conditions.push(newCondition(interim, "True", s.finish.reason, s.finish.message, now));
         conditions.push(newCondition(s.finish.type, "True", s.finish.reason, s.finish.message, now));
       }
       const startTime = s.restartClock ? now : s.startTime;

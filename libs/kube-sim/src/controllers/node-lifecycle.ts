@@ -34,7 +34,8 @@ const PRESSURE_CONDITIONS = ["MemoryPressure", "DiskPressure", "PIDPressure"];
 const condition = (node: Node, type: string): NodeCondition | undefined => node.status?.conditions?.find((c) => c.type === type);
 /** The Ready condition's status; "" for a node that never posted one (it gets no taints for it). */
 const readyStatus = (node: Node): string => condition(node, "Ready")?.status ?? "";
-const zoneOf = (node: Node): string => node.metadata.labels?.["topology.kubernetes.io/zone"] ?? node.metadata.labels?.["failure-domain.beta.kubernetes.io/zone"] ?? "";
+const zoneOf = (node: Node): string =>
+  node.metadata.labels?.["topology.kubernetes.io/zone"] ?? node.metadata.labels?.["failure-domain.beta.kubernetes.io/zone"] ?? "";
 
 /** The NoSchedule taints a node's conditions and cordon call for (doNoScheduleTaintingPass). */
 const noScheduleTaints = (node: Node): string[] => {
@@ -73,34 +74,48 @@ export class NodeLifecycleController implements Controller {
     const name = node.metadata.name!;
     if (!this.registered.has(uid)) {
       this.registered.add(uid);
-      cluster.events.record(node, "RegisteredNode", `Node ${name} event: Registered Node ${name} in Controller`, { source: { component: "node-controller" } });
+      cluster.events.record(node, "RegisteredNode", `Node ${name} event: Registered Node ${name} in Controller`, {
+        source: { component: "node-controller" },
+      });
     }
     const now = cluster.now();
     const ready = condition(node, "Ready");
-    const heartbeat = Math.max(
-      Date.parse(ready?.lastHeartbeatTime ?? "") || 0,
-      nodeLeases(cluster).get(name) ?? 0,
-    );
+    const heartbeat = Math.max(Date.parse(ready?.lastHeartbeatTime ?? "") || 0, nodeLeases(cluster).get(name) ?? 0);
     const created = Date.parse(node.metadata.creationTimestamp ?? "") || now;
     const stale = ready ? now - heartbeat > NODE_GRACE_MS : now - Math.max(created, heartbeat) > NODE_STARTUP_GRACE_MS;
     let current = node;
     if (stale) {
       const ts = cluster.timestamp();
-      current = cluster.updateStatus<Node>(R.nodes, undefined, name, (d) => {
-        const conditions = ((d.status ??= {}).conditions ??= []);
-        for (const type of ["Ready", ...PRESSURE_CONDITIONS]) {
-          const c = conditions.find((x) => x.type === type);
-          if (!c) {
-            conditions.push({ type, status: "Unknown", lastHeartbeatTime: node.metadata.creationTimestamp!, lastTransitionTime: ts, reason: "NodeStatusNeverUpdated", message: "Kubelet never posted node status." });
-          } else if (c.status !== "Unknown") {
-            Object.assign(c, { status: "Unknown", reason: "NodeStatusUnknown", message: "Kubelet stopped posting node status.", lastTransitionTime: ts });
+      current =
+        cluster.updateStatus<Node>(R.nodes, undefined, name, (d) => {
+          const conditions = ((d.status ??= {}).conditions ??= []);
+          for (const type of ["Ready", ...PRESSURE_CONDITIONS]) {
+            const c = conditions.find((x) => x.type === type);
+            if (!c) {
+              conditions.push({
+                type,
+                status: "Unknown",
+                lastHeartbeatTime: node.metadata.creationTimestamp!,
+                lastTransitionTime: ts,
+                reason: "NodeStatusNeverUpdated",
+                message: "Kubelet never posted node status.",
+              });
+            } else if (c.status !== "Unknown") {
+              Object.assign(c, {
+                status: "Unknown",
+                reason: "NodeStatusUnknown",
+                message: "Kubelet stopped posting node status.",
+                lastTransitionTime: ts,
+              });
+            }
           }
-        }
-      }) ?? node;
+        }) ?? node;
     }
     const status = readyStatus(current);
     if (this.lastReady.get(uid) === "True" && status !== "True") {
-      cluster.events.record(current, "NodeNotReady", `Node ${name} status is now: NodeNotReady`, { source: { component: "node-controller" } });
+      cluster.events.record(current, "NodeNotReady", `Node ${name} status is now: NodeNotReady`, {
+        source: { component: "node-controller" },
+      });
     }
     this.lastReady.set(uid, status);
     return current;
@@ -129,7 +144,8 @@ export class NodeLifecycleController implements Controller {
         const c = d.status?.conditions?.find((x) => x.type === "Ready");
         if (c) Object.assign(c, { status: "False", lastTransitionTime: ts });
       });
-      if (updated) cluster.events.record(updated, "NodeNotReady", "Node is not ready", { type: "Warning", source: { component: "node-controller" } });
+      if (updated)
+        cluster.events.record(updated, "NodeNotReady", "Node is not ready", { type: "Warning", source: { component: "node-controller" } });
     }
   }
 
@@ -167,16 +183,21 @@ export class NodeLifecycleController implements Controller {
       const wanted = key === noExecuteKey;
       if (noExecute === "remove" ? false : noExecute === "keep" ? has(id) && wanted : wanted) want.add(id);
     }
-    const managed = (t: Taint) => CONTROLLER_TAINT_KEYS.has(t.key) && (t.effect === "NoSchedule" || (t.effect === "NoExecute" && (t.key === T.notReady || t.key === T.unreachable)));
+    const managed = (t: Taint) =>
+      CONTROLLER_TAINT_KEYS.has(t.key) &&
+      (t.effect === "NoSchedule" || (t.effect === "NoExecute" && (t.key === T.notReady || t.key === T.unreachable)));
     const keep = taints.filter((t) => !managed(t) || want.has(`${t.key}:${t.effect}`));
     const add = [...want].filter((id) => !has(id));
     if (keep.length === taints.length && add.length === 0) return;
     const ts = cluster.timestamp();
     cluster.mutate<Node>(R.nodes, undefined, node.metadata.name!, (d) => {
-      const next: Taint[] = [...keep, ...add.map((id) => {
-        const [key, effect] = id.split(":") as [string, string];
-        return { key, effect, timeAdded: ts };
-      })];
+      const next: Taint[] = [
+        ...keep,
+        ...add.map((id) => {
+          const [key, effect] = id.split(":") as [string, string];
+          return { key, effect, timeAdded: ts };
+        }),
+      ];
       if (next.length) d.spec.taints = next as never;
       else delete d.spec.taints;
     });

@@ -24,7 +24,7 @@ export class OwnerIndex<T extends KubeObject> {
   constructor(objects: Iterable<T>) {
     for (const o of objects) {
       const ref = controllerOf(o);
-      const key = ref ? ref.uid : o.metadata.namespace ?? "";
+      const key = ref ? ref.uid : (o.metadata.namespace ?? "");
       const map = ref ? this.owned : this.orphans;
       let list = map.get(key);
       if (!list) map.set(key, (list = []));
@@ -59,7 +59,13 @@ export interface ClaimOptions<T extends KubeObject> {
  * ControllerRefManager.Claim*: dependents whose controller is `owner` and still match are kept, those that no longer
  * match are released (their owner reference removed); matching orphans are adopted. Returns the owned objects.
  */
-export function claim<T extends KubeObject>(cluster: Cluster, key: string, owner: KubeObject, index: OwnerIndex<T>, opts: ClaimOptions<T>): T[] {
+export function claim<T extends KubeObject>(
+  cluster: Cluster,
+  key: string,
+  owner: KubeObject,
+  index: OwnerIndex<T>,
+  opts: ClaimOptions<T>,
+): T[] {
   const uid = owner.metadata.uid!;
   const out: T[] = [];
   for (const o of index.ownedBy(uid)) {

@@ -47,7 +47,13 @@ export class PersistentVolumeController implements Controller {
   }
 
   /** Binds or provisions for a pending claim; returns the volume name it bound to. */
-  private bindPending(cluster: Cluster, pvc: KubeObject, classes: KubeObject[], volumes: KubeObject[], pods: () => Pod[]): string | undefined {
+  private bindPending(
+    cluster: Cluster,
+    pvc: KubeObject,
+    classes: KubeObject[],
+    volumes: KubeObject[],
+    pods: () => Pod[],
+  ): string | undefined {
     const now = cluster.now();
     const key = pvc.metadata.uid!;
     const explicit: string | undefined = pvc.spec?.storageClassName ?? undefined;
@@ -61,14 +67,19 @@ export class PersistentVolumeController implements Controller {
     }
     if (!className) {
       if (this.resync.allow(key, now)) {
-        recordEvent(cluster, pvc, "FailedBinding", "no persistent volumes available for this claim and no storage class is set", { source: SOURCE });
+        recordEvent(cluster, pvc, "FailedBinding", "no persistent volumes available for this claim and no storage class is set", {
+          source: SOURCE,
+        });
       }
       return undefined;
     }
     const sc = classes.find((c) => c.metadata.name === className);
     if (!sc) {
       if (this.resync.allow(key, now)) {
-        recordEvent(cluster, pvc, "ProvisioningFailed", `storageclass.storage.k8s.io "${className}" not found`, { type: "Warning", source: SOURCE });
+        recordEvent(cluster, pvc, "ProvisioningFailed", `storageclass.storage.k8s.io "${className}" not found`, {
+          type: "Warning",
+          source: SOURCE,
+        });
       }
       return undefined;
     }
@@ -76,20 +87,34 @@ export class PersistentVolumeController implements Controller {
     let selectedNode: string | undefined;
     if (sc.volumeBindingMode === "WaitForFirstConsumer") {
       // Provisioning waits for a pod that uses the claim (the scheduler's selected node).
-      const consumer = pods().find((p) => p.metadata.namespace === pvc.metadata.namespace && p.status?.phase !== "Succeeded" && p.status?.phase !== "Failed" &&
-        (p.spec.volumes ?? []).some((v) => v.persistentVolumeClaim?.claimName === pvc.metadata.name));
+      const consumer = pods().find(
+        (p) =>
+          p.metadata.namespace === pvc.metadata.namespace &&
+          p.status?.phase !== "Succeeded" &&
+          p.status?.phase !== "Failed" &&
+          (p.spec.volumes ?? []).some((v) => v.persistentVolumeClaim?.claimName === pvc.metadata.name),
+      );
       if (!consumer) {
-        if (this.resync.allow(key, now)) recordEvent(cluster, pvc, "WaitForFirstConsumer", "waiting for first consumer to be created before binding", { source: SOURCE });
+        if (this.resync.allow(key, now))
+          recordEvent(cluster, pvc, "WaitForFirstConsumer", "waiting for first consumer to be created before binding", { source: SOURCE });
         return undefined;
       }
       selectedNode = consumer.spec.nodeName;
     }
     const provisioner = sc.provisioner as string;
-    const fresh = cluster.mutate(R.pvcs, pvc.metadata.namespace, pvc.metadata.name!, (d) => {
-      d.metadata.annotations = { ...(d.metadata.annotations ?? {}), [BETA_STORAGE_PROVISIONER]: provisioner, [STORAGE_PROVISIONER]: provisioner, ...(selectedNode ? { [SELECTED_NODE]: selectedNode } : {}) };
-    }) ?? pvc;
+    const fresh =
+      cluster.mutate(R.pvcs, pvc.metadata.namespace, pvc.metadata.name!, (d) => {
+        d.metadata.annotations = {
+          ...(d.metadata.annotations ?? {}),
+          [BETA_STORAGE_PROVISIONER]: provisioner,
+          [STORAGE_PROVISIONER]: provisioner,
+          ...(selectedNode ? { [SELECTED_NODE]: selectedNode } : {}),
+        };
+      }) ?? pvc;
     const pv = cluster.get(R.pvs, undefined, `pvc-${pvc.metadata.uid}`) ?? cluster.create(R.pvs, provisionedVolume(fresh, sc));
-    recordEvent(cluster, pvc, "ProvisioningSucceeded", `Successfully provisioned volume ${pv.metadata.name} using ${provisioner}`, { source: SOURCE });
+    recordEvent(cluster, pvc, "ProvisioningSucceeded", `Successfully provisioned volume ${pv.metadata.name} using ${provisioner}`, {
+      source: SOURCE,
+    });
     this.bind(cluster, fresh, pv);
     return pv.metadata.name;
   }
@@ -111,7 +136,14 @@ export class PersistentVolumeController implements Controller {
     const claim = cluster.get(R.pvcs, ns, pvc.metadata.name!) ?? pvc;
     cluster.mutate(R.pvs, undefined, pv.metadata.name!, (d) => {
       if (!d.spec.claimRef?.uid) {
-        d.spec.claimRef = { kind: "PersistentVolumeClaim", namespace: ns, name: claim.metadata.name, uid: claim.metadata.uid, apiVersion: "v1", resourceVersion: claim.metadata.resourceVersion };
+        d.spec.claimRef = {
+          kind: "PersistentVolumeClaim",
+          namespace: ns,
+          name: claim.metadata.name,
+          uid: claim.metadata.uid,
+          apiVersion: "v1",
+          resourceVersion: claim.metadata.resourceVersion,
+        };
         d.metadata.annotations = { ...(d.metadata.annotations ?? {}), [BOUND_BY_CONTROLLER]: "yes" };
       }
     });
@@ -121,13 +153,26 @@ export class PersistentVolumeController implements Controller {
       d.metadata.annotations = { ...(d.metadata.annotations ?? {}), [BIND_COMPLETED]: "yes", [BOUND_BY_CONTROLLER]: "yes" };
     });
     cluster.updateStatus(R.pvcs, ns, claim.metadata.name!, (d) => {
-      d.status = { ...(d.status ?? {}), phase: "Bound", accessModes: [...(pv.spec.accessModes ?? [])], capacity: { ...(pv.spec.capacity ?? {}) } };
+      d.status = {
+        ...(d.status ?? {}),
+        phase: "Bound",
+        accessModes: [...(pv.spec.accessModes ?? [])],
+        capacity: { ...(pv.spec.capacity ?? {}) },
+      };
     });
   }
 
   private lose(cluster: Cluster, pvc: KubeObject): void {
-    cluster.updateStatus(R.pvcs, pvc.metadata.namespace, pvc.metadata.name!, (d) => void (d.status = { ...(d.status ?? {}), phase: "Lost" }));
-    recordEvent(cluster, pvc, "ClaimLost", "Bound claim has lost its PersistentVolume. Data on the volume is lost!", { type: "Warning", source: SOURCE });
+    cluster.updateStatus(
+      R.pvcs,
+      pvc.metadata.namespace,
+      pvc.metadata.name!,
+      (d) => void (d.status = { ...(d.status ?? {}), phase: "Lost" }),
+    );
+    recordEvent(cluster, pvc, "ClaimLost", "Bound claim has lost its PersistentVolume. Data on the volume is lost!", {
+      type: "Warning",
+      source: SOURCE,
+    });
   }
 
   /** Volumes whose claim is gone: Released, then deleted when the reclaim policy says Delete. */

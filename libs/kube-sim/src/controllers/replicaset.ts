@@ -27,7 +27,7 @@ const time = (s: string | undefined): number => (s ? Date.parse(s) : 0);
 export function podsToDeleteFirst(pods: Pod[]): Pod[] {
   const perNode = new Map<string, number>();
   for (const p of pods) if (p.spec.nodeName) perNode.set(p.spec.nodeName, (perNode.get(p.spec.nodeName) ?? 0) + 1);
-  const rank = (p: Pod): number => (p.spec.nodeName ? perNode.get(p.spec.nodeName) ?? 0 : 0);
+  const rank = (p: Pod): number => (p.spec.nodeName ? (perNode.get(p.spec.nodeName) ?? 0) : 0);
   return [...pods].sort((a, b) => {
     if (!!a.spec.nodeName !== !!b.spec.nodeName) return a.spec.nodeName ? 1 : -1;
     const pa = PHASE_RANK[a.status?.phase ?? "Pending"] ?? 0;
@@ -94,7 +94,13 @@ export class ReplicaSetController implements Controller {
     this.writeStatus(cluster, rs, active, failure, blocked);
   }
 
-  private writeStatus(cluster: Cluster, rs: KubeObject, active: Pod[], failure: { reason: string; message: string } | undefined, blocked: boolean): void {
+  private writeStatus(
+    cluster: Cluster,
+    rs: KubeObject,
+    active: Pod[],
+    failure: { reason: string; message: string } | undefined,
+    blocked: boolean,
+  ): void {
     const templateLabels = Object.entries(rs.spec?.template?.metadata?.labels ?? {});
     const now = cluster.now();
     const counts = {
@@ -109,7 +115,15 @@ export class ReplicaSetController implements Controller {
       for (const [k, v] of Object.entries(counts)) if (v) status[k] = v;
       const conditions = ((draft.status?.conditions as any[] | undefined) ?? []).filter((c) => c.type !== "ReplicaFailure");
       if (failure) {
-        conditions.push(previous ?? { type: "ReplicaFailure", status: "True", lastTransitionTime: cluster.timestamp(), reason: failure.reason, message: failure.message });
+        conditions.push(
+          previous ?? {
+            type: "ReplicaFailure",
+            status: "True",
+            lastTransitionTime: cluster.timestamp(),
+            reason: failure.reason,
+            message: failure.message,
+          },
+        );
       } else if (previous && blocked) {
         conditions.push(previous);
       }

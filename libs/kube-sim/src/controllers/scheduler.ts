@@ -33,11 +33,16 @@ const nodeChangeMatters = (e: StoreEvent): boolean => {
   if (e.type === "ADDED") return true;
   if (e.type === "DELETED" || !e.previous) return false;
   const [a, b] = [e.previous, e.object];
-  return !same(a.status?.allocatable, b.status?.allocatable) || !same(a.metadata.labels, b.metadata.labels)
-    || !same(a.spec?.taints, b.spec?.taints) || a.spec?.unschedulable !== b.spec?.unschedulable;
+  return (
+    !same(a.status?.allocatable, b.status?.allocatable) ||
+    !same(a.metadata.labels, b.metadata.labels) ||
+    !same(a.spec?.taints, b.spec?.taints) ||
+    a.spec?.unschedulable !== b.spec?.unschedulable
+  );
 };
 
-const terminal = (p: { status?: { phase?: string } } | undefined): boolean => p?.status?.phase === "Succeeded" || p?.status?.phase === "Failed";
+const terminal = (p: { status?: { phase?: string } } | undefined): boolean =>
+  p?.status?.phase === "Succeeded" || p?.status?.phase === "Failed";
 
 /** Pod changes that can free room or satisfy affinity: deletion or completion of a placed pod, a new placement. */
 const podChangeMatters = (e: StoreEvent): boolean => {
@@ -62,7 +67,9 @@ export class SchedulerController implements Controller {
     if (this.attempts.size > pending.length) this.forget(pending);
     const due = pending.filter((p) => this.due(p, now)).sort(queueOrder);
     if (due.length === 0) return;
-    const snapshot = new ClusterSnapshot(cluster.list<Node>(R.nodes), cluster.list<Pod>(R.pods), { namespaces: cluster.list(R.namespaces) });
+    const snapshot = new ClusterSnapshot(cluster.list<Node>(R.nodes), cluster.list<Pod>(R.pods), {
+      namespaces: cluster.list(R.namespaces),
+    });
     this.binding = true;
     try {
       for (const pod of due) this.scheduleOne(cluster, snapshot, pod, now);
@@ -112,7 +119,10 @@ export class SchedulerController implements Controller {
         snapshot.assume(bound, result.nodeName);
         this.attempts.delete(uid);
         const scheduled = this.setScheduled(cluster, bound, "True") ?? bound;
-        cluster.events.record(scheduled, "Scheduled", `Successfully assigned ${ns}/${name} to ${result.nodeName}`, { source: SOURCE, action: "Binding" });
+        cluster.events.record(scheduled, "Scheduled", `Successfully assigned ${ns}/${name} to ${result.nodeName}`, {
+          source: SOURCE,
+          action: "Binding",
+        });
       } catch {
         // The pod changed or went away meanwhile: the next pass sees its current state.
       }
@@ -132,9 +142,12 @@ export class SchedulerController implements Controller {
       const conditions = (s.conditions ??= []);
       const old = conditions.find((c) => c.type === "PodScheduled");
       const next: Condition = {
-        type: "PodScheduled", status, lastProbeTime: null,
+        type: "PodScheduled",
+        status,
+        lastProbeTime: null,
         lastTransitionTime: old && old.status === status && old.lastTransitionTime ? old.lastTransitionTime : ts,
-        ...(reason ? { reason } : {}), ...(message ? { message } : {}),
+        ...(reason ? { reason } : {}),
+        ...(message ? { message } : {}),
       };
       if (old) conditions[conditions.indexOf(old)] = next;
       else conditions.push(next);

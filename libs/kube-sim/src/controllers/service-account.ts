@@ -15,8 +15,16 @@ export class ServiceAccountController implements Controller {
       }
       if (!cluster.get(R.configmaps, namespace, "kube-root-ca.crt")) {
         cluster.create(R.configmaps, {
-          apiVersion: "v1", kind: "ConfigMap",
-          metadata: { name: "kube-root-ca.crt", namespace, annotations: { "kubernetes.io/description": "Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of Kubernetes clusters." } },
+          apiVersion: "v1",
+          kind: "ConfigMap",
+          metadata: {
+            name: "kube-root-ca.crt",
+            namespace,
+            annotations: {
+              "kubernetes.io/description":
+                "Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of Kubernetes clusters.",
+            },
+          },
           data: { "ca.crt": "-----BEGIN CERTIFICATE-----\nsimulated\n-----END CERTIFICATE-----\n" },
         });
       }

@@ -59,11 +59,26 @@ export function createClaims(cluster: Cluster, set: KubeObject, ordinal: number,
         ...(Object.keys(labels).length ? { labels } : {}),
         ...(t.metadata?.annotations ? { annotations: clone(t.metadata.annotations) } : {}),
         // whenDeleted: Delete makes the set an owner, so the garbage collector removes the claim with it.
-        ...(retainOnDelete ? {} : { ownerReferences: [{ apiVersion: set.apiVersion, kind: set.kind, name: set.metadata.name!, uid: set.metadata.uid!, controller: true, blockOwnerDeletion: true }] }),
+        ...(retainOnDelete
+          ? {}
+          : {
+              ownerReferences: [
+                {
+                  apiVersion: set.apiVersion,
+                  kind: set.kind,
+                  name: set.metadata.name!,
+                  uid: set.metadata.uid!,
+                  controller: true,
+                  blockOwnerDeletion: true,
+                },
+              ],
+            }),
       },
       spec: clone(t.spec ?? {}),
     });
-    recordEvent(cluster, set, "SuccessfulCreate", `create Claim ${name} Pod ${podName} in StatefulSet ${set.metadata.name} success`, { source: STS_SOURCE });
+    recordEvent(cluster, set, "SuccessfulCreate", `create Claim ${name} Pod ${podName} in StatefulSet ${set.metadata.name} success`, {
+      source: STS_SOURCE,
+    });
   }
 }
 

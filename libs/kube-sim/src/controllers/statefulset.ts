@@ -31,7 +31,9 @@ export class StatefulSetController implements Controller {
 
   private sync(cluster: Cluster, set: KubeObject, podIndex: OwnerIndex<Pod>, revisionIndex: OwnerIndex<KubeObject>): void {
     const labelSelector = labelSelectorFromObject(set.spec?.selector);
-    let pods = claim(cluster, R.pods, set, podIndex, { matches: (p) => labelSelector.matches(p.metadata.labels) && ordinalOf(set, p) >= 0 });
+    let pods = claim(cluster, R.pods, set, podIndex, {
+      matches: (p) => labelSelector.matches(p.metadata.labels) && ordinalOf(set, p) >= 0,
+    });
     const owned = claim(cluster, R.controllerrevisions, set, revisionIndex, { matches: (r) => labelSelector.matches(r.metadata.labels) });
     const { update, revisions } = syncRevision(cluster, set, owned, {
       data: templatePatch(set.spec.template),
@@ -56,7 +58,7 @@ export class StatefulSetController implements Controller {
   private manage(cluster: Cluster, set: KubeObject, pods: Pod[], current: KubeObject, update: KubeObject): Pod[] {
     const want = set.spec.replicas ?? 1;
     const monotonic = set.spec.podManagementPolicy !== "Parallel";
-    const partition = set.spec.updateStrategy?.type === "RollingUpdate" ? set.spec.updateStrategy.rollingUpdate?.partition ?? 0 : 0;
+    const partition = set.spec.updateStrategy?.type === "RollingUpdate" ? (set.spec.updateStrategy.rollingUpdate?.partition ?? 0) : 0;
     const byOrdinal = new Map<number, Pod>();
     for (const p of pods) byOrdinal.set(ordinalOf(set, p), p);
     const condemned = [...byOrdinal.keys()].filter((o) => o >= want).sort((a, b) => a - b);
@@ -79,13 +81,17 @@ export class StatefulSetController implements Controller {
     };
     const result = (): Pod[] => [...byOrdinal.values()];
 
-    const firstUnhealthy = [...byOrdinal.keys()].sort((a, b) => a - b).map((o) => byOrdinal.get(o)!).find((p) => !isHealthy(p));
+    const firstUnhealthy = [...byOrdinal.keys()]
+      .sort((a, b) => a - b)
+      .map((o) => byOrdinal.get(o)!)
+      .find((p) => !isHealthy(p));
     for (let i = 0; i < want; i++) {
       let pod = byOrdinal.get(i);
       // Failed and Succeeded pods are recreated under the same name, whatever the exit code was.
       if (pod && (pod.status?.phase === "Failed" || pod.status?.phase === "Succeeded")) {
         const ns = `${set.metadata.namespace}/${set.metadata.name}`;
-        if (pod.status.phase === "Failed") event("RecreatingFailedPod", `StatefulSet ${ns} is recreating failed Pod ${pod.metadata.name}`, "Warning");
+        if (pod.status.phase === "Failed")
+          event("RecreatingFailedPod", `StatefulSet ${ns} is recreating failed Pod ${pod.metadata.name}`, "Warning");
         else event("RecreatingTerminatedPod", `StatefulSet ${ns} is recreating terminated Pod ${pod.metadata.name}`);
         remove(pod);
         pod = undefined;
@@ -130,7 +136,11 @@ export class StatefulSetController implements Controller {
     };
     let currentRevision = current.metadata.name!;
     // completeRollingUpdate: once every replica runs the update revision, it becomes the current one.
-    if (set.spec.updateStrategy?.type !== "OnDelete" && counts.updatedReplicas === created.length && counts.readyReplicas === created.length) {
+    if (
+      set.spec.updateStrategy?.type !== "OnDelete" &&
+      counts.updatedReplicas === created.length &&
+      counts.readyReplicas === created.length
+    ) {
       counts.currentReplicas = counts.updatedReplicas;
       currentRevision = update.metadata.name!;
     }

@@ -63,7 +63,7 @@ export class TaintEvictionController implements Controller {
       const taints = pod.spec.nodeName ? tainted.get(pod.spec.nodeName) : undefined;
       if (!taints) continue;
       const uid = pod.metadata.uid!;
-      const wait = minTolerationMs((pod.spec.tolerations ?? []), taints);
+      const wait = minTolerationMs(pod.spec.tolerations ?? [], taints);
       if (wait === Infinity) continue;
       const start = this.scheduled.get(uid)?.start ?? now;
       if (now - start < wait) {
@@ -72,7 +72,9 @@ export class TaintEvictionController implements Controller {
         continue;
       }
       const ns = pod.metadata.namespace ?? "default";
-      cluster.events.record(pod, "TaintManagerEviction", `Marking for deletion Pod ${ns}/${pod.metadata.name}`, { source: { component: "taint-eviction-controller" } });
+      cluster.events.record(pod, "TaintManagerEviction", `Marking for deletion Pod ${ns}/${pod.metadata.name}`, {
+        source: { component: "taint-eviction-controller" },
+      });
       try {
         cluster.delete(R.pods, ns, pod.metadata.name!);
       } catch {
@@ -86,7 +88,9 @@ export class TaintEvictionController implements Controller {
       const ns = pod.metadata.namespace ?? "default";
       const current = cluster.get<Pod>(R.pods, ns, pod.metadata.name!);
       if (current?.metadata.uid === uid) {
-        cluster.events.record(current, "TaintManagerEviction", `Cancelling deletion of Pod ${ns}/${pod.metadata.name}`, { source: { component: "taint-eviction-controller" } });
+        cluster.events.record(current, "TaintManagerEviction", `Cancelling deletion of Pod ${ns}/${pod.metadata.name}`, {
+          source: { component: "taint-eviction-controller" },
+        });
       }
     }
   }

@@ -25,7 +25,10 @@ export class TickGate {
 export class Backoff {
   private readonly entries = new Map<string, { delay: number; at: number }>();
 
-  constructor(private readonly initialMs: number, private readonly maxMs: number) {}
+  constructor(
+    private readonly initialMs: number,
+    private readonly maxMs: number,
+  ) {}
 
   /** IsInBackOffSinceUpdate: the last attempt was less than the current delay ago. */
   inBackoff(key: string, now: number): boolean {

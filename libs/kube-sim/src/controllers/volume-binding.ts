@@ -9,7 +9,8 @@ export const DEFAULT_CLASS_ANNOTATION = "storageclass.kubernetes.io/is-default-c
 
 /** The default StorageClass: the newest one annotated as default, as the API server picks it. */
 export const defaultClass = (classes: KubeObject[]): KubeObject | undefined =>
-  classes.filter((c) => c.metadata.annotations?.[DEFAULT_CLASS_ANNOTATION] === "true")
+  classes
+    .filter((c) => c.metadata.annotations?.[DEFAULT_CLASS_ANNOTATION] === "true")
     .sort((a, b) => (a.metadata.creationTimestamp! < b.metadata.creationTimestamp! ? 1 : -1))[0];
 
 export const requestOf = (pvc: KubeObject): string | undefined => pvc.spec?.resources?.requests?.storage;
@@ -54,8 +55,12 @@ export function provisionedVolume(pvc: KubeObject, sc: KubeObject): KubeObject {
       accessModes: [...(pvc.spec?.accessModes ?? ["ReadWriteOnce"])],
       capacity: { storage: requestOf(pvc) ?? "1Gi" },
       claimRef: {
-        kind: "PersistentVolumeClaim", namespace: pvc.metadata.namespace, name: pvc.metadata.name,
-        uid: pvc.metadata.uid, apiVersion: "v1", resourceVersion: pvc.metadata.resourceVersion,
+        kind: "PersistentVolumeClaim",
+        namespace: pvc.metadata.namespace,
+        name: pvc.metadata.name,
+        uid: pvc.metadata.uid,
+        apiVersion: "v1",
+        resourceVersion: pvc.metadata.resourceVersion,
       },
       ...(csi
         ? { csi: { driver: provisioner, fsType: "ext4", volumeHandle: `vol-${pvc.metadata.uid!.replace(/-/g, "").slice(0, 17)}` } }

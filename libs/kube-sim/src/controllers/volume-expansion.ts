@@ -33,12 +33,20 @@ export function expand(cluster: Cluster, pvc: KubeObject, pv: KubeObject, mounts
   const resizer = { component: `external-resizer ${driver}` };
   if (bytes(pv.spec?.capacity?.storage ?? 0) < bytes(request)) {
     recordEvent(cluster, pvc, "Resizing", `External resizer is resizing volume ${pv.metadata.name}`, { source: resizer });
-    pv = cluster.mutate(R.pvs, undefined, pv.metadata.name!, (d) => void (d.spec.capacity = { ...(d.spec.capacity ?? {}), storage: request }))!;
+    pv = cluster.mutate(
+      R.pvs,
+      undefined,
+      pv.metadata.name!,
+      (d) => void (d.spec.capacity = { ...(d.spec.capacity ?? {}), storage: request }),
+    )!;
     recordEvent(cluster, pvc, "FileSystemResizeRequired", "Require file system resize of volume on node", { source: resizer });
     cluster.updateStatus(R.pvcs, ns, name, (d) => {
       const conditions = ((d.status?.conditions as any[] | undefined) ?? []).filter((c) => c.type !== PENDING);
       conditions.push({
-        type: PENDING, status: "True", lastProbeTime: null, lastTransitionTime: cluster.timestamp(),
+        type: PENDING,
+        status: "True",
+        lastProbeTime: null,
+        lastTransitionTime: cluster.timestamp(),
         message: "Waiting for user to (re-)start a pod to finish file system resize of volume on node.",
       });
       d.status = { ...d.status, conditions };
@@ -53,5 +61,11 @@ export function expand(cluster: Cluster, pvc: KubeObject, pv: KubeObject, mounts
     if (conditions.length) d.status.conditions = conditions;
     else delete d.status.conditions;
   });
-  recordEvent(cluster, pvc, "FileSystemResizeSuccessful", `MountVolume.NodeExpandVolume succeeded for volume "${pv.metadata.name}" ${node}`, { source: { component: "kubelet", host: node } });
+  recordEvent(
+    cluster,
+    pvc,
+    "FileSystemResizeSuccessful",
+    `MountVolume.NodeExpandVolume succeeded for volume "${pv.metadata.name}" ${node}`,
+    { source: { component: "kubelet", host: node } },
+  );
 }

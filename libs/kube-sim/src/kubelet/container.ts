@@ -30,7 +30,15 @@ const INITIAL_BACKOFF_MS = 10_000;
 const MAX_BACKOFF_MS = 300_000;
 
 export const newContainer = (name: string, init: boolean, image: string, stage: "new" | "blocked", now: number): ContainerRuntime => ({
-  name, init, stage, since: now, image, created: 0, pullBackoff: new Map(), nextEventAt: now, nextProbeAt: Infinity,
+  name,
+  init,
+  stage,
+  since: now,
+  image,
+  created: 0,
+  pullBackoff: new Map(),
+  nextEventAt: now,
+  nextProbeAt: Infinity,
 });
 
 /** flowcontrol.Backoff.Next: start at 10 s, double up to 5 min; an entry idle for twice the maximum starts over. */
@@ -77,7 +85,10 @@ const enterPullBackoff = (ctx: SyncContext, c: ContainerRuntime, t: number): voi
 
 const enterCrashBackoff = (ctx: SyncContext, c: ContainerRuntime, t: number): void => {
   enter(c, "crash-backoff", t);
-  c.waiting = { reason: "CrashLoopBackOff", message: `back-off ${goDuration(c.crashBackoff!.ms)} restarting failed container=${c.name} pod=${ctx.podRef}` };
+  c.waiting = {
+    reason: "CrashLoopBackOff",
+    message: `back-off ${goDuration(c.crashBackoff!.ms)} restarting failed container=${c.name} pod=${ctx.podRef}`,
+  };
   emit(ctx, c, "Warning", "BackOff", `Back-off restarting failed container ${c.name} in pod ${ctx.podRef}`);
   c.nextEventAt = t + REPEAT_MS;
 };
@@ -120,7 +131,10 @@ const ensureImage = (ctx: SyncContext, c: ContainerRuntime, spec: Container, b: 
   if (policy === "Never" && !present) {
     c.retry = "image";
     const msg = `Container image "${c.image}" is not present with pull policy of Never`;
-    fail(ctx, c, t, "ErrImageNeverPull", msg, [["ErrImageNeverPull", msg], ["Failed", "Error: ErrImageNeverPull"]]);
+    fail(ctx, c, t, "ErrImageNeverPull", msg, [
+      ["ErrImageNeverPull", msg],
+      ["Failed", "Error: ErrImageNeverPull"],
+    ]);
     return;
   }
   if (policy !== "Always" && present) {
@@ -149,11 +163,21 @@ const pulled = (ctx: SyncContext, c: ContainerRuntime, spec: Container, b: Conta
   }
   ctx.node.images.add(normalizeImage(c.image));
   const d = goDuration(pullMillis(c.image));
-  emit(ctx, c, "Normal", "Pulled", `Successfully pulled image "${c.image}" in ${d} (${d} including waiting). Image size: ${imageSize(c.image)} bytes.`);
+  emit(
+    ctx,
+    c,
+    "Normal",
+    "Pulled",
+    `Successfully pulled image "${c.image}" in ${d} (${d} including waiting). Image size: ${imageSize(c.image)} bytes.`,
+  );
   create(ctx, c, spec, b, t);
 };
 
-const finish = (c: ContainerRuntime, t: number, end: { exitCode: number; reason: Instance["reason"]; cause: Instance["cause"]; lastWords: string[] }): void => {
+const finish = (
+  c: ContainerRuntime,
+  t: number,
+  end: { exitCode: number; reason: Instance["reason"]; cause: Instance["cause"]; lastWords: string[] },
+): void => {
   const inst = c.current!;
   Object.assign(inst, { finishedAt: t, exitCode: end.exitCode, reason: end.reason, cause: end.cause, lastWords: end.lastWords });
   enter(c, "exited", t);

@@ -6,7 +6,15 @@ import { R } from "../api/resources.js";
 import { nodeBehaviour } from "../behaviour/vocabulary.js";
 import { bytes, formatBytes } from "../quantity.js";
 import {
-  activePodsByNode, observedNodeUsage, pages, podTotals, MAX_PIDS, MEMORY_THRESHOLD_BYTES, NODEFS_THRESHOLD_PERCENT, PID_THRESHOLD_PERCENT, type NodeUsage,
+  activePodsByNode,
+  observedNodeUsage,
+  pages,
+  podTotals,
+  MAX_PIDS,
+  MEMORY_THRESHOLD_BYTES,
+  NODEFS_THRESHOLD_PERCENT,
+  PID_THRESHOLD_PERCENT,
+  type NodeUsage,
 } from "../metrics/node-usage.js";
 import { containerUsage } from "./usage.js";
 import { kubeletState } from "./runtime.js";
@@ -40,7 +48,10 @@ const thresholdInfo = (resource: Resource, u: NodeUsage): { quantity: string; av
     case "memory":
       return { quantity: quantityString(MEMORY_THRESHOLD_BYTES), available: quantityString(u.memoryAvailable) };
     case "ephemeral-storage":
-      return { quantity: quantityString(Math.trunc((u.fsCapacity * NODEFS_THRESHOLD_PERCENT) / 100)), available: quantityString(u.fsAvailable) };
+      return {
+        quantity: quantityString(Math.trunc((u.fsCapacity * NODEFS_THRESHOLD_PERCENT) / 100)),
+        available: quantityString(u.fsAvailable),
+      };
     case "pids":
       return { quantity: String(Math.trunc((MAX_PIDS * PID_THRESHOLD_PERCENT) / 100)), available: String(MAX_PIDS - u.pids) };
   }
@@ -54,7 +65,8 @@ export const evictionMessage = (cluster: Cluster, resource: Resource, pod: Pod, 
   for (const c of pod.spec.containers) {
     const used = pages(containerUsage(cluster, pod, c.name).memoryBytes);
     const request = memoryRequest(c);
-    if (used > request) message += `Container ${c.name} was using ${quantityString(used)}, request is ${quantityString(request)}, has larger consumption of ${resource}. `;
+    if (used > request)
+      message += `Container ${c.name} was using ${quantityString(used)}, request is ${quantityString(request)}, has larger consumption of ${resource}. `;
   }
   return message;
 };
@@ -87,11 +99,20 @@ export class EvictionManager implements Controller {
       if (last !== undefined && now - last < EVICTION_INTERVAL_MS) continue;
       const u = observedNodeUsage(cluster, node);
       // The kubelet reclaims memory first, then disk, then PIDs.
-      const resource: Resource | undefined = u.pressure.memory ? "memory" : u.pressure.disk ? "ephemeral-storage" : u.pressure.pid ? "pids" : undefined;
+      const resource: Resource | undefined = u.pressure.memory
+        ? "memory"
+        : u.pressure.disk
+          ? "ephemeral-storage"
+          : u.pressure.pid
+            ? "pids"
+            : undefined;
       if (!resource) continue;
       byNode ??= activePodsByNode(cluster);
       const pods = (byNode.get(name) ?? []).filter((p) => !critical(p));
-      cluster.events.record(node, "EvictionThresholdMet", `Attempting to reclaim ${resource}`, { type: "Warning", source: { component: "kubelet", host: name } });
+      cluster.events.record(node, "EvictionThresholdMet", `Attempting to reclaim ${resource}`, {
+        type: "Warning",
+        source: { component: "kubelet", host: name },
+      });
       this.lastEviction.set(name, now);
       const victim = rank(pods.map((pod) => this.candidate(cluster, pod, resource)))[0];
       if (victim) this.evict(cluster, victim.pod, evictionMessage(cluster, resource, victim.pod, u), name);
@@ -116,7 +137,14 @@ export class EvictionManager implements Controller {
       const conditions = (status.conditions ??= []);
       const set = (type: string, value: string, reason: string, msg?: string) => {
         const c = conditions.find((x) => x.type === type);
-        const next = { type, status: value, reason, ...(msg ? { message: msg } : {}), lastProbeTime: null, lastTransitionTime: c && c.status === value ? c.lastTransitionTime : ts };
+        const next = {
+          type,
+          status: value,
+          reason,
+          ...(msg ? { message: msg } : {}),
+          lastProbeTime: null,
+          lastTransitionTime: c && c.status === value ? c.lastTransitionTime : ts,
+        };
         if (c) Object.assign(c, next);
         else conditions.push(next);
       };
@@ -147,6 +175,14 @@ const terminated = (cs: ContainerStatus, ts: string): ContainerStatus => {
     ...cs,
     ready: false,
     started: false,
-    state: { terminated: { exitCode: 137, reason: "Error", startedAt: running["startedAt"], finishedAt: ts, ...(cs.containerID ? { containerID: cs.containerID } : {}) } },
+    state: {
+      terminated: {
+        exitCode: 137,
+        reason: "Error",
+        startedAt: running["startedAt"],
+        finishedAt: ts,
+        ...(cs.containerID ? { containerID: cs.containerID } : {}),
+      },
+    },
   };
 };

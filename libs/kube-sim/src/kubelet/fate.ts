@@ -74,26 +74,57 @@ export const planFor = (c: Container, b: ContainerBehaviour, inst: Instance, ini
   const plans: Plan[] = [];
   const crashAt = s + b.crashAfterSeconds * 1000;
   if (inst.missingEnv) {
-    plans.push({ at: crashAt, exitCode: 1, reason: "Error", cause: "env", lastWords: [`FATAL: missing required environment variable ${inst.missingEnv}`] });
+    plans.push({
+      at: crashAt,
+      exitCode: 1,
+      reason: "Error",
+      cause: "env",
+      lastWords: [`FATAL: missing required environment variable ${inst.missingEnv}`],
+    });
   }
   const crashLog = b.crashLog.split("\n");
   if (b.crashExitCode !== undefined) {
-    plans.push({ at: crashAt, exitCode: b.crashExitCode, reason: b.crashExitCode === 0 ? "Completed" : "Error", cause: "crash", lastWords: crashLog });
+    plans.push({
+      at: crashAt,
+      exitCode: b.crashExitCode,
+      reason: b.crashExitCode === 0 ? "Completed" : "Error",
+      cause: "crash",
+      lastWords: crashLog,
+    });
   }
   if (imageFault(b, inst.image) === "crash") plans.push({ at: crashAt, exitCode: 1, reason: "Error", cause: "crash", lastWords: crashLog });
   const limit = memoryLimit(c);
   if (limit !== undefined) {
     if (b.memoryDemand > limit) {
-      plans.push({ at: s + b.startupSeconds * 1000, exitCode: 137, reason: "OOMKilled", cause: "oom", lastWords: [`allocating ${formatBytes(b.memoryDemand)} for the working set`] });
+      plans.push({
+        at: s + b.startupSeconds * 1000,
+        exitCode: 137,
+        reason: "OOMKilled",
+        cause: "oom",
+        lastWords: [`allocating ${formatBytes(b.memoryDemand)} for the working set`],
+      });
     } else if (b.memoryLeakPerSecond > 0) {
-      plans.push({ at: s + Math.ceil(((limit - b.memoryDemand) / b.memoryLeakPerSecond) * 1000), exitCode: 137, reason: "OOMKilled", cause: "leak", lastWords: [] });
+      plans.push({
+        at: s + Math.ceil(((limit - b.memoryDemand) / b.memoryLeakPerSecond) * 1000),
+        exitCode: 137,
+        reason: "OOMKilled",
+        cause: "leak",
+        lastWords: [],
+      });
     }
   }
   const completeSeconds = b.completeAfterSeconds ?? (init ? INIT_RUN_SECONDS : undefined);
-  if (completeSeconds !== undefined) plans.push({ at: s + completeSeconds * 1000, exitCode: 0, reason: "Completed", cause: "complete", lastWords: [] });
+  if (completeSeconds !== undefined)
+    plans.push({ at: s + completeSeconds * 1000, exitCode: 0, reason: "Completed", cause: "complete", lastWords: [] });
   if (failingProbe(c, b, inst.image) === "liveness") {
     const t = probeTiming(c.livenessProbe!);
-    plans.push({ at: s + t.initialDelayMs + t.failureThreshold * t.periodMs, exitCode: 137, reason: "Error", cause: "liveness", lastWords: [] });
+    plans.push({
+      at: s + t.initialDelayMs + t.failureThreshold * t.periodMs,
+      exitCode: 137,
+      reason: "Error",
+      cause: "liveness",
+      lastWords: [],
+    });
   }
   let first: Plan | undefined;
   for (const p of plans) if (!first || p.at < first.at) first = p;

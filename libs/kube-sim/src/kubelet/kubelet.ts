@@ -69,7 +69,12 @@ export class Kubelet implements Controller {
       const limit = pod.spec.activeDeadlineSeconds;
       const deadline = typeof limit === "number" ? startMs + limit * 1000 : Infinity;
       const ctx: SyncContext = {
-        cluster, pod, nodeName, node: nodeRt, now: Math.min(now, deadline), podIP,
+        cluster,
+        pod,
+        nodeName,
+        node: nodeRt,
+        now: Math.min(now, deadline),
+        podIP,
         podRef: `${pod.metadata.name}_${pod.metadata.namespace}(${uid})`,
       };
       let due = syncPod(ctx, rt);

@@ -42,8 +42,9 @@ const containerName = (pod: Pod, requested: string | undefined): string => {
 /** The container ID whose logs the kubelet serves, or its refusal. */
 const chooseContainerID = (pod: Pod, container: string, previous: boolean): string => {
   const podName = pod.metadata.name;
-  const status: ContainerStatus | undefined = [...(pod.status?.containerStatuses ?? []), ...(pod.status?.initContainerStatuses ?? [])]
-    .find((s) => s.name === container);
+  const status: ContainerStatus | undefined = [...(pod.status?.containerStatuses ?? []), ...(pod.status?.initContainerStatuses ?? [])].find(
+    (s) => s.name === container,
+  );
   const refuse = (msg: string): never => {
     throw new ApiError(400, "BadRequest", msg);
   };
@@ -63,7 +64,8 @@ const chooseContainerID = (pod: Pod, container: string, previous: boolean): stri
   if (waiting) {
     const reason = String(waiting.reason ?? "");
     if (reason === "ErrImagePull") return refuse(`container "${container}" in pod "${podName}" is waiting to start: image can't be pulled`);
-    if (reason === "ImagePullBackOff") return refuse(`container "${container}" in pod "${podName}" is waiting to start: trying and failing to pull image`);
+    if (reason === "ImagePullBackOff")
+      return refuse(`container "${container}" in pod "${podName}" is waiting to start: trying and failing to pull image`);
     return refuse(`container "${container}" in pod "${podName}" is waiting to start: ${reason}`);
   }
   return refuse(`container "${container}" in pod "${podName}" is waiting to start - no logs yet`);
@@ -93,7 +95,13 @@ const fromStatus = (pod: Pod, spec: Container | undefined, status: ContainerStat
   if (!s || !Number.isFinite(startedAt)) return undefined;
   const finishedAt = typeof s.finishedAt === "string" ? Date.parse(s.finishedAt) : undefined;
   return {
-    containerID: id, image: spec.image ?? "", imageRef: "", imageID: "", startedAt, log: b.log, upAt: startedAt + b.startupSeconds * 1000,
+    containerID: id,
+    image: spec.image ?? "",
+    imageRef: "",
+    imageID: "",
+    startedAt,
+    log: b.log,
+    upAt: startedAt + b.startupSeconds * 1000,
     ...(finishedAt !== undefined && Number.isFinite(finishedAt) ? { finishedAt } : {}),
   };
 };

@@ -4,8 +4,7 @@ import type { Node } from "../types.js";
 import { hashHex } from "./images.js";
 import type { NodeRuntime } from "./runtime.js";
 
-export const internalIP = (node: Node): string =>
-  node.status?.addresses?.find((a) => a.type === "InternalIP")?.address ?? "";
+export const internalIP = (node: Node): string => node.status?.addresses?.find((a) => a.type === "InternalIP")?.address ?? "";
 
 /** The first three octets of the node's pod range. */
 export const podSubnet = (node: Node): string => {

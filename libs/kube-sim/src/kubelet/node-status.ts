@@ -36,7 +36,11 @@ interface Desired {
   event: string;
 }
 
-const pressureCondition = (type: string, on: boolean, what: { onReason: string; onMessage: string; onEvent: string; offReason: string; offMessage: string; offEvent: string }): Desired =>
+const pressureCondition = (
+  type: string,
+  on: boolean,
+  what: { onReason: string; onMessage: string; onEvent: string; offReason: string; offMessage: string; offEvent: string },
+): Desired =>
   on
     ? { type, status: "True", reason: what.onReason, message: what.onMessage, event: what.onEvent }
     : { type, status: "False", reason: what.offReason, message: what.offMessage, event: what.offEvent };
@@ -44,16 +48,28 @@ const pressureCondition = (type: string, on: boolean, what: { onReason: string; 
 /** The conditions a running kubelet reports, in the kubelet's order. */
 const desiredConditions = (pressure: { memory: boolean; disk: boolean; pid: boolean }): Desired[] => [
   pressureCondition("MemoryPressure", pressure.memory, {
-    onReason: "KubeletHasInsufficientMemory", onMessage: "kubelet has insufficient memory available", onEvent: "NodeHasInsufficientMemory",
-    offReason: "KubeletHasSufficientMemory", offMessage: "kubelet has sufficient memory available", offEvent: "NodeHasSufficientMemory",
+    onReason: "KubeletHasInsufficientMemory",
+    onMessage: "kubelet has insufficient memory available",
+    onEvent: "NodeHasInsufficientMemory",
+    offReason: "KubeletHasSufficientMemory",
+    offMessage: "kubelet has sufficient memory available",
+    offEvent: "NodeHasSufficientMemory",
   }),
   pressureCondition("DiskPressure", pressure.disk, {
-    onReason: "KubeletHasDiskPressure", onMessage: "kubelet has disk pressure", onEvent: "NodeHasDiskPressure",
-    offReason: "KubeletHasNoDiskPressure", offMessage: "kubelet has no disk pressure", offEvent: "NodeHasNoDiskPressure",
+    onReason: "KubeletHasDiskPressure",
+    onMessage: "kubelet has disk pressure",
+    onEvent: "NodeHasDiskPressure",
+    offReason: "KubeletHasNoDiskPressure",
+    offMessage: "kubelet has no disk pressure",
+    offEvent: "NodeHasNoDiskPressure",
   }),
   pressureCondition("PIDPressure", pressure.pid, {
-    onReason: "KubeletHasInsufficientPID", onMessage: "kubelet has insufficient PID available", onEvent: "NodeHasInsufficientPID",
-    offReason: "KubeletHasSufficientPID", offMessage: "kubelet has sufficient PID available", offEvent: "NodeHasSufficientPID",
+    onReason: "KubeletHasInsufficientPID",
+    onMessage: "kubelet has insufficient PID available",
+    onEvent: "NodeHasInsufficientPID",
+    offReason: "KubeletHasSufficientPID",
+    offMessage: "kubelet has sufficient PID available",
+    offEvent: "NodeHasSufficientPID",
   }),
   { type: "Ready", status: "True", reason: "KubeletReady", message: "kubelet is posting ready status", event: "NodeReady" },
 ];
@@ -128,16 +144,21 @@ export class NodeStatusReporter implements Controller {
         // The kubelet records an event on every status change, but not for Ready on first registration.
         if (transitioned && (prev || d.type !== "Ready")) events.push(d.event);
         return {
-          type: d.type, status: d.status, lastHeartbeatTime: ts,
+          type: d.type,
+          status: d.status,
+          lastHeartbeatTime: ts,
           lastTransitionTime: transitioned ? ts : (prev.lastTransitionTime ?? ts),
-          reason: d.reason, message: d.message,
+          reason: d.reason,
+          message: d.message,
         };
       });
       status.conditions = [...own, ...next];
     });
     if (!updated) return;
     for (const e of events) {
-      cluster.events.record(updated, e, `Node ${node.metadata.name} status is now: ${e}`, { source: { component: "kubelet", host: node.metadata.name! } });
+      cluster.events.record(updated, e, `Node ${node.metadata.name} status is now: ${e}`, {
+        source: { component: "kubelet", host: node.metadata.name! },
+      });
     }
   }
 
@@ -147,6 +168,8 @@ export class NodeStatusReporter implements Controller {
     if (unschedulable === state.unschedulable) return;
     state.unschedulable = unschedulable;
     const e = unschedulable ? "NodeNotSchedulable" : "NodeSchedulable";
-    cluster.events.record(node, e, `Node ${node.metadata.name} status is now: ${e}`, { source: { component: "kubelet", host: node.metadata.name! } });
+    cluster.events.record(node, e, `Node ${node.metadata.name} status is now: ${e}`, {
+      source: { component: "kubelet", host: node.metadata.name! },
+    });
   }
 }

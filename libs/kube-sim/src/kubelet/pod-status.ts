@@ -11,7 +11,10 @@ type Condition = NonNullable<PodStatus["conditions"]>[number];
 /** A failed container's termination message falls back to the tail of its log when the spec asks for it. */
 const fallbackMessage = (i: Instance, spec: Container): string | undefined => {
   if (spec.terminationMessagePolicy !== "FallbackToLogsOnError" || !i.exitCode) return undefined;
-  const lines = instanceLines(i, i.finishedAt!).slice(-80).map((l) => `${l.text}\n`).join("");
+  const lines = instanceLines(i, i.finishedAt!)
+    .slice(-80)
+    .map((l) => `${l.text}\n`)
+    .join("");
   return lines ? lines.slice(-2048) : undefined;
 };
 
@@ -74,7 +77,7 @@ const containerStatus = (pod: Pod, c: ContainerRuntime, spec: Container, now: nu
     lastState,
     ready,
     restartCount: Math.max(0, c.created - 1),
-    image: shown ? shown.imageRef : spec.image ?? "",
+    image: shown ? shown.imageRef : (spec.image ?? ""),
     imageID: shown ? shown.imageID : "",
     ...(inst ? { containerID: inst.containerID } : {}),
     started,
@@ -118,7 +121,14 @@ const phaseOf = (pod: Pod, init: ContainerStatus[], regular: ContainerStatus[]):
 };
 
 /** A condition, keeping lastTransitionTime while its status does not change. */
-const condition = (prev: Condition[], now: string, type: string, status: "True" | "False", reason?: string, message?: string): Condition => {
+const condition = (
+  prev: Condition[],
+  now: string,
+  type: string,
+  status: "True" | "False",
+  reason?: string,
+  message?: string,
+): Condition => {
   const old = prev.find((c) => c.type === type);
   return {
     type,
@@ -132,20 +142,28 @@ const condition = (prev: Condition[], now: string, type: string, status: "True" 
 
 const names = (list: string[]): string => `[${list.join(" ")}]`;
 
-const conditionsOf = (prev: Condition[], now: string, phase: PodStatus["phase"], init: ContainerStatus[], regular: ContainerStatus[]): Condition[] => {
+const conditionsOf = (
+  prev: Condition[],
+  now: string,
+  phase: PodStatus["phase"],
+  init: ContainerStatus[],
+  regular: ContainerStatus[],
+): Condition[] => {
   const terminal = phase === "Succeeded" || phase === "Failed";
   const terminalReason = phase === "Succeeded" ? "PodCompleted" : "PodFailed";
   const anyStarted = regular.some((s) => s.state.running || s.state.terminated || s.lastState.terminated);
   const incomplete = init.filter((s) => !(s.state.terminated && s.state.terminated.exitCode === 0)).map((s) => s.name);
-  const initialized = anyStarted || incomplete.length === 0
-    ? condition(prev, now, "Initialized", "True", phase === "Succeeded" ? "PodCompleted" : undefined)
-    : condition(prev, now, "Initialized", "False", "ContainersNotInitialized", `containers with incomplete status: ${names(incomplete)}`);
+  const initialized =
+    anyStarted || incomplete.length === 0
+      ? condition(prev, now, "Initialized", "True", phase === "Succeeded" ? "PodCompleted" : undefined)
+      : condition(prev, now, "Initialized", "False", "ContainersNotInitialized", `containers with incomplete status: ${names(incomplete)}`);
   const unready = regular.filter((s) => !s.ready).map((s) => s.name);
-  const readiness = (type: string): Condition => terminal
-    ? condition(prev, now, type, "False", terminalReason)
-    : unready.length === 0
-      ? condition(prev, now, type, "True")
-      : condition(prev, now, type, "False", "ContainersNotReady", `containers with unready status: ${names(unready)}`);
+  const readiness = (type: string): Condition =>
+    terminal
+      ? condition(prev, now, type, "False", terminalReason)
+      : unready.length === 0
+        ? condition(prev, now, type, "True")
+        : condition(prev, now, type, "False", "ContainersNotReady", `containers with unready status: ${names(unready)}`);
   const scheduled = prev.find((c) => c.type === "PodScheduled") ?? condition(prev, now, "PodScheduled", "True");
   const own = new Set(["PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady", "PodScheduled"]);
   return [

@@ -20,8 +20,13 @@ const adopt = (pod: Pod, c: ContainerRuntime, spec: Container, s: ContainerStatu
   const b = behaviourOf(pod, spec);
   const startedAt = running ?? parseTime(done?.startedAt) ?? 0;
   c.current = {
-    containerID: s.containerID, image: spec.image ?? "", imageRef: normalizeImage(spec.image ?? ""), imageID: s.imageID || imageID(spec.image ?? ""),
-    startedAt, log: b.log, upAt: startedAt + b.startupSeconds * 1000,
+    containerID: s.containerID,
+    image: spec.image ?? "",
+    imageRef: normalizeImage(spec.image ?? ""),
+    imageID: s.imageID || imageID(spec.image ?? ""),
+    startedAt,
+    log: b.log,
+    upAt: startedAt + b.startupSeconds * 1000,
   };
   c.created = (s.restartCount ?? 0) + 1;
   if (running !== undefined) {
@@ -38,12 +43,22 @@ export const newPodRuntime = (pod: Pod, now: number): PodRuntime => {
   const inits = pod.spec.initContainers ?? [];
   inits.forEach((spec, i) => {
     const c = newContainer(spec.name, true, spec.image ?? "", i === 0 ? "new" : "blocked", now);
-    adopt(pod, c, spec, pod.status?.initContainerStatuses?.find((s) => s.name === spec.name));
+    adopt(
+      pod,
+      c,
+      spec,
+      pod.status?.initContainerStatuses?.find((s) => s.name === spec.name),
+    );
     rt.containers.set(spec.name, c);
   });
   for (const spec of pod.spec.containers) {
     const c = newContainer(spec.name, false, spec.image ?? "", inits.length ? "blocked" : "new", now);
-    adopt(pod, c, spec, pod.status?.containerStatuses?.find((s) => s.name === spec.name));
+    adopt(
+      pod,
+      c,
+      spec,
+      pod.status?.containerStatuses?.find((s) => s.name === spec.name),
+    );
     rt.containers.set(spec.name, c);
   }
   return rt;
@@ -88,7 +103,10 @@ export const failForDeadline = (ctx: SyncContext, rt: PodRuntime, at: number): P
     c.since = at;
   }
   try {
-    ctx.cluster.events.record(ctx.pod, "DeadlineExceeded", DEADLINE_MESSAGE, { type: "Warning", source: { component: "kubelet", host: ctx.nodeName } });
+    ctx.cluster.events.record(ctx.pod, "DeadlineExceeded", DEADLINE_MESSAGE, {
+      type: "Warning",
+      source: { component: "kubelet", host: ctx.nodeName },
+    });
   } catch {
     // events are best effort
   }

@@ -106,7 +106,12 @@ export const nodeRuntime = (state: KubeletState, node: string): NodeRuntime => {
 };
 
 /** The instance with a given container ID, if the kubelet still knows it. */
-export const findInstance = (cluster: Cluster, podUid: string | undefined, container: string, containerID: string): Instance | undefined => {
+export const findInstance = (
+  cluster: Cluster,
+  podUid: string | undefined,
+  container: string,
+  containerID: string,
+): Instance | undefined => {
   const c = podUid ? kubeletState(cluster).pods.get(podUid)?.containers.get(container) : undefined;
   if (c?.current?.containerID === containerID) return c.current;
   if (c?.previous?.containerID === containerID) return c.previous;

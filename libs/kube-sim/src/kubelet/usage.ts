@@ -20,7 +20,9 @@ const ZERO: Usage = { cpuMillis: 0, memoryBytes: 0 };
 const controllerUid = (pod: Pod): string | undefined => pod.metadata.ownerReferences?.find((r) => r.controller)?.uid;
 
 const runningAndReady = (p: Pod): boolean =>
-  p.status?.phase === "Running" && !p.metadata.deletionTimestamp && p.status.conditions?.some((c) => c.type === "Ready" && c.status === "True") === true;
+  p.status?.phase === "Running" &&
+  !p.metadata.deletionTimestamp &&
+  p.status.conditions?.some((c) => c.type === "Ready" && c.status === "True") === true;
 
 // Running+Ready pods per controller, rebuilt when anything in the store changed (one pass over pods per change,
 // however many pods are asked about).

@@ -174,7 +174,8 @@ export const observedNodeUsage = (cluster: Cluster, node: Node): NodeUsage => {
   let until = (Math.floor((now + offset) / HOUSEKEEPING_MS) + 1) * HOUSEKEEPING_MS - offset;
   // The kernel's memcg threshold notification wakes the eviction manager as soon as a leak crosses the threshold.
   const headroom = usage.memoryAvailable - MEMORY_THRESHOLD_BYTES;
-  if (usage.memoryGrowthPerSecond > 0 && headroom >= 0) until = Math.min(until, now + Math.max(1000, Math.ceil((headroom / usage.memoryGrowthPerSecond) * 1000)));
+  if (usage.memoryGrowthPerSecond > 0 && headroom >= 0)
+    until = Math.min(until, now + Math.max(1000, Math.ceil((headroom / usage.memoryGrowthPerSecond) * 1000)));
   c.nodes.set(name, { until, key, usage });
   return usage;
 };

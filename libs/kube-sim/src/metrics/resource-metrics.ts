@@ -35,7 +35,10 @@ export const nodeMetrics = (cluster: Cluster): object[] => {
 };
 
 /** The running containers of a pod with their usage, or undefined when metrics-server has nothing for it. */
-export const podContainerUsage = (cluster: Cluster, pod: Pod): Array<{ name: string; cpuMillis: number; memoryBytes: number }> | undefined => {
+export const podContainerUsage = (
+  cluster: Cluster,
+  pod: Pod,
+): Array<{ name: string; cpuMillis: number; memoryBytes: number }> | undefined => {
   if (pod.status?.phase !== "Running") return undefined;
   const running = (pod.status.containerStatuses ?? []).filter((s) => s.state?.running);
   if (running.length === 0) return undefined;
@@ -51,7 +54,12 @@ export const podMetrics = (cluster: Cluster, namespace?: string): object[] => {
     const containers = podContainerUsage(cluster, pod);
     if (!containers) continue;
     out.push({
-      metadata: { name: pod.metadata.name, namespace: pod.metadata.namespace, creationTimestamp: now, labels: { ...(pod.metadata.labels ?? {}) } },
+      metadata: {
+        name: pod.metadata.name,
+        namespace: pod.metadata.namespace,
+        creationTimestamp: now,
+        labels: { ...(pod.metadata.labels ?? {}) },
+      },
       timestamp: now,
       window: METRICS_WINDOW,
       containers: containers.map((c) => ({ name: c.name, usage: usage(c.cpuMillis, c.memoryBytes) })),

@@ -22,7 +22,10 @@ export const volumeUsage = (cluster: Cluster, pvc: KubeObject): { capacityBytes:
   // Claims carry no bind time: take the PV's last phase change, else the later of the PV's and the claim's creation
   // (a dynamically provisioned PV is created as it is bound; a pre-provisioned one binds once the claim exists).
   const time = (t: string | undefined): number => Date.parse(t ?? "") || 0;
-  const boundAt = time(pv?.status?.lastPhaseTransitionTime) || Math.max(time(pv?.metadata.creationTimestamp), time(pvc.metadata.creationTimestamp)) || cluster.now();
+  const boundAt =
+    time(pv?.status?.lastPhaseTransitionTime) ||
+    Math.max(time(pv?.metadata.creationTimestamp), time(pvc.metadata.creationTimestamp)) ||
+    cluster.now();
   const grown = b.used + (b.growthPerSecond * Math.max(0, cluster.now() - boundAt)) / 1000;
   return { capacityBytes, usedBytes: Math.round(Math.min(capacityBytes, grown)) };
 };
@@ -31,13 +34,21 @@ export const volumeUsage = (cluster: Cluster, pvc: KubeObject): { capacityBytes:
 const fsStats = (time: string, capacityBytes: number, usedBytes: number) => {
   const inodes = Math.max(1, Math.floor(capacityBytes / BYTES_PER_INODE));
   const inodesUsed = Math.min(inodes, Math.floor(usedBytes / (4 * BYTES_PER_INODE)) + 11);
-  return { time, availableBytes: Math.max(0, capacityBytes - usedBytes), capacityBytes, usedBytes, inodesFree: inodes - inodesUsed, inodes, inodesUsed };
+  return {
+    time,
+    availableBytes: Math.max(0, capacityBytes - usedBytes),
+    capacityBytes,
+    usedBytes,
+    inodesFree: inodes - inodesUsed,
+    inodes,
+    inodesUsed,
+  };
 };
 
 const cpuStats = (time: string, millis: number, sinceMs: number, now: number) => ({
   time,
   usageNanoCores: Math.round(millis * 1e6),
-  usageCoreNanoSeconds: Math.round(millis * 1e6 * Math.max(0, now - sinceMs) / 1000),
+  usageCoreNanoSeconds: Math.round((millis * 1e6 * Math.max(0, now - sinceMs)) / 1000),
 });
 
 const memoryStats = (time: string, workingSet: number, limit?: number) => ({
@@ -101,23 +112,25 @@ const podStats = (cluster: Cluster, pod: Pod, node: Node, time: string, now: num
   const podStart = Date.parse(pod.status?.startTime ?? "") || now;
   let cpu = 0;
   let memory = 0;
-  const containers = (pod.status?.containerStatuses ?? []).filter((s) => s.state?.running).map((s) => {
-    const usage = containerUsage(cluster, pod, s.name);
-    const ws = pages(usage.memoryBytes);
-    cpu += usage.cpuMillis;
-    memory += ws;
-    const spec = pod.spec.containers.find((c) => c.name === s.name);
-    const limit = spec?.resources?.limits?.["memory"];
-    const started = Date.parse(String(s.state.running?.["startedAt"] ?? "")) || podStart;
-    return {
-      name: s.name,
-      startTime: rfc3339(started),
-      cpu: cpuStats(time, usage.cpuMillis, started, now),
-      memory: memoryStats(time, ws, limit === undefined ? undefined : bytes(limit)),
-      rootfs: fsStats(time, bytes(node.status?.capacity?.["ephemeral-storage"] ?? "100Gi"), 40 * 1024),
-      logs: fsStats(time, bytes(node.status?.capacity?.["ephemeral-storage"] ?? "100Gi"), 16 * 1024),
-    };
-  });
+  const containers = (pod.status?.containerStatuses ?? [])
+    .filter((s) => s.state?.running)
+    .map((s) => {
+      const usage = containerUsage(cluster, pod, s.name);
+      const ws = pages(usage.memoryBytes);
+      cpu += usage.cpuMillis;
+      memory += ws;
+      const spec = pod.spec.containers.find((c) => c.name === s.name);
+      const limit = spec?.resources?.limits?.["memory"];
+      const started = Date.parse(String(s.state.running?.["startedAt"] ?? "")) || podStart;
+      return {
+        name: s.name,
+        startTime: rfc3339(started),
+        cpu: cpuStats(time, usage.cpuMillis, started, now),
+        memory: memoryStats(time, ws, limit === undefined ? undefined : bytes(limit)),
+        rootfs: fsStats(time, bytes(node.status?.capacity?.["ephemeral-storage"] ?? "100Gi"), 40 * 1024),
+        logs: fsStats(time, bytes(node.status?.capacity?.["ephemeral-storage"] ?? "100Gi"), 16 * 1024),
+      };
+    });
   const volume = volumeStats(cluster, pod, time, node);
   return {
     podRef: { name: pod.metadata.name, namespace: pod.metadata.namespace, uid: pod.metadata.uid },

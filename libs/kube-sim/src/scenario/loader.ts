@@ -43,7 +43,20 @@ export interface ScenarioInfo {
 }
 
 // Creation order: what others reference comes first.
-const ORDER = ["Namespace", "StorageClass", "PersistentVolume", "Node", "ConfigMap", "Secret", "ServiceAccount", "ResourceQuota", "LimitRange", "PersistentVolumeClaim", "Service", "PodDisruptionBudget"];
+const ORDER = [
+  "Namespace",
+  "StorageClass",
+  "PersistentVolume",
+  "Node",
+  "ConfigMap",
+  "Secret",
+  "ServiceAccount",
+  "ResourceQuota",
+  "LimitRange",
+  "PersistentVolumeClaim",
+  "Service",
+  "PodDisruptionBudget",
+];
 const rank = (kind: string): number => (ORDER.includes(kind) ? ORDER.indexOf(kind) : ORDER.length);
 
 export const scenarioPath = (nameOrPath: string): string => {
@@ -59,7 +72,11 @@ const nodeManifests = (groups: NodeGroup[]): KubeObject[] =>
     return Array.from({ length: count }, (_, i) => ({
       apiVersion: "v1",
       kind: "Node",
-      metadata: { name: g.name && count === 1 ? g.name : `${g.namePrefix ?? g.name ?? "node"}-${i + 1}`, labels: g.labels ?? {}, annotations: g.annotations ?? {} },
+      metadata: {
+        name: g.name && count === 1 ? g.name : `${g.namePrefix ?? g.name ?? "node"}-${i + 1}`,
+        labels: g.labels ?? {},
+        annotations: g.annotations ?? {},
+      },
       spec: { ...(g.taints ? { taints: g.taints } : {}), ...(g.unschedulable ? { unschedulable: true } : {}) },
       status: { capacity: { cpu: g.cpu ?? "4", memory: g.memory ?? "16Gi", pods: g.pods ?? "110", "ephemeral-storage": "100Gi" } },
     }));
@@ -76,11 +93,22 @@ export const parseScenario = (text: string, fallbackName: string): { info: Scena
     if (!o) return;
     if (o.kind === "Scenario") {
       const spec = o.spec ?? {};
-      const timeline = ((spec.timeline ?? []) as Array<{ after: string; patch: TimelineStep["patch"] }>).map((step, j) => {
-        if (!step?.patch?.kind || !step.patch.name || step.patch.patch === undefined) throw new Error(`timeline step ${j + 1}: needs after and patch {kind, name, patch}`);
-        return { afterMs: requireDurationMs(step.after ?? 0), patch: step.patch };
-      }).sort((a, b) => a.afterMs - b.afterMs);
-      info = { name: o.metadata?.name ?? fallbackName, description: spec.description ?? "", symptom: spec.symptom ?? "", remediation: spec.remediation ?? "", warmupMs: spec.warmup ? requireDurationMs(spec.warmup) : 0, timeline, objects: 0 };
+      const timeline = ((spec.timeline ?? []) as Array<{ after: string; patch: TimelineStep["patch"] }>)
+        .map((step, j) => {
+          if (!step?.patch?.kind || !step.patch.name || step.patch.patch === undefined)
+            throw new Error(`timeline step ${j + 1}: needs after and patch {kind, name, patch}`);
+          return { afterMs: requireDurationMs(step.after ?? 0), patch: step.patch };
+        })
+        .sort((a, b) => a.afterMs - b.afterMs);
+      info = {
+        name: o.metadata?.name ?? fallbackName,
+        description: spec.description ?? "",
+        symptom: spec.symptom ?? "",
+        remediation: spec.remediation ?? "",
+        warmupMs: spec.warmup ? requireDurationMs(spec.warmup) : 0,
+        timeline,
+        objects: 0,
+      };
       objects.push(...nodeManifests(spec.nodes ?? []));
       return;
     }
@@ -114,6 +142,9 @@ export const createObjects = (cluster: Cluster, objects: KubeObject[]): void => 
 
 export const readScenario = (nameOrPath: string): { info: ScenarioInfo; objects: KubeObject[] } => {
   const path = scenarioPath(nameOrPath);
-  const fallback = path.split("/").pop()!.replace(/\.ya?ml$/, "");
+  const fallback = path
+    .split("/")
+    .pop()!
+    .replace(/\.ya?ml$/, "");
   return parseScenario(readFileSync(path, "utf8"), fallback);
 };

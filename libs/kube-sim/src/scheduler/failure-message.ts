@@ -18,7 +18,10 @@ export function reasonHistogram(reasons: Iterable<string> | ReadonlyMap<string, 
     for (const r of reasons as Iterable<string>) m.set(r, (m.get(r) ?? 0) + 1);
     counts = m;
   }
-  return [...counts].map(([reason, n]) => `${n} ${reason}`).sort().join(", ");
+  return [...counts]
+    .map(([reason, n]) => `${n} ${reason}`)
+    .sort()
+    .join(", ");
 }
 
 /**

@@ -6,9 +6,20 @@ export { AffinityIndex, type PlacedTerm } from "./affinity-index.js";
 export { compileLabelSelector, matchNodeSelectorTerms, tolerates, toleratesAny } from "./selectors.js";
 export { preFilter, runFilters, Reasons, type CycleState, type NodeFailure, type PluginName } from "./filters.js";
 export {
-  fitErrorMessage, reasonHistogram, NO_NODES_AVAILABLE, NO_PREEMPTION_VICTIMS, PREEMPTION_NOT_HELPFUL, PREEMPTION_NEVER,
+  fitErrorMessage,
+  reasonHistogram,
+  NO_NODES_AVAILABLE,
+  NO_PREEMPTION_VICTIMS,
+  PREEMPTION_NOT_HELPFUL,
+  PREEMPTION_NEVER,
 } from "./failure-message.js";
 export {
-  schedule, schedulePending, responsibleFor, leastAllocated, queueOrder, DEFAULT_SCHEDULER_NAME,
-  type ScheduleResult, type Decision,
+  schedule,
+  schedulePending,
+  responsibleFor,
+  leastAllocated,
+  queueOrder,
+  DEFAULT_SCHEDULER_NAME,
+  type ScheduleResult,
+  type Decision,
 } from "./scheduler.js";

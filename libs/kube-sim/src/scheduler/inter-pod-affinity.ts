@@ -37,7 +37,8 @@ export function interPodPreFilter(info: PodInfo, snapshot: ClusterSnapshot): Int
   const existing: Domains = new Map();
   // Anti-affinity is symmetric: a placed pod that must not share a domain with us keeps us out of it.
   for (const { term, placement } of index.antiAffinityTermsAgainst(info)) {
-    if (placement.info.key !== info.key && termMatches(term, info, ns)) addDomain(existing, term.topologyKey, placement.node.labels[term.topologyKey]);
+    if (placement.info.key !== info.key && termMatches(term, info, ns))
+      addDomain(existing, term.topologyKey, placement.node.labels[term.topologyKey]);
   }
   if (info.affinity.length === 0 && info.antiAffinity.length === 0 && existing.size === 0) return undefined;
 

@@ -22,17 +22,22 @@ export function compileLabelSelector(sel: V1LabelSelector | null | undefined): L
 function matchRequirement(r: V1NodeSelectorRequirement, value: string | undefined): boolean {
   const values = r.values ?? [];
   switch (r.operator) {
-    case "In": return value !== undefined && values.includes(value);
-    case "NotIn": return value === undefined || !values.includes(value);
-    case "Exists": return value !== undefined;
-    case "DoesNotExist": return value === undefined;
+    case "In":
+      return value !== undefined && values.includes(value);
+    case "NotIn":
+      return value === undefined || !values.includes(value);
+    case "Exists":
+      return value !== undefined;
+    case "DoesNotExist":
+      return value === undefined;
     case "Gt":
     case "Lt": {
       if (value === undefined || values.length !== 1 || !isInt(value) || !isInt(values[0]!)) return false;
       const [a, b] = [Number(value), Number(values[0])];
       return r.operator === "Gt" ? a > b : a < b;
     }
-    default: return false;
+    default:
+      return false;
   }
 }
 
@@ -46,7 +51,9 @@ function matchTerm(t: V1NodeSelectorTerm, node: Node): boolean {
   const labels = node.metadata.labels ?? {};
   if (!exprs.every((r) => matchRequirement(r, labels[r.key]))) return false;
   // metadata.name is the only field node affinity supports.
-  return fields.every((r) => r.key === "metadata.name" && (r.operator === "In" || r.operator === "NotIn") && matchRequirement(r, node.metadata.name));
+  return fields.every(
+    (r) => r.key === "metadata.name" && (r.operator === "In" || r.operator === "NotIn") && matchRequirement(r, node.metadata.name),
+  );
 }
 
 /** Terms are ORed; an empty list matches no node. */
@@ -59,10 +66,13 @@ export function tolerates(t: V1Toleration, taint: V1Taint): boolean {
   if (t.effect && t.effect !== taint.effect) return false;
   if (t.key && t.key !== taint.key) return false;
   switch (t.operator ?? "Equal") {
-    case "Exists": return true;
+    case "Exists":
+      return true;
     case "":
-    case "Equal": return (t.value ?? "") === (taint.value ?? "");
-    default: return false;
+    case "Equal":
+      return (t.value ?? "") === (taint.value ?? "");
+    default:
+      return false;
   }
 }
 

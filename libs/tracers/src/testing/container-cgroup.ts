@@ -38,8 +38,7 @@ export async function createContainerCgroup(opts: FakeContainerCgroupOptions = {
       ? `${topPath}/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod${podUid.replaceAll("-", "_")}.slice/cri-containerd-${containerId}.scope`
       : `${topPath}/kubepods/burstable/pod${podUid}/${containerId}`;
   const mountPoints =
-    opts.mountPoints ??
-    (await listCgroupHierarchies()).filter((h) => h.version === 2 || h.controllers.length > 0).map((h) => h.mountPoint);
+    opts.mountPoints ?? (await listCgroupHierarchies()).filter((h) => h.version === 2 || h.controllers.length > 0).map((h) => h.mountPoint);
   const tops = mountPoints.map((m) => join(m, topPath));
   const unregister = atExit(() => tops.forEach(removeCgroupDirSync));
   let removed: Promise<void> | undefined;

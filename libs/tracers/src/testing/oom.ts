@@ -92,7 +92,9 @@ export async function createOomVictim(opts: OomVictimOptions = {}): Promise<OomV
   const [interpreter, flag, script] = hasPython3()
     ? ["python3", "-c", `a = []\nfor _ in range(${steps}): a.append(b"x" * ${MiB})`]
     : ["node", "-e", `const a = []; for (let i = 0; i < ${steps}; i++) a.push(Buffer.alloc(${MiB}, 1));`];
-  child = spawn("sh", ["-c", 'echo $$ > "$1/cgroup.procs" && exec "$2" "$3" "$4"', "sh", dir, interpreter, flag, script], { stdio: "ignore" });
+  child = spawn("sh", ["-c", 'echo $$ > "$1/cgroup.procs" && exec "$2" "$3" "$4"', "sh", dir, interpreter, flag, script], {
+    stdio: "ignore",
+  });
   const spawned = child;
   const exited = new Promise<ProcessExit>((resolve) => {
     spawned.once("exit", (code, signal) => resolve({ code, signal, at: Date.now() }));

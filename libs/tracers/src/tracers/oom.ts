@@ -16,7 +16,10 @@ export class OomDecoder implements TracerDecoder {
   private readonly resolver: CgroupIdResolver | undefined;
 
   /** `cgroupRoot`: mount point of the hierarchy whose cgroup ids the program prints (memory's, or cgroup2). */
-  constructor(cgroupRoot: string | undefined, private readonly log: Logger) {
+  constructor(
+    cgroupRoot: string | undefined,
+    private readonly log: Logger,
+  ) {
     this.resolver = cgroupRoot ? new CgroupIdResolver(cgroupRoot) : undefined;
   }
 
@@ -76,7 +79,9 @@ export const oomTracer: TracerDefinition = {
   variants: [
     {
       program: { file: "oom.bt" },
-      requires: [{ probe: MARK_VICTIM, args: ["pid", "comm", "total_vm", "anon_rss", "file_rss", "shmem_rss", "pgtables", "oom_score_adj"] }],
+      requires: [
+        { probe: MARK_VICTIM, args: ["pid", "comm", "total_vm", "anon_rss", "file_rss", "shmem_rss", "pgtables", "oom_score_adj"] },
+      ],
       btf: true,
     },
     { program: { file: "oom-pid.bt" }, requires: [{ probe: MARK_VICTIM, args: ["pid"] }], btf: true },

@@ -16,7 +16,7 @@ export class SwapDecoder implements TracerDecoder {
     // bpftrace's JSON bounds are inclusive ([8, 15]); its text form and Konverse say [8, 16).
     const distribution = buckets
       .filter((b) => b.min !== undefined && b.min >= 0)
-      .map((b) => ({ range_start_us: b.min as number, range_end_us: (b.max ?? b.min as number) + 1, count: b.count }));
+      .map((b) => ({ range_start_us: b.min as number, range_end_us: (b.max ?? (b.min as number)) + 1, count: b.count }));
     return [{ type: "swap_fault_latency", ts: new Date().toISOString(), latency_distribution_us: distribution, interval_s: INTERVAL_S }];
   }
 }
@@ -32,7 +32,10 @@ export const swapTracer: TracerDefinition = {
     { program: { file: "swap-kprobe.bt" }, requires: [{ probe: "kprobe:do_swap_page" }, { probe: "kretprobe:do_swap_page" }] },
   ],
   async precondition() {
-    const hasSwap = await access("/proc/swaps").then(() => true, () => false);
+    const hasSwap = await access("/proc/swaps").then(
+      () => true,
+      () => false,
+    );
     return hasSwap ? undefined : "the kernel has no swap support (no /proc/swaps: CONFIG_SWAP is off)";
   },
   async prepare() {

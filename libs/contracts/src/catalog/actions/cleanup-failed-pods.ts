@@ -15,6 +15,9 @@ export const cleanupFailedPods = defineAction({
   rbac: [rule("", "pods", ["list", "delete"])],
   examples: {
     valid: [{}, { minAgeMinutes: 0, maxPods: 10 }],
-    invalid: [{ parameters: { maxPods: 0 }, field: "maxPods" }, { parameters: { minAgeMinutes: 1e6 }, field: "minAgeMinutes" }],
+    invalid: [
+      { parameters: { maxPods: 0 }, field: "maxPods" },
+      { parameters: { minAgeMinutes: 1e6 }, field: "minAgeMinutes" },
+    ],
   },
 });

@@ -28,6 +28,9 @@ export const collectDiagnostics = defineAction({
   ],
   examples: {
     valid: [{}, { logLines: 1000, includePrevious: false }],
-    invalid: [{ parameters: { logLines: 100_000 }, field: "logLines" }, { parameters: { sinceMinutes: 0 }, field: "sinceMinutes" }],
+    invalid: [
+      { parameters: { logLines: 100_000 }, field: "logLines" },
+      { parameters: { sinceMinutes: 0 }, field: "sinceMinutes" },
+    ],
   },
 });

@@ -16,6 +16,9 @@ export const deleteCompletedJobs = defineAction({
   rbac: [rule("batch", "jobs", ["list", "delete"])],
   examples: {
     valid: [{}, { maxJobs: 20 }],
-    invalid: [{ parameters: { maxJobs: 501 }, field: "maxJobs" }, { parameters: { includeFailed: true }, field: "includeFailed" }],
+    invalid: [
+      { parameters: { maxJobs: 501 }, field: "maxJobs" },
+      { parameters: { includeFailed: true }, field: "includeFailed" },
+    ],
   },
 });

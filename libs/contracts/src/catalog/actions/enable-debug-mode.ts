@@ -6,7 +6,8 @@ import { rule } from "../rbac.js";
 export const enableDebugMode = defineAction({
   name: "enable_debug_mode",
   title: "Turn on debug logging for a while",
-  description: "Sets an environment variable on one container of the workload's template (a rolling restart), and reverts it after durationMinutes.",
+  description:
+    "Sets an environment variable on one container of the workload's template (a rolling restart), and reverts it after durationMinutes.",
   risk: "medium",
   targetKinds: ["Deployment", "StatefulSet", "DaemonSet"],
   parameters: z.strictObject({

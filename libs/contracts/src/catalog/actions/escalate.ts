@@ -14,6 +14,9 @@ export const escalate = defineAction({
   rbac: [],
   examples: {
     valid: [{ reason: "restart_pod did not help twice in an hour" }],
-    invalid: [{ parameters: { reason: "x", urgency: "panic" }, field: "urgency" }, { parameters: {}, field: "reason" }],
+    invalid: [
+      { parameters: { reason: "x", urgency: "panic" }, field: "urgency" },
+      { parameters: {}, field: "reason" },
+    ],
   },
 });

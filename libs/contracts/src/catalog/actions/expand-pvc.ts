@@ -10,11 +10,10 @@ export const expandPvc = defineAction({
     "Raises spec.resources.requests.storage, to an absolute size or by a factor. Refused when the StorageClass does not allow expansion or the size would not grow (volumes never shrink).",
   risk: "medium",
   targetKinds: ["PersistentVolumeClaim"],
-  parameters: z
-    .strictObject({ size: quantity("storage").optional(), factor: growthFactor(4).optional() })
-    .superRefine((p, ctx) => {
-      if ((p.size === undefined) === (p.factor === undefined)) ctx.addIssue({ code: "custom", path: ["size"], message: "give either size (absolute) or factor (relative), exactly one" });
-    }),
+  parameters: z.strictObject({ size: quantity("storage").optional(), factor: growthFactor(4).optional() }).superRefine((p, ctx) => {
+    if ((p.size === undefined) === (p.factor === undefined))
+      ctx.addIssue({ code: "custom", path: ["size"], message: "give either size (absolute) or factor (relative), exactly one" });
+  }),
   reversible: false,
   requiresApproval: false,
   rbac: [rule("", "persistentvolumeclaims", ["get", "patch"]), rule("storage.k8s.io", "storageclasses", ["get"])],

@@ -55,7 +55,10 @@ export const increaseResources = defineAction({
       { parameters: { container: "app", resource: "memory" }, field: "limit" },
       { parameters: { container: "app", resource: "disk", limit: { factor: 2 } }, field: "resource" },
       { parameters: { container: "App_1", resource: "memory", limit: { factor: 2 } }, field: "container" },
-      { parameters: { container: "app", resource: "memory", limit: { quantity: "1Gi" }, request: { quantity: "2Gi" } }, field: "request.quantity" },
+      {
+        parameters: { container: "app", resource: "memory", limit: { quantity: "1Gi" }, request: { quantity: "2Gi" } },
+        field: "request.quantity",
+      },
     ],
   },
 });

@@ -6,7 +6,8 @@ import { rule } from "../rbac.js";
 export const migrateWorkload = defineAction({
   name: "migrate_workload",
   title: "Move a pod off its node",
-  description: "Evicts one pod through the eviction API (PDBs honoured) so its controller reschedules it elsewhere. Refused for a pod no controller would recreate.",
+  description:
+    "Evicts one pod through the eviction API (PDBs honoured) so its controller reschedules it elsewhere. Refused for a pod no controller would recreate.",
   risk: "medium",
   targetKinds: ["Pod"],
   parameters: z.strictObject({ gracePeriodSeconds: wholeNumber(0, 3600).optional() }),
@@ -15,6 +16,9 @@ export const migrateWorkload = defineAction({
   rbac: [rule("", "pods", ["get"]), rule("", "pods/eviction", ["create"]), rule("policy", "poddisruptionbudgets", ["list"])],
   examples: {
     valid: [{}, { gracePeriodSeconds: 60 }],
-    invalid: [{ parameters: { gracePeriodSeconds: -1 }, field: "gracePeriodSeconds" }, { parameters: { targetNode: "worker-2" }, field: "targetNode" }],
+    invalid: [
+      { parameters: { gracePeriodSeconds: -1 }, field: "gracePeriodSeconds" },
+      { parameters: { targetNode: "worker-2" }, field: "targetNode" },
+    ],
   },
 });

@@ -5,7 +5,8 @@ import { dnsLabel, text } from "../fields.js";
 export const notifyOnly = defineAction({
   name: "notify_only",
   title: "Notify, change nothing",
-  description: "Sends a message to the configured notification sinks (generic webhook, Slack-compatible), with retries and a delivery record. The cluster is not touched.",
+  description:
+    "Sends a message to the configured notification sinks (generic webhook, Slack-compatible), with retries and a delivery record. The cluster is not touched.",
   risk: "low",
   targetKinds: anyTargetKind,
   parameters: z.strictObject({
@@ -18,6 +19,9 @@ export const notifyOnly = defineAction({
   rbac: [],
   examples: {
     valid: [{ message: "cart is crash looping; no safe automatic fix" }, { message: "FYI", sinks: ["slack"] }],
-    invalid: [{ parameters: { message: "" }, field: "message" }, { parameters: { message: "x", sinks: ["Not A Name"] }, field: "sinks[0]" }],
+    invalid: [
+      { parameters: { message: "" }, field: "message" },
+      { parameters: { message: "x", sinks: ["Not A Name"] }, field: "sinks[0]" },
+    ],
   },
 });

@@ -16,6 +16,9 @@ export const restartNetwork = defineAction({
   rbac: [rule("apps", ["daemonsets", "deployments"], ["get", "patch"])],
   examples: {
     valid: [{ component: "dns" }],
-    invalid: [{ parameters: { component: "istio" }, field: "component" }, { parameters: {}, field: "component" }],
+    invalid: [
+      { parameters: { component: "istio" }, field: "component" },
+      { parameters: {}, field: "component" },
+    ],
   },
 });

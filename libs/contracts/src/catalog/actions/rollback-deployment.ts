@@ -16,6 +16,9 @@ export const rollbackDeployment = defineAction({
   rbac: [rule("apps", "deployments", ["get", "patch"]), rule("apps", "replicasets", ["list"])],
   examples: {
     valid: [{}, { toRevision: 3 }],
-    invalid: [{ parameters: { toRevision: 0 }, field: "toRevision" }, { parameters: { revision: 3 }, field: "revision" }],
+    invalid: [
+      { parameters: { toRevision: 0 }, field: "toRevision" },
+      { parameters: { revision: 3 }, field: "revision" },
+    ],
   },
 });

@@ -4,7 +4,8 @@ import { rule } from "../rbac.js";
 export const rolloutRestart = defineAction({
   name: "rollout_restart",
   title: "Rolling restart of a workload",
-  description: "Sets the restartedAt annotation on the pod template, as `kubectl rollout restart` does, so pods are replaced at the workload's own pace.",
+  description:
+    "Sets the restartedAt annotation on the pod template, as `kubectl rollout restart` does, so pods are replaced at the workload's own pace.",
   risk: "low",
   targetKinds: ["Deployment", "StatefulSet", "DaemonSet"],
   parameters: noParameters(),

@@ -22,6 +22,9 @@ export const runRepairJob = defineAction({
   rbac: [rule("batch", "jobs", ["get", "create"])],
   examples: {
     valid: [{ template: "pg-failover" }, { template: "pg-repair", env: { TABLE: "orders" } }],
-    invalid: [{ parameters: {}, field: "template" }, { parameters: { template: "pg-repair", env: { TABLE: 1 } }, field: "env.TABLE" }],
+    invalid: [
+      { parameters: {}, field: "template" },
+      { parameters: { template: "pg-repair", env: { TABLE: 1 } }, field: "env.TABLE" },
+    ],
   },
 });

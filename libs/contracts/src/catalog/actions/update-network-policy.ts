@@ -7,14 +7,17 @@ const port = z.strictObject({ port: wholeNumber(1, 65535), protocol: oneOf(["TCP
 const peer = z
   .strictObject({ podSelector: labelSelector().optional(), namespaceSelector: labelSelector().optional(), cidr: cidr().optional() })
   .superRefine((p, ctx) => {
-    if (!p.podSelector && !p.namespaceSelector && !p.cidr) ctx.addIssue({ code: "custom", message: "name a podSelector, a namespaceSelector or a cidr" });
-    if (p.cidr && (p.podSelector || p.namespaceSelector)) ctx.addIssue({ code: "custom", path: ["cidr"], message: "a cidr peer cannot also have selectors" });
+    if (!p.podSelector && !p.namespaceSelector && !p.cidr)
+      ctx.addIssue({ code: "custom", message: "name a podSelector, a namespaceSelector or a cidr" });
+    if (p.cidr && (p.podSelector || p.namespaceSelector))
+      ctx.addIssue({ code: "custom", path: ["cidr"], message: "a cidr peer cannot also have selectors" });
   });
 
 export const updateNetworkPolicy = defineAction({
   name: "update_network_policy",
   title: "Add or remove a NetworkPolicy rule",
-  description: "Adds one ingress or egress rule to a NetworkPolicy, or removes an identical one, with a JSON patch guarded by the policy's resourceVersion.",
+  description:
+    "Adds one ingress or egress rule to a NetworkPolicy, or removes an identical one, with a JSON patch guarded by the policy's resourceVersion.",
   risk: "high",
   targetKinds: ["NetworkPolicy"],
   parameters: z.strictObject({

@@ -13,11 +13,14 @@ const parsePointer = (pointer: unknown, field: string): string[] => {
   if (typeof pointer !== "string") throw new PatchError(`"${field}" must be a JSON pointer string, got ${JSON.stringify(pointer)}`);
   if (pointer === "") return [];
   if (!pointer.startsWith("/")) throw new PatchError(`invalid JSON pointer "${pointer}": must be empty or start with "/"`);
-  return pointer.slice(1).split("/").map((token) => {
-    if (/~(?![01])/.test(token)) throw new PatchError(`invalid JSON pointer "${pointer}": "~" must be followed by 0 or 1`);
-    // ~1 first, so that "~01" decodes to "~1" rather than "/".
-    return token.replace(/~1/g, "/").replace(/~0/g, "~");
-  });
+  return pointer
+    .slice(1)
+    .split("/")
+    .map((token) => {
+      if (/~(?![01])/.test(token)) throw new PatchError(`invalid JSON pointer "${pointer}": "~" must be followed by 0 or 1`);
+      // ~1 first, so that "~01" decodes to "~1" rather than "/".
+      return token.replace(/~1/g, "/").replace(/~0/g, "~");
+    });
 };
 
 /** Parses an array index token; "-" (one past the end) only where `allowEnd` is set, as for "add". */

@@ -20,6 +20,9 @@ const merge = (target: unknown, patch: unknown): unknown => {
  * it would replace the whole object with a non-object, which the API server refuses to decode.
  */
 export function applyMergePatch(doc: unknown, patch: unknown): unknown {
-  if (!isObject(patch)) throw new PatchError(`a merge patch must be a JSON object, got ${patch === null ? "null" : Array.isArray(patch) ? "an array" : typeof patch}`);
+  if (!isObject(patch))
+    throw new PatchError(
+      `a merge patch must be a JSON object, got ${patch === null ? "null" : Array.isArray(patch) ? "an array" : typeof patch}`,
+    );
   return merge(clone(doc), patch);
 }

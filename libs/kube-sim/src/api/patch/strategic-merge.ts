@@ -27,8 +27,7 @@ const DIRECTIVE = "$patch";
 const RETAIN_KEYS = "$retainKeys";
 const DELETE_FROM = "$deleteFromPrimitiveList/";
 const SET_ORDER = "$setElementOrder/";
-const isDirectiveKey = (k: string): boolean =>
-  k === DIRECTIVE || k === RETAIN_KEYS || k.startsWith(DELETE_FROM) || k.startsWith(SET_ORDER);
+const isDirectiveKey = (k: string): boolean => k === DIRECTIVE || k === RETAIN_KEYS || k.startsWith(DELETE_FROM) || k.startsWith(SET_ORDER);
 
 const strategyFor = (field: string, lists: unknown[][]): Strategy => {
   if (field === "finalizers") return { kind: "set" };
@@ -166,7 +165,10 @@ const applyOrder = (list: unknown[], order: unknown[], strategy: Strategy): unkn
 
 /** Applies a strategic merge patch to `doc` without modifying it. */
 export function applyStrategicMergePatch(doc: unknown, patch: unknown): unknown {
-  if (!isObject(patch)) throw new PatchError(`a strategic merge patch must be a JSON object, got ${patch === null ? "null" : Array.isArray(patch) ? "an array" : typeof patch}`);
+  if (!isObject(patch))
+    throw new PatchError(
+      `a strategic merge patch must be a JSON object, got ${patch === null ? "null" : Array.isArray(patch) ? "an array" : typeof patch}`,
+    );
   // Cloning once lets the merge share untouched subtrees of the clone instead of copying at every level.
   const base = clone(doc);
   return mergeMap(isObject(base) ? base : undefined, patch);

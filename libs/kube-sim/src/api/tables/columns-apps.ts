@@ -2,8 +2,18 @@
 import type { KubeObject } from "../../types.js";
 import { since } from "./duration.js";
 import {
-  ageCol, col, containerCells, controllerOf, formatLabelSelector, formatLabels, int, nameCol, selectorString,
-  CONTAINERS_DOC, IMAGES_DOC, type Printer,
+  ageCol,
+  col,
+  containerCells,
+  controllerOf,
+  formatLabelSelector,
+  formatLabels,
+  int,
+  nameCol,
+  selectorString,
+  CONTAINERS_DOC,
+  IMAGES_DOC,
+  type Printer,
 } from "./format.js";
 
 const name = (o: KubeObject): string => o.metadata.name ?? "";
@@ -20,19 +30,33 @@ const deployments: Printer = {
     col("Available", "string", "Total number of available pods (ready for at least minReadySeconds) targeted by this deployment."),
     ageCol(),
     ...wideCols,
-    col("Selector", "string", "Label selector for pods. Existing ReplicaSets whose pods are selected by this will be the ones affected by this deployment.", 1),
+    col(
+      "Selector",
+      "string",
+      "Label selector for pods. Existing ReplicaSets whose pods are selected by this will be the ones affected by this deployment.",
+      1,
+    ),
   ],
   // Unlike the other workloads, the deployment printer uses the bare selector string ("" when empty).
   cells: (o, now) => [
-    name(o), `${int(o.status?.readyReplicas)}/${replicas(o)}`, int(o.status?.updatedReplicas),
-    int(o.status?.availableReplicas), age(o, now), ...templateContainers(o), selectorString(o.spec?.selector),
+    name(o),
+    `${int(o.status?.readyReplicas)}/${replicas(o)}`,
+    int(o.status?.updatedReplicas),
+    int(o.status?.availableReplicas),
+    age(o, now),
+    ...templateContainers(o),
+    selectorString(o.spec?.selector),
   ],
 };
 
 const replicasets: Printer = {
   columns: [
     nameCol(),
-    col("Desired", "integer", "Replicas is the number of desired replicas. This is a pointer to distinguish between explicit zero and unspecified. Defaults to 1."),
+    col(
+      "Desired",
+      "integer",
+      "Replicas is the number of desired replicas. This is a pointer to distinguish between explicit zero and unspecified. Defaults to 1.",
+    ),
     col("Current", "integer", "Replicas is the most recently observed number of replicas."),
     col("Ready", "integer", "The number of ready replicas for this replica set."),
     ageCol(),
@@ -40,8 +64,13 @@ const replicasets: Printer = {
     col("Selector", "string", "Selector is a label query over pods that should match the replica count.", 1),
   ],
   cells: (o, now) => [
-    name(o), replicas(o), int(o.status?.replicas), int(o.status?.readyReplicas), age(o, now),
-    ...templateContainers(o), formatLabelSelector(o.spec?.selector),
+    name(o),
+    replicas(o),
+    int(o.status?.replicas),
+    int(o.status?.readyReplicas),
+    age(o, now),
+    ...templateContainers(o),
+    formatLabelSelector(o.spec?.selector),
   ],
 };
 
@@ -53,11 +82,23 @@ const statefulsets: Printer = {
 const daemonsets: Printer = {
   columns: [
     nameCol(),
-    col("Desired", "integer", "The total number of nodes that should be running the daemon pod (including nodes correctly running the daemon pod)."),
+    col(
+      "Desired",
+      "integer",
+      "The total number of nodes that should be running the daemon pod (including nodes correctly running the daemon pod).",
+    ),
     col("Current", "integer", "The number of nodes that are running at least 1 daemon pod and are supposed to run the daemon pod."),
-    col("Ready", "integer", "The number of nodes that should be running the daemon pod and have one or more of the daemon pod running and ready."),
+    col(
+      "Ready",
+      "integer",
+      "The number of nodes that should be running the daemon pod and have one or more of the daemon pod running and ready.",
+    ),
     col("Up-to-date", "integer", "The total number of nodes that are running updated daemon pod"),
-    col("Available", "integer", "The number of nodes that should be running the daemon pod and have one or more of the daemon pod running and available (ready for at least spec.minReadySeconds)"),
+    col(
+      "Available",
+      "integer",
+      "The number of nodes that should be running the daemon pod and have one or more of the daemon pod running and available (ready for at least spec.minReadySeconds)",
+    ),
     col("Node Selector", "string", "NodeSelector is a selector which must be true for the pod to fit on a node."),
     ageCol(),
     ...wideCols,
@@ -66,9 +107,16 @@ const daemonsets: Printer = {
   cells: (o, now) => {
     const s = o.status ?? {};
     return [
-      name(o), int(s.desiredNumberScheduled), int(s.currentNumberScheduled), int(s.numberReady),
-      int(s.updatedNumberScheduled), int(s.numberAvailable), formatLabels(o.spec?.template?.spec?.nodeSelector),
-      age(o, now), ...templateContainers(o), formatLabelSelector(o.spec?.selector),
+      name(o),
+      int(s.desiredNumberScheduled),
+      int(s.currentNumberScheduled),
+      int(s.numberReady),
+      int(s.updatedNumberScheduled),
+      int(s.numberAvailable),
+      formatLabels(o.spec?.template?.spec?.nodeSelector),
+      age(o, now),
+      ...templateContainers(o),
+      formatLabelSelector(o.spec?.selector),
     ];
   },
 };
@@ -94,5 +142,9 @@ const controllerrevisions: Printer = {
 };
 
 export const appsPrinters: Record<string, Printer> = {
-  deployments, replicasets, statefulsets, daemonsets, controllerrevisions,
+  deployments,
+  replicasets,
+  statefulsets,
+  daemonsets,
+  controllerrevisions,
 };

@@ -2,8 +2,18 @@
 import type { KubeObject } from "../../types.js";
 import { humanDuration, parseTime, since } from "./duration.js";
 import {
-  ageCol, col, containerCells, formatLabelSelector, int, intOrString, nameCol, quantity, str, CONTAINERS_DOC,
-  IMAGES_DOC, type Printer,
+  ageCol,
+  col,
+  containerCells,
+  formatLabelSelector,
+  int,
+  intOrString,
+  nameCol,
+  quantity,
+  str,
+  CONTAINERS_DOC,
+  IMAGES_DOC,
+  type Printer,
 } from "./format.js";
 
 const name = (o: KubeObject): string => o.metadata.name ?? "";
@@ -48,8 +58,13 @@ const jobs: Printer = {
     col("Selector", "string", "A label query over pods that should match the pod count.", 1),
   ],
   cells: (o, now) => [
-    name(o), jobStatus(o), jobCompletions(o), jobDuration(o, now), age(o, now),
-    ...containerCells(o.spec?.template?.spec?.containers), formatLabelSelector(o.spec?.selector),
+    name(o),
+    jobStatus(o),
+    jobCompletions(o),
+    jobDuration(o, now),
+    age(o, now),
+    ...containerCells(o.spec?.template?.spec?.containers),
+    formatLabelSelector(o.spec?.selector),
   ],
 };
 
@@ -57,8 +72,16 @@ const cronjobs: Printer = {
   columns: [
     nameCol(),
     col("Schedule", "string", "The schedule in Cron format, see https://en.wikipedia.org/wiki/Cron."),
-    col("Timezone", "string", "The time zone name for the given schedule, see https://en.wikipedia.org/wiki/List_of_tz_database_time_zones."),
-    col("Suspend", "boolean", "This flag tells the controller to suspend subsequent executions, it does not apply to already started executions. Defaults to false."),
+    col(
+      "Timezone",
+      "string",
+      "The time zone name for the given schedule, see https://en.wikipedia.org/wiki/List_of_tz_database_time_zones.",
+    ),
+    col(
+      "Suspend",
+      "boolean",
+      "This flag tells the controller to suspend subsequent executions, it does not apply to already started executions. Defaults to false.",
+    ),
     col("Active", "integer", "A list of pointers to currently running jobs."),
     col("Last Schedule", "string", "Information when was the last time the job was successfully scheduled."),
     ageCol(),
@@ -70,11 +93,16 @@ const cronjobs: Printer = {
     const last = o.status?.lastScheduleTime;
     const jobSpec = o.spec?.jobTemplate?.spec;
     return [
-      name(o), str(o.spec?.schedule), o.spec?.timeZone ?? "<none>",
+      name(o),
+      str(o.spec?.schedule),
+      o.spec?.timeZone ?? "<none>",
       // printBoolPtr; the server defaults suspend to false, so an absent field prints as "False" there too.
       o.spec?.suspend === true ? "True" : "False",
-      (o.status?.active ?? []).length, last ? since(last, now) : "<none>", age(o, now),
-      ...containerCells(jobSpec?.template?.spec?.containers), formatLabelSelector(jobSpec?.selector),
+      (o.status?.active ?? []).length,
+      last ? since(last, now) : "<none>",
+      age(o, now),
+      ...containerCells(jobSpec?.template?.spec?.containers),
+      formatLabelSelector(jobSpec?.selector),
     ];
   },
 };
@@ -87,12 +115,17 @@ function hpaMetrics(o: KubeObject): { specs: any[]; statuses: any[] } {
   const current = o.status?.currentCPUUtilizationPercentage;
   return {
     specs: typeof target === "number" ? [{ type: "Resource", resource: { name: "cpu", target: { averageUtilization: target } } }] : [],
-    statuses: typeof current === "number" ? [{ type: "Resource", resource: { name: "cpu", current: { averageUtilization: current } } }] : [],
+    statuses:
+      typeof current === "number" ? [{ type: "Resource", resource: { name: "cpu", current: { averageUtilization: current } } }] : [],
   };
 }
 
 const FIELD: Record<string, string> = {
-  External: "external", Pods: "pods", Object: "object", Resource: "resource", ContainerResource: "containerResource",
+  External: "external",
+  Pods: "pods",
+  Object: "object",
+  Resource: "resource",
+  ContainerResource: "containerResource",
 };
 
 /** One target of formatHPAMetrics: "current/target", "<unknown>" until the autoscaler has measured it. */
@@ -136,17 +169,29 @@ function formatHPAMetrics(o: KubeObject): string {
 const horizontalpodautoscalers: Printer = {
   columns: [
     nameCol(),
-    col("Reference", "string", "reference to scaled resource; horizontal pod autoscaler will learn the current resource consumption and will set the desired number of pods by using its Scale subresource."),
+    col(
+      "Reference",
+      "string",
+      "reference to scaled resource; horizontal pod autoscaler will learn the current resource consumption and will set the desired number of pods by using its Scale subresource.",
+    ),
     col("Targets", "string", "metrics contains the specifications for which to use to calculate the desired replica count."),
     col("MinPods", "string", "minReplicas is the lower limit for the number of replicas to which the autoscaler can scale down."),
     col("MaxPods", "string", "maxReplicas is the upper limit for the number of replicas to which the autoscaler can scale up."),
-    col("Replicas", "string", "currentReplicas is current number of replicas of pods managed by this autoscaler, as last seen by the autoscaler."),
+    col(
+      "Replicas",
+      "string",
+      "currentReplicas is current number of replicas of pods managed by this autoscaler, as last seen by the autoscaler.",
+    ),
     ageCol(),
   ],
   cells: (o, now) => [
-    name(o), `${str(o.spec?.scaleTargetRef?.kind)}/${str(o.spec?.scaleTargetRef?.name)}`, formatHPAMetrics(o),
+    name(o),
+    `${str(o.spec?.scaleTargetRef?.kind)}/${str(o.spec?.scaleTargetRef?.name)}`,
+    formatHPAMetrics(o),
     typeof o.spec?.minReplicas === "number" ? String(o.spec.minReplicas) : "<unset>",
-    int(o.spec?.maxReplicas), int(o.status?.currentReplicas), age(o, now),
+    int(o.spec?.maxReplicas),
+    int(o.status?.currentReplicas),
+    age(o, now),
   ],
 };
 
@@ -162,7 +207,8 @@ const poddisruptionbudgets: Printer = {
     name(o),
     o.spec?.minAvailable !== undefined && o.spec.minAvailable !== null ? intOrString(o.spec.minAvailable) : "N/A",
     o.spec?.maxUnavailable !== undefined && o.spec.maxUnavailable !== null ? intOrString(o.spec.maxUnavailable) : "N/A",
-    int(o.status?.disruptionsAllowed), age(o, now),
+    int(o.status?.disruptionsAllowed),
+    age(o, now),
   ],
 };
 

@@ -3,8 +3,20 @@
 import type { KubeObject } from "../../types.js";
 import { since } from "./duration.js";
 import {
-  ageCol, col, containerCells, formatLabels, int, len, loadBalancerIngress, nameCol, quantity, str, CONTAINERS_DOC, IMAGES_DOC,
-  type Cell, type Printer,
+  ageCol,
+  col,
+  containerCells,
+  formatLabels,
+  int,
+  len,
+  loadBalancerIngress,
+  nameCol,
+  quantity,
+  str,
+  CONTAINERS_DOC,
+  IMAGES_DOC,
+  type Cell,
+  type Printer,
 } from "./format.js";
 import { podCells, podConditions } from "./pod-status.js";
 import { eventPrinter } from "./events.js";
@@ -17,11 +29,20 @@ const pods: Printer = {
     nameCol(),
     col("Ready", "string", "The aggregate readiness state of this pod for accepting traffic."),
     col("Status", "string", "The aggregate status of the containers in this pod."),
-    col("Restarts", "string", "The number of times the containers in this pod have been restarted and when the last container in this pod has restarted."),
+    col(
+      "Restarts",
+      "string",
+      "The number of times the containers in this pod have been restarted and when the last container in this pod has restarted.",
+    ),
     ageCol(),
     col("IP", "string", "podIP address allocated to the pod. Routable at least within the cluster. Empty if not yet allocated.", 1),
     col("Node", "string", "NodeName indicates in which node this pod is scheduled.", 1),
-    col("Nominated Node", "string", "nominatedNodeName is set only when this pod preempts other pods on the node, but it cannot be scheduled right away as preemption victims receive their graceful termination periods.", 1),
+    col(
+      "Nominated Node",
+      "string",
+      "nominatedNodeName is set only when this pod preempts other pods on the node, but it cannot be scheduled right away as preemption victims receive their graceful termination periods.",
+      1,
+    ),
     col("Readiness Gates", "string", "If specified, all readiness gates will be evaluated for pod readiness.", 1),
   ],
   cells: podCells,
@@ -65,14 +86,26 @@ const nodes: Printer = {
     col("External-IP", "string", "List of addresses reachable to the node.", 1),
     col("OS-Image", "string", "OS Image reported by the node from /etc/os-release (e.g. Debian GNU/Linux 7 (wheezy)).", 1),
     col("Kernel-Version", "string", "Kernel Version reported by the node from 'uname -r' (e.g. 3.16.0-0.bpo.4-amd64).", 1),
-    col("Container-Runtime", "string", "ContainerRuntime Version reported by the node through runtime remote API (e.g. containerd://1.4.2).", 1),
+    col(
+      "Container-Runtime",
+      "string",
+      "ContainerRuntime Version reported by the node through runtime remote API (e.g. containerd://1.4.2).",
+      1,
+    ),
   ],
   cells: (n, now) => {
     const info = (n.status?.nodeInfo ?? {}) as Record<string, string>;
     return [
-      name(n), nodeStatus(n), nodeRoles(n), age(n, now), str(info.kubeletVersion),
-      nodeAddress(n, "InternalIP"), nodeAddress(n, "ExternalIP"),
-      info.osImage || "<unknown>", info.kernelVersion || "<unknown>", info.containerRuntimeVersion || "<unknown>",
+      name(n),
+      nodeStatus(n),
+      nodeRoles(n),
+      age(n, now),
+      str(info.kubeletVersion),
+      nodeAddress(n, "InternalIP"),
+      nodeAddress(n, "ExternalIP"),
+      info.osImage || "<unknown>",
+      info.kernelVersion || "<unknown>",
+      info.containerRuntimeVersion || "<unknown>",
     ];
   },
 };
@@ -110,14 +143,23 @@ const services: Printer = {
     nameCol(),
     col("Type", "string", "type determines how the Service is exposed. Defaults to ClusterIP."),
     col("Cluster-IP", "string", "clusterIP is the IP address of the service and is usually assigned randomly."),
-    col("External-IP", "string", "externalIPs is a list of IP addresses for which nodes in the cluster will also accept traffic for this service."),
+    col(
+      "External-IP",
+      "string",
+      "externalIPs is a list of IP addresses for which nodes in the cluster will also accept traffic for this service.",
+    ),
     col("Port(s)", "string", "The list of ports that are exposed by this service."),
     ageCol(),
     col("Selector", "string", "Route service traffic to pods with label keys and values matching this selector.", 1),
   ],
   cells: (s, now) => [
-    name(s), s.spec?.type ?? "ClusterIP", s.spec?.clusterIPs?.[0] ?? (s.spec?.clusterIP || "<none>"),
-    serviceExternalIP(s), servicePorts(s), age(s, now), formatLabels(s.spec?.selector),
+    name(s),
+    s.spec?.type ?? "ClusterIP",
+    s.spec?.clusterIPs?.[0] ?? (s.spec?.clusterIP || "<none>"),
+    serviceExternalIP(s),
+    servicePorts(s),
+    age(s, now),
+    formatLabels(s.spec?.selector),
   ],
 };
 
@@ -170,7 +212,15 @@ const secrets: Printer = {
 };
 
 const serviceaccounts: Printer = {
-  columns: [nameCol(), col("Secrets", "string", "Secrets is a list of the secrets in the same namespace that pods running using this ServiceAccount are allowed to use."), ageCol()],
+  columns: [
+    nameCol(),
+    col(
+      "Secrets",
+      "string",
+      "Secrets is a list of the secrets in the same namespace that pods running using this ServiceAccount are allowed to use.",
+    ),
+    ageCol(),
+  ],
   cells: (o, now) => [name(o), len(o.secrets), age(o, now)],
 };
 
@@ -191,7 +241,11 @@ const resourcequotas: Printer = {
   columns: [
     nameCol(),
     col("Request", "string", "Request represents a minimum amount of cpu/memory that a container may consume."),
-    col("Limit", "string", "Limits control the maximum amount of cpu/memory that a container may use independent of contention on the node."),
+    col(
+      "Limit",
+      "string",
+      "Limits control the maximum amount of cpu/memory that a container may use independent of contention on the node.",
+    ),
     ageCol(),
   ],
   cells: (o, now) => [name(o), ...quotaCells(o), age(o, now)],
@@ -209,8 +263,13 @@ const replicationcontrollers: Printer = {
     col("Selector", "string", "Selector is a label query over pods that should match the Replicas count.", 1),
   ],
   cells: (o, now): Cell[] => [
-    name(o), o.spec?.replicas ?? 1, int(o.status?.replicas), int(o.status?.readyReplicas), age(o, now),
-    ...containerCells(o.spec?.template?.spec?.containers), formatLabels(o.spec?.selector),
+    name(o),
+    o.spec?.replicas ?? 1,
+    int(o.status?.replicas),
+    int(o.status?.readyReplicas),
+    age(o, now),
+    ...containerCells(o.spec?.template?.spec?.containers),
+    formatLabels(o.spec?.selector),
   ],
 };
 
@@ -228,6 +287,16 @@ const podtemplates: Printer = {
 };
 
 export const corePrinters: Record<string, Printer> = {
-  pods, nodes, namespaces, events: eventPrinter, services, endpoints, configmaps, secrets, serviceaccounts,
-  resourcequotas, replicationcontrollers, podtemplates,
+  pods,
+  nodes,
+  namespaces,
+  events: eventPrinter,
+  services,
+  endpoints,
+  configmaps,
+  secrets,
+  serviceaccounts,
+  resourcequotas,
+  replicationcontrollers,
+  podtemplates,
 };

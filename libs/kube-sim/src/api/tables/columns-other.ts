@@ -3,7 +3,17 @@
 import type { KubeObject } from "../../types.js";
 import { since } from "./duration.js";
 import {
-  accessModes, ageCol, col, formatLabelSelector, int, len, listWithMore, loadBalancerIngress, nameCol, quantity, str,
+  accessModes,
+  ageCol,
+  col,
+  formatLabelSelector,
+  int,
+  len,
+  listWithMore,
+  loadBalancerIngress,
+  nameCol,
+  quantity,
+  str,
   type Printer,
 } from "./format.js";
 
@@ -38,8 +48,12 @@ const ingresses: Printer = {
     ageCol(),
   ],
   cells: (o, now) => [
-    name(o), o.spec?.ingressClassName ?? "<none>", formatHosts(o.spec?.rules ?? []),
-    loadBalancerIngress(o.status?.loadBalancer?.ingress), len(o.spec?.tls) > 0 ? "80, 443" : "80", age(o, now),
+    name(o),
+    o.spec?.ingressClassName ?? "<none>",
+    formatHosts(o.spec?.rules ?? []),
+    loadBalancerIngress(o.status?.loadBalancer?.ingress),
+    len(o.spec?.tls) > 0 ? "80, 443" : "80",
+    age(o, now),
   ],
 };
 
@@ -62,24 +76,43 @@ const persistentvolumes: Printer = {
     nameCol(),
     col("Capacity", "string", "capacity is the description of the persistent volume's resources and capacity."),
     col("Access Modes", "string", "accessModes contains all ways the volume can be mounted."),
-    col("Reclaim Policy", "string", "persistentVolumeReclaimPolicy defines what happens to a persistent volume when released from its claim."),
+    col(
+      "Reclaim Policy",
+      "string",
+      "persistentVolumeReclaimPolicy defines what happens to a persistent volume when released from its claim.",
+    ),
     col("Status", "string", "phase indicates if a volume is available, bound to a claim, or released by a claim."),
     col("Claim", "string", "claimRef is part of a bi-directional binding between PersistentVolume and PersistentVolumeClaim."),
     col("StorageClass", "string", "StorageClass of the pv"),
     col("VolumeAttributesClass", "string", "VolumeAttributesClass of the pv"),
-    col("Reason", "string", "reason is a brief CamelCase string that describes any failure and is meant for machine parsing and tidy display in the CLI."),
+    col(
+      "Reason",
+      "string",
+      "reason is a brief CamelCase string that describes any failure and is meant for machine parsing and tidy display in the CLI.",
+    ),
     ageCol(),
-    col("VolumeMode", "string", "volumeMode defines if a volume is intended to be used with a formatted filesystem or to remain in raw block state.", 1),
+    col(
+      "VolumeMode",
+      "string",
+      "volumeMode defines if a volume is intended to be used with a formatted filesystem or to remain in raw block state.",
+      1,
+    ),
   ],
   cells: (o, now) => {
     const claim = o.spec?.claimRef;
     const annotations = o.metadata.annotations ?? {};
     return [
-      name(o), quantity(o.spec?.capacity?.storage), accessModes(o.spec?.accessModes),
-      str(o.spec?.persistentVolumeReclaimPolicy), o.metadata.deletionTimestamp ? "Terminating" : str(o.status?.phase),
+      name(o),
+      quantity(o.spec?.capacity?.storage),
+      accessModes(o.spec?.accessModes),
+      str(o.spec?.persistentVolumeReclaimPolicy),
+      o.metadata.deletionTimestamp ? "Terminating" : str(o.status?.phase),
       claim ? `${str(claim.namespace)}/${str(claim.name)}` : "",
       BETA_CLASS in annotations ? str(annotations[BETA_CLASS]) : str(o.spec?.storageClassName),
-      o.spec?.volumeAttributesClassName ?? "<unset>", str(o.status?.reason), age(o, now), o.spec?.volumeMode ?? "<unset>",
+      o.spec?.volumeAttributesClassName ?? "<unset>",
+      str(o.status?.reason),
+      age(o, now),
+      o.spec?.volumeMode ?? "<unset>",
     ];
   },
 };
@@ -101,10 +134,15 @@ const persistentvolumeclaims: Printer = {
     const bound = Boolean(o.spec?.volumeName);
     const annotations = o.metadata.annotations ?? {};
     return [
-      name(o), o.metadata.deletionTimestamp ? "Terminating" : str(o.status?.phase), str(o.spec?.volumeName),
-      bound ? quantity(o.status?.capacity?.storage) : "", bound ? accessModes(o.status?.accessModes) : "",
+      name(o),
+      o.metadata.deletionTimestamp ? "Terminating" : str(o.status?.phase),
+      str(o.spec?.volumeName),
+      bound ? quantity(o.status?.capacity?.storage) : "",
+      bound ? accessModes(o.status?.accessModes) : "",
       BETA_CLASS in annotations ? str(annotations[BETA_CLASS]) : str(o.spec?.storageClassName),
-      o.spec?.volumeAttributesClassName ?? "<unset>", age(o, now), o.spec?.volumeMode ?? "<unset>",
+      o.spec?.volumeAttributesClassName ?? "<unset>",
+      age(o, now),
+      o.spec?.volumeMode ?? "<unset>",
     ];
   },
 };
@@ -118,14 +156,26 @@ const storageclasses: Printer = {
   columns: [
     nameCol(),
     col("Provisioner", "string", "provisioner indicates the type of the provisioner."),
-    col("ReclaimPolicy", "string", "reclaimPolicy controls the reclaimPolicy for dynamically provisioned PersistentVolumes of this storage class. Defaults to Delete."),
-    col("VolumeBindingMode", "string", "volumeBindingMode indicates how PersistentVolumeClaims should be provisioned and bound. When unset, VolumeBindingImmediate is used."),
+    col(
+      "ReclaimPolicy",
+      "string",
+      "reclaimPolicy controls the reclaimPolicy for dynamically provisioned PersistentVolumes of this storage class. Defaults to Delete.",
+    ),
+    col(
+      "VolumeBindingMode",
+      "string",
+      "volumeBindingMode indicates how PersistentVolumeClaims should be provisioned and bound. When unset, VolumeBindingImmediate is used.",
+    ),
     col("AllowVolumeExpansion", "string", "allowVolumeExpansion shows whether the storage class allow volume expand."),
     ageCol(),
   ],
   cells: (o, now) => [
-    isDefaultClass(o) ? `${name(o)} (default)` : name(o), str(o.provisioner), str(o.reclaimPolicy ?? "Delete"),
-    str(o.volumeBindingMode ?? "Immediate"), o.allowVolumeExpansion === true, age(o, now),
+    isDefaultClass(o) ? `${name(o)} (default)` : name(o),
+    str(o.provisioner),
+    str(o.reclaimPolicy ?? "Delete"),
+    str(o.volumeBindingMode ?? "Immediate"),
+    o.allowVolumeExpansion === true,
+    age(o, now),
   ],
 };
 
@@ -166,7 +216,11 @@ const priorityclasses: Printer = {
   columns: [
     nameCol(),
     col("Value", "integer", "value represents the integer value of this priority class."),
-    col("Global-Default", "boolean", "globalDefault specifies whether this PriorityClass should be considered as the default priority for pods that do not have any priority class."),
+    col(
+      "Global-Default",
+      "boolean",
+      "globalDefault specifies whether this PriorityClass should be considered as the default priority for pods that do not have any priority class.",
+    ),
     ageCol(),
     col("PreemptionPolicy", "string", "preemptionPolicy is the Policy for preempting pods with lower priority."),
   ],
@@ -182,11 +236,16 @@ const endpointslices: Printer = {
     ageCol(),
   ],
   cells: (o, now) => {
-    const ports = ((o.ports ?? []) as Array<{ port?: number; name?: string }>).map((p) => (p.port != null ? String(p.port) : p.name ?? "*"));
+    const ports = ((o.ports ?? []) as Array<{ port?: number; name?: string }>).map((p) =>
+      p.port != null ? String(p.port) : (p.name ?? "*"),
+    );
     const addrs = ((o.endpoints ?? []) as Array<{ addresses?: string[] }>).flatMap((e) => e.addresses ?? []);
     return [
-      name(o), str(o.addressType), listWithMore(ports, 3, ports.length) || "<unset>",
-      listWithMore(addrs, 3, addrs.length) || "<unset>", age(o, now),
+      name(o),
+      str(o.addressType),
+      listWithMore(ports, 3, ports.length) || "<unset>",
+      listWithMore(addrs, 3, addrs.length) || "<unset>",
+      age(o, now),
     ];
   },
 };
@@ -197,8 +256,17 @@ const webhookPrinter: Printer = {
 };
 
 export const otherPrinters: Record<string, Printer> = {
-  networkpolicies, ingresses, ingressclasses, persistentvolumes, persistentvolumeclaims, storageclasses,
-  rolebindings: bindingPrinter("roleBinding"), clusterrolebindings: bindingPrinter("clusterRoleBinding"),
-  leases, priorityclasses, endpointslices,
-  mutatingwebhookconfigurations: webhookPrinter, validatingwebhookconfigurations: webhookPrinter,
+  networkpolicies,
+  ingresses,
+  ingressclasses,
+  persistentvolumes,
+  persistentvolumeclaims,
+  storageclasses,
+  rolebindings: bindingPrinter("roleBinding"),
+  clusterrolebindings: bindingPrinter("clusterRoleBinding"),
+  leases,
+  priorityclasses,
+  endpointslices,
+  mutatingwebhookconfigurations: webhookPrinter,
+  validatingwebhookconfigurations: webhookPrinter,
 };

@@ -20,9 +20,9 @@ interface EventView {
 function view(e: KubeObject): EventView {
   if (e.apiVersion === "events.k8s.io/v1" || e.apiVersion === "events.k8s.io/v1beta1") {
     return {
-      involved: (e.regarding ?? {}),
+      involved: e.regarding ?? {},
       message: str(e.note),
-      source: (e.deprecatedSource ?? {}),
+      source: e.deprecatedSource ?? {},
       firstTimestamp: e.deprecatedFirstTimestamp as string | undefined,
       lastTimestamp: e.deprecatedLastTimestamp as string | undefined,
       eventTime: e.eventTime as string | undefined,
@@ -33,14 +33,14 @@ function view(e: KubeObject): EventView {
     };
   }
   return {
-    involved: (e.involvedObject ?? {}),
+    involved: e.involvedObject ?? {},
     message: str(e.message),
-    source: (e.source ?? {}),
+    source: e.source ?? {},
     firstTimestamp: e.firstTimestamp as string | undefined,
     lastTimestamp: e.lastTimestamp as string | undefined,
     eventTime: e.eventTime as string | undefined,
     count: typeof e.count === "number" ? e.count : 0,
-    series: (e.series ?? undefined),
+    series: e.series ?? undefined,
     // core/v1 calls the internal ReportingController field "reportingComponent" on the wire.
     reportingController: str(e.reportingComponent),
     reportingInstance: str(e.reportingInstance),
@@ -53,9 +53,18 @@ export const eventPrinter: Printer = {
   columns: [
     col("Last Seen", "string", "The time at which the most recent occurrence of this event was recorded."),
     col("Type", "string", "Type of this event (Normal, Warning), new types could be added in the future"),
-    col("Reason", "string", "This should be a short, machine understandable string that gives the reason for the transition into the object's current status."),
+    col(
+      "Reason",
+      "string",
+      "This should be a short, machine understandable string that gives the reason for the transition into the object's current status.",
+    ),
     col("Object", "string", "The object that this event is about."),
-    col("Subobject", "string", "If referring to a piece of an object instead of an entire object, this string should contain a valid JSON/Go field access statement, such as desiredState.manifest.containers[2].", 1),
+    col(
+      "Subobject",
+      "string",
+      "If referring to a piece of an object instead of an entire object, this string should contain a valid JSON/Go field access statement, such as desiredState.manifest.containers[2].",
+      1,
+    ),
     col("Source", "string", "The component reporting this event. Should be a short machine understandable string.", 1),
     col("Message", "string", "A human-readable description of the status of this operation."),
     col("First Seen", "string", "The time at which the event was first recorded. (Time of server receipt is in TypeMeta.)", 1),
@@ -80,9 +89,16 @@ export const eventPrinter: Printer = {
     const component = v.source.component || v.reportingController;
     const instance = v.source.host || v.reportingInstance;
     return [
-      last, str(e.type), str(e.reason), target, str(v.involved.fieldPath),
+      last,
+      str(e.type),
+      str(e.reason),
+      target,
+      str(v.involved.fieldPath),
       instance ? `${component}, ${instance}` : component,
-      v.message.trim(), first, count, e.metadata.name ?? "",
+      v.message.trim(),
+      first,
+      count,
+      e.metadata.name ?? "",
     ];
   },
 };

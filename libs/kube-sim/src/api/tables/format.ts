@@ -36,7 +36,11 @@ export const CONTAINERS_DOC = "Names of each container in the template.";
 export const IMAGES_DOC = "Images referenced by each container in the template.";
 
 export const col = (name: string, type: string, description: string, priority = 0, format = ""): ColumnDefinition => ({
-  name, type, format, description, priority,
+  name,
+  type,
+  format,
+  description,
+  priority,
 });
 export const nameCol = (priority = 0): ColumnDefinition => col("Name", "string", NAME_DOC, priority, "name");
 export const ageCol = (): ColumnDefinition => col("Age", "string", CREATED_DOC);
@@ -45,8 +49,7 @@ export const ageCol = (): ColumnDefinition => col("Age", "string", CREATED_DOC);
 export const str = (v: unknown): string => valueText(v);
 /** An int32/int64 field: absent reads as 0. */
 export const int = (v: unknown): number => (typeof v === "number" ? v : 0);
-export const len = (v: unknown): number =>
-  Array.isArray(v) ? v.length : v && typeof v === "object" ? Object.keys(v).length : 0;
+export const len = (v: unknown): number => (Array.isArray(v) ? v.length : v && typeof v === "object" ? Object.keys(v).length : 0);
 
 /** resource.Quantity.String(): the stored (already canonical) text, "0" for the zero value. */
 export const quantity = (v: unknown): string => (v === undefined || v === null || v === "" ? "0" : valueText(v));
@@ -57,7 +60,10 @@ export const intOrString = (v: unknown): string => String(v);
 /** labels.Set.String(): sorted "k=v" pairs. */
 export const labelsString = (m: unknown): string =>
   m && typeof m === "object"
-    ? Object.keys(m).sort().map((k) => `${k}=${(m as Record<string, string>)[k]}`).join(",")
+    ? Object.keys(m)
+        .sort()
+        .map((k) => `${k}=${(m as Record<string, string>)[k]}`)
+        .join(",")
     : "";
 
 /** labels.FormatLabels: like Set.String but "<none>" when empty. */
@@ -76,14 +82,26 @@ export function selectorString(sel: LabelSelector | null | undefined): string {
   for (const e of sel.matchExpressions ?? []) {
     const values = `(${[...(e.values ?? [])].sort().join(",")})`;
     switch (e.operator) {
-      case "In": reqs.push([e.key, `${e.key} in ${values}`]); break;
-      case "NotIn": reqs.push([e.key, `${e.key} notin ${values}`]); break;
-      case "Exists": reqs.push([e.key, e.key]); break;
-      case "DoesNotExist": reqs.push([e.key, `!${e.key}`]); break;
-      default: return "<invalid>";
+      case "In":
+        reqs.push([e.key, `${e.key} in ${values}`]);
+        break;
+      case "NotIn":
+        reqs.push([e.key, `${e.key} notin ${values}`]);
+        break;
+      case "Exists":
+        reqs.push([e.key, e.key]);
+        break;
+      case "DoesNotExist":
+        reqs.push([e.key, `!${e.key}`]);
+        break;
+      default:
+        return "<invalid>";
     }
   }
-  return reqs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map((r) => r[1]).join(",");
+  return reqs
+    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+    .map((r) => r[1])
+    .join(",");
 }
 
 /** metav1.FormatLabelSelector: the selector string, "<none>" when it selects everything or nothing. */
@@ -102,9 +120,15 @@ export function containerCells(containers: unknown): [string, string] {
 export function accessModes(modes: unknown): string {
   const have = new Set(Array.isArray(modes) ? modes : []);
   const short: Array<[string, string]> = [
-    ["ReadWriteOnce", "RWO"], ["ReadOnlyMany", "ROX"], ["ReadWriteMany", "RWX"], ["ReadWriteOncePod", "RWOP"],
+    ["ReadWriteOnce", "RWO"],
+    ["ReadOnlyMany", "ROX"],
+    ["ReadWriteMany", "RWX"],
+    ["ReadWriteOncePod", "RWOP"],
   ];
-  return short.filter(([m]) => have.has(m)).map(([, s]) => s).join(",");
+  return short
+    .filter(([m]) => have.has(m))
+    .map(([, s]) => s)
+    .join(",");
 }
 
 /** "a,b,c + N more..." as several printers abbreviate long lists. */

@@ -46,8 +46,7 @@ const defaultPrinter: Printer = {
 const printers: Record<string, Printer> = { ...corePrinters, ...appsPrinters, ...batchPrinters, ...otherPrinters };
 
 /** The printer for a plural resource name, or the generic one. */
-export const printerFor = (resource: string): Printer =>
-  Object.hasOwn(printers, resource) ? printers[resource]! : defaultPrinter;
+export const printerFor = (resource: string): Printer => (Object.hasOwn(printers, resource) ? printers[resource]! : defaultPrinter);
 
 /** Whether the real API server has a dedicated printer (and so non-generic columns) for this resource. */
 export const hasPrinter = (resource: string): boolean => Object.hasOwn(printers, resource);

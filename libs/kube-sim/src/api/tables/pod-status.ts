@@ -130,9 +130,8 @@ export function podCells(pod: KubeObject, now: number): Cell[] {
   if (deleting && status.reason === "NodeLost") reason = "Unknown";
   else if (deleting && phase !== "Failed" && phase !== "Succeeded") reason = "Terminating";
 
-  const restartsCell = restarts !== 0 && lastRestart !== undefined
-    ? `${restarts} (${humanDuration(now - lastRestart)} ago)`
-    : String(restarts);
+  const restartsCell =
+    restarts !== 0 && lastRestart !== undefined ? `${restarts} (${humanDuration(now - lastRestart)} ago)` : String(restarts);
 
   const created = parseTime(pod.metadata.creationTimestamp);
   const age = created === undefined ? "<unknown>" : humanDuration(now - created);
