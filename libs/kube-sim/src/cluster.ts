@@ -11,8 +11,11 @@ import { validate } from "./admission/validate.js";
 import { EventRecorder } from "./events.js";
 import type { KubeObject } from "./types.js";
 import { clone, deepEqual } from "./json.js";
+import { checkNoNewFinalizers, deletionPlan, shouldRemoveAfterUpdate } from "./api/deletion.js";
+import { commitAdmission, mutatingAdmission, validatingAdmission } from "./admission/chain.js";
+import { recordWrite, type ManagedWriteOptions } from "./store/managed-write.js";
 
-export interface WriteOptions {
+export interface WriteOptions extends ManagedWriteOptions {
   dryRun?: boolean;
   /** "status" writes only .status; the main resource ignores .status changes (when the type has a status subresource). */
   subresource?: "status";
@@ -27,12 +30,25 @@ export const randomSuffix = (n = 5): string =>
 export class Cluster {
   readonly events: EventRecorder;
   private readonly writeListeners = new Set<WriteListener>();
+  /** The field manager of writes that name none (managedFields): the reconciling component, set by the control plane. */
+  fieldManager: string | undefined;
 
   constructor(
     readonly store: ObjectStore,
     readonly clock: SimClock,
   ) {
     this.events = new EventRecorder(this);
+  }
+
+  /** Runs `fn` with `manager` as the field manager of its writes. */
+  asManager<T>(manager: string, fn: () => T): T {
+    const previous = this.fieldManager;
+    this.fieldManager = manager;
+    try {
+      return fn();
+    } finally {
+      this.fieldManager = previous;
+    }
   }
 
   now(): number {
@@ -84,6 +100,7 @@ export class Cluster {
     const meta = (obj.metadata ??= {});
     if (!t.namespaced) delete meta.namespace;
     else meta.namespace ??= "default";
+    const requestName = meta.name || meta.generateName || "";
     if (!meta.name && meta.generateName) meta.name = meta.generateName + randomSuffix();
     if (!meta.name)
       throw invalid(t.kind, t.group, "", [
@@ -99,9 +116,13 @@ export class Cluster {
     delete meta.deletionTimestamp;
     if (obj.spec !== undefined) meta.generation = 1;
     applyDefaults(key, obj);
+    mutatingAdmission(this, key, obj);
     validate(key, obj, undefined, this);
+    const charges = validatingAdmission(this, key, obj, requestName);
+    recordWrite(this, key, obj, undefined, opts);
     if (opts.dryRun) return { ...obj, metadata: { ...meta, resourceVersion: String(this.store.resourceVersion) } } as T;
     const stored = this.store.put(key, obj) as T;
+    commitAdmission(this, charges);
     this.notify(key);
     return stored;
   }
@@ -123,7 +144,7 @@ export class Cluster {
     obj.apiVersion = apiVersionOf(t);
     obj.kind = t.kind;
     // Identity and server-managed fields never change through an update.
-    for (const f of ["uid", "creationTimestamp", "namespace", "deletionTimestamp", "generation"] as const) {
+    for (const f of ["uid", "creationTimestamp", "namespace", "deletionTimestamp", "deletionGracePeriodSeconds", "generation"] as const) {
       if (current.metadata[f] === undefined) delete obj.metadata[f];
       else (obj.metadata as Record<string, unknown>)[f] = current.metadata[f];
     }
@@ -142,8 +163,12 @@ export class Cluster {
     }
     applyDefaults(key, obj);
     validate(key, obj, current, this);
+    checkNoNewFinalizers(key, obj, current);
+    recordWrite(this, key, obj, current, opts);
     if (opts.dryRun) return { ...obj, metadata: { ...obj.metadata, resourceVersion: current.metadata.resourceVersion } } as T;
     const stored = this.store.put(key, obj) as T;
+    // The last finalizer of a deleting object is gone: the object goes with this update.
+    if (shouldRemoveAfterUpdate(stored)) this.store.remove(key, namespace, name);
     this.notify(key);
     return stored;
   }
@@ -176,15 +201,20 @@ export class Cluster {
     return this.mutate<T>(key, namespace, name, change, { subresource: "status" });
   }
 
-  /** Deletes now (the simulator has no graceful termination); the garbage collector handles dependents. */
+  /**
+   * DELETE as the generic registry does it: a pod bound to a node is marked for graceful deletion (the kubelet
+   * confirms with a final delete of grace 0), an object with finalizers is marked and kept until they are removed,
+   * anything else goes at once. Returns the object as it now is (still stored, or as it was when removed).
+   */
   delete<T extends KubeObject = KubeObject>(
     key: string,
     namespace: string | undefined,
     name: string,
-    opts: { dryRun?: boolean; uid?: string; resourceVersion?: string; propagationPolicy?: string } = {},
+    opts: { dryRun?: boolean; uid?: string; resourceVersion?: string; propagationPolicy?: string; gracePeriodSeconds?: number } = {},
   ): T {
     const t = this.type(key);
-    const current = this.store.get(key, t.namespaced ? namespace : undefined, name);
+    const ns = t.namespaced ? namespace : undefined;
+    const current = this.store.get(key, ns, name);
     if (!current) throw notFound(t.plural, t.group, name);
     if (
       (opts.uid && opts.uid !== current.metadata.uid) ||
@@ -192,9 +222,18 @@ export class Cluster {
     ) {
       throw conflict(t.plural, t.group, name);
     }
-    if (opts.dryRun) return current as T;
+    const plan = deletionPlan(key, current, opts.gracePeriodSeconds, this.now());
+    if (opts.dryRun || plan.action === "keep") return current as T;
     if (opts.propagationPolicy === "Orphan") this.orphanDependents(current);
-    const removed = this.store.remove(key, t.namespaced ? namespace : undefined, name) as T;
+    if (plan.action === "mark") {
+      const marked = clone(current);
+      marked.metadata.deletionTimestamp = plan.deletionTimestamp;
+      marked.metadata.deletionGracePeriodSeconds = plan.deletionGracePeriodSeconds;
+      const stored = this.store.put(key, marked) as T;
+      this.notify(key);
+      return stored;
+    }
+    const removed = this.store.remove(key, ns, name) as T;
     this.notify(key);
     return removed;
   }

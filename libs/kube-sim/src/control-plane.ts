@@ -3,6 +3,11 @@
 import type { Cluster } from "./cluster.js";
 import type { Controller } from "./controllers/controller.js";
 
+/** The component each controller belongs to: the field manager its writes record, as on a real cluster. */
+const NODE_AGENTS = new Set(["kubelet", "node-status", "eviction-manager"]);
+export const managerOf = (controller: string): string =>
+  NODE_AGENTS.has(controller) ? "kubelet" : controller === "scheduler" ? "kube-scheduler" : "kube-controller-manager";
+
 export class ControlPlane {
   private dirty = false;
   private scheduled = false;
@@ -50,7 +55,7 @@ export class ControlPlane {
         this.dirty = false;
         for (const c of this.controllers) {
           try {
-            c.reconcile(this.cluster);
+            this.cluster.asManager(managerOf(c.name), () => c.reconcile(this.cluster));
           } catch (error) {
             this.errors.push({ controller: c.name, error: error as Error, at: this.cluster.now() });
             if (this.errors.length > 100) this.errors.shift();

@@ -1,4 +1,4 @@
-export { KubeSim, type KubeSimOptions, type PatchType } from "./simulator.js";
+export { KubeSim, type KubeSimOptions, type IdentityOptions, type PatchType } from "./simulator.js";
 export { Cluster } from "./cluster.js";
 export { ObjectStore } from "./store/object-store.js";
 export { SimClock, rfc3339 } from "./clock.js";

@@ -6,15 +6,21 @@ import type { Server } from "node:http";
 import { requireDurationMs } from "@vigil/contracts";
 import { Cluster } from "./cluster.js";
 import { ObjectStore } from "./store/object-store.js";
-import { SimClock, type ClockMode } from "./clock.js";
+import { parseStartTime, SimClock, type ClockMode } from "./clock.js";
 import { ControlPlane } from "./control-plane.js";
 import { defaultControllers } from "./controllers/index.js";
 import { createApiServer } from "./api/server.js";
+import { registerSimControls } from "./api/sim-control.js";
 import { openWatches } from "./api/watch.js";
 import { R, resolveType, storeKey } from "./api/resources.js";
 import { applyPatch } from "./api/patch.js";
 import { createObjects, parseScenario, readScenario, type ScenarioInfo, type TimelineStep } from "./scenario/loader.js";
 import { kubeconfigYaml } from "./kubeconfig.js";
+import { startKubelet, stopKubelet } from "./kubelet/kubelet-presence.js";
+import { authFor, type UnauthenticatedMode } from "./auth/auth-state.js";
+import { bootstrapPolicy } from "./auth/bootstrap-policy.js";
+import { ADMIN_TOKEN } from "./auth/tokens.js";
+import { registryOf, type ImageRegistry } from "./kubelet/registry.js";
 import type { KubeObject } from "./types.js";
 
 export interface KubeSimOptions {
@@ -31,6 +37,28 @@ export interface KubeSimOptions {
   tickMs?: number;
   /** A scenario to load at start (name or path). */
   scenario?: string;
+  /**
+   * "closed": only published images pull (those declared or used by loaded workloads, or `sim.registry.push`ed).
+   * Default: open until a scenario is loaded, closed from then on; "open" keeps every image pulling.
+   */
+  registry?: "open" | "closed";
+  /**
+   * What a request without a bearer token is: "admin" (default, for clients written before the simulator
+   * authenticated) or "anonymous", as on a real cluster (system:anonymous, forbidden nearly everything by RBAC).
+   */
+  unauthenticated?: UnauthenticatedMode;
+}
+
+/** An identity to write a kubeconfig for: a user ("alice") or ServiceAccount ("system:serviceaccount:vigil:executor"). */
+export interface IdentityOptions {
+  user?: string;
+  /** Extra groups; ServiceAccounts get their ServiceAccount groups when none are given, everyone system:authenticated. */
+  groups?: string[];
+  /**
+   * Connect over https (same port, self-signed, verification skipped). kubectl sends a token only over TLS, so this is
+   * the default for a named identity and, with `unauthenticated: "anonymous"`, for the admin too.
+   */
+  tls?: boolean;
 }
 
 export type PatchType = "strategic" | "merge" | "json";
@@ -61,19 +89,21 @@ export class KubeSim {
   scenario?: ScenarioInfo;
 
   private constructor(private readonly opts: KubeSimOptions) {
-    const start =
-      opts.startTime === undefined ? undefined : typeof opts.startTime === "number" ? opts.startTime : Date.parse(opts.startTime);
-    this.clock = new SimClock(opts.clock ?? "virtual", start);
+    this.clock = new SimClock(opts.clock ?? "virtual", parseStartTime(opts.startTime));
     this.cluster = new Cluster(this.store, this.clock);
     this.controlPlane = new ControlPlane(this.cluster, defaultControllers());
     this.stepMs = opts.stepMs ?? 1000;
+    registerSimControls(this.cluster, { clock: this.clock, advance: (ms) => this.advance(ms), scenario: () => this.scenario });
   }
 
   static async start(opts: KubeSimOptions = {}): Promise<KubeSim> {
     const sim = new KubeSim(opts);
     for (const name of SYSTEM_NAMESPACES) sim.cluster.create(R.namespaces, { apiVersion: "v1", kind: "Namespace", metadata: { name } });
     sim.cluster.create(R.services, KUBERNETES_SERVICE);
+    bootstrapPolicy(sim.cluster);
+    authFor(sim.cluster).unauthenticated = opts.unauthenticated ?? "admin";
     sim.controlPlane.settle();
+    if (opts.registry === "closed") sim.registry.close();
     if (opts.scenario) await sim.loadScenario(opts.scenario);
     await sim.listen();
     sim.controlPlane.start();
@@ -97,12 +127,20 @@ export class KubeSim {
     return `http://${this.opts.host ?? "127.0.0.1"}:${this.port}`;
   }
 
-  kubeconfig(): string {
-    return kubeconfigYaml(this.url);
+  /** A kubeconfig for the default admin, or for `user` (its token authenticates as that identity, under RBAC). */
+  kubeconfig(opts: IdentityOptions = {}): string {
+    const tls = opts.tls ?? (opts.user !== undefined || authFor(this.cluster).unauthenticated === "anonymous");
+    const server = tls ? this.url.replace(/^http:/, "https:") : this.url;
+    return opts.user ? kubeconfigYaml(server, "kube-sim", { user: opts.user, token: this.token(opts) }) : kubeconfigYaml(server);
   }
 
-  async writeKubeconfig(path: string): Promise<void> {
-    await writeFile(path, this.kubeconfig(), { mode: 0o600 });
+  /** A bearer token that authenticates as `user` (the default admin's without one). */
+  token(opts: IdentityOptions = {}): string {
+    return opts.user ? authFor(this.cluster).tokens.issue(opts.user, opts.groups) : ADMIN_TOKEN;
+  }
+
+  async writeKubeconfig(path: string, opts: IdentityOptions = {}): Promise<void> {
+    await writeFile(path, this.kubeconfig(opts), { mode: 0o600 });
   }
 
   /**
@@ -111,6 +149,9 @@ export class KubeSim {
    */
   async loadScenario(nameOrPath: string, opts: { warmup?: boolean } = {}): Promise<ScenarioInfo> {
     const { info, objects } = readScenario(nameOrPath);
+    this.registry.push(...info.registryImages);
+    if (this.opts.registry !== "open") this.registry.close();
+    for (const name of info.kubelets ?? []) startKubelet(this.cluster, name);
     createObjects(this.cluster, objects);
     this.scenario = info;
     this.controlPlane.settle();
@@ -135,6 +176,11 @@ export class KubeSim {
     this.patch(p.kind, p.name, p.patch, { ...(p.namespace ? { namespace: p.namespace } : {}), ...(p.type ? { type: p.type } : {}) });
   }
 
+  /** The simulated image registry: `push(ref)` publishes a release, `has(ref)` says whether it would pull. */
+  get registry(): ImageRegistry {
+    return registryOf(this.cluster);
+  }
+
   /** Creates manifests given as YAML text or objects. */
   load(manifests: string | KubeObject[]): void {
     const objects = typeof manifests === "string" ? parseScenario(manifests, "inline").objects : manifests;
@@ -142,9 +188,28 @@ export class KubeSim {
     this.controlPlane.settle();
   }
 
-  /** Advances virtual time ("10m" or ms) in steps, running the control plane at each; yields to I/O between steps. */
-  async advance(duration: string | number): Promise<void> {
-    const end = this.clock.now() + requireDurationMs(duration);
+  /**
+   * Advances virtual time ("10m" or ms) in steps, running the control plane at each; yields to I/O between steps.
+   * Calls queue behind each other (the control endpoint can be called concurrently), so each moves time by its own
+   * amount. Resolves with the simulated time reached (a queued call may already be moving it further).
+   */
+  async advance(duration: string | number): Promise<number> {
+    const ms = requireDurationMs(duration);
+    const run = this.advancing.then(async () => {
+      await this.advanceNow(ms);
+      return this.clock.now();
+    });
+    this.advancing = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  private advancing: Promise<void> = Promise.resolve();
+
+  private async advanceNow(ms: number): Promise<void> {
+    const end = this.clock.now() + ms;
     while (this.clock.now() < end) {
       this.clock.set(Math.min(end, this.clock.now() + this.stepMs));
       this.controlPlane.settle();
@@ -186,9 +251,22 @@ export class KubeSim {
     return updated;
   }
 
-  delete(kind: string, name: string, namespace = "default"): void {
+  /** Deletes as a client would: pods on a node terminate gracefully (gracePeriodSeconds 0 forces), finalizers hold. */
+  delete(kind: string, name: string, namespace = "default", opts: { gracePeriodSeconds?: number } = {}): void {
     const t = resolveType(kind)!;
-    this.cluster.delete(this.key(kind), t.namespaced ? namespace : undefined, name);
+    this.cluster.delete(this.key(kind), t.namespaced ? namespace : undefined, name, opts);
+    this.settle();
+  }
+
+  /** Runs a simulated kubelet for the node name (now, or once a Node of that name is created, even over the API). */
+  startKubelet(nodeName: string): void {
+    startKubelet(this.cluster, nodeName);
+    this.settle();
+  }
+
+  /** Stops the node's kubelet: no status or lease renewals, its pods freeze; the node goes Unknown after 40 s. */
+  stopKubelet(nodeName: string): void {
+    stopKubelet(this.cluster, nodeName);
     this.settle();
   }
 

@@ -19,10 +19,12 @@ export interface Env {
 }
 
 export function env(controllers: Controller[], namespaces = ["default"]): Env {
-  const clock = new SimClock();
+  // Pinned: the tests assert dates (cron schedules, timestamps); the default start is the wall clock.
+  const clock = new SimClock("virtual", Date.parse("2026-01-01T00:00:00Z"));
   const cluster = new Cluster(new ObjectStore(), clock);
   for (const name of namespaces) cluster.create(R.namespaces, { apiVersion: "v1", kind: "Namespace", metadata: { name } });
-  const cp = new ControlPlane(cluster, controllers);
+  // Without a Kubelet in the set, stand in for it (as markReady does) by confirming pod deletions at once.
+  const cp = new ControlPlane(cluster, controllers.some((c) => c.name === "kubelet") ? controllers : [...controllers, deletionConfirmer]);
   const settle = (): void => {
     const passes = cp.settle();
     if (cp.errors.length) throw cp.errors[0]!.error;
@@ -41,6 +43,16 @@ export function env(controllers: Controller[], namespaces = ["default"]): Env {
     },
   };
 }
+
+/** The kubelet's part of graceful deletion, done at once: every pod with a deletionTimestamp goes (grace period 0). */
+const deletionConfirmer: Controller = {
+  name: "deletion-confirmer",
+  reconcile(cluster: Cluster): void {
+    for (const p of cluster.list<Pod>(R.pods)) {
+      if (p.metadata.deletionTimestamp) cluster.delete(R.pods, p.metadata.namespace, p.metadata.name!, { gracePeriodSeconds: 0 });
+    }
+  },
+};
 
 export const podsWith = (cluster: Cluster, labels: Record<string, string>, namespace = "default"): Pod[] =>
   cluster

@@ -13,18 +13,12 @@ const run = promisify(execFile);
 let sim: KubeSim;
 let dir: string;
 let kubectlMissing: string | undefined;
-/**
- * kubectl before 1.27 validates manifests against OpenAPI v2, which it reads only as protobuf; the simulator serves
- * OpenAPI v3 as JSON (what newer kubectl reads), so older clients create with --validate=false.
- */
-let createFlags: string[] = [];
 
 before(async () => {
   try {
+    // Any client version validates as it would against a real server: /openapi/v2 (protobuf) and /openapi/v3 are served.
     const { stdout } = await run("kubectl", ["version", "--client", "-o", "json"]);
-    const minor = Number.parseInt((JSON.parse(stdout) as { clientVersion: { minor: string } }).clientVersion.minor, 10);
-    if (minor < 27) createFlags = ["--validate=false"];
-    console.log(`# kubectl 1.${minor}${createFlags.length ? " (creates with --validate=false)" : ""}`);
+    console.log(`# kubectl 1.${(JSON.parse(stdout) as { clientVersion: { minor: string } }).clientVersion.minor}`);
   } catch {
     kubectlMissing = "kubectl is not installed (apt-get install -y kubernetes-client)";
   }
@@ -58,7 +52,7 @@ const kubectlFails = async (...args: string[]): Promise<string> => {
 const apply = async (obj: unknown): Promise<void> => {
   const file = join(dir, `m-${Math.random().toString(36).slice(2)}.json`);
   await writeFile(file, JSON.stringify(obj));
-  await kubectl("create", ...createFlags, "-f", file);
+  await kubectl("create", "-f", file);
 };
 
 test("get: tables and -o json across kinds", async (t) => {

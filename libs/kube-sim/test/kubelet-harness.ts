@@ -45,7 +45,8 @@ export interface PodOptions {
 }
 
 export const harness = () => {
-  const clock = new SimClock();
+  // Pinned: the tests assert dates (cron schedules, timestamps); the default start is the wall clock.
+  const clock = new SimClock("virtual", Date.parse("2026-01-01T00:00:00Z"));
   const cluster = new Cluster(new ObjectStore(), clock);
   uniqueEventNames(cluster);
   cluster.create(R.namespaces, { apiVersion: "v1", kind: "Namespace", metadata: { name: "default" } });

@@ -1,7 +1,9 @@
 // Every shipped scenario: its symptom appears, and the remediation an SRE would apply makes it go away.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { KubeSim, SCENARIO_DIR, type Pod } from "../src/index.js";
 import { describe, problems, type Problem } from "./symptoms.js";
 
@@ -41,23 +43,21 @@ const rollback = (sim: KubeSim, namespace: string, name: string): void => {
   sim.patch("Deployment", name, [{ op: "replace", path: "/spec/template", value: template }], { namespace, type: "json" });
 };
 
-test("every shipped scenario has a test", () => {
+test("every shipped scenario has a test and a README row", () => {
   const shipped = readdirSync(SCENARIO_DIR)
     .filter((f) => f.endsWith(".yaml"))
-    .map((f) => f.replace(/\.yaml$/, ""))
-    .sort();
-  assert.deepEqual(shipped, [
-    "bad-config-crashloop",
-    "bad-rollout-readiness",
-    "healthy",
-    "hpa-at-max",
-    "image-pull-backoff",
-    "node-not-ready",
-    "oom-crashloop",
-    "pending-insufficient-memory",
-    "pending-untolerated-taint",
-    "pvc-near-full",
-  ]);
+    .map((f) => f.replace(/\.yaml$/, ""));
+  const testDir = dirname(fileURLToPath(import.meta.url));
+  const tests = readdirSync(testDir)
+    .filter((f) => f.startsWith("scenarios") && f.endsWith(".test.ts"))
+    .map((f) => readFileSync(join(testDir, f), "utf8"))
+    .join("\n");
+  const readme = readFileSync(join(SCENARIO_DIR, "..", "README.md"), "utf8");
+  assert.ok(shipped.length >= 25, `${shipped.length} scenarios shipped`);
+  for (const name of shipped) {
+    assert.ok(tests.includes(`"${name}"`), `no scenarios*.test.ts loads "${name}"`);
+    assert.match(readme, new RegExp(`^\\| \`${name}\`\\s+\\|`, "m"), `README.md has no scenario row for ${name}`);
+  }
 });
 
 test("healthy: nothing is wrong, and no warning events at all", async () => {

@@ -6,6 +6,8 @@ import { invalid, type StatusCause } from "../api/status.js";
 import { bytes, cpuMillis } from "../quantity.js";
 import type { KubeObject } from "../types.js";
 import { deepEqual } from "../json.js";
+import { RBAC_KEYS } from "../auth/rbac-keys.js";
+import { rbacCauses, rbacNameCauses } from "../auth/rbac-validation.js";
 
 /** What validation reads from the cluster (the Cluster is one); declared here so cluster.ts is not imported back. */
 export interface ObjectReader {
@@ -150,7 +152,8 @@ export const validate = (key: string, o: KubeObject, old: KubeObject | undefined
   const t = typeOfKey.get(key)!;
   const name = o.metadata.name ?? "";
   const causes: StatusCause[] = [];
-  if (!SUBDOMAIN.test(name) || name.length > 253) {
+  if (RBAC_KEYS.has(key)) causes.push(...rbacNameCauses(name), ...rbacCauses(key, o, old));
+  else if (!SUBDOMAIN.test(name) || name.length > 253) {
     causes.push({
       field: "metadata.name",
       message: `Invalid value: "${name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character`,

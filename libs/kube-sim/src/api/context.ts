@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Cluster } from "../cluster.js";
 import type { ResourceRequest } from "./request.js";
+import type { UserInfo } from "../auth/user.js";
 
 /** Everything a handler needs about one API request. */
 export interface ApiContext {
@@ -11,4 +12,6 @@ export interface ApiContext {
   target: ResourceRequest;
   /** Store key of the addressed resource type ("deployments.apps"). */
   key: string;
+  /** Who the request acts as (after impersonation); admission and reviews read it. */
+  user?: UserInfo;
 }

@@ -6,9 +6,18 @@ import { applyPatch } from "./patch.js";
 import { parseListQuery, selectPage } from "./list.js";
 import { toTable } from "./tables/index.js";
 import type { ApiContext } from "./context.js";
+import { readDeleteOptions } from "./delete-options.js";
+import { createdOverApi } from "../kubelet/kubelet-presence.js";
 import type { KubeObject } from "../types.js";
+import { managerFromUserAgent } from "../store/managed-fields.js";
 
 type IncludeObject = "None" | "Metadata" | "Object";
+
+/** The request's field manager: `fieldManager`, else the user agent's program name (managerOrUserAgent). */
+const writer = (ctx: ApiContext): { fieldManager: string; apiVersion: string } => ({
+  fieldManager: ctx.query.get("fieldManager") || managerFromUserAgent(ctx.req.headers["user-agent"]),
+  apiVersion: ctx.target.type.group ? `${ctx.target.type.group}/${ctx.target.version}` : ctx.target.version,
+});
 
 const includeObject = (ctx: ApiContext): IncludeObject => (ctx.query.get("includeObject") as IncludeObject | null) ?? "Metadata";
 
@@ -80,7 +89,8 @@ export const handleCreate = async (ctx: ApiContext): Promise<void> => {
     throw badRequest("the namespace of the provided object does not match the namespace sent on the request");
   }
   if (ns) obj.metadata.namespace = ns;
-  const created = ctx.cluster.create(ctx.key, obj, { dryRun: dryRunOf(ctx.query) });
+  const created = ctx.cluster.create(ctx.key, obj, { dryRun: dryRunOf(ctx.query), ...writer(ctx) });
+  if (!dryRunOf(ctx.query)) createdOverApi(ctx.cluster, ctx.key, created);
   respondObject(ctx, 201, created);
 };
 
@@ -96,7 +106,11 @@ export const handleUpdate = async (ctx: ApiContext, subresource?: "status"): Pro
   const obj = await readObject(ctx);
   checkKind(ctx, obj);
   checkIdentity(ctx, obj);
-  const updated = ctx.cluster.update(ctx.key, obj, { dryRun: dryRunOf(ctx.query), ...(subresource ? { subresource } : {}) });
+  const updated = ctx.cluster.update(ctx.key, obj, {
+    dryRun: dryRunOf(ctx.query),
+    ...writer(ctx),
+    ...(subresource ? { subresource } : {}),
+  });
   respondObject(ctx, 200, updated);
 };
 
@@ -111,7 +125,9 @@ export const handlePatch = async (ctx: ApiContext, subresource?: "status"): Prom
       const obj = patch as KubeObject;
       checkKind(ctx, obj);
       checkIdentity(ctx, obj);
-      respondObject(ctx, 201, ctx.cluster.create(ctx.key, obj, { dryRun }));
+      const created = ctx.cluster.create(ctx.key, obj, { dryRun, ...writer(ctx), applied: obj });
+      if (!dryRun) createdOverApi(ctx.cluster, ctx.key, created);
+      respondObject(ctx, 201, created);
       return;
     }
     throw notFound(ctx.target.type.plural, ctx.target.type.group, ctx.target.name!);
@@ -122,22 +138,9 @@ export const handlePatch = async (ctx: ApiContext, subresource?: "status"): Prom
   // A patch is based on what was read: it never conflicts unless it carries its own resourceVersion.
   const rvInPatch = (patch as { metadata?: { resourceVersion?: string } })?.metadata?.resourceVersion;
   if (!rvInPatch) next.metadata.resourceVersion = current.metadata.resourceVersion;
-  const updated = ctx.cluster.update(ctx.key, next, { dryRun, ...(subresource ? { subresource } : {}) });
+  const applied = type === "application/apply-patch+yaml" ? { applied: patch as KubeObject } : {};
+  const updated = ctx.cluster.update(ctx.key, next, { dryRun, ...writer(ctx), ...applied, ...(subresource ? { subresource } : {}) });
   respondObject(ctx, 200, updated);
-};
-
-interface DeleteOptions {
-  propagationPolicy?: string;
-  preconditions?: { uid?: string; resourceVersion?: string };
-  dryRun?: string[];
-  orphanDependents?: boolean;
-}
-
-const readDeleteOptions = async (ctx: ApiContext): Promise<DeleteOptions> => {
-  const text = await readBody(ctx.req);
-  const opts = (text.trim() ? parseBody(text, "application/json") : {}) as DeleteOptions;
-  const policy = ctx.query.get("propagationPolicy") ?? opts.propagationPolicy ?? (opts.orphanDependents ? "Orphan" : undefined);
-  return { ...opts, ...(policy ? { propagationPolicy: policy } : {}) };
 };
 
 export const handleDelete = async (ctx: ApiContext): Promise<void> => {
@@ -148,9 +151,11 @@ export const handleDelete = async (ctx: ApiContext): Promise<void> => {
     ...(opts.preconditions?.uid ? { uid: opts.preconditions.uid } : {}),
     ...(opts.preconditions?.resourceVersion ? { resourceVersion: opts.preconditions.resourceVersion } : {}),
     ...(opts.propagationPolicy ? { propagationPolicy: opts.propagationPolicy } : {}),
+    ...(opts.gracePeriodSeconds !== undefined ? { gracePeriodSeconds: opts.gracePeriodSeconds } : {}),
   });
-  // Pods answer with the deleted object; other types with a Success status, as the real registries do.
-  if (type.plural === "pods") {
+  // Pods, and objects kept for graceful deletion or finalizers, answer with the object; other types with a Success
+  // status, as the real registries do.
+  if (type.plural === "pods" || deleted.metadata.deletionTimestamp) {
     respondObject(ctx, 200, deleted);
     return;
   }
@@ -172,6 +177,7 @@ export const handleDeleteCollection = async (ctx: ApiContext): Promise<void> => 
     ctx.cluster.delete(ctx.key, o.metadata.namespace, o.metadata.name!, {
       dryRun,
       ...(opts.propagationPolicy ? { propagationPolicy: opts.propagationPolicy } : {}),
+      ...(opts.gracePeriodSeconds !== undefined ? { gracePeriodSeconds: opts.gracePeriodSeconds } : {}),
     }),
   );
   const { type } = ctx.target;

@@ -73,6 +73,8 @@ const subresourceEntries = (t: ResourceType) =>
         return { ...base, kind: "Pod", verbs: ["get"] };
       case "binding":
         return { ...base, kind: "Binding", verbs: ["create"] };
+      case "token":
+        return { ...base, group: "authentication.k8s.io", version: "v1", kind: "TokenRequest", verbs: ["create"] };
       case "proxy":
         return { ...base, kind: "NodeProxyOptions", verbs: ["create", "delete", "get", "patch", "update"] };
     }

@@ -1,6 +1,10 @@
-// A minimal OpenAPI v3 discovery: only enough for kubectl (>= 1.27) to see that every resource accepts the
+// OpenAPI v2 (see openapi-v2.ts), and a minimal OpenAPI v3 discovery: only enough for kubectl (>= 1.27) to see that every resource accepts the
 // `fieldValidation` query parameter, so it leaves validation to the server instead of needing full schemas.
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { resourceTypes } from "./resources.js";
+import { openApiV2Document } from "./openapi-v2.js";
+import { encodeOpenApiV2, OPENAPI_V2_PROTOBUF } from "./openapi-v2-proto.js";
+import { sendJson } from "./http.js";
 
 const groupVersions = (): Array<{ group: string; version: string }> => {
   const seen = new Map<string, { group: string; version: string }>();
@@ -41,4 +45,13 @@ export const openApiV3Doc = (path: string) => {
     };
   }
   return { openapi: "3.0.0", info: { title: "Kubernetes", version: "v1.31.0" }, paths, components: { schemas: {} } };
+};
+
+/** GET /openapi/v2: protobuf when the client asks for it (kubectl does), JSON otherwise. */
+export const serveOpenApiV2 = (req: IncomingMessage, res: ServerResponse): void => {
+  const doc = openApiV2Document();
+  if (!(req.headers.accept ?? "").includes("application/com.github.proto-openapi.spec.v2")) return sendJson(res, 200, doc);
+  const body = encodeOpenApiV2(doc);
+  res.writeHead(200, { "Content-Type": OPENAPI_V2_PROTOBUF, "Content-Length": body.length });
+  res.end(body);
 };

@@ -9,7 +9,7 @@ export interface ResourceType {
   namespaced: boolean;
   shortNames?: string[];
   categories?: string[];
-  subresources?: Array<"status" | "scale" | "eviction" | "log" | "binding" | "proxy">;
+  subresources?: Array<"status" | "scale" | "eviction" | "log" | "binding" | "proxy" | "token">;
   /** Read-only virtual resources (metrics.k8s.io) computed on demand rather than stored. */
   virtual?: boolean;
   verbs?: string[];
@@ -17,6 +17,45 @@ export interface ResourceType {
 
 const ALL = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
 const all = ["all"];
+
+// rbac.authorization.k8s.io kinds, and the create-only access and identity reviews (not stored, hence "virtual").
+// The real server gives none of them short names.
+const rbacType = (kind: string, plural: string, namespaced: boolean): ResourceType => ({
+  group: "rbac.authorization.k8s.io",
+  versions: ["v1"],
+  kind,
+  plural,
+  singular: kind.toLowerCase(),
+  namespaced,
+});
+
+const rbacResourceTypes: ResourceType[] = [
+  rbacType("Role", "roles", true),
+  rbacType("RoleBinding", "rolebindings", true),
+  rbacType("ClusterRole", "clusterroles", false),
+  rbacType("ClusterRoleBinding", "clusterrolebindings", false),
+];
+
+const review = (group: string, versions: string[], kind: string, namespaced = false): ResourceType => ({
+  group,
+  versions,
+  kind,
+  plural: `${kind.toLowerCase()}s`,
+  singular: "",
+  namespaced,
+  virtual: true,
+  verbs: ["create"],
+});
+
+const reviewResourceTypes: ResourceType[] = [
+  review("authorization.k8s.io", ["v1"], "LocalSubjectAccessReview", true),
+  review("authorization.k8s.io", ["v1"], "SelfSubjectAccessReview"),
+  review("authorization.k8s.io", ["v1"], "SelfSubjectRulesReview"),
+  review("authorization.k8s.io", ["v1"], "SubjectAccessReview"),
+  // kubectl auth whoami asks for v1 (1.28+) and falls back to v1beta1.
+  review("authentication.k8s.io", ["v1", "v1beta1"], "SelfSubjectReview"),
+  review("authentication.k8s.io", ["v1"], "TokenReview"),
+];
 
 export const resourceTypes: ResourceType[] = [
   {
@@ -63,7 +102,7 @@ export const resourceTypes: ResourceType[] = [
     subresources: ["status"],
   },
   { group: "", versions: ["v1"], kind: "Endpoints", plural: "endpoints", singular: "endpoints", namespaced: true, shortNames: ["ep"] },
-  // Stored only: no controller mirrors Endpoints into slices yet, so clients create them as they need them.
+  // Kept in step with Services and pods by the EndpointSlice controller (controllers/endpointslice.ts).
   {
     group: "discovery.k8s.io",
     versions: ["v1"],
@@ -72,6 +111,8 @@ export const resourceTypes: ResourceType[] = [
     singular: "endpointslice",
     namespaced: true,
   },
+  // Node heartbeats (kube-node-lease/<node>, renewed by each kubelet) and leader election for anyone.
+  { group: "coordination.k8s.io", versions: ["v1"], kind: "Lease", plural: "leases", singular: "lease", namespaced: true },
   { group: "", versions: ["v1"], kind: "ConfigMap", plural: "configmaps", singular: "configmap", namespaced: true, shortNames: ["cm"] },
   { group: "", versions: ["v1"], kind: "Secret", plural: "secrets", singular: "secret", namespaced: true },
   {
@@ -82,6 +123,7 @@ export const resourceTypes: ResourceType[] = [
     singular: "serviceaccount",
     namespaced: true,
     shortNames: ["sa"],
+    subresources: ["token"],
   },
   {
     group: "",
@@ -244,6 +286,8 @@ export const resourceTypes: ResourceType[] = [
     categories: all,
     subresources: ["status"],
   },
+  ...rbacResourceTypes,
+  ...reviewResourceTypes,
   {
     group: "metrics.k8s.io",
     versions: ["v1beta1"],
@@ -295,6 +339,7 @@ export const R = {
   services: "services",
   endpoints: "endpoints",
   endpointslices: "endpointslices.discovery.k8s.io",
+  leases: "leases.coordination.k8s.io",
   configmaps: "configmaps",
   secrets: "secrets",
   serviceaccounts: "serviceaccounts",

@@ -24,18 +24,27 @@ const involved =
     obj?.involvedObject?.[k] ?? obj?.regarding?.[k];
 
 const COMMON: Record<string, Getter> = { "metadata.name": path("metadata.name"), "metadata.namespace": path("metadata.namespace") };
+// Per kind, the labels its field-label conversion func accepts (pkg/apis/<group>/v1/conversion.go) and the values
+// its registry's ToSelectableFields reports (pkg/registry/<group>/<kind>/strategy.go). Kinds without their own
+// conversion func accept only metadata.name and metadata.namespace (DefaultMetaV1FieldSelectorConversion).
 const FIELDS: Record<string, Record<string, Getter>> = {
   pods: {
+    ...COMMON,
     "spec.nodeName": path("spec.nodeName"),
+    // Old v1 clients send spec.host; the conversion func maps it to spec.nodeName.
+    "spec.host": path("spec.nodeName"),
     "spec.restartPolicy": path("spec.restartPolicy"),
     "spec.schedulerName": path("spec.schedulerName"),
     "spec.serviceAccountName": path("spec.serviceAccountName"),
     "spec.hostNetwork": withDefault(path("spec.hostNetwork"), false),
     "status.phase": path("status.phase"),
     "status.podIP": path("status.podIP"),
+    // Accepted by the conversion func but not among PodToSelectableFields, so it reads as "".
+    "status.podIPs": () => "",
     "status.nominatedNodeName": path("status.nominatedNodeName"),
   },
   events: {
+    ...COMMON,
     ...Object.fromEntries(
       ["kind", "namespace", "name", "uid", "apiVersion", "resourceVersion", "fieldPath"].map((k) => [`involvedObject.${k}`, involved(k)]),
     ),
@@ -44,13 +53,20 @@ const FIELDS: Record<string, Record<string, Getter>> = {
     source: (obj) => obj?.source?.component ?? obj?.deprecatedSource?.component,
     type: path("type"),
   },
-  nodes: { "spec.unschedulable": withDefault(path("spec.unschedulable"), false) },
-  secrets: { type: path("type") },
-  namespaces: { "status.phase": path("status.phase") },
-  replicasets: { "status.replicas": withDefault(path("status.replicas"), 0) },
-  replicationcontrollers: { "status.replicas": withDefault(path("status.replicas"), 0) },
-  jobs: { "status.successful": withDefault(path("status.successful"), 0) },
+  // Cluster-scoped kinds with their own conversion func do not accept metadata.namespace.
+  nodes: { "metadata.name": path("metadata.name"), "spec.unschedulable": withDefault(path("spec.unschedulable"), false) },
+  namespaces: { "metadata.name": path("metadata.name"), "status.phase": path("status.phase") },
+  secrets: { ...COMMON, type: path("type") },
+  services: { ...COMMON, "spec.clusterIP": path("spec.clusterIP"), "spec.type": path("spec.type") },
+  replicasets: { ...COMMON, "status.replicas": withDefault(path("status.replicas"), 0) },
+  replicationcontrollers: { ...COMMON, "status.replicas": withDefault(path("status.replicas"), 0) },
+  // JobToSelectableFields: the label is status.successful, its value the Job's status.succeeded.
+  jobs: { ...COMMON, "status.successful": withDefault(path("status.succeeded"), 0) },
 };
+
+/** The field labels a resource (plural) accepts in field selectors, as the API server lists them. */
+export const supportedFieldLabels = (resource: string): string[] =>
+  Object.keys(Object.hasOwn(FIELDS, resource) ? FIELDS[resource]! : COMMON);
 
 /** Undoes the escaping fields.EscapeValue applies (`\\`, `\,`, `\=`); any other escape is an error. */
 const unescape = (v: string, term: string): string =>
@@ -82,7 +98,7 @@ const splitTerms = (s: string): string[] => {
 
 /** Parses a field selector (`spec.nodeName=n1,status.phase!=Failed`) for a resource's plural name. */
 export function parseFieldSelector(resource: string, s: string): FieldMatcher {
-  const supported: Record<string, Getter> = { ...COMMON, ...FIELDS[resource] };
+  const supported: Record<string, Getter> = Object.hasOwn(FIELDS, resource) ? FIELDS[resource]! : COMMON;
   const terms = splitTerms(s.trim()).map((term) => {
     // The first unescaped operator wins; "!=" and "==" are tried before "=" at each position.
     const m = /^((?:[^\\!=]|\\.)*?)(!=|==|=)(.*)$/s.exec(term);

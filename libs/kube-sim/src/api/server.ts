@@ -10,8 +10,13 @@ import { handleCreate, handleDelete, handleDeleteCollection, handleGet, handleLi
 import { handleWatch } from "./watch.js";
 import { handleBinding, handleEviction, handleLog, handleNodeProxy, handleScale } from "./subresources.js";
 import { handleMetrics } from "./metrics-api.js";
-import { openApiV3Doc, openApiV3Root } from "./openapi.js";
+import { openApiV3Doc, openApiV3Root, serveOpenApiV2 } from "./openapi.js";
 import type { ApiContext } from "./context.js";
+import { guardRequest } from "../auth/guard.js";
+import { handleReview, isReviewType } from "../auth/access-review.js";
+import { handleTokenRequest } from "../auth/token-request.js";
+import { serveTlsOnSamePort } from "../auth/tls-listener.js";
+import { handleSimControl, SIM_CONTROL_PREFIX } from "./sim-control.js";
 
 const methodNotAllowed = (method: string): ApiError =>
   new ApiError(405, "MethodNotAllowed", `the server does not allow this method on the requested resource (${method})`);
@@ -24,6 +29,7 @@ const route = async (cluster: Cluster, req: IncomingMessage, res: ServerResponse
   const url = new URL(req.url ?? "/", "http://sim");
   const method = req.method ?? "GET";
   const path = url.pathname.replace(/\/+$/, "") || "/";
+  const user = guardRequest(cluster, req, url);
   switch (path) {
     case "/version":
       return sendJson(res, 200, SERVER_VERSION);
@@ -36,6 +42,8 @@ const route = async (cluster: Cluster, req: IncomingMessage, res: ServerResponse
     case "/apis":
       return sendJson(res, 200, apiGroupList());
   }
+  if (path.startsWith(SIM_CONTROL_PREFIX)) return handleSimControl(cluster, req, res, url);
+  if (path === "/openapi/v2") return serveOpenApiV2(req, res);
   if (path === "/openapi/v3") return sendJson(res, 200, openApiV3Root());
   if (path.startsWith("/openapi/v3/")) {
     const doc = openApiV3Doc(path.slice("/openapi/v3/".length));
@@ -55,7 +63,8 @@ const route = async (cluster: Cluster, req: IncomingMessage, res: ServerResponse
     return sendJson(res, 200, doc);
   }
   const target = parsed.req;
-  const ctx: ApiContext = { cluster, req, res, query: url.searchParams, target, key: storeKey(target.type) };
+  const ctx: ApiContext = { cluster, req, res, query: url.searchParams, target, key: storeKey(target.type), user };
+  if (isReviewType(target.type)) return handleReview(ctx, user);
   if (target.type.virtual) {
     if (method !== "GET" || target.subresource) throw methodNotAllowed(method);
     return handleMetrics(ctx);
@@ -81,6 +90,8 @@ const route = async (cluster: Cluster, req: IncomingMessage, res: ServerResponse
         return handleLog(ctx);
       case "binding POST":
         return handleBinding(ctx);
+      case "token POST":
+        return handleTokenRequest(ctx);
     }
     if (sub === "proxy" && method === "GET") return handleNodeProxy(ctx);
     throw methodNotAllowed(method);
@@ -110,8 +121,12 @@ const route = async (cluster: Cluster, req: IncomingMessage, res: ServerResponse
   throw methodNotAllowed(method);
 };
 
-export const createApiServer = (cluster: Cluster, onRequest?: RequestHook): Server =>
-  createServer((req, res) => {
+export const createApiServer = (cluster: Cluster, onRequest?: RequestHook): Server => {
+  const handler = (req: IncomingMessage, res: ServerResponse): void => {
     onRequest?.(req, res);
     route(cluster, req, res).catch((err) => sendError(res, err));
-  });
+  };
+  const server = createServer(handler);
+  serveTlsOnSamePort(server, handler);
+  return server;
+};

@@ -13,7 +13,8 @@ export type StatusReason =
   | "UnsupportedMediaType"
   | "NotAcceptable"
   | "InternalError"
-  | "Forbidden";
+  | "Forbidden"
+  | "Unauthorized";
 
 export interface StatusCause {
   reason?: string;

@@ -6,7 +6,9 @@ import { dryRunOf, mediaType, parseBody, readBody, sendJson, sendText } from "./
 import { applyPatch } from "./patch.js";
 import { budgetsFor } from "../controllers/disruption.js";
 import { podLogs } from "../kubelet/logs.js";
-import { statsSummary } from "../metrics/index.js";
+import { followPodLogs } from "../kubelet/log-follow.js";
+import { streamLogs } from "./log-stream.js";
+import { cadvisorMetrics, statsSummary } from "../metrics/index.js";
 import { R } from "./resources.js";
 import type { ApiContext } from "./context.js";
 import type { KubeObject, Pod } from "../types.js";
@@ -56,14 +58,14 @@ export const handleEviction = async (ctx: ApiContext): Promise<void> => {
   const body = parseBody(await readBody(ctx.req), mediaType(ctx.req)) as {
     kind?: string;
     metadata?: { name?: string };
-    deleteOptions?: { dryRun?: string[] };
+    deleteOptions?: { dryRun?: string[]; gracePeriodSeconds?: number };
   };
   if (body?.kind && body.kind !== "Eviction") throw badRequest(`expected an Eviction, got ${body.kind}`);
   if (body?.metadata?.name && body.metadata.name !== name) throw badRequest(`name in URL does not match name in Eviction object`);
   const pod = ctx.cluster.mustGet<Pod>(R.pods, namespace, name!);
   const dryRun = dryRunOf(ctx.query, body?.deleteOptions);
-  // Pods that are not running cost no availability: evicting them is always allowed.
-  const running = pod.status?.phase === "Running";
+  // Pods that are not running (or already terminating) cost no availability: evicting them is always allowed (canIgnorePDB).
+  const running = pod.status?.phase === "Running" && !pod.metadata.deletionTimestamp;
   if (running) {
     const budgets = budgetsFor(ctx.cluster, pod);
     if (budgets.length > 1)
@@ -84,7 +86,8 @@ export const handleEviction = async (ctx: ApiContext): Promise<void> => {
       });
     }
   }
-  ctx.cluster.delete(R.pods, namespace, name!, { dryRun });
+  const grace = body?.deleteOptions?.gracePeriodSeconds;
+  ctx.cluster.delete(R.pods, namespace, name!, { dryRun, ...(typeof grace === "number" ? { gracePeriodSeconds: Math.max(0, grace) } : {}) });
   sendJson(ctx.res, 201, { kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", code: 201 });
 };
 
@@ -94,14 +97,15 @@ export const handleLog = (ctx: ApiContext): void => {
   const num = (k: string): number | undefined => (q.has(k) ? Number(q.get(k)) : undefined);
   const tailLines = num("tailLines");
   const sinceSeconds = num("sinceSeconds");
-  const text = podLogs(ctx.cluster, pod, {
+  const opts = {
     ...(q.get("container") ? { container: q.get("container")! } : {}),
     previous: q.get("previous") === "true",
     timestamps: q.get("timestamps") === "true",
     ...(tailLines !== undefined ? { tailLines } : {}),
     ...(sinceSeconds !== undefined ? { sinceSeconds } : {}),
-  });
-  sendText(ctx.res, 200, text);
+  };
+  if (["true", "1"].includes(q.get("follow") ?? "")) return streamLogs(ctx.res, followPodLogs(ctx.cluster, pod, opts));
+  sendText(ctx.res, 200, podLogs(ctx.cluster, pod, opts));
 };
 
 export const handleBinding = async (ctx: ApiContext): Promise<void> => {
@@ -131,5 +135,6 @@ export const handleNodeProxy = (ctx: ApiContext): void => {
     sendText(ctx.res, 200, "ok");
     return;
   }
+  if (path === "metrics/cadvisor") return sendText(ctx.res, 200, cadvisorMetrics(ctx.cluster, node.metadata.name!));
   throw notFound("nodes/proxy", "", path);
 };

@@ -3,6 +3,7 @@
 // an SRE would apply really changes the outcome.
 import { bytes, cpuMillis } from "../quantity.js";
 import type { Container, KubeObject } from "../types.js";
+import { leakFor } from "./memory-leak.js";
 
 export const PREFIX = "sim.vigil.dev/";
 
@@ -17,6 +18,8 @@ export interface ContainerBehaviour {
   /** Working-set growth in bytes per second since the container started (a leak). */
   memoryLeakPerSecond: number;
   cpuDemandMillis: number;
+  /** Milliseconds the app takes to answer a request (and its probes) given all the CPU it demands; CFS throttling stretches it. */
+  responseMs: number;
   /** Exit code the app crashes with, `crashAfterSeconds` after starting; undefined: it doesn't crash. */
   crashExitCode?: number;
   crashAfterSeconds: number;
@@ -28,7 +31,39 @@ export interface ContainerBehaviour {
   completeAfterSeconds?: number;
   /** Lines the app logs while healthy. */
   log: string[];
+  /** Variables that must hold a URL (of an allowed scheme) to a reachable in-cluster Service: else exit 1 at start. */
+  serviceUrls: ServiceUrlRule[];
+  /** URLs the app calls while running: while one is unreachable, its readiness fails and it logs the error. */
+  upstreams: string[];
+  /** The app is an ingress controller (ingress-nginx): it logs its warnings about Ingress backends. */
+  ingressController: boolean;
+  /** Bytes per second the container writes to its writable layer and logs while it runs (local ephemeral storage). */
+  diskWritePerSecond: number;
 }
+
+/** `DATABASE_URL=postgres|postgresql`: the variable, and the URL schemes the app accepts (any when none). */
+export interface ServiceUrlRule {
+  env: string;
+  schemes: string[];
+}
+
+const list = (v: string | undefined): string[] =>
+  (v ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+export const parseServiceUrlRules = (v: string | undefined): ServiceUrlRule[] =>
+  list(v).map((part) => {
+    const [env, schemes] = part.split("=");
+    return {
+      env: env!.trim(),
+      schemes: (schemes ?? "")
+        .split("|")
+        .map((s) => s.trim())
+        .filter(Boolean),
+    };
+  });
 
 /** `20Mi/min`, `1Gi/h`, `512Ki/s` → bytes per second. */
 export const parseRate = (v: string): number => {
@@ -37,6 +72,8 @@ export const parseRate = (v: string): number => {
   const per = { s: 1, sec: 1, m: 60, min: 60, h: 3600, hour: 3600 }[m[2] as "s"];
   return bytes(m[1]!) / per;
 };
+
+const rateOrZero = (v: string | undefined): number => (v ? parseRate(v) : 0);
 
 const lookup = (annotations: Record<string, string>, key: string, container: string): string | undefined =>
   annotations[`${PREFIX}${key}.${container}`] ?? annotations[`${PREFIX}${key}`];
@@ -83,12 +120,14 @@ export const containerBehaviour = (pod: KubeObject, container: Container): Conta
   const complete = get("complete-after-seconds");
   const memoryDemand = get("memory-demand");
   const cpuDemand = get("cpu-demand");
-  const leak = get("memory-leak");
+  // A leak may ship with some image versions only.
+  const leak = leakFor(get("memory-leak") ?? "", container.image);
   return {
     startupSeconds: num(get("startup-seconds"), 2),
     memoryDemand: memoryDemand ? bytes(memoryDemand) : defaultMemoryDemand(container),
     memoryLeakPerSecond: leak ? parseRate(leak) : 0,
     cpuDemandMillis: cpuDemand ? cpuMillis(cpuDemand) : 10,
+    responseMs: num(get("response-ms"), 20),
     ...(crash !== undefined ? { crashExitCode: num(crash, 1) } : {}),
     crashAfterSeconds: num(get("crash-after-seconds"), 1),
     crashLog: get("crash-log") ?? "fatal error, exiting",
@@ -99,6 +138,10 @@ export const containerBehaviour = (pod: KubeObject, container: Container): Conta
     imageFaults: parseImageFaults(get("image-faults")),
     ...(complete !== undefined ? { completeAfterSeconds: num(complete, 0) } : {}),
     log: (get("log") ?? `${container.name} started`).split("\n"),
+    serviceUrls: parseServiceUrlRules(get("requires-service-url")),
+    upstreams: list(get("upstreams")),
+    ingressController: get("ingress-controller") === "true",
+    diskWritePerSecond: rateOrZero(get("disk-write")),
   };
 };
 

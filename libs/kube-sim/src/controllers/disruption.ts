@@ -14,8 +14,11 @@ export interface Budget {
   disruptionsAllowed: number;
 }
 
+/** countHealthyPods: a pod being deleted is no longer healthy, whatever it reports. */
 const isReady = (p: Pod): boolean =>
-  p.status?.phase === "Running" && !!p.status.conditions?.some((c) => c.type === "Ready" && c.status === "True");
+  !p.metadata.deletionTimestamp &&
+  p.status?.phase === "Running" &&
+  !!p.status.conditions?.some((c) => c.type === "Ready" && c.status === "True");
 
 /** Resolves an int-or-percent against a total; percentages round up, as the disruption controller does. */
 const scaled = (v: number | string, total: number): number =>

@@ -10,18 +10,24 @@ import { JobController } from "./job.js";
 import { CronJobController } from "./cronjob.js";
 import { GarbageCollector } from "./garbage-collector.js";
 import { EndpointsController } from "./endpoints.js";
+import { EndpointSliceController } from "./endpointslice.js";
+import { ResourceQuotaController } from "./resource-quota.js";
 import { PersistentVolumeController } from "./persistent-volume.js";
 import { DisruptionController } from "./disruption.js";
 import { SchedulerController } from "./scheduler.js";
 import { NodeLifecycleController } from "./node-lifecycle.js";
+import { PodGarbageCollector } from "./pod-gc.js";
 import { HorizontalPodAutoscalerController } from "./hpa.js";
 import { Kubelet } from "../kubelet/kubelet.js";
 import { NodeStatusReporter } from "../kubelet/node-status.js";
 import { EvictionManager } from "../kubelet/eviction-manager.js";
+import { ClusterRoleAggregationController } from "../auth/aggregation.js";
 
 export type { Controller } from "./controller.js";
 
 export const defaultControllers = (): Controller[] => [
+  // First, so a quota created with the objects it limits has its status (and so takes effect) before they are admitted.
+  new ResourceQuotaController(),
   new ServiceAccountController(),
   new GarbageCollector(),
   new CronJobController(),
@@ -33,10 +39,13 @@ export const defaultControllers = (): Controller[] => [
   new PersistentVolumeController(),
   new NodeStatusReporter(),
   new NodeLifecycleController(),
+  new PodGarbageCollector(),
   new SchedulerController(),
   new Kubelet(),
   new EvictionManager(),
   new EndpointsController(),
+  new EndpointSliceController(),
   new DisruptionController(),
   new HorizontalPodAutoscalerController(),
+  new ClusterRoleAggregationController(),
 ];

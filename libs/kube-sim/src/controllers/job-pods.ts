@@ -54,6 +54,14 @@ export function jobPod(job: KubeObject, index?: number): Pod {
   return pod;
 }
 
-/** How the pod ended for the Job's accounting; undefined while it runs. */
+/**
+ * How the pod ended for the Job's accounting; undefined while it runs. A pod deleted before it succeeded counts as
+ * failed (isPodFailed: "Count deleted Pods as failures to account for orphan Pods that never have a chance to reach
+ * the Failed phase").
+ */
 export const outcome = (p: Pod): "succeeded" | "failed" | undefined =>
-  p.status?.phase === "Succeeded" ? "succeeded" : p.status?.phase === "Failed" ? "failed" : undefined;
+  p.status?.phase === "Succeeded"
+    ? "succeeded"
+    : p.status?.phase === "Failed" || p.metadata.deletionTimestamp
+      ? "failed"
+      : undefined;

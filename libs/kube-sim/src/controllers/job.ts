@@ -39,6 +39,13 @@ const newCondition = (type: string, status: string, reason: string, message: str
   message,
 });
 
+const dropTrackingFinalizer = (cluster: Cluster, p: Pod): void => {
+  cluster.mutate(R.pods, p.metadata.namespace, p.metadata.name!, (d) => {
+    d.metadata.finalizers = d.metadata.finalizers?.filter((f) => f !== TRACKING_FINALIZER);
+    if (d.metadata.finalizers?.length === 0) delete d.metadata.finalizers;
+  });
+};
+
 export class JobController implements Controller {
   readonly name = "job";
   private readonly backoffs = new Map<string, BackoffRecord>();
@@ -126,6 +133,8 @@ export class JobController implements Controller {
     const deleted = new Set<string>();
     const remove = (victims: Pod[]): void => {
       for (const p of victims) {
+        // Already accounted for here: the tracking finalizer goes first, so the terminating pod is not counted again.
+        dropTrackingFinalizer(cluster, p);
         cluster.delete(R.pods, p.metadata.namespace, p.metadata.name!);
         deleted.add(p.metadata.uid!);
         event("SuccessfulDelete", `Deleted pod: ${p.metadata.name}`);
@@ -191,12 +200,7 @@ export class JobController implements Controller {
     if (finish?.type === "Complete") event("Completed", "Job completed");
     else if (finish) event(finish.reason, finish.message, "Warning");
     // Counted pods lose the finalizer, so they are never counted again.
-    for (const p of uncounted) {
-      cluster.mutate(R.pods, p.metadata.namespace, p.metadata.name!, (d) => {
-        d.metadata.finalizers = d.metadata.finalizers?.filter((f) => f !== TRACKING_FINALIZER);
-        if (d.metadata.finalizers?.length === 0) delete d.metadata.finalizers;
-      });
-    }
+    for (const p of uncounted) dropTrackingFinalizer(cluster, p);
     this.tracked.set(uid, new Set(active.filter((p) => !deleted.has(p.metadata.uid!)).map((p) => p.metadata.uid!)));
   }
 

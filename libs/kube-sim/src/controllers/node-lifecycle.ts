@@ -4,7 +4,7 @@
 // taint eviction controller that deletes pods from NoExecute-tainted nodes.
 import type { Cluster } from "../cluster.js";
 import { R } from "../api/resources.js";
-import { nodeLeases } from "../kubelet/node-status.js";
+import { lastLeaseRenewal } from "../kubelet/node-lease.js";
 import { TaintEvictionController, type Taint } from "./taint-eviction.js";
 import type { Controller } from "./controller.js";
 import type { Node, NodeStatus, Pod } from "../types.js";
@@ -80,7 +80,7 @@ export class NodeLifecycleController implements Controller {
     }
     const now = cluster.now();
     const ready = condition(node, "Ready");
-    const heartbeat = Math.max(Date.parse(ready?.lastHeartbeatTime ?? "") || 0, nodeLeases(cluster).get(name) ?? 0);
+    const heartbeat = Math.max(Date.parse(ready?.lastHeartbeatTime ?? "") || 0, lastLeaseRenewal(cluster, name));
     const created = Date.parse(node.metadata.creationTimestamp ?? "") || now;
     const stale = ready ? now - heartbeat > NODE_GRACE_MS : now - Math.max(created, heartbeat) > NODE_STARTUP_GRACE_MS;
     let current = node;

@@ -9,6 +9,7 @@ import { ClusterSnapshot, queueOrder, responsibleFor, schedule, DEFAULT_SCHEDULE
 import type { Controller } from "./controller.js";
 import type { Node, Pod, PodStatus } from "../types.js";
 import { deepEqual } from "../json.js";
+import { volumeBindingFailure } from "./scheduler-volume-binding.js";
 
 const BACKOFF_INITIAL_MS = 1_000;
 const BACKOFF_MAX_MS = 10_000;
@@ -86,6 +87,9 @@ export class SchedulerController implements Controller {
     };
     cluster.store.subscribe(R.nodes, count(nodeChangeMatters));
     cluster.store.subscribe(R.pods, count(podChangeMatters));
+    // VolumeBinding registers for claim and class changes: a bound claim or a new class can make a pod schedulable.
+    cluster.store.subscribe(R.pvcs, count(() => true));
+    cluster.store.subscribe(R.storageclasses, count(() => true));
   }
 
   private due(pod: Pod, now: number): boolean {
@@ -112,7 +116,7 @@ export class SchedulerController implements Controller {
       this.attempts.set(uid, { attempts: 1, at: now, changes: Infinity, generation: pod.metadata.generation });
       return;
     }
-    const result = schedule(pod, snapshot);
+    const result = volumeBindingFailure(cluster, pod, snapshot.nodes.length) ?? schedule(pod, snapshot);
     if ("nodeName" in result) {
       try {
         const bound = cluster.update<Pod>(R.pods, { ...pod, spec: { ...pod.spec, nodeName: result.nodeName } });

@@ -1,6 +1,7 @@
 // The taint eviction controller (formerly the node lifecycle controller's taint manager): pods on a node with
 // NoExecute taints they don't tolerate are deleted at once; pods tolerating them for tolerationSeconds (300 s
 // for not-ready/unreachable by default admission) are deleted once that time has passed since it first saw them.
+// Deletion is graceful: on an unreachable node no kubelet confirms it, so the pods stay Terminating.
 import type { Cluster } from "../cluster.js";
 import { R } from "../api/resources.js";
 import type { Controller } from "./controller.js";
@@ -46,6 +47,24 @@ export const minTolerationMs = (tolerations: Toleration[], taints: Taint[]): num
   return min;
 };
 
+/** addConditionAndDeletePod: the DisruptionTarget condition tells the pod's owner why it goes. */
+const markDisruptionTarget = (cluster: Cluster, pod: Pod): void => {
+  const ts = cluster.timestamp();
+  cluster.updateStatus<Pod>(R.pods, pod.metadata.namespace, pod.metadata.name!, (d) => {
+    const status = (d.status ??= { phase: "Pending" });
+    const conditions = (status.conditions ?? []).filter((c) => c.type !== "DisruptionTarget");
+    conditions.push({
+      type: "DisruptionTarget",
+      status: "True",
+      reason: "DeletionByTaintManager",
+      message: "Taint manager: deleting due to NoExecute taint",
+      lastProbeTime: null,
+      lastTransitionTime: ts,
+    });
+    status.conditions = conditions;
+  });
+};
+
 export class TaintEvictionController implements Controller {
   readonly name = "taint-eviction";
   /** Pod uid → when the controller first found it on a node with NoExecute taints it only tolerates for a while. */
@@ -61,7 +80,7 @@ export class TaintEvictionController implements Controller {
     const stillScheduled = new Set<string>();
     for (const pod of tainted.size ? cluster.list<Pod>(R.pods) : []) {
       const taints = pod.spec.nodeName ? tainted.get(pod.spec.nodeName) : undefined;
-      if (!taints) continue;
+      if (!taints || pod.metadata.deletionTimestamp) continue;
       const uid = pod.metadata.uid!;
       const wait = minTolerationMs(pod.spec.tolerations ?? [], taints);
       if (wait === Infinity) continue;
@@ -76,6 +95,7 @@ export class TaintEvictionController implements Controller {
         source: { component: "taint-eviction-controller" },
       });
       try {
+        markDisruptionTarget(cluster, pod);
         cluster.delete(R.pods, ns, pod.metadata.name!);
       } catch {
         // Already gone.

@@ -9,6 +9,9 @@ import { firstMissing, resolveEnv } from "./env.js";
 import { behaviourOf, failingProbe, firstProbeAt, planFor, probeTiming } from "./fate.js";
 import { goDuration, imageFault, imageID, imageSize, normalizeImage, pullMillis, pullNotFoundMessage } from "./images.js";
 import { probeFailure } from "./probes.js";
+import { probeFault, type ProbeKind } from "./probe-faults.js";
+import { registryOf } from "./registry.js";
+import { checkDependencies, checkPeriodMs, dependencyDelayMs, hasDependencies, startDependencies } from "./dependencies.js";
 import type { Backoff, ContainerRuntime, Instance, NodeRuntime } from "./runtime.js";
 
 export interface SyncContext {
@@ -21,6 +24,13 @@ export interface SyncContext {
   podRef: string;
   podIP?: string;
 }
+
+/** How the prober names each probe in its Unhealthy events. */
+const PROBE_LABEL: Record<ProbeKind, "Readiness" | "Liveness" | "Startup"> = {
+  readiness: "Readiness",
+  liveness: "Liveness",
+  startup: "Startup",
+};
 
 /** The kubelet notices a change (PLEG relist) and syncs the pod again within about a second. */
 const SYNC_MS = 1000;
@@ -111,6 +121,8 @@ const create = (ctx: SyncContext, c: ContainerRuntime, spec: Container, b: Conta
     log: b.log,
     ...(missing ? { missingEnv: missing } : { upAt: t + b.startupSeconds * 1000 }),
   };
+  const fatal = missing ? undefined : startDependencies(ctx.cluster, ctx.pod, spec, b, inst, env.values);
+  if (fatal) delete inst.upAt;
   c.previous = c.current;
   c.current = inst;
   c.created++;
@@ -119,8 +131,9 @@ const create = (ctx: SyncContext, c: ContainerRuntime, spec: Container, b: Conta
   enter(c, "running", t);
   c.waiting = undefined;
   c.retry = undefined;
-  const probe = failingProbe(spec, b, inst.image);
-  c.nextProbeAt = probe ? firstProbeAt(t, probeTiming(probe === "readiness" ? spec.readinessProbe! : spec.livenessProbe!)) : Infinity;
+  const fault = probeFault(spec, b, inst.image);
+  c.nextProbeAt = fault ? firstProbeAt(t, probeTiming(fault.probe)) : Infinity;
+  if (hasDependencies(b) && !fatal && !missing) c.nextProbeAt = Math.min(c.nextProbeAt, t + dependencyDelayMs(spec));
 };
 
 /** EnsureImageExists, then create. */
@@ -152,7 +165,7 @@ const ensureImage = (ctx: SyncContext, c: ContainerRuntime, spec: Container, b: 
 };
 
 const pulled = (ctx: SyncContext, c: ContainerRuntime, spec: Container, b: ContainerBehaviour, t: number): void => {
-  if (imageFault(b, c.image) === "unpullable") {
+  if (imageFault(b, c.image) === "unpullable" || !registryOf(ctx.cluster).has(c.image)) {
     const msg = pullNotFoundMessage(c.image);
     emit(ctx, c, "Warning", "Failed", `Failed to pull image "${c.image}": ${msg}`);
     emit(ctx, c, "Warning", "Failed", "Error: ErrImagePull");
@@ -254,13 +267,16 @@ const step = (ctx: SyncContext, c: ContainerRuntime, spec: Container, b: Contain
     case "running": {
       const plan = planFor(spec, b, c.current!, c.init);
       if (c.nextProbeAt <= t && c.nextProbeAt <= (plan?.at ?? Infinity)) {
-        const kind = failingProbe(spec, b, c.current!.image);
-        const probe = kind === "readiness" ? spec.readinessProbe! : spec.livenessProbe!;
-        emit(ctx, c, "Warning", "Unhealthy", probeFailure(kind === "readiness" ? "Readiness" : "Liveness", probe, spec, ctx.podIP));
-        c.nextProbeAt += probeTiming(probe).periodMs;
+        const depsFailing = hasDependencies(b) && checkDependencies(ctx.cluster, ctx.pod, spec, b, c.current!, t);
+        const kind = depsFailing && spec.readinessProbe ? "readiness" : failingProbe(spec, b, c.current!.image, c.current);
+        const fault = depsFailing ? undefined : probeFault(spec, b, c.current!.image);
+        const probe = fault?.probe ?? (kind === "liveness" ? spec.livenessProbe : spec.readinessProbe);
+        if (kind && probe) emit(ctx, c, "Warning", "Unhealthy", probeFailure(PROBE_LABEL[kind], probe, spec, ctx.podIP, fault?.cause));
+        c.nextProbeAt += probe ? probeTiming(probe).periodMs : checkPeriodMs(spec);
         return;
       }
-      if (plan?.cause === "liveness") emit(ctx, c, "Normal", "Killing", `Container ${c.name} failed liveness probe, will be restarted`);
+      if (plan?.cause === "liveness")
+        emit(ctx, c, "Normal", "Killing", `Container ${c.name} failed ${plan.probe ?? "liveness"} probe, will be restarted`);
       return finish(c, t, plan!);
     }
     case "exited":

@@ -17,6 +17,8 @@ import {
   type NodeUsage,
 } from "../metrics/node-usage.js";
 import { containerUsage } from "./usage.js";
+import { containerDiskBytes, ephemeralStorage, podDiskBytes } from "./disk-usage.js";
+import { diskWritersByNode, localStorageViolation } from "./local-storage-eviction.js";
 import { kubeletState } from "./runtime.js";
 import type { Controller } from "../controllers/controller.js";
 import type { Container, ContainerStatus, Node, Pod } from "../types.js";
@@ -61,10 +63,10 @@ const thresholdInfo = (resource: Resource, u: NodeUsage): { quantity: string; av
 export const evictionMessage = (cluster: Cluster, resource: Resource, pod: Pod, u: NodeUsage): string => {
   const t = thresholdInfo(resource, u);
   let message = `The node was low on resource: ${resource}. Threshold quantity: ${t.quantity}, available: ${t.available}. `;
-  if (resource !== "memory") return message; // ephemeral-storage usage per container is not simulated (it never exceeds a request)
+  if (resource === "pids") return message;
   for (const c of pod.spec.containers) {
-    const used = pages(containerUsage(cluster, pod, c.name).memoryBytes);
-    const request = memoryRequest(c);
+    const used = resource === "memory" ? pages(containerUsage(cluster, pod, c.name).memoryBytes) : containerDiskBytes(cluster, pod, c);
+    const request = resource === "memory" ? memoryRequest(c) : (ephemeralStorage(c, "requests") ?? 0);
     if (used > request)
       message += `Container ${c.name} was using ${quantityString(used)}, request is ${quantityString(request)}, has larger consumption of ${resource}. `;
   }
@@ -92,11 +94,14 @@ export class EvictionManager implements Controller {
   reconcile(cluster: Cluster): void {
     const now = cluster.now();
     let byNode: Map<string, Pod[]> | undefined;
+    const writers = diskWritersByNode(cluster);
     for (const node of cluster.list<Node>(R.nodes)) {
       const name = node.metadata.name!;
       if (nodeBehaviour(node).kubeletStopped) continue;
       const last = this.lastEviction.get(name);
       if (last !== undefined && now - last < EVICTION_INTERVAL_MS) continue;
+      // Local storage isolation comes first; a synchronize that evicted for it does not rank for node pressure.
+      if (this.evictOverLocalStorageLimits(cluster, writers.get(name), name, now)) continue;
       const u = observedNodeUsage(cluster, node);
       // The kubelet reclaims memory first, then disk, then PIDs.
       const resource: Resource | undefined = u.pressure.memory
@@ -119,7 +124,24 @@ export class EvictionManager implements Controller {
     }
   }
 
+  private evictOverLocalStorageLimits(cluster: Cluster, pods: Pod[] | undefined, nodeName: string, now: number): boolean {
+    let evicted = false;
+    for (const pod of pods ?? []) {
+      if (critical(pod)) continue;
+      const message = localStorageViolation(cluster, pod);
+      if (!message) continue;
+      this.evict(cluster, pod, message, nodeName);
+      evicted = true;
+    }
+    if (evicted) this.lastEviction.set(nodeName, now);
+    return evicted;
+  }
+
   private candidate(cluster: Cluster, pod: Pod, resource: Resource): Candidate {
+    if (resource === "ephemeral-storage") {
+      const request = pod.spec.containers.reduce((sum, c) => sum + (ephemeralStorage(c, "requests") ?? 0), 0);
+      return { pod, usage: podDiskBytes(cluster, pod), request };
+    }
     if (resource !== "memory") return { pod, usage: 0, request: 0 };
     const request = pod.spec.containers.reduce((sum, c) => sum + memoryRequest(c), 0);
     return { pod, usage: podTotals(cluster, pod).memoryBytes, request };

@@ -6,6 +6,8 @@ import { bytes, formatBytes } from "../quantity.js";
 import { containerBehaviour, type ContainerBehaviour } from "../behaviour/vocabulary.js";
 import type { Container, KubeObject } from "../types.js";
 import { imageFault } from "./images.js";
+import { probeFault, probeKillAt, probeTiming, type ProbeKind, type ProbeTiming } from "./probe-faults.js";
+import { dependencyUnready, startFailure } from "./dependency-state.js";
 import type { EndCause, Instance } from "./runtime.js";
 
 export interface Plan {
@@ -14,6 +16,8 @@ export interface Plan {
   reason: "Error" | "OOMKilled" | "Completed";
   cause: EndCause;
   lastWords: string[];
+  /** For a probe kill: the probe that failed. */
+  probe?: "liveness" | "startup";
 }
 
 // Stored objects are never changed in place (a write stores a new object), so behaviour parsed from one stays valid.
@@ -36,17 +40,7 @@ export const memoryLimit = (c: Container): number | undefined => {
   return l === undefined ? undefined : bytes(l);
 };
 
-export interface ProbeTiming {
-  initialDelayMs: number;
-  periodMs: number;
-  failureThreshold: number;
-}
-
-export const probeTiming = (p: { initialDelaySeconds?: number; periodSeconds?: number; failureThreshold?: number }): ProbeTiming => ({
-  initialDelayMs: (p.initialDelaySeconds ?? 0) * 1000,
-  periodMs: (p.periodSeconds || 10) * 1000,
-  failureThreshold: p.failureThreshold || 3,
-});
+export { probeTiming, type ProbeTiming } from "./probe-faults.js";
 
 /** The first probe runs one period after the initial delay; failures repeat every period. */
 export const firstProbeAt = (startedAt: number, t: ProbeTiming): number => startedAt + t.initialDelayMs + t.periodMs;
@@ -61,12 +55,11 @@ export const readyAt = (c: Container, b: ContainerBehaviour, inst: Instance): nu
   return Math.max(inst.startedAt + Math.max(b.startupSeconds * 1000, delay), startedAt(c, b, inst));
 };
 
-/** The fault that makes a probe of this instance fail, if any: readiness (unready) or liveness. */
-export const failingProbe = (c: Container, b: ContainerBehaviour, image: string): "readiness" | "liveness" | undefined => {
+/** The probe of this instance that fails, if any (see probe-faults.ts; an unreachable dependency fails readiness). */
+export const failingProbe = (c: Container, b: ContainerBehaviour, image: string, inst?: Instance): ProbeKind | undefined => {
   const fault = imageFault(b, image);
-  if (fault === "unready" && c.readinessProbe) return "readiness";
-  if (fault === "liveness" && c.livenessProbe) return "liveness";
-  return undefined;
+  if (c.readinessProbe && fault !== "liveness" && dependencyUnready(inst)) return "readiness";
+  return probeFault(c, b, image)?.kind;
 };
 
 export const planFor = (c: Container, b: ContainerBehaviour, inst: Instance, init: boolean): Plan | undefined => {
@@ -82,6 +75,8 @@ export const planFor = (c: Container, b: ContainerBehaviour, inst: Instance, ini
       lastWords: [`FATAL: missing required environment variable ${inst.missingEnv}`],
     });
   }
+  const fatal = startFailure(inst);
+  if (fatal) plans.push({ at: crashAt, exitCode: 1, reason: "Error", cause: "env", lastWords: fatal });
   const crashLog = b.crashLog.split("\n");
   if (b.crashExitCode !== undefined) {
     plans.push({
@@ -116,14 +111,16 @@ export const planFor = (c: Container, b: ContainerBehaviour, inst: Instance, ini
   const completeSeconds = b.completeAfterSeconds ?? (init ? INIT_RUN_SECONDS : undefined);
   if (completeSeconds !== undefined)
     plans.push({ at: s + completeSeconds * 1000, exitCode: 0, reason: "Completed", cause: "complete", lastWords: [] });
-  if (failingProbe(c, b, inst.image) === "liveness") {
-    const t = probeTiming(c.livenessProbe!);
+  const probe = probeFault(c, b, inst.image);
+  const killAt = probe ? probeKillAt(s, probe) : undefined;
+  if (probe && killAt !== undefined) {
     plans.push({
-      at: s + t.initialDelayMs + t.failureThreshold * t.periodMs,
+      at: killAt,
       exitCode: 137,
       reason: "Error",
       cause: "liveness",
       lastWords: [],
+      probe: probe.kind === "startup" ? "startup" : "liveness",
     });
   }
   let first: Plan | undefined;

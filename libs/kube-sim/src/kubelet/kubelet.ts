@@ -1,10 +1,12 @@
 // Every node's kubelet in one controller: it runs the pods bound to nodes that are Ready and whose kubelet is
-// running (elsewhere pods are frozen, as a dead kubelet reports nothing), and posts their status. Pods with
+// running (elsewhere pods are frozen, as a dead or absent kubelet reports nothing), posts their status, and stops
+// the containers of pods being deleted before confirming their deletion (termination.ts). Pods with
 // nothing due and no change since the last sync are skipped, so a pass over thousands of settled pods is cheap.
 import type { Cluster } from "../cluster.js";
 import type { Controller } from "../controllers/controller.js";
 import { R } from "../api/resources.js";
-import { nodeBehaviour } from "../behaviour/vocabulary.js";
+import { hasKubelet } from "./kubelet-presence.js";
+import { syncTerminatingPod } from "./termination.js";
 import type { Node, Pod } from "../types.js";
 import type { SyncContext } from "./container.js";
 import { allocatePodIP, internalIP } from "./network.js";
@@ -13,8 +15,8 @@ import { failForDeadline, newPodRuntime, syncPod } from "./pod-sync.js";
 import { kubeletState, nodeRuntime } from "./runtime.js";
 
 /** Whether the node's kubelet is up and the node Ready: only then do its pods move. */
-export const kubeletRunning = (node: Node): boolean =>
-  !nodeBehaviour(node).kubeletStopped && node.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") === true;
+export const kubeletRunning = (cluster: Cluster, node: Node): boolean =>
+  hasKubelet(cluster, node) && node.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") === true;
 
 const isTerminal = (p: Pod): boolean => p.status?.phase === "Succeeded" || p.status?.phase === "Failed";
 
@@ -28,7 +30,7 @@ export class Kubelet implements Controller {
     const running = new Set<string>();
     for (const n of cluster.list<Node>(R.nodes)) {
       nodes.set(n.metadata.name!, n);
-      if (kubeletRunning(n)) running.add(n.metadata.name!);
+      if (kubeletRunning(cluster, n)) running.add(n.metadata.name!);
     }
     const pods = cluster.list<Pod>(R.pods);
     const live = new Set<string>();
@@ -53,13 +55,19 @@ export class Kubelet implements Controller {
       const uid = pod.metadata.uid!;
       live.add(uid);
       const nodeName = pod.spec.nodeName;
-      if (!nodeName || pod.metadata.deletionTimestamp || isTerminal(pod)) continue;
+      if (!nodeName || (isTerminal(pod) && !pod.metadata.deletionTimestamp)) continue;
       const node = nodes.get(nodeName);
       if (!node || !running.has(nodeName)) continue;
       const known = state.pods.get(uid);
       if (known && known.seenRV === pod.metadata.resourceVersion && now < known.nextDue) continue;
       const rt = known ?? newPodRuntime(pod, now);
       if (!known) state.pods.set(uid, rt);
+      if (pod.metadata.deletionTimestamp) {
+        const addr = { hostIP: internalIP(node), podIP: pod.status?.podIP ?? "" };
+        rt.nextDue = syncTerminatingPod(cluster, pod, rt, nodeName, addr, now);
+        rt.seenRV = cluster.get(R.pods, pod.metadata.namespace, pod.metadata.name!)?.metadata.resourceVersion;
+        continue;
+      }
 
       const nodeRt = nodeRuntime(state, nodeName);
       // Host-network pods share the node's address.

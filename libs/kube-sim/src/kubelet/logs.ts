@@ -6,6 +6,7 @@ import { rfc3339 } from "../clock.js";
 import { ApiError, badRequest } from "../api/status.js";
 import type { Container, ContainerStatus, Pod } from "../types.js";
 import { behaviourOf } from "./fate.js";
+import { dependencyLines } from "./dependency-state.js";
 import { findInstance, type Instance } from "./runtime.js";
 
 export interface LogOptions {
@@ -16,7 +17,7 @@ export interface LogOptions {
   sinceSeconds?: number;
 }
 
-interface Line {
+export interface Line {
   at: number;
   text: string;
 }
@@ -81,7 +82,7 @@ export const instanceLines = (inst: Instance, now: number): Line[] => {
   if (inst.finishedAt !== undefined && inst.finishedAt <= now) {
     (inst.lastWords ?? []).forEach((text, i) => lines.push({ at: inst.finishedAt! + i, text }));
   }
-  return lines;
+  return [...lines, ...dependencyLines(inst, Math.min(now, end))].sort((a, b) => a.at - b.at);
 };
 
 /** An instance the kubelet no longer knows (e.g. adopted from a stored status): rebuilt from the status and behaviour. */
@@ -109,17 +110,46 @@ const fromStatus = (pod: Pod, spec: Container | undefined, status: ContainerStat
 /** 2006-01-02T15:04:05.000000000Z07:00, as the kubelet prefixes lines with --timestamps. */
 const nanoTimestamp = (ms: number): string => `${rfc3339(ms).replace(/Z$/, "")}.${String(ms % 1000).padStart(3, "0")}000000Z`;
 
-export const podLogs = (cluster: Cluster, pod: Pod, opts: LogOptions = {}): string => {
+/** The container instance a log request reads, as the kubelet picks it (or undefined: nothing to read). */
+export interface LogSource {
+  podUid: string | undefined;
+  container: string;
+  containerID: string;
+  /** Finds the instance again (it may have been replaced, or rebuilt from the stored status). */
+  instance(pod: Pod): Instance | undefined;
+}
+
+export const logSource = (cluster: Cluster, pod: Pod, opts: LogOptions = {}): LogSource | undefined => {
   const container = containerName(pod, opts.container);
   // An unscheduled pod has nowhere to read logs from: the API server answers with nothing.
-  if (!pod.spec.nodeName) return "";
-  const id = chooseContainerID(pod, container, opts.previous === true);
-  const spec = [...pod.spec.containers, ...(pod.spec.initContainers ?? [])].find((c) => c.name === container);
-  const status = [...(pod.status?.containerStatuses ?? []), ...(pod.status?.initContainerStatuses ?? [])].find((s) => s.name === container);
-  const inst = findInstance(cluster, pod.metadata.uid, container, id) ?? fromStatus(pod, spec, status, id);
-  const now = cluster.now();
-  let lines = inst ? instanceLines(inst, now) : [];
+  if (!pod.spec.nodeName) return undefined;
+  const containerID = chooseContainerID(pod, container, opts.previous === true);
+  return {
+    podUid: pod.metadata.uid,
+    container,
+    containerID,
+    instance: (p) => {
+      const spec = [...p.spec.containers, ...(p.spec.initContainers ?? [])].find((c) => c.name === container);
+      const status = [...(p.status?.containerStatuses ?? []), ...(p.status?.initContainerStatuses ?? [])].find((s) => s.name === container);
+      return findInstance(cluster, p.metadata.uid, container, containerID) ?? fromStatus(p, spec, status, containerID);
+    },
+  };
+};
+
+export const formatLines = (lines: Line[], timestamps: boolean | undefined): string =>
+  lines.map((l) => `${timestamps ? `${nanoTimestamp(l.at)} ` : ""}${l.text}\n`).join("");
+
+/** The lines a request asks for: all so far, then sinceSeconds and tailLines as the kubelet applies them. */
+export const selectLines = (all: Line[], now: number, opts: LogOptions): Line[] => {
+  let lines = all;
   if (opts.sinceSeconds !== undefined) lines = lines.filter((l) => l.at >= now - opts.sinceSeconds! * 1000);
   if (opts.tailLines !== undefined && opts.tailLines >= 0) lines = opts.tailLines === 0 ? [] : lines.slice(-opts.tailLines);
-  return lines.map((l) => `${opts.timestamps ? `${nanoTimestamp(l.at)} ` : ""}${l.text}\n`).join("");
+  return lines;
+};
+
+export const podLogs = (cluster: Cluster, pod: Pod, opts: LogOptions = {}): string => {
+  const source = logSource(cluster, pod, opts);
+  const inst = source?.instance(pod);
+  const now = cluster.now();
+  return formatLines(selectLines(inst ? instanceLines(inst, now) : [], now, opts), opts.timestamps);
 };

@@ -1,10 +1,11 @@
 // The kubelet's node status: the MemoryPressure, DiskPressure, PIDPressure and Ready conditions, with the
 // events the kubelet records when they change, and the node lease. Like the real kubelet (nodeStatusReportFrequency
 // 5m) it only writes the Node when a condition changes or every 5 minutes; liveness in between comes from the
-// lease, which the node lifecycle controller reads.
+// lease (see node-lease.ts), which the node lifecycle controller reads. Nodes without a kubelet post nothing.
 import type { Cluster } from "../cluster.js";
 import { R } from "../api/resources.js";
-import { nodeBehaviour } from "../behaviour/vocabulary.js";
+import { hasKubelet } from "./kubelet-presence.js";
+import { forgetNodeLeases, renewNodeLease } from "./node-lease.js";
 import { observedNodeUsage } from "../metrics/node-usage.js";
 import type { Controller } from "../controllers/controller.js";
 import type { Node, NodeStatus } from "../types.js";
@@ -15,17 +16,6 @@ export type NodeCondition = NonNullable<NodeStatus["conditions"]>[number];
 export const STATUS_REPORT_MS = 5 * 60_000;
 /** How long a pressure condition stays True after the threshold was last met (--eviction-pressure-transition-period). */
 export const PRESSURE_TRANSITION_MS = 5 * 60_000;
-
-// Node leases (kube-node-lease/<node> renewTime). The simulator stores no Lease objects, so renewals live here:
-// a renewal every few seconds would otherwise be a write per node per step.
-const leases = new WeakMap<Cluster, Map<string, number>>();
-
-/** Last lease renewal (ms) per node name. */
-export const nodeLeases = (cluster: Cluster): Map<string, number> => {
-  let m = leases.get(cluster);
-  if (!m) leases.set(cluster, (m = new Map()));
-  return m;
-};
 
 interface Desired {
   type: string;
@@ -93,16 +83,15 @@ export class NodeStatusReporter implements Controller {
 
   reconcile(cluster: Cluster): void {
     const now = cluster.now();
-    const lease = nodeLeases(cluster);
     const seen = new Set<string>();
     for (const node of cluster.list<Node>(R.nodes)) {
       const name = node.metadata.name!;
       seen.add(name);
-      if (nodeBehaviour(node).kubeletStopped) {
+      if (!hasKubelet(cluster, node)) {
         this.kubelets.delete(name);
         continue;
       }
-      lease.set(name, now);
+      renewNodeLease(cluster, node, now);
       let state = this.kubelets.get(name);
       if (!state) this.kubelets.set(name, (state = { observed: {}, unschedulable: false }));
       if (state.syncedAt === now && state.syncedRV === node.metadata.resourceVersion) continue;
@@ -112,7 +101,7 @@ export class NodeStatusReporter implements Controller {
       state.syncedRV = cluster.get(R.nodes, undefined, name)?.metadata.resourceVersion;
     }
     for (const name of [...this.kubelets.keys()]) if (!seen.has(name)) this.kubelets.delete(name);
-    for (const name of [...lease.keys()]) if (!seen.has(name)) lease.delete(name);
+    forgetNodeLeases(cluster, seen);
   }
 
   private postStatus(cluster: Cluster, node: Node, state: KubeletState, now: number): void {

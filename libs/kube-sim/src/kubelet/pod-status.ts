@@ -45,7 +45,7 @@ const containerStatus = (pod: Pod, c: ContainerRuntime, spec: Container, now: nu
       const b = behaviourOf(pod, spec);
       state = { running: { startedAt: rfc3339(inst!.startedAt) } };
       started = now >= startedAt(spec, b, inst!);
-      ready = !c.init && started && now >= readyAt(spec, b, inst!) && failingProbe(spec, b, inst!.image) !== "readiness";
+      ready = !c.init && started && now >= readyAt(spec, b, inst!) && failingProbe(spec, b, inst!.image, inst) !== "readiness";
       break;
     }
     case "exited":
@@ -187,14 +187,27 @@ export interface PodFailure {
   message: string;
 }
 
-export const buildPodStatus = (pod: Pod, rt: PodRuntime, now: number, addr: Addresses, failure?: PodFailure): PodStatus => {
+/** A deleted pod whose containers have all stopped is terminal (kubelet getPhase with podIsTerminal). */
+const terminalPhase = (phase: PodStatus["phase"], regular: ContainerStatus[]): PodStatus["phase"] => {
+  if (phase === "Pending" || phase === "Succeeded" || phase === "Failed") return phase;
+  return regular.every((s) => s.state.terminated?.exitCode === 0) ? "Succeeded" : "Failed";
+};
+
+export const buildPodStatus = (
+  pod: Pod,
+  rt: PodRuntime,
+  now: number,
+  addr: Addresses,
+  failure?: PodFailure,
+  terminated = false,
+): PodStatus => {
   const prev = pod.status ?? { phase: "Pending" };
   const inits = pod.spec.initContainers ?? [];
   const hasInit = inits.length > 0;
   const statusOf = (spec: Container): ContainerStatus => containerStatus(pod, rt.containers.get(spec.name)!, spec, now, hasInit);
   const init = inits.map(statusOf);
   const regular = pod.spec.containers.map(statusOf);
-  const phase = failure ? "Failed" : phaseOf(pod, init, regular);
+  const phase = failure ? "Failed" : terminated ? terminalPhase(phaseOf(pod, init, regular), regular) : phaseOf(pod, init, regular);
   const ts = rfc3339(now);
   const status: PodStatus & { hostIPs?: Array<{ ip: string }> } = {
     ...prev,

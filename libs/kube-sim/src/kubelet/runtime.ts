@@ -2,6 +2,7 @@
 // already on each node and pod IPs handed out. Kept per cluster, so the log and usage readers (which get only the
 // cluster) see the same state as the Kubelet controller; pods are forgotten once deleted.
 import type { Cluster } from "../cluster.js";
+import type { Termination } from "./termination.js";
 
 /** How a container instance ended (or will end). */
 export type EndCause = "crash" | "env" | "oom" | "leak" | "complete" | "liveness" | "killed";
@@ -77,6 +78,8 @@ export interface PodRuntime {
   /** The pod's resourceVersion after the last sync, and when the next sync is due: pods with nothing due are skipped. */
   seenRV?: string;
   nextDue: number;
+  /** Set once the kubelet has seen the pod's deletionTimestamp and is stopping its containers. */
+  termination?: Termination;
 }
 
 export interface NodeRuntime {

@@ -9,10 +9,13 @@ import { cpuMillis } from "../quantity.js";
 import type { Container, Pod } from "../types.js";
 import { behaviourOf, memoryLimit } from "./fate.js";
 import { findInstance } from "./runtime.js";
+import { cpuWithinLimit } from "./cpu-throttling.js";
 
 export interface Usage {
   cpuMillis: number;
   memoryBytes: number;
+  /** CPU the container wants, before its limit caps it at cpuMillis. */
+  cpuDemandMillis?: number;
 }
 
 const ZERO: Usage = { cpuMillis: 0, memoryBytes: 0 };
@@ -75,7 +78,8 @@ export const containerUsage = (cluster: Cluster, pod: Pod, containerName: string
   const workload = workloadCpuDemand(pod);
   const isRegular = pod.spec.containers.includes(spec);
   const cpu = workload !== undefined && isRegular && runningAndReady(pod) ? workloadShare(cluster, pod, spec, workload) : b.cpuDemandMillis;
-  return { cpuMillis: cpu, memoryBytes: Math.round(memory) };
+  // CFS holds the container to its CPU limit; what it wanted beyond that is throttled (see cpu-throttling.ts).
+  return { cpuMillis: cpuWithinLimit(spec, cpu), memoryBytes: Math.round(memory), cpuDemandMillis: cpu };
 };
 
 export interface PodUsage extends Usage {
@@ -86,6 +90,6 @@ export interface PodUsage extends Usage {
 export const podUsage = (cluster: Cluster, pod: Pod): PodUsage => {
   const containers = pod.spec.containers.map((c) => ({ name: c.name, ...containerUsage(cluster, pod, c.name) }));
   const inits = (pod.spec.initContainers ?? []).map((c) => containerUsage(cluster, pod, c.name));
-  const total = (k: keyof Usage): number => [...containers, ...inits].reduce((n, u) => n + u[k], 0);
+  const total = (k: "cpuMillis" | "memoryBytes"): number => [...containers, ...inits].reduce((n, u) => n + u[k], 0);
   return { containers, cpuMillis: total("cpuMillis"), memoryBytes: total("memoryBytes") };
 };

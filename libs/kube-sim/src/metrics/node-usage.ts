@@ -6,6 +6,7 @@ import { R } from "../api/resources.js";
 import { bytes } from "../quantity.js";
 import { containerBehaviour, nodeBehaviour, PREFIX } from "../behaviour/vocabulary.js";
 import { podUsage } from "../kubelet/usage.js";
+import { podDiskBytes } from "../kubelet/disk-usage.js";
 import type { Node, Pod } from "../types.js";
 
 const MI = 2 ** 20;
@@ -111,7 +112,8 @@ export const nodeUsage = (cluster: Cluster, node: Node, pods: Pod[]): NodeUsage 
   memoryAvailable = Math.max(0, memoryAvailable);
 
   const fsCapacity = quantity(capacity["ephemeral-storage"], bytes, 100 * 1024 * MI);
-  let fsUsed = Math.min(fsCapacity, Math.round(fsCapacity * FS_BASE_FRACTION) + pods.length * FS_PER_POD);
+  const written = pods.reduce((n, p) => n + podDiskBytes(cluster, p), 0);
+  let fsUsed = Math.min(fsCapacity, Math.round(fsCapacity * FS_BASE_FRACTION) + pods.length * FS_PER_POD + written);
   if (b.diskPressure) fsUsed = Math.max(fsUsed, Math.round(fsCapacity * 0.95));
   let pids = SYSTEM_PIDS + pods.length * PIDS_PER_POD;
   if (b.pidPressure) pids = Math.max(pids, Math.round(MAX_PIDS * 0.95));

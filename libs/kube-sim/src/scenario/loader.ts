@@ -9,6 +9,7 @@ import type { Cluster } from "../cluster.js";
 import { R, resolveType, storeKey } from "../api/resources.js";
 import { ApiError } from "../api/status.js";
 import type { KubeObject } from "../types.js";
+import { registryOf } from "../kubelet/registry.js";
 
 export const SCENARIO_DIR = fileURLToPath(new URL("../../scenarios/", import.meta.url));
 
@@ -40,6 +41,10 @@ export interface ScenarioInfo {
   warmupMs: number;
   timeline: TimelineStep[];
   objects: number;
+  /** Node names with a simulated kubelet (`spec.kubelets`), for Nodes created later over the API (kubectl create). */
+  kubelets?: string[];
+  /** Images the scenario's registry holds besides those its workloads use (`spec.registry.images`). */
+  registryImages: string[];
 }
 
 // Creation order: what others reference comes first.
@@ -86,7 +91,16 @@ const nodeManifests = (groups: NodeGroup[]): KubeObject[] =>
 export const parseScenario = (text: string, fallbackName: string): { info: ScenarioInfo; objects: KubeObject[] } => {
   const docs = parseAllDocuments(text);
   const objects: KubeObject[] = [];
-  let info: ScenarioInfo = { name: fallbackName, description: "", symptom: "", remediation: "", warmupMs: 0, timeline: [], objects: 0 };
+  let info: ScenarioInfo = {
+    name: fallbackName,
+    description: "",
+    symptom: "",
+    remediation: "",
+    warmupMs: 0,
+    timeline: [],
+    objects: 0,
+    registryImages: [],
+  };
   docs.forEach((doc, i) => {
     if (doc.errors.length) throw new Error(`document ${i + 1}: ${doc.errors[0]!.message}`);
     const o = doc.toJS() as KubeObject | null;
@@ -108,8 +122,10 @@ export const parseScenario = (text: string, fallbackName: string): { info: Scena
         warmupMs: spec.warmup ? requireDurationMs(spec.warmup) : 0,
         timeline,
         objects: 0,
+        registryImages: ((spec.registry?.images ?? []) as unknown[]).map(String),
       };
       objects.push(...nodeManifests(spec.nodes ?? []));
+      if (spec.kubelets) info.kubelets = (spec.kubelets as unknown[]).map(String);
       return;
     }
     if (o.kind === "List") objects.push(...((o.items as KubeObject[] | undefined) ?? []));
@@ -125,6 +141,7 @@ export const parseScenario = (text: string, fallbackName: string): { info: Scena
 
 /** Creates the objects; namespaces they use are created when missing, as a convenience for scenario authors. */
 export const createObjects = (cluster: Cluster, objects: KubeObject[]): void => {
+  registryOf(cluster).learn(objects);
   for (const o of objects) {
     const type = resolveType(o.kind)!;
     const ns = type.namespaced ? (o.metadata.namespace ?? "default") : undefined;
