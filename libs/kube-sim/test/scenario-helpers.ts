@@ -52,9 +52,7 @@ export const appPods = (sim: KubeSim, namespace: string, app: string): Pod[] =>
 export const eventsSince = (sim: KubeSim, reason: string, sinceMs = 0, message?: RegExp) =>
   sim
     .events()
-    .filter(
-      (e) => e.reason === reason && Date.parse(String(e.lastTimestamp)) >= sinceMs && (!message || message.test(String(e.message))),
-    );
+    .filter((e) => e.reason === reason && Date.parse(String(e.lastTimestamp)) >= sinceMs && (!message || message.test(String(e.message))));
 
 /** How many times such events happened (the recorder aggregates repeats into one Event with a count). */
 export const eventCount = (sim: KubeSim, reason: string, sinceMs = 0, message?: RegExp): number =>

@@ -88,7 +88,12 @@ test("create-container-config-error: a missing Secret key until the key is added
     await kubectl("patch", "secret", "checkout-db", "-n", "shop", "--type", "merge", "-p", '{"data":{"password":"czNjcjN0LXBhc3M="}}');
     await assertRecovers(sim);
     // The kubelet retries the same pods: no restart or new pod was needed.
-    assert.deepEqual(appPods(sim, "shop", "checkout").map((p) => p.metadata.name).sort(), before.map((p) => p.metadata.name).sort());
+    assert.deepEqual(
+      appPods(sim, "shop", "checkout")
+        .map((p) => p.metadata.name)
+        .sort(),
+      before.map((p) => p.metadata.name).sort(),
+    );
   });
 });
 
@@ -207,7 +212,10 @@ test("slow-memory-leak: a higher limit only delays the next OOM kill", async (t)
 });
 
 /** container_cpu_cfs_* samples of the pricing containers, from each node's /metrics/cadvisor. */
-const cfsSamples = async (sim: { list: (kind: string) => Array<{ metadata: { name?: string } }> }, kubectl: (...a: string[]) => Promise<string>) => {
+const cfsSamples = async (
+  sim: { list: (kind: string) => Array<{ metadata: { name?: string } }> },
+  kubectl: (...a: string[]) => Promise<string>,
+) => {
   const out: Record<string, number[]> = {};
   for (const n of sim.list("Node")) {
     const text = await kubectl("get", "--raw", `/api/v1/nodes/${n.metadata.name}/proxy/metrics/cadvisor`);
@@ -235,7 +243,7 @@ test("cpu-throttling: usage pinned at the CPU limit, throttled periods, readines
     assert.equal((top.match(/pricing-\S+\s+200m\s/g) ?? []).length, 2, `usage pinned at the limit:\n${top}`);
     const cfs = await cfsSamples(sim, kubectl);
     assert.equal(cfs["container_cpu_cfs_periods_total"]?.length, 2);
-    cfs["container_cpu_cfs_periods_total"]!.forEach((periods, i) => {
+    cfs["container_cpu_cfs_periods_total"].forEach((periods, i) => {
       assert.ok(periods > 500);
       assert.equal(cfs["container_cpu_cfs_throttled_periods_total"]![i], periods, "every period ends throttled");
     });

@@ -74,13 +74,14 @@ const assertBlocked = (sim: KubeSim, hung: string, sinceMs = 0): void => {
   assert.deepEqual(activeJobs(sim), [hung]);
   assert.equal(sim.get("CronJob", "report", "ops")?.status?.lastSuccessfulTime, undefined);
   assert.ok(
-    eventCount(sim, "JobAlreadyActive", sinceMs, /^Not starting job because prior execution is running and concurrency policy is Forbid$/) >= 1,
+    eventCount(
+      sim,
+      "JobAlreadyActive",
+      sinceMs,
+      /^Not starting job because prior execution is running and concurrency policy is Forbid$/,
+    ) >= 1,
   );
-  assert.equal(
-    sim.list("Job", "ops").filter((j) => conditionReason(j, "Complete")).length,
-    0,
-    "no run completed",
-  );
+  assert.equal(sim.list("Job", "ops").filter((j) => conditionReason(j, "Complete")).length, 0, "no run completed");
 };
 
 test("cronjob-concurrency-blocked: a hung run blocks every schedule until it is deleted", async (t) => {

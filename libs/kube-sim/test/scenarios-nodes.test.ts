@@ -1,22 +1,10 @@
 // Node-pressure scenarios (disk, memory, a noisy neighbour), driven with real kubectl: the kubelet's evictions show
 // with their real messages, the fix that works stops them, and a fix that must not work leaves them going.
-import { test, type TestContext } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { KubeSim, type KubeObject, type Node, type Pod } from "../src/index.js";
-import { kubectlFor, kubectlMissing, type Kubectl } from "./kubectl-helpers.js";
-
-const withScenario = async (t: TestContext, name: string, body: (sim: KubeSim, kubectl: Kubectl) => Promise<void>): Promise<void> => {
-  const missing = await kubectlMissing();
-  if (missing) return t.skip(missing);
-  const sim = await KubeSim.start({ scenario: name });
-  const kubectl = await kubectlFor(sim);
-  try {
-    await body(sim, kubectl);
-  } finally {
-    await kubectl.close();
-    await sim.stop();
-  }
-};
+import type { KubeObject, KubeSim, Node, Pod } from "../src/index.js";
+import type { Kubectl } from "./kubectl-helpers.js";
+import { withScenarioKubectl } from "./scenario-helpers.js";
 
 type Pressure = "MemoryPressure" | "DiskPressure";
 const TAINT: Record<Pressure, string> = {
@@ -77,7 +65,7 @@ const assertDiskSymptom = async (sim: KubeSim, kubectl: Kubectl): Promise<void> 
 };
 
 test("disk-pressure-evictions: a runaway writer fills nodes; scaling it to 0 clears DiskPressure", async (t) => {
-  await withScenario(t, "disk-pressure-evictions", async (sim, kubectl) => {
+  await withScenarioKubectl(t, "disk-pressure-evictions", async (sim, kubectl) => {
     await assertDiskSymptom(sim, kubectl);
     await kubectl("scale", "deployment/transcoder", "-n", "media", "--replicas=0");
     const since = sim.clock.now();
@@ -89,7 +77,7 @@ test("disk-pressure-evictions: a runaway writer fills nodes; scaling it to 0 cle
 });
 
 test("disk-pressure-evictions: an ephemeral-storage limit gets the writer evicted alone, before any node fills", async (t) => {
-  await withScenario(t, "disk-pressure-evictions", async (sim, kubectl) => {
+  await withScenarioKubectl(t, "disk-pressure-evictions", async (sim, kubectl) => {
     await kubectl("set", "resources", "deployment/transcoder", "-n", "media", "-c", "transcoder", "--limits=ephemeral-storage=4Gi");
     // The old pod may still be writing while the rollout replaces it.
     await sim.advance("1m");
@@ -107,7 +95,7 @@ test("disk-pressure-evictions: an ephemeral-storage limit gets the writer evicte
 });
 
 test("disk-pressure-evictions: deleting the Evicted pods does not help", async (t) => {
-  await withScenario(t, "disk-pressure-evictions", async (sim, kubectl) => {
+  await withScenarioKubectl(t, "disk-pressure-evictions", async (sim, kubectl) => {
     await kubectl("delete", "pods", "-n", "media", "--field-selector=status.phase=Failed");
     const since = sim.clock.now();
     await sim.advance("12m");
@@ -127,7 +115,7 @@ const memoryEvictions = (sim: KubeSim, since: number): KubeObject[] =>
   evictions(sim, since).filter((e) => /^The node was low on resource: memory\./.test(String(e.message)));
 
 test("memory-pressure: a leak without a limit exhausts nodes; a memory limit confines it to its own cgroup", async (t) => {
-  await withScenario(t, "memory-pressure", async (sim, kubectl) => {
+  await withScenarioKubectl(t, "memory-pressure", async (sim, kubectl) => {
     const node = assertPressure(sim, "MemoryPressure");
     const evicted = sim.list<Pod>("Pod", "reports").filter((p) => p.status?.reason === "Evicted");
     assert.ok(evicted.length >= 1);
@@ -150,7 +138,7 @@ test("memory-pressure: a leak without a limit exhausts nodes; a memory limit con
 });
 
 test("memory-pressure: cordoning the node under pressure does not help", async (t) => {
-  await withScenario(t, "memory-pressure", async (sim, kubectl) => {
+  await withScenarioKubectl(t, "memory-pressure", async (sim, kubectl) => {
     const node = assertPressure(sim, "MemoryPressure").metadata.name!;
     await kubectl("cordon", node);
     const since = sim.clock.now();
@@ -171,7 +159,7 @@ const neighbourEvictions = (sim: KubeSim, since: number): KubeObject[] =>
   evictions(sim, since).filter((e) => !/^log-aggregator-/.test(podOf(e)));
 
 test("noisy-neighbour: a critical pod's growth evicts its neighbours; a memory limit on it protects them", async (t) => {
-  await withScenario(t, "noisy-neighbour", async (sim, kubectl) => {
+  await withScenarioKubectl(t, "noisy-neighbour", async (sim, kubectl) => {
     assert.equal(assertPressure(sim, "MemoryPressure").metadata.name, "ingest-1");
     const victims = neighbourEvictions(sim, 0);
     assert.ok(
@@ -210,7 +198,7 @@ test("noisy-neighbour: a critical pod's growth evicts its neighbours; a memory l
 });
 
 test("noisy-neighbour: raising the victims' memory limits does not help", async (t) => {
-  await withScenario(t, "noisy-neighbour", async (sim, kubectl) => {
+  await withScenarioKubectl(t, "noisy-neighbour", async (sim, kubectl) => {
     await kubectl("set", "resources", "deployment/web", "-n", "shop", "-c", "web", "--limits=memory=1Gi");
     await kubectl("set", "resources", "daemonset/node-exporter", "-n", "monitoring", "-c", "node-exporter", "--limits=memory=256Mi");
     const since = sim.clock.now();

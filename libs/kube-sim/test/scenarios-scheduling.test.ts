@@ -1,22 +1,9 @@
 // Scheduling and autoscaling scenarios, driven with real kubectl as an SRE would: for each, the symptom shows, the
 // fix that works clears it, and a fix that must not work leaves it in place.
-import { test, type TestContext } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { KubeSim, type KubeObject, type Pod } from "../src/index.js";
-import { kubectlFor, kubectlMissing, type Kubectl } from "./kubectl-helpers.js";
-
-const withScenario = async (t: TestContext, name: string, body: (sim: KubeSim, kubectl: Kubectl) => Promise<void>): Promise<void> => {
-  const missing = await kubectlMissing();
-  if (missing) return t.skip(missing);
-  const sim = await KubeSim.start({ scenario: name });
-  const kubectl = await kubectlFor(sim);
-  try {
-    await body(sim, kubectl);
-  } finally {
-    await kubectl.close();
-    await sim.stop();
-  }
-};
+import type { KubeObject, KubeSim, Pod } from "../src/index.js";
+import { withScenarioKubectl } from "./scenario-helpers.js";
 
 /** Keeps virtual time moving while a kubectl command waits on the cluster (drain waits for evicted pods to go). */
 const whileTimeMoves = async <T>(sim: KubeSim, command: Promise<T>): Promise<T> => {
@@ -56,7 +43,7 @@ const assertClaimStuck = (sim: KubeSim): void => {
 };
 
 test('pvc-pending-missing-storageclass: ProvisioningFailed for "fast-ssd"; creating the StorageClass binds the claim', async (t) => {
-  await withScenario(t, "pvc-pending-missing-storageclass", async (sim, kubectl) => {
+  await withScenarioKubectl(t, "pvc-pending-missing-storageclass", async (sim, kubectl) => {
     assertClaimStuck(sim);
     const describe = await kubectl("describe", "pvc", "reports-data", "-n", "analytics");
     assert.match(describe, /ProvisioningFailed\s+.*storageclass\.storage\.k8s\.io "fast-ssd" not found/);
@@ -80,8 +67,26 @@ test('pvc-pending-missing-storageclass: ProvisioningFailed for "fast-ssd"; creat
   });
 });
 
+test("pvc-pending-missing-storageclass: recreating the claim with an existing class also works", async (t) => {
+  await withScenarioKubectl(t, "pvc-pending-missing-storageclass", async (sim, kubectl) => {
+    const claim = JSON.parse(await kubectl("get", "pvc", "reports-data", "-n", "analytics", "-o", "json")) as KubeObject;
+    await kubectl("scale", "deployment/reports", "-n", "analytics", "--replicas=0");
+    await whileTimeMoves(sim, kubectl("delete", "pvc", "reports-data", "-n", "analytics", "--timeout=60s"));
+    await kubectl.apply({
+      apiVersion: "v1",
+      kind: "PersistentVolumeClaim",
+      metadata: { name: "reports-data", namespace: "analytics" },
+      spec: { ...claim.spec, storageClassName: "standard" },
+    });
+    await kubectl("scale", "deployment/reports", "-n", "analytics", "--replicas=1");
+    await sim.advance("1m");
+    assert.equal(sim.get("PersistentVolumeClaim", "reports-data", "analytics")?.status?.phase, "Bound");
+    assert.equal(available(sim, "analytics", "reports"), 1);
+  });
+});
+
 test("pvc-pending-missing-storageclass: restarting the Deployment or patching the claim's class does not help", async (t) => {
-  await withScenario(t, "pvc-pending-missing-storageclass", async (sim, kubectl) => {
+  await withScenarioKubectl(t, "pvc-pending-missing-storageclass", async (sim, kubectl) => {
     await kubectl("rollout", "restart", "deployment/reports", "-n", "analytics");
     await kubectl("scale", "deployment/reports", "-n", "analytics", "--replicas=2");
     const err = await kubectl.fails("patch", "pvc", "reports-data", "-n", "analytics", "-p", '{"spec":{"storageClassName":"standard"}}');
@@ -96,7 +101,7 @@ test("pvc-pending-missing-storageclass: restarting the Deployment or patching th
 // --- node-affinity-no-match ----------------------------------------------------------------------------------------
 
 test("node-affinity-no-match: no node has pool=payments; labelling the nodes schedules the pods", async (t) => {
-  await withScenario(t, "node-affinity-no-match", async (sim, kubectl) => {
+  await withScenarioKubectl(t, "node-affinity-no-match", async (sim, kubectl) => {
     const stuck = pending(sim, "payments", "payments-api");
     assert.equal(stuck.length, 3);
     const describe = await kubectl("describe", "pod", stuck[0]!.metadata.name!, "-n", "payments");
@@ -114,7 +119,7 @@ test("node-affinity-no-match: no node has pool=payments; labelling the nodes sch
 });
 
 test("node-affinity-no-match: adding a node without the label does not help", async (t) => {
-  await withScenario(t, "node-affinity-no-match", async (sim, kubectl) => {
+  await withScenarioKubectl(t, "node-affinity-no-match", async (sim, kubectl) => {
     sim.load([
       {
         apiVersion: "v1",
@@ -139,7 +144,7 @@ const TOO_MANY_PODS =
   "0/3 nodes are available: 3 Too many pods. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.";
 
 test("too-many-pods-per-node: pod slots are full; scaling the idle load test down lets checkout scale out", async (t) => {
-  await withScenario(t, "too-many-pods-per-node", async (sim, kubectl) => {
+  await withScenarioKubectl(t, "too-many-pods-per-node", async (sim, kubectl) => {
     const stuck = pending(sim, "shop", "checkout");
     assert.equal(stuck.length, 3);
     for (const p of stuck) assert.equal(scheduledMessage(p), TOO_MANY_PODS);
@@ -152,7 +157,7 @@ test("too-many-pods-per-node: pod slots are full; scaling the idle load test dow
 });
 
 test("too-many-pods-per-node: adding a node (with a kubelet) gives the pods room", async (t) => {
-  await withScenario(t, "too-many-pods-per-node", async (sim) => {
+  await withScenarioKubectl(t, "too-many-pods-per-node", async (sim) => {
     sim.load([
       {
         apiVersion: "v1",
@@ -168,7 +173,7 @@ test("too-many-pods-per-node: adding a node (with a kubelet) gives the pods room
 });
 
 test("too-many-pods-per-node: lowering checkout's CPU requests does not help", async (t) => {
-  await withScenario(t, "too-many-pods-per-node", async (sim, kubectl) => {
+  await withScenarioKubectl(t, "too-many-pods-per-node", async (sim, kubectl) => {
     await kubectl("set", "resources", "deployment/checkout", "-n", "shop", "-c", "checkout", "--requests=cpu=20m,memory=64Mi");
     await sim.advance("3m");
     const stuck = pending(sim, "shop", "checkout");
@@ -183,7 +188,7 @@ test("too-many-pods-per-node: lowering checkout's CPU requests does not help", a
 const ledgerOn = (sim: KubeSim, node: string): Pod[] => podsOf(sim, "finance", "ledger").filter((p) => p.spec.nodeName === node);
 
 test("pdb-blocks-drain: drain is refused by the budget; scaling ledger to 3 lets it finish", async (t) => {
-  await withScenario(t, "pdb-blocks-drain", async (sim, kubectl) => {
+  await withScenarioKubectl(t, "pdb-blocks-drain", async (sim, kubectl) => {
     assert.equal(sim.get("Node", "worker-1")?.spec.unschedulable, true);
     assert.equal(ledgerOn(sim, "worker-1").length, 1);
     assert.equal(sim.get("PodDisruptionBudget", "ledger", "finance")?.status?.disruptionsAllowed, 0);
@@ -202,7 +207,7 @@ test("pdb-blocks-drain: drain is refused by the budget; scaling ledger to 3 lets
 });
 
 test("pdb-blocks-drain: retrying the drain unchanged fails the same way", async (t) => {
-  await withScenario(t, "pdb-blocks-drain", async (sim, kubectl) => {
+  await withScenarioKubectl(t, "pdb-blocks-drain", async (sim, kubectl) => {
     for (let attempt = 0; attempt < 2; attempt++) {
       const err = await whileTimeMoves(sim, kubectl.fails("drain", "worker-1", "--ignore-daemonsets", "--timeout=5s"));
       assert.match(err, /Cannot evict pod as it would violate the pod's disruption budget\./);
@@ -233,7 +238,7 @@ const assertHpaBlind = (sim: KubeSim, since = 0): void => {
 };
 
 test("hpa-metrics-unavailable: no CPU request, no utilization; setting the request lets the HPA scale", async (t) => {
-  await withScenario(t, "hpa-metrics-unavailable", async (sim, kubectl) => {
+  await withScenarioKubectl(t, "hpa-metrics-unavailable", async (sim, kubectl) => {
     assertHpaBlind(sim);
     assert.match(await kubectl("get", "hpa", "recommendations", "-n", "shop"), /cpu: <unknown>\/70%/);
     await kubectl("set", "resources", "deployment/recommendations", "-n", "shop", "-c", "recommender", "--requests=cpu=250m");
@@ -248,7 +253,7 @@ test("hpa-metrics-unavailable: no CPU request, no utilization; setting the reque
 });
 
 test("hpa-metrics-unavailable: raising maxReplicas does not help", async (t) => {
-  await withScenario(t, "hpa-metrics-unavailable", async (sim, kubectl) => {
+  await withScenarioKubectl(t, "hpa-metrics-unavailable", async (sim, kubectl) => {
     await kubectl("patch", "hpa", "recommendations", "-n", "shop", "-p", '{"spec":{"maxReplicas":20}}');
     const since = sim.clock.now();
     await sim.advance("3m");

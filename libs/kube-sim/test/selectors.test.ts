@@ -50,7 +50,9 @@ describe("parseFieldSelector", () => {
     assert.equal(parseFieldSelector("namespaces", "status.phase=Active")({ status: { phase: "Active" } }), true);
     assert.equal(parseFieldSelector("replicasets", "status.replicas=0")({ status: {} }), true);
     assert.equal(parseFieldSelector("replicationcontrollers", "status.replicas=2")({ status: { replicas: 2 } }), true);
-    assert.equal(parseFieldSelector("jobs", "status.successful=1")({ status: { successful: 1 } }), true);
+    // The label is status.successful; its value is the Job's status.succeeded (JobToSelectableFields).
+    assert.equal(parseFieldSelector("jobs", "status.successful=1")({ status: { succeeded: 1 } }), true);
+    assert.equal(parseFieldSelector("jobs", "status.successful=0")({ status: { succeeded: 1 } }), false);
   });
 
   it("unescapes \\, \\= and \\\\ in values", () => {

@@ -8,9 +8,7 @@ import { R, typeOfKey } from "./resources.js";
 import type { KubeObject, Pod } from "../types.js";
 
 export type DeletionPlan =
-  | { action: "remove" }
-  | { action: "keep" }
-  | { action: "mark"; deletionTimestamp: string; deletionGracePeriodSeconds: number };
+  { action: "remove" } | { action: "keep" } | { action: "mark"; deletionTimestamp: string; deletionGracePeriodSeconds: number };
 
 /** pod.Spec.TerminationGracePeriodSeconds as defaulted by the API server (DefaultTerminationGracePeriodSeconds). */
 const DEFAULT_POD_GRACE_SECONDS = 30;

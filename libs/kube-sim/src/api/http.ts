@@ -2,6 +2,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { parse as parseYaml } from "yaml";
 import { ApiError, badRequest } from "./status.js";
+import { decodeProtobufObject, PROTOBUF } from "../auth/binding-protobuf.js";
 
 const MAX_BODY = 3 * 1024 * 1024; // the API server's request size limit
 
@@ -13,13 +14,15 @@ export const readBody = async (req: IncomingMessage): Promise<string> => {
     if (size > MAX_BODY) throw new ApiError(413, "BadRequest", "Request entity too large: limit is 3145728");
     chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks).toString("utf8");
+  // Protobuf stays byte-for-byte (latin1) for parseBody to decode.
+  return Buffer.concat(chunks).toString(mediaType(req) === PROTOBUF ? "latin1" : "utf8");
 };
 
 export const mediaType = (req: IncomingMessage): string =>
   (req.headers["content-type"] ?? "application/json").split(";")[0]!.trim().toLowerCase();
 
 export const parseBody = (text: string, type: string): unknown => {
+  if (type === PROTOBUF) return decodeProtobufObject(Buffer.from(text, "latin1"));
   if (text.trim() === "") throw badRequest("the request body is empty");
   try {
     return type.endsWith("yaml") ? parseYaml(text) : JSON.parse(text);

@@ -1,7 +1,8 @@
 // The simulator's own control endpoint, outside the Kubernetes API paths: `/sim/v1/...`. It lets black-box tests
 // and the CLI (`kube-sim time`, `kube-sim advance 5m`) read and drive simulated time in a process they reach only
 // over HTTP, e.g. a CLI started with `--clock virtual`. Errors are Kubernetes `Status` objects, like the rest of the
-// server, so every client of this port reads one error shape.
+// server, so every client of this port reads one error shape. Moving time moves it for every client, so the paths are
+// authorized like any non-resource URL (/healthz, /metrics) before they get here (auth/guard.ts): cluster-admin's.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { parseDurationMs } from "@vigil/contracts";
 import type { Cluster } from "../cluster.js";
@@ -9,12 +10,6 @@ import { rfc3339, type SimClock } from "../clock.js";
 import type { ScenarioInfo } from "../scenario/loader.js";
 import { ApiError, badRequest } from "./status.js";
 import { mediaType, parseBody, readBody, sendJson } from "./http.js";
-import { authFor } from "../auth/auth-state.js";
-import { authenticate } from "../auth/authenticate.js";
-import { impersonate } from "../auth/impersonate.js";
-import { requestAttributes } from "../auth/attributes.js";
-import { authorize } from "../auth/authorize.js";
-import { forbidden } from "../auth/forbidden.js";
 
 export const SIM_CONTROL_PREFIX = "/sim/";
 
@@ -82,26 +77,12 @@ const scenario = (controls: SimControls, res: ServerResponse): void => {
   sendJson(res, 200, { name: s.name, description: s.description, symptom: s.symptom, remediation: s.remediation });
 };
 
-/**
- * Moving time moves it for every client, so the endpoint is authorized like any non-resource URL (/healthz, /metrics):
- * cluster-admin (nonResourceURLs "*") may use it, e.g. with the default kubeconfig's token or with no token while
- * unauthenticated requests count as admin; a ServiceAccount or user without such a rule gets the API server's 403.
- */
-const authorizeControl = (cluster: Cluster, req: IncomingMessage, url: URL): void => {
-  const auth = authFor(cluster);
-  const user = impersonate(auth, authenticate(auth, req.headers), req.headers);
-  const attributes = requestAttributes(user, req.method ?? "GET", url.pathname, url.searchParams);
-  const decision = authorize(auth.rbac, attributes);
-  if (!decision.allowed) throw forbidden(attributes, decision.reason);
-};
-
 /** Serves `/sim/v1/...` (the caller routes every path under SIM_CONTROL_PREFIX here). */
 export const handleSimControl = async (cluster: Cluster, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
   const controls = registry.get(cluster);
   const path = url.pathname.replace(/\/+$/, "");
   const method = req.method ?? "GET";
   if (!controls) throw notFoundPath();
-  authorizeControl(cluster, req, url);
   switch (path) {
     case "/sim/v1/time":
       if (method !== "GET") throw methodNotAllowed(method, "GET");

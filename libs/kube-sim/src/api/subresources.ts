@@ -87,7 +87,10 @@ export const handleEviction = async (ctx: ApiContext): Promise<void> => {
     }
   }
   const grace = body?.deleteOptions?.gracePeriodSeconds;
-  ctx.cluster.delete(R.pods, namespace, name!, { dryRun, ...(typeof grace === "number" ? { gracePeriodSeconds: Math.max(0, grace) } : {}) });
+  ctx.cluster.delete(R.pods, namespace, name!, {
+    dryRun,
+    ...(typeof grace === "number" ? { gracePeriodSeconds: Math.max(0, grace) } : {}),
+  });
   sendJson(ctx.res, 201, { kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", code: 201 });
 };
 

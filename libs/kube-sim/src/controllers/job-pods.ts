@@ -60,8 +60,4 @@ export function jobPod(job: KubeObject, index?: number): Pod {
  * the Failed phase").
  */
 export const outcome = (p: Pod): "succeeded" | "failed" | undefined =>
-  p.status?.phase === "Succeeded"
-    ? "succeeded"
-    : p.status?.phase === "Failed" || p.metadata.deletionTimestamp
-      ? "failed"
-      : undefined;
+  p.status?.phase === "Succeeded" ? "succeeded" : p.status?.phase === "Failed" || p.metadata.deletionTimestamp ? "failed" : undefined;

@@ -88,8 +88,9 @@ export class SchedulerController implements Controller {
     cluster.store.subscribe(R.nodes, count(nodeChangeMatters));
     cluster.store.subscribe(R.pods, count(podChangeMatters));
     // VolumeBinding registers for claim and class changes: a bound claim or a new class can make a pod schedulable.
-    cluster.store.subscribe(R.pvcs, count(() => true));
-    cluster.store.subscribe(R.storageclasses, count(() => true));
+    const anyChange = count(() => true);
+    cluster.store.subscribe(R.pvcs, anyChange);
+    cluster.store.subscribe(R.storageclasses, anyChange);
   }
 
   private due(pod: Pod, now: number): boolean {

@@ -94,6 +94,7 @@ export class TaintEvictionController implements Controller {
       cluster.events.record(pod, "TaintManagerEviction", `Marking for deletion Pod ${ns}/${pod.metadata.name}`, {
         source: { component: "taint-eviction-controller" },
       });
+      this.scheduled.delete(uid);
       try {
         markDisruptionTarget(cluster, pod);
         cluster.delete(R.pods, ns, pod.metadata.name!);
@@ -107,7 +108,7 @@ export class TaintEvictionController implements Controller {
       // The taint went away (or became tolerated) in time: the pod stays.
       const ns = pod.metadata.namespace ?? "default";
       const current = cluster.get<Pod>(R.pods, ns, pod.metadata.name!);
-      if (current?.metadata.uid === uid) {
+      if (current?.metadata.uid === uid && !current.metadata.deletionTimestamp) {
         cluster.events.record(current, "TaintManagerEviction", `Cancelling deletion of Pod ${ns}/${pod.metadata.name}`, {
           source: { component: "taint-eviction-controller" },
         });

@@ -31,7 +31,8 @@ export const probeTiming = (p: { initialDelaySeconds?: number; periodSeconds?: n
 });
 
 /** The app is still starting at the probe's failureThreshold-th failure, so the kubelet kills it before it is ever up. */
-const outlasts = (b: ContainerBehaviour, t: ProbeTiming): boolean => b.startupSeconds * 1000 > t.initialDelayMs + t.failureThreshold * t.periodMs;
+const outlasts = (b: ContainerBehaviour, t: ProbeTiming): boolean =>
+  b.startupSeconds * 1000 > t.initialDelayMs + t.failureThreshold * t.periodMs;
 
 export const probeFault = (c: Container, b: ContainerBehaviour, image: string): ProbeFault | undefined => {
   const fault = imageFault(b, image);

@@ -14,7 +14,7 @@ import { cpuWithinLimit } from "./cpu-throttling.js";
 export interface Usage {
   cpuMillis: number;
   memoryBytes: number;
-  /** CPU the container wants, before its limit caps it at cpuMillis. */
+  /** Set when the CPU limit throttles the container: the CPU it wants, above the cpuMillis it gets. */
   cpuDemandMillis?: number;
 }
 
@@ -79,7 +79,8 @@ export const containerUsage = (cluster: Cluster, pod: Pod, containerName: string
   const isRegular = pod.spec.containers.includes(spec);
   const cpu = workload !== undefined && isRegular && runningAndReady(pod) ? workloadShare(cluster, pod, spec, workload) : b.cpuDemandMillis;
   // CFS holds the container to its CPU limit; what it wanted beyond that is throttled (see cpu-throttling.ts).
-  return { cpuMillis: cpuWithinLimit(spec, cpu), memoryBytes: Math.round(memory), cpuDemandMillis: cpu };
+  const allowed = cpuWithinLimit(spec, cpu);
+  return { cpuMillis: allowed, memoryBytes: Math.round(memory), ...(allowed < cpu ? { cpuDemandMillis: cpu } : {}) };
 };
 
 export interface PodUsage extends Usage {

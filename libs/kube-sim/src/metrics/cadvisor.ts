@@ -46,7 +46,11 @@ export const cadvisorMetrics = (cluster: Cluster, nodeName: string): string => {
   const workingSet = family("container_memory_working_set_bytes", "Current working set in bytes.", "gauge");
   const periods = family("container_cpu_cfs_periods_total", "Number of elapsed enforcement period intervals.", "counter");
   const throttled = family("container_cpu_cfs_throttled_periods_total", "Number of throttled period intervals.", "counter");
-  const throttledSeconds = family("container_cpu_cfs_throttled_seconds_total", "Total time duration the container has been throttled.", "counter");
+  const throttledSeconds = family(
+    "container_cpu_cfs_throttled_seconds_total",
+    "Total time duration the container has been throttled.",
+    "counter",
+  );
   const quota = family("container_spec_cpu_quota", "CPU quota of the container.", "gauge");
   const period = family("container_spec_cpu_period", "CPU period of the container.", "gauge");
   for (const pod of activePodsByNode(cluster).get(nodeName) ?? []) {
@@ -62,7 +66,8 @@ export const cadvisorMetrics = (cluster: Cluster, nodeName: string): string => {
         namespace: pod.metadata.namespace ?? "default",
         pod: pod.metadata.name ?? "",
       });
-      const started = findInstance(cluster, pod.metadata.uid, s.name, s.containerID)?.startedAt ?? Date.parse(String(s.state.running.startedAt));
+      const started =
+        findInstance(cluster, pod.metadata.uid, s.name, s.containerID)?.startedAt ?? Date.parse(String(s.state.running.startedAt));
       const seconds = Math.max(0, now - started) / 1000;
       const u = containerUsage(cluster, pod, s.name);
       const sample = (f: Family, value: number, extra = ""): void => {

@@ -10,6 +10,7 @@ import { bytes } from "../quantity.js";
 import { containerUsage } from "../kubelet/usage.js";
 import { activePodsByNode, nodeUsage, pages } from "./node-usage.js";
 import type { KubeObject, Node, Pod } from "../types.js";
+import { containerDiskBytes } from "../kubelet/disk-usage.js";
 
 const BYTES_PER_INODE = 16 * 1024;
 
@@ -112,6 +113,7 @@ const podStats = (cluster: Cluster, pod: Pod, node: Node, time: string, now: num
   const podStart = Date.parse(pod.status?.startTime ?? "") || now;
   let cpu = 0;
   let memory = 0;
+  let written = 0;
   const containers = (pod.status?.containerStatuses ?? [])
     .filter((s) => s.state?.running)
     .map((s) => {
@@ -122,12 +124,14 @@ const podStats = (cluster: Cluster, pod: Pod, node: Node, time: string, now: num
       const spec = pod.spec.containers.find((c) => c.name === s.name);
       const limit = spec?.resources?.limits?.["memory"];
       const started = Date.parse(String(s.state.running?.["startedAt"] ?? "")) || podStart;
+      const disk = spec ? containerDiskBytes(cluster, pod, spec) : 0;
+      written += disk;
       return {
         name: s.name,
         startTime: rfc3339(started),
         cpu: cpuStats(time, usage.cpuMillis, started, now),
         memory: memoryStats(time, ws, limit === undefined ? undefined : bytes(limit)),
-        rootfs: fsStats(time, bytes(node.status?.capacity?.["ephemeral-storage"] ?? "100Gi"), 40 * 1024),
+        rootfs: fsStats(time, bytes(node.status?.capacity?.["ephemeral-storage"] ?? "100Gi"), 40 * 1024 + disk),
         logs: fsStats(time, bytes(node.status?.capacity?.["ephemeral-storage"] ?? "100Gi"), 16 * 1024),
       };
     });
@@ -139,7 +143,11 @@ const podStats = (cluster: Cluster, pod: Pod, node: Node, time: string, now: num
     cpu: cpuStats(time, cpu, podStart, now),
     memory: memoryStats(time, memory),
     ...(volume.length ? { volume } : {}),
-    "ephemeral-storage": fsStats(time, bytes(node.status?.capacity?.["ephemeral-storage"] ?? "100Gi"), containers.length * 56 * 1024),
+    "ephemeral-storage": fsStats(
+      time,
+      bytes(node.status?.capacity?.["ephemeral-storage"] ?? "100Gi"),
+      containers.length * 56 * 1024 + written,
+    ),
     process_stats: { process_count: containers.length * 4 },
   };
 };

@@ -90,7 +90,7 @@ const LIST_KEYS: Record<string, string[]> = {
 const SET_LISTS = new Set(["finalizers"]);
 /** Structs and maps kept whole (+structType=atomic / +mapType=atomic). */
 const ATOMIC = new Set(["selector", "nodeAffinity", "podAffinity", "podAntiAffinity", "fieldsV1", "data", "binaryData", "stringData"]);
-/** Non-pointer structs: present in every object, so never "added" themselves (no "." of their own). */
+/** Non-pointer structs and lists without omitempty: present in every object, so never "added" themselves (no "."). */
 const VALUE_STRUCTS = new Set([
   "",
   "metadata",
@@ -99,6 +99,8 @@ const VALUE_STRUCTS = new Set([
   "spec.template",
   "spec.template.metadata",
   "spec.template.spec",
+  "spec.template.spec.containers",
+  "spec.containers",
   "spec.strategy",
   "spec.updateStrategy",
   "spec.resources",
@@ -108,6 +110,7 @@ const VALUE_STRUCTS = new Set([
   "spec.jobTemplate.spec.template",
   "spec.jobTemplate.spec.template.metadata",
   "spec.jobTemplate.spec.template.spec",
+  "spec.jobTemplate.spec.template.spec.containers",
 ]);
 
 type Json = unknown;
@@ -149,7 +152,7 @@ export function changedFields(before: Json, after: Json, kind: string, path = ""
   if (Array.isArray(after) && SET_LISTS.has(field)) {
     const prev = Array.isArray(before) ? before : [];
     for (const v of after) if (!prev.some((p) => same(p, v))) out.child(`v:${JSON.stringify(v)}`).self = true;
-    if (!Array.isArray(before)) out.self = true;
+    if (!Array.isArray(before) && !VALUE_STRUCTS.has(path)) out.self = true;
     return out;
   }
   const first = Array.isArray(after) ? after.find(isObject) : undefined;
@@ -163,7 +166,7 @@ export function changedFields(before: Json, after: Json, kind: string, path = ""
       if (!prev.has(k)) child.self = true;
       if (!child.empty) out.children.set(k, child);
     }
-    if (!Array.isArray(before)) out.self = true;
+    if (!Array.isArray(before) && !VALUE_STRUCTS.has(path)) out.self = true;
     return out;
   }
   // Scalars, atomic lists and atomic maps: one leaf.
