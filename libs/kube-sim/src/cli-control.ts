@@ -1,6 +1,8 @@
 // `kube-sim time` and `kube-sim advance <duration>`: a client of a running simulator's control endpoint
 // (/sim/v1), for scripts and black-box tests that drive a `--clock virtual` simulator from outside its process.
 import { readFile } from "node:fs/promises";
+import { request as httpRequest } from "node:http";
+import { request as httpsRequest } from "node:https";
 import { parseArgs } from "node:util";
 import { parse as parseYaml } from "yaml";
 import { parseDurationMs } from "@vigil/contracts";
@@ -21,6 +23,9 @@ export class UsageError extends Error {}
 interface Target {
   server: string;
   token?: string;
+  /** TLS as the kubeconfig asks: skip verification (the simulator's self-signed certificate), or trust this CA. */
+  insecure?: boolean;
+  ca?: Buffer;
 }
 
 interface TimeAnswer {
@@ -34,7 +39,10 @@ interface TimeAnswer {
 interface KubeconfigDoc {
   "current-context"?: string;
   contexts?: Array<{ name: string; context?: { cluster?: string; user?: string } }>;
-  clusters?: Array<{ name: string; cluster?: { server?: string } }>;
+  clusters?: Array<{
+    name: string;
+    cluster?: { server?: string; "insecure-skip-tls-verify"?: boolean; "certificate-authority-data"?: string };
+  }>;
   users?: Array<{ name: string; user?: { token?: string } }>;
 }
 
@@ -48,38 +56,56 @@ const fromKubeconfig = async (path: string): Promise<Target> => {
   }
   const current = doc?.["current-context"];
   const context = doc?.contexts?.find((c) => c.name === current)?.context;
-  const server = doc?.clusters?.find((c) => c.name === context?.cluster)?.cluster?.server;
+  const cluster = doc?.clusters?.find((c) => c.name === context?.cluster)?.cluster;
+  const server = cluster?.server;
   if (!server) throw new Error(`kubeconfig ${path} has no server for its current context "${current ?? ""}"`);
   const token = doc.users?.find((u) => u.name === context?.user)?.user?.token;
-  return { server, ...(token ? { token } : {}) };
+  const ca = cluster["certificate-authority-data"];
+  return {
+    server,
+    ...(token ? { token } : {}),
+    ...(cluster["insecure-skip-tls-verify"] ? { insecure: true } : {}),
+    ...(ca ? { ca: Buffer.from(ca, "base64") } : {}),
+  };
 };
 
 const describeFailure = (target: Target, err: unknown): string => {
-  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-  const why = cause?.code ?? cause?.message ?? (err as Error).message;
+  const why = (err as { code?: string }).code ?? (err as Error).message;
   return `cannot reach kube-sim at ${target.server} (${why}): is it running? Start one with: kube-sim --clock virtual --port 6443`;
 };
 
+/** One request with node:http(s), which (unlike fetch) honours a kubeconfig's insecure-skip-tls-verify. */
+const send = (target: Target, method: "GET" | "POST", url: URL): Promise<{ status: number; statusText: string; text: string }> =>
+  new Promise((resolve, reject) => {
+    const headers = { Accept: "application/json", ...(target.token ? { Authorization: `Bearer ${target.token}` } : {}) };
+    const tls = url.protocol === "https:" ? { rejectUnauthorized: !target.insecure, ...(target.ca ? { ca: target.ca } : {}) } : {};
+    const req = (url.protocol === "https:" ? httpsRequest : httpRequest)(url, { method, headers, ...tls }, (res) => {
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => (text += chunk));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, statusText: res.statusMessage ?? "", text }));
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+    req.end();
+  });
+
 const call = async (target: Target, method: "GET" | "POST", path: string): Promise<TimeAnswer> => {
   const url = new URL(path, target.server.endsWith("/") ? target.server : `${target.server}/`);
-  let res: Response;
+  let res: Awaited<ReturnType<typeof send>>;
   try {
-    res = await fetch(url, {
-      method,
-      headers: { Accept: "application/json", ...(target.token ? { Authorization: `Bearer ${target.token}` } : {}) },
-    });
+    res = await send(target, method, url);
   } catch (err) {
     throw new Error(describeFailure(target, err));
   }
-  const text = await res.text();
   let body: unknown;
   try {
-    body = JSON.parse(text);
+    body = JSON.parse(res.text);
   } catch {
     body = undefined;
   }
-  if (res.ok) return body as TimeAnswer;
-  const message = (body as { message?: string } | undefined)?.message ?? text.trim();
+  if (res.status >= 200 && res.status < 300) return body as TimeAnswer;
+  const message = (body as { message?: string } | undefined)?.message ?? res.text.trim();
   if (res.status === 404 && !/kube-sim/.test(message)) {
     throw new Error(
       `${target.server} has no kube-sim control endpoint (${res.status}: ${message}): is it a real cluster, or an older kube-sim?`,

@@ -1,7 +1,7 @@
 // The library entry point: a running simulated cluster (API server + control plane + clock) that tests and the
 // demo start, load scenarios into, drive through time and stop.
 import { writeFile } from "node:fs/promises";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import type { Server } from "node:http";
 import { requireDurationMs } from "@vigil/contracts";
 import { Cluster } from "./cluster.js";
@@ -84,6 +84,7 @@ export class KubeSim {
   readonly controlPlane: ControlPlane;
   readonly stepMs: number;
   private server?: Server;
+  private readonly sockets = new Set<Socket>();
   private ticker?: NodeJS.Timeout;
   private readonly timers: NodeJS.Timeout[] = [];
   scenario?: ScenarioInfo;
@@ -113,6 +114,11 @@ export class KubeSim {
 
   private listen(): Promise<void> {
     this.server = createApiServer(this.cluster);
+    // closeAllConnections misses sockets whose HTTP parser is already gone; stop() destroys those too.
+    this.server.on("connection", (socket: Socket) => {
+      this.sockets.add(socket);
+      socket.once("close", () => this.sockets.delete(socket));
+    });
     return new Promise((resolve, reject) => {
       this.server!.once("error", reject);
       this.server!.listen(this.opts.port ?? 0, this.opts.host ?? "127.0.0.1", () => resolve());
@@ -296,6 +302,7 @@ export class KubeSim {
     const server = this.server;
     if (!server) return;
     server.closeAllConnections();
+    for (const socket of this.sockets) socket.destroy();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 }

@@ -2,13 +2,23 @@
 // system:anonymous without one, impersonation, and `kubectl auth whoami`, all against real clients.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { spawnTracked } from "@vigil/testing";
 import { AuthenticationV1Api, CoreV1Api, KubeConfig } from "@kubernetes/client-node";
 import { parse as parseYaml } from "yaml";
 import type { KubeSim } from "../src/index.js";
 import { kubectlFor, kubectlMissing } from "./kubectl-helpers.js";
 import { apiError, startSim } from "./sim-helpers.js";
 
-const tokenOf = (kubeconfig: string): string => (parseYaml(kubeconfig) as { users: Array<{ user: { token: string } }> }).users[0]!.user.token;
+const run = promisify(execFile);
+
+const tokenOf = (kubeconfig: string): string =>
+  (parseYaml(kubeconfig) as { users: Array<{ user: { token: string } }> }).users[0]!.user.token;
 
 const clientAs = (sim: KubeSim, user?: string) => {
   const kc = new KubeConfig();
@@ -107,7 +117,10 @@ test("kubectl create token: a bound ServiceAccount token authenticates as it unt
   const review = (await (await ask(token)).json()) as { status: { userInfo: { username: string; groups: string[] } } };
   assert.equal(review.status.userInfo.username, "system:serviceaccount:vigil:executor");
   assert.deepEqual(review.status.userInfo.groups, ["system:serviceaccounts", "system:serviceaccounts:vigil", "system:authenticated"]);
-  assert.match(await admin.fails("create", "token", "executor", "-n", "vigil", "--duration", "5m"), /may not specify a duration less than 10 minutes/);
+  assert.match(
+    await admin.fails("create", "token", "executor", "-n", "vigil", "--duration", "5m"),
+    /may not specify a duration less than 10 minutes/,
+  );
 
   await sim.advance("11m");
   assert.equal((await ask(token)).status, 401, "expired on the simulator's clock");
@@ -153,5 +166,46 @@ test("client-node sends a kubeconfig's token too, and a 403 reaches it as a Forb
   assert.equal(
     err.status.message,
     'namespaces is forbidden: User "system:serviceaccount:vigil:executor" cannot list resource "namespaces" in API group "" at the cluster scope',
+  );
+});
+
+test("the CLI writes a kubeconfig per identity (--kubeconfig-for IDENTITY=PATH) that kubectl uses under RBAC", async (t) => {
+  const missing = await kubectlMissing();
+  if (missing) return t.skip(missing);
+  const root = fileURLToPath(new URL("../../..", import.meta.url));
+  const cli = fileURLToPath(new URL("../src/cli.ts", import.meta.url));
+  const dir = await mkdtemp(join(tmpdir(), "kube-sim-auth-cli-"));
+  const executorConfig = join(dir, "executor.yaml");
+  const aliceConfig = join(dir, "alice.yaml");
+  const server = spawnTracked(
+    process.execPath,
+    [
+      "--conditions=@vigil/source",
+      "--import",
+      "tsx",
+      cli,
+      "--clock",
+      "virtual",
+      "--kubeconfig-for",
+      `system:serviceaccount:vigil:executor=${executorConfig}`,
+      "--kubeconfig-for",
+      `alice=${aliceConfig}`,
+    ],
+    { cwd: root, name: "kube-sim" },
+  );
+  t.after(async () => {
+    await server.stop("SIGTERM", 5_000);
+    await rm(dir, { recursive: true, force: true });
+  });
+  await server.waitForLine(/kube-sim listening/, 60_000);
+  const kubectl = async (kubeconfig: string, ...args: string[]) =>
+    (await run("kubectl", ["--kubeconfig", kubeconfig, "--cache-dir", join(dir, "cache"), ...args], { env: { ...process.env, HOME: dir } }))
+      .stdout;
+  assert.match(await kubectl(executorConfig, "auth", "whoami"), /Username\s+system:serviceaccount:vigil:executor/);
+  assert.match(await kubectl(aliceConfig, "auth", "whoami"), /Username\s+alice/);
+  const denied = await kubectl(executorConfig, "get", "pods", "-n", "default").catch((e: { stderr: string }) => e.stderr);
+  assert.match(
+    denied,
+    /pods is forbidden: User "system:serviceaccount:vigil:executor" cannot list resource "pods" in API group "" in the namespace "default"/,
   );
 });

@@ -98,13 +98,7 @@ test("kubectl get endpointslices prints NAME ADDRESSTYPE PORTS ENDPOINTS AGE", a
 
 test("terminating and unready pods stay listed with their conditions; terminal pods and pods without IPs do not", () => {
   const svc = { apiVersion: "v1", kind: "Service", metadata: { name: "api", namespace: "default" }, spec: { ports: [{ port: 80 }] } };
-  const pod = (
-    name: string,
-    ready: boolean,
-    extra: Partial<Pod["metadata"]> = {},
-    phase = "Running",
-    ip = "10.0.0.1",
-  ): Pod =>
+  const pod = (name: string, ready: boolean, extra: Partial<Pod["metadata"]> = {}, phase = "Running", ip = "10.0.0.1"): Pod =>
     ({
       apiVersion: "v1",
       kind: "Pod",

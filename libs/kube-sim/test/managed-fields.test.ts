@@ -14,8 +14,8 @@ let missing: string | undefined;
 const managed = (o: KubeObject): ManagedFieldsEntry[] => (o.metadata.managedFields as ManagedFieldsEntry[] | undefined) ?? [];
 const entry = (o: KubeObject, manager: string, subresource?: string) =>
   managed(o).find((e) => e.manager === manager && e.subresource === subresource);
-const containerFields = (e: ManagedFieldsEntry | undefined): Record<string, unknown> | undefined =>
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Fields = Record<string, Record<string, unknown> | undefined>;
+const containerFields = (e: ManagedFieldsEntry | undefined): Fields | undefined =>
   (e?.fieldsV1 as any)?.["f:spec"]?.["f:template"]?.["f:spec"]?.["f:containers"]?.['k:{"name":"app"}'];
 
 const deployment = {
@@ -54,11 +54,11 @@ test("kubectl apply, kubectl set image and the controllers each own their fields
   assert.equal(applied?.fieldsType, "FieldsV1");
   assert.deepEqual(containerFields(applied)?.["f:env"], { ".": {}, 'k:{"name":"MODE"}': { ".": {}, "f:name": {}, "f:value": {} } });
   assert.deepEqual(containerFields(applied)?.["f:image"], {});
-  assert.ok(containerFields(applied)?.["f:ports"]?.hasOwnProperty('k:{"containerPort":80,"protocol":"TCP"}'));
+  assert.ok(Object.hasOwn(containerFields(applied)?.["f:ports"] ?? {}, 'k:{"containerPort":80,"protocol":"TCP"}'));
   // The deployment controller writes status through /status as kube-controller-manager.
   const status = entry(d, "kube-controller-manager", "status");
   assert.equal(status?.operation, "Update");
-  assert.ok(Object.hasOwn(status!.fieldsV1["f:status"] as object, "f:availableReplicas"));
+  assert.ok(Object.hasOwn(status.fieldsV1["f:status"] as object, "f:availableReplicas"));
 
   await kubectl("set", "image", "deployment/web", "app=nginx:1.28");
   await sim.advance("30s");

@@ -2,6 +2,8 @@
 // grace period, nothing runs there), declared kubelets, pod GC of a deleted node's pods, drain of a NotReady node
 // timing out with its pods Terminating, and node Leases (describe node, leader election by anyone).
 import { test } from "node:test";
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import assert from "node:assert/strict";
 import type { KubeSim } from "../src/index.js";
 import type { KubeObject, Node, Pod } from "../src/types.js";
@@ -84,6 +86,19 @@ test("a declared kubelet (sim.startKubelet, a scenario's spec.kubelets) runs on 
     await sim.advance("20s");
     assert.equal(condition(sim, "worker-9", "Ready")?.status, "True");
     assert.ok(podsOf(sim, "web").every((p) => p.spec.nodeName === "worker-9" && p.status?.phase === "Running"));
+
+    // A scenario declares its kubelets the same way.
+    const scenario = join(kubectl.dir, "spare-node.yaml");
+    await writeFile(
+      scenario,
+      "apiVersion: sim.vigil.dev/v1\nkind: Scenario\nmetadata: { name: spare-node }\nspec: { kubelets: [spare-1] }\n",
+    );
+    await sim.loadScenario(scenario);
+    await kubectl.apply(bareNode("spare-1"));
+    await kubectl.apply(bareNode("spare-2"));
+    await sim.advance("5s");
+    assert.equal(condition(sim, "spare-1", "Ready")?.status, "True");
+    assert.equal(condition(sim, "spare-2", "Ready"), undefined);
 
     sim.stopKubelet("worker-9");
     await sim.advance("45s");

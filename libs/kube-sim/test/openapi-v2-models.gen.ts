@@ -35,7 +35,9 @@ const packageOf = (group: string, version: string): string => `io.k8s.api.${grou
 const shortName = (cls: string): string => /^(?:[A-Z][a-z]+)*?V\d+(?:alpha\d+|beta\d+)?([A-Z]\w*)$/.exec(cls)?.[1] ?? cls;
 
 const classFor = (group: string, version: string, kind: string): string | undefined =>
-  [`${groupPrefix(group)}${capitalise(version)}${kind}`, `${capitalise(version)}${kind}`].find((n) => classes[n]?.getAttributeTypeMap);
+  [`${groupPrefix(group)}${capitalise(version)}${kind}`, `${capitalise(version)}${kind}`].find(
+    (n) => typeof classes[n]?.getAttributeTypeMap === "function",
+  );
 
 const names = new Map<string, string>(); // class → definition name
 const models = new Map<string, string>(); // definition name → "field:type ..."
@@ -63,7 +65,7 @@ const typeOf = (a: Attribute, pkg: string, queue: Array<[string, string]>): stri
     case "object":
       return "*";
   }
-  if (!classes[t]?.getAttributeTypeMap) throw new Error(`unknown model type ${t}`);
+  if (typeof classes[t]?.getAttributeTypeMap !== "function") throw new Error(`unknown model type ${t}`);
   queue.push([t, pkg]);
   return `#${t}`;
 };

@@ -82,14 +82,12 @@ test("direct creates: 403 Forbidden with the quota and missing-limit messages", 
   const { core } = clientsFor(sim);
   sim.load([quota("q2", { pods: "1", "limits.memory": "512Mi" })]);
   await sim.advance("1s");
-  const noLimit = await apiError(core.createNamespacedPod({ namespace: "q2", body: pod("bare", "q2") as never }));
+  const noLimit = await apiError(core.createNamespacedPod({ namespace: "q2", body: pod("bare", "q2") }));
   assert.equal(noLimit.code, 403);
   assert.equal(noLimit.status.reason, "Forbidden");
   assert.equal(noLimit.status.message, 'pods "bare" is forbidden: failed quota: compute: must specify limits.memory for: app');
-  await core.createNamespacedPod({ namespace: "q2", body: pod("one", "q2", { limits: { memory: "128Mi" } }) as never });
-  const over = await apiError(
-    core.createNamespacedPod({ namespace: "q2", body: pod("two", "q2", { limits: { memory: "128Mi" } }) as never }),
-  );
+  await core.createNamespacedPod({ namespace: "q2", body: pod("one", "q2", { limits: { memory: "128Mi" } }) });
+  const over = await apiError(core.createNamespacedPod({ namespace: "q2", body: pod("two", "q2", { limits: { memory: "128Mi" } }) }));
   assert.equal(over.code, 403);
   assert.equal(over.status.message, 'pods "two" is forbidden: exceeded quota: compute, requested: pods=1, used: pods=1, limited: pods=1');
   // Object counts: count/<resource> for any kind (kube-root-ca.crt may already be there).
@@ -127,7 +125,7 @@ test("LimitRange: defaults with the limit-ranger annotation, and min/max/ratio r
   ]);
   const lr = sim.get("LimitRange", "bounds", "lr")!;
   assert.deepEqual(lr.spec.limits[0].defaultRequest, { cpu: "100m", memory: "256Mi" }, "defaultRequest falls back to default");
-  const created = (await core.createNamespacedPod({ namespace: "lr", body: pod("defaulted", "lr") as never })) as unknown as Pod;
+  const created = (await core.createNamespacedPod({ namespace: "lr", body: pod("defaulted", "lr") })) as unknown as Pod;
   assert.deepEqual(JSON.parse(JSON.stringify(created.spec.containers[0]!.resources)), {
     limits: { memory: "256Mi", cpu: "500m" },
     requests: { cpu: "100m", memory: "256Mi" },
@@ -139,7 +137,7 @@ test("LimitRange: defaults with the limit-ranger annotation, and min/max/ratio r
   const tooBig = await apiError(
     core.createNamespacedPod({
       namespace: "lr",
-      body: pod("big", "lr", { limits: { memory: "2Gi" }, requests: { memory: "1536Mi" } }) as never,
+      body: pod("big", "lr", { limits: { memory: "2Gi" }, requests: { memory: "1536Mi" } }),
     }),
   );
   assert.equal(tooBig.code, 403);
@@ -147,7 +145,7 @@ test("LimitRange: defaults with the limit-ranger annotation, and min/max/ratio r
   const ratio = await apiError(
     core.createNamespacedPod({
       namespace: "lr",
-      body: pod("ratio", "lr", { limits: { memory: "1Gi" }, requests: { memory: "256Mi" } }) as never,
+      body: pod("ratio", "lr", { limits: { memory: "1Gi" }, requests: { memory: "256Mi" } }),
     }),
   );
   assert.equal(
@@ -157,7 +155,7 @@ test("LimitRange: defaults with the limit-ranger annotation, and min/max/ratio r
   const both = await apiError(
     core.createNamespacedPod({
       namespace: "lr",
-      body: pod("both", "lr", { limits: { memory: "4Gi", cpu: "10m" }, requests: { memory: "1Gi", cpu: "10m" } }) as never,
+      body: pod("both", "lr", { limits: { memory: "4Gi", cpu: "10m" }, requests: { memory: "1Gi", cpu: "10m" } }),
     }),
   );
   assert.equal(

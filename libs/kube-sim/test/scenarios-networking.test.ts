@@ -88,6 +88,7 @@ test("ingress-missing-backend: ingress-nginx warns, the uptime probe gets 503; r
       await logOf(sim, controller!),
       /^W\d{4} [\d:.]+ {7}7 controller\.go:\d+\] Error obtaining Endpoints for Service "shop\/web": no object matching key "shop\/web" in local store$/m,
     );
+    assert.match(await kubectl("-n", "shop", "describe", "ingress", "shop"), /\/ +web:80 \(<error: services "web" not found>\)/);
     const found = await problems(sim);
     assert.ok(
       found.some((p) => p.kind === "NotReady" && /^monitoring\/uptime-probe-/.test(p.object)),

@@ -258,4 +258,17 @@ test("the CLI's errors say what to do next", async (t) => {
     new RegExp(`cannot reach kube-sim at http://127\\.0\\.0\\.1:${closed} \\(ECONNREFUSED\\): is it running\\?`),
   );
   assert.match(await runControlCommand(["time", "--server", real.url]), /^\S+Z \(real clock, started at \S+Z\)$/);
+
+  // Kubeconfigs over https (the simulator's self-signed certificate, verification skipped as the kubeconfig says).
+  const dir = await mkdtemp(join(tmpdir(), "kube-sim-cli-"));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const admin = join(dir, "admin.yaml");
+  await real.writeKubeconfig(admin, { tls: true });
+  assert.match(await runControlCommand(["time", "--kubeconfig", admin]), /\(real clock, started at \S+Z\)$/);
+  const robot = join(dir, "robot.yaml");
+  await real.writeKubeconfig(robot, { user: "system:serviceaccount:default:robot" });
+  await assert.rejects(
+    runControlCommand(["time", "--kubeconfig", robot]),
+    /^Error: 403 Forbidden: forbidden: User "system:serviceaccount:default:robot" cannot get path "\/sim\/v1\/time"$/,
+  );
 });

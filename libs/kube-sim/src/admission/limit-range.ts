@@ -139,8 +139,8 @@ const check = (item: LimitRangeItem, type: string, req: Values, lim: Values): st
 /** Pod-level totals: the sum of app containers, or the largest init container when that is larger. */
 const podTotals = (pod: Pod, field: "requests" | "limits"): Values => {
   const sum = new ResourceSum();
-  for (const c of pod.spec.containers) for (const [k, v] of Object.entries(c.resources?.[field] ?? {})) sum.add(k, v as string);
-  for (const c of pod.spec.initContainers ?? []) for (const [k, v] of Object.entries(c.resources?.[field] ?? {})) sum.max(k, v as string);
+  for (const c of pod.spec.containers) for (const [k, v] of Object.entries(c.resources?.[field] ?? {})) sum.add(k, v);
+  for (const c of pod.spec.initContainers ?? []) for (const [k, v] of Object.entries(c.resources?.[field] ?? {})) sum.max(k, v);
   return sum;
 };
 

@@ -2,7 +2,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { parse as parseYaml } from "yaml";
 import { ApiError, badRequest } from "./status.js";
-import { decodeProtobufObject, PROTOBUF } from "../auth/binding-protobuf.js";
+import { decodeProtobufObject, PROTOBUF } from "../auth/protobuf-bodies.js";
 
 const MAX_BODY = 3 * 1024 * 1024; // the API server's request size limit
 

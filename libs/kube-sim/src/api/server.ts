@@ -127,6 +127,6 @@ export const createApiServer = (cluster: Cluster, onRequest?: RequestHook): Serv
     route(cluster, req, res).catch((err) => sendError(res, err));
   };
   const server = createServer(handler);
-  serveTlsOnSamePort(server, handler);
+  serveTlsOnSamePort(server);
   return server;
 };

@@ -30,9 +30,12 @@ export const registerSimControls = (cluster: Cluster, controls: SimControls): vo
 
 const DURATION_FORMAT = "a Go-style duration such as 30s, 5m, 1h30m or 2d";
 
-export const timeBody = (clock: SimClock, now = clock.now()) => {
-  return { now: rfc3339(now), nowMs: now, mode: clock.mode, startedAt: rfc3339(clock.startedAt) };
-};
+const timeBody = (clock: SimClock, now = clock.now()) => ({
+  now: rfc3339(now),
+  nowMs: now,
+  mode: clock.mode,
+  startedAt: rfc3339(clock.startedAt),
+});
 
 const notFoundPath = (): ApiError =>
   new ApiError(

@@ -88,7 +88,12 @@ const reviewedUser = (spec: ReviewSpec): UserInfo => {
       { field: "spec.user", message: `Invalid value: "": at least one of user or group must be specified` },
     ]);
   }
-  return { name: spec.user ?? "", groups: spec.groups ?? [], ...(spec.uid ? { uid: spec.uid } : {}), ...(spec.extra ? { extra: spec.extra } : {}) };
+  return {
+    name: spec.user ?? "",
+    groups: spec.groups ?? [],
+    ...(spec.uid ? { uid: spec.uid } : {}),
+    ...(spec.extra ? { extra: spec.extra } : {}),
+  };
 };
 
 /** The status each review kind answers with, computed for the requesting user. */
@@ -120,7 +125,11 @@ const reviewStatus = (ctx: ApiContext, body: Review, user: UserInfo): Record<str
       if (!spec.token) throw invalid(kind, "authentication.k8s.io", "", [{ field: "spec.token", message: "Required value" }]);
       const reviewed = userOfToken(authFor(ctx.cluster), spec.token);
       if (!reviewed) return { user: {}, error: "invalid bearer token" };
-      return { authenticated: true, user: userInfoJson(reviewed), audiences: spec.audiences ?? ["https://kubernetes.default.svc.cluster.local"] };
+      return {
+        authenticated: true,
+        user: userInfoJson(reviewed),
+        audiences: spec.audiences ?? ["https://kubernetes.default.svc.cluster.local"],
+      };
     }
   }
   throw badRequest(`${kind} is not supported`);

@@ -97,7 +97,16 @@ const AGGREGATE_TO_EDIT: PolicyRule[] = [
   rule(
     WRITE,
     ["apps"],
-    ["daemonsets", "deployments", "deployments/rollback", "deployments/scale", "replicasets", "replicasets/scale", "statefulsets", "statefulsets/scale"],
+    [
+      "daemonsets",
+      "deployments",
+      "deployments/rollback",
+      "deployments/scale",
+      "replicasets",
+      "replicasets/scale",
+      "statefulsets",
+      "statefulsets/scale",
+    ],
   ),
   rule(WRITE, ["autoscaling"], ["horizontalpodautoscalers"]),
   rule(WRITE, ["batch"], ["cronjobs", "jobs"]),
@@ -149,7 +158,10 @@ export const bootstrapClusterRoles = (): KubeObject[] => [
   clusterRole("system:aggregate-to-edit", AGGREGATE_TO_EDIT, { [`${AGGREGATE}edit`]: "true" }),
   clusterRole("system:aggregate-to-view", AGGREGATE_TO_VIEW, { [`${AGGREGATE}view`]: "true" }),
   clusterRole("system:discovery", [
-    urls(["get"], ["/api", "/api/*", "/apis", "/apis/*", "/healthz", "/livez", "/openapi", "/openapi/*", "/readyz", "/version", "/version/"]),
+    urls(
+      ["get"],
+      ["/api", "/api/*", "/apis", "/apis/*", "/healthz", "/livez", "/openapi", "/openapi/*", "/readyz", "/version", "/version/"],
+    ),
   ]),
   clusterRole("system:basic-user", [
     rule(["create"], ["authorization.k8s.io"], ["selfsubjectaccessreviews", "selfsubjectrulesreviews"]),

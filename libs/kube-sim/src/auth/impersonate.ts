@@ -11,7 +11,10 @@ import { ALL_AUTHENTICATED, ALL_UNAUTHENTICATED, ANONYMOUS, parseServiceAccountN
 const values = (headers: IncomingHttpHeaders, name: string): string[] => {
   const v = headers[name];
   if (v === undefined) return [];
-  return (Array.isArray(v) ? v : [v]).flatMap((s) => s.split(",")).map((s) => s.trim()).filter(Boolean);
+  return (Array.isArray(v) ? v : [v])
+    .flatMap((s) => s.split(","))
+    .map((s) => s.trim())
+    .filter(Boolean);
 };
 
 const impersonation = (actor: UserInfo, resource: string, name: string, namespace = "", apiGroup = ""): Attributes => ({
@@ -33,7 +36,8 @@ export const impersonate = (auth: AuthState, actor: UserInfo, headers: IncomingH
   const groups = values(headers, "impersonate-group");
   const uid = values(headers, "impersonate-uid")[0];
   if (username === undefined) {
-    if (groups.length > 0 || uid) throw badRequest(`requested [${groups.map((g) => `{Group  ${g}  }`).join(" ")}] without impersonating a user`);
+    if (groups.length > 0 || uid)
+      throw badRequest(`requested [${groups.map((g) => `{Group  ${g}  }`).join(" ")}] without impersonating a user`);
     return actor;
   }
   const checks: Attributes[] = [];

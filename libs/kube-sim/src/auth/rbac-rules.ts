@@ -1,7 +1,6 @@
 // RBAC rule and subject matching, as rbac/v1 evaluation_helpers.go and the RBAC authorizer define them.
 import type { Attributes } from "./attributes.js";
-import type { UserInfo } from "./user.js";
-import { serviceAccountUsername } from "./user.js";
+import { serviceAccountUsername, type UserInfo } from "./user.js";
 
 export interface PolicyRule {
   verbs: string[];
@@ -12,7 +11,8 @@ export interface PolicyRule {
 }
 
 export interface Subject {
-  kind: "User" | "Group" | "ServiceAccount" | string;
+  /** "User", "Group" or "ServiceAccount". */
+  kind: string;
   name: string;
   namespace?: string;
   apiGroup?: string;
@@ -20,7 +20,8 @@ export interface Subject {
 
 export interface RoleRef {
   apiGroup?: string;
-  kind: "Role" | "ClusterRole" | string;
+  /** "Role" or "ClusterRole". */
+  kind: string;
   name: string;
 }
 
@@ -39,7 +40,9 @@ export const ruleAllows = (a: Attributes, rule: PolicyRule): boolean => {
   if (!a.resourceRequest) return nonResourceURLMatches(rule, a.path);
   const combined = a.subresource ? `${a.resource}/${a.subresource}` : a.resource;
   const names = rule.resourceNames ?? [];
-  return has(rule.apiGroups, a.apiGroup) && resourceMatches(rule, combined, a.subresource) && (names.length === 0 || names.includes(a.name));
+  return (
+    has(rule.apiGroups, a.apiGroup) && resourceMatches(rule, combined, a.subresource) && (names.length === 0 || names.includes(a.name))
+  );
 };
 
 /** Whether a binding's subject is this user; ServiceAccount subjects default to the binding's namespace. */

@@ -4,8 +4,7 @@
 import type { Cluster } from "../cluster.js";
 import { R } from "../api/resources.js";
 import type { KubeObject } from "../types.js";
-import type { Controller } from "./controller.js";
-import { syncEach } from "./controller.js";
+import { type Controller, syncEach } from "./controller.js";
 import { keysFor, usageOf } from "../admission/quota-usage.js";
 import { ResourceSum, canonical } from "../admission/quantity-format.js";
 import { deepEqual } from "../json.js";

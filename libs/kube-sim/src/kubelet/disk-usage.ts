@@ -11,10 +11,18 @@ import { findInstance } from "./runtime.js";
 /** Filesystems account in 4 KiB blocks. */
 const BLOCK = 4096;
 
-/** Cheap test first: only pods declaring disk writes use any (thousands of pods are checked per housekeeping pass). */
+// Stored objects are never changed in place (a write stores a new object), so the answer holds per object.
+const writers = new WeakMap<Pod, boolean>();
+
+/** Cheap test first: only pods declaring disk writes use any (thousands of pods are checked on every pass). */
 export const writesDisk = (pod: Pod): boolean => {
-  const annotations = pod.metadata.annotations;
-  return !!annotations && Object.keys(annotations).some((k) => k.startsWith(`${PREFIX}disk-write`));
+  let w = writers.get(pod);
+  if (w === undefined) {
+    const annotations = pod.metadata.annotations;
+    w = !!annotations && Object.keys(annotations).some((k) => k.startsWith(`${PREFIX}disk-write`));
+    writers.set(pod, w);
+  }
+  return w;
 };
 
 export const containerDiskBytes = (cluster: Cluster, pod: Pod, spec: Container): number => {

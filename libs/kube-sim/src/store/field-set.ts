@@ -2,6 +2,7 @@
 // associative lists (containers by name, ports by containerPort and protocol...), `v:<json>` for set members, and
 // "." for a node that is itself a member as well as having members below it.
 import type { KubeObject } from "../types.js";
+import { deepEqual } from "../json.js";
 
 export class FieldSet {
   self = false;
@@ -17,18 +18,34 @@ export class FieldSet {
     return !this.self && this.children.size === 0;
   }
 
-  /** Members of this set that are not in `other`. */
+  /** Members of this set that are not in `other`. Sets are never changed once built, so untouched subtrees are shared. */
   difference(other: FieldSet | undefined): FieldSet {
+    if (!other || other.empty) return this;
     const out = new FieldSet();
-    out.self = this.self && !other?.self;
+    out.self = this.self && !other.self;
+    let same = out.self === this.self;
     for (const [k, c] of this.children) {
-      const d = c.difference(other?.children.get(k));
+      const d = c.difference(other.children.get(k));
+      if (d !== c) same = false;
       if (!d.empty) out.children.set(k, d);
     }
+    return same ? this : out;
+  }
+
+  /**
+   * ToFieldSet's view of a configuration (what an Apply owns): fields with members below them are not members
+   * themselves; list items and leaves are.
+   */
+  configured(key = ""): FieldSet {
+    const out = new FieldSet();
+    out.self = this.self && (this.children.size === 0 || !key.startsWith("f:"));
+    for (const [k, c] of this.children) out.children.set(k, c.configured(k));
     return out;
   }
 
   union(other: FieldSet): FieldSet {
+    if (other.empty) return this;
+    if (this.empty) return other;
     const out = new FieldSet();
     out.self = this.self || other.self;
     for (const k of new Set([...this.children.keys(), ...other.children.keys()])) {
@@ -129,7 +146,7 @@ const keysOf = (field: string, item: Record<string, Json>, kind: string): string
 const keyOf = (item: Record<string, Json>, keys: string[]): string =>
   `k:${JSON.stringify(Object.fromEntries(keys.filter((k) => item[k] !== undefined).map((k) => [k, item[k]])))}`;
 
-const same = (a: Json, b: Json): boolean => JSON.stringify(a) === JSON.stringify(b);
+const same = (a: Json, b: Json): boolean => a === b || (typeof a === "object" && typeof b === "object" && deepEqual(a, b));
 
 /**
  * The paths that differ from `before` to `after` (added or changed in `after`), as typed.Compare reports them:
@@ -174,6 +191,47 @@ export function changedFields(before: Json, after: Json, kind: string, path = ""
   return out;
 }
 
+/** changedFields from nothing, straight to FieldsV1 JSON: the create path, which needs no set operations. */
+export function createdFields(after: Json, kind: string, path = "", field = ""): Record<string, unknown> | undefined {
+  if (after === undefined || after === null) return undefined;
+  const node = (self: boolean, children: Array<[string, Record<string, unknown>]>): Record<string, unknown> => {
+    children.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return Object.fromEntries(self && children.length ? [[".", {}], ...children] : children);
+  };
+  const atomic = ATOMIC.has(field) && path.split(".").length > 1;
+  if (isObject(after) && !atomic) {
+    const children: Array<[string, Record<string, unknown>]> = [];
+    for (const [k, v] of Object.entries(after)) {
+      const c = createdFields(v, kind, path ? `${path}.${k}` : k, k);
+      if (c) children.push([`f:${k}`, c]);
+    }
+    if (!children.length && (VALUE_STRUCTS.has(path) || Object.keys(after).length)) return undefined;
+    return node(!VALUE_STRUCTS.has(path), children);
+  }
+  if (Array.isArray(after) && SET_LISTS.has(field))
+    return node(
+      true,
+      after.map((v) => [`v:${JSON.stringify(v)}`, {}]),
+    );
+  const first = Array.isArray(after) ? after.find(isObject) : undefined;
+  const keys = first ? keysOf(field, first, kind) : undefined;
+  if (Array.isArray(after) && keys) {
+    const items = after
+      .filter(isObject)
+      .map((item): [string, Record<string, unknown>] => [
+        keyOf(item, keys),
+        node(
+          true,
+          Object.entries(createdFields(item, kind, `${path}[]`, "") ?? {}).filter(([k]) => k !== ".") as Array<
+            [string, Record<string, unknown>]
+          >,
+        ),
+      ]);
+    return node(!VALUE_STRUCTS.has(path), items);
+  }
+  return {};
+}
+
 /** Paths present in `before` and gone from `after` (typed.Compare's Removed). */
 export function removedFields(before: Json, after: Json, kind: string, path = "", field = ""): FieldSet {
   // Swapping the sides turns "removed" into "added"; only absent nodes count, not changed values.
@@ -204,26 +262,30 @@ export function removedFields(before: Json, after: Json, kind: string, path = ""
 }
 
 /** Drops what never belongs to a manager: identity and server-managed metadata, and apiVersion/kind. */
+const SERVER_METADATA = new Set([
+  "name",
+  "namespace",
+  "uid",
+  "resourceVersion",
+  "generation",
+  "creationTimestamp",
+  "managedFields",
+  "selfLink",
+  "deletionTimestamp",
+  "deletionGracePeriodSeconds",
+  "generateName",
+]);
+
 export function stripServerFields(obj: KubeObject, dropStatus: boolean, dropSpec: boolean): Record<string, unknown> {
-  const { metadata, apiVersion: _a, kind: _k, status, spec, ...rest } = obj;
-  const {
-    name: _n,
-    namespace: _ns,
-    uid: _u,
-    resourceVersion: _rv,
-    generation: _g,
-    creationTimestamp: _c,
-    managedFields: _m,
-    selfLink: _s,
-    deletionTimestamp: _d,
-    deletionGracePeriodSeconds: _dg,
-    generateName: _gn,
-    ...meta
-  } = metadata ?? {};
-  return {
-    ...rest,
-    metadata: meta,
-    ...(dropSpec || spec === undefined ? {} : { spec }),
-    ...(dropStatus || status === undefined ? {} : { status }),
-  };
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(obj)) {
+    if (k === "apiVersion" || k === "kind" || (k === "status" && dropStatus) || (k === "spec" && dropSpec) || v === undefined) continue;
+    if (k !== "metadata") {
+      out[k] = v;
+      continue;
+    }
+    const meta = Object.fromEntries(Object.entries(obj.metadata ?? {}).filter(([m, mv]) => !SERVER_METADATA.has(m) && mv !== undefined));
+    if (Object.keys(meta).length) out.metadata = meta;
+  }
+  return out;
 }

@@ -21,6 +21,9 @@ export interface ManagerContext {
   timestamp(): string;
 }
 
+/** Events are written by the thousand and nobody asks who owns their fields: they are not tracked. */
+const UNTRACKED = new Set(["events", "events.events.k8s.io"]);
+
 export function recordWrite(
   cluster: ManagerContext,
   key: string,
@@ -28,6 +31,7 @@ export function recordWrite(
   current: KubeObject | undefined,
   opts: ManagedWriteOptions,
 ): void {
+  if (UNTRACKED.has(key)) return;
   const t = typeOfKey.get(key);
   recordManagedFields(obj, current, {
     manager: opts.fieldManager ?? cluster.fieldManager ?? LIBRARY_MANAGER,

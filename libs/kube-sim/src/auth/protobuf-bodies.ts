@@ -1,6 +1,6 @@
-// Decodes the protobuf bodies kubectl sends for `kubectl create rolebinding|clusterrolebinding` (its typed RBAC
-// client speaks application/vnd.kubernetes.protobuf). Only these kinds are decoded; the simulator speaks JSON
-// otherwise. Wire format: "k8s\0" + runtime.Unknown{typeMeta=1, raw=2}, raw being the rbac/v1 generated.proto message.
+// Decodes the protobuf bodies kubectl's typed clients send for `kubectl create rolebinding|clusterrolebinding` and
+// `kubectl auth can-i|whoami` (application/vnd.kubernetes.protobuf). Only these kinds are decoded; the simulator
+// speaks JSON otherwise. Wire format: "k8s\0" + runtime.Unknown{typeMeta=1, raw=2}, raw being the rbac/v1 generated.proto message.
 import { ApiError } from "../api/status.js";
 import type { KubeObject } from "../types.js";
 
@@ -17,6 +17,7 @@ const fields = (buf: Buffer): Fields => {
     let result = 0;
     let shift = 0;
     for (;;) {
+      if (i >= buf.length) throw new Error("truncated protobuf varint");
       const b = buf[i++]!;
       result += (b & 0x7f) * 2 ** shift;
       if (b < 0x80) return result;
@@ -55,7 +56,9 @@ const binding = (apiVersion: string, kind: string, raw: Buffer): KubeObject => {
   const f = fields(raw);
   const meta = fields(f.get(1)?.[0] ?? Buffer.alloc(0));
   const ref = fields(f.get(3)?.[0] ?? Buffer.alloc(0));
-  const subjects = (f.get(2) ?? []).map(fields).map((s) => defined({ kind: str(s, 1), apiGroup: str(s, 2), name: str(s, 3), namespace: str(s, 4) }));
+  const subjects = (f.get(2) ?? [])
+    .map(fields)
+    .map((s) => defined({ kind: str(s, 1), apiGroup: str(s, 2), name: str(s, 3), namespace: str(s, 4) }));
   return {
     apiVersion,
     kind,
@@ -65,14 +68,52 @@ const binding = (apiVersion: string, kind: string, raw: Buffer): KubeObject => {
   };
 };
 
+const resourceAttributes = (f: Fields) =>
+  defined({
+    namespace: str(f, 1),
+    verb: str(f, 2),
+    group: str(f, 3),
+    version: str(f, 4),
+    resource: str(f, 5),
+    subresource: str(f, 6),
+    name: str(f, 7),
+  });
+
+/** SelfSubjectAccessReview / SelfSubjectRulesReview / SelfSubjectReview: spec is field 2 when there is one. */
+const review = (apiVersion: string, kind: string, raw: Buffer): KubeObject => {
+  const spec = fields(fields(raw).get(2)?.[0] ?? Buffer.alloc(0));
+  if (kind === "SelfSubjectRulesReview") return { apiVersion, kind, metadata: {}, spec: defined({ namespace: str(spec, 1) }) };
+  if (kind !== "SelfSubjectAccessReview") return { apiVersion, kind, metadata: {} };
+  const res = spec.get(1)?.[0];
+  const non = spec.get(2)?.[0];
+  return {
+    apiVersion,
+    kind,
+    metadata: {},
+    spec: {
+      ...(res ? { resourceAttributes: resourceAttributes(fields(res)) } : {}),
+      ...(non ? { nonResourceAttributes: defined({ path: str(fields(non), 1), verb: str(fields(non), 2) }) } : {}),
+    },
+  };
+};
+
+const REVIEWS = new Set(["SelfSubjectAccessReview", "SelfSubjectRulesReview", "SelfSubjectReview"]);
+
 export const decodeProtobufObject = (body: Buffer): KubeObject => {
   const unsupported = (): ApiError =>
-    new ApiError(415, "UnsupportedMediaType", `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`);
+    new ApiError(
+      415,
+      "UnsupportedMediaType",
+      `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`,
+    );
   if (!body.subarray(0, 4).equals(MAGIC)) throw unsupported();
   const unknown = fields(body.subarray(4));
   const typeMeta = fields(unknown.get(1)?.[0] ?? Buffer.alloc(0));
   const apiVersion = str(typeMeta, 1) ?? "";
   const kind = str(typeMeta, 2) ?? "";
-  if (apiVersion !== "rbac.authorization.k8s.io/v1" || (kind !== "RoleBinding" && kind !== "ClusterRoleBinding")) throw unsupported();
-  return binding(apiVersion, kind, unknown.get(2)?.[0] ?? Buffer.alloc(0));
+  const raw = unknown.get(2)?.[0] ?? Buffer.alloc(0);
+  if (apiVersion === "rbac.authorization.k8s.io/v1" && (kind === "RoleBinding" || kind === "ClusterRoleBinding"))
+    return binding(apiVersion, kind, raw);
+  if (/^authenticat|^authoriz/.test(apiVersion) && REVIEWS.has(kind)) return review(apiVersion, kind, raw);
+  throw unsupported();
 };
