@@ -58,8 +58,9 @@ export interface QuotaWriter extends ObjectLister {
 export function checkQuota(cluster: ObjectLister, key: string, obj: KubeObject): { forbidden: string } | { charges: QuotaCharge[] } {
   const ns = obj.metadata.namespace;
   if (!ns || key === R.resourcequotas) return { charges: [] };
-  const quotas = cluster
-    .list(R.resourcequotas, ns)
+  const all = cluster.list(R.resourcequotas, ns);
+  if (!all.length) return { charges: [] };
+  const quotas = all
     .filter((q) => Object.keys(q.status?.hard ?? {}).length > 0)
     .sort((a, b) => (a.metadata.name! < b.metadata.name! ? -1 : 1));
   const interesting: Array<{ quota: KubeObject; restricted: string[] }> = [];
@@ -72,6 +73,7 @@ export function checkQuota(cluster: ObjectLister, key: string, obj: KubeObject):
     }
     interesting.push({ quota, restricted });
   }
+  if (!interesting.length) return { charges: [] };
   const usage = usageOf(key, obj);
   const charges: QuotaCharge[] = [];
   for (const { quota, restricted } of interesting) {

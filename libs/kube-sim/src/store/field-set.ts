@@ -191,13 +191,15 @@ export function changedFields(before: Json, after: Json, kind: string, path = ""
   return out;
 }
 
+/** One FieldsV1 node: "." first when the node is a member with members below it, then its children in order. */
+function node(self: boolean, children: Array<[string, Record<string, unknown>]>): Record<string, unknown> {
+  children.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return Object.fromEntries(self && children.length ? [[".", {}], ...children] : children);
+}
+
 /** changedFields from nothing, straight to FieldsV1 JSON: the create path, which needs no set operations. */
 export function createdFields(after: Json, kind: string, path = "", field = ""): Record<string, unknown> | undefined {
   if (after === undefined || after === null) return undefined;
-  const node = (self: boolean, children: Array<[string, Record<string, unknown>]>): Record<string, unknown> => {
-    children.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return Object.fromEntries(self && children.length ? [[".", {}], ...children] : children);
-  };
   const atomic = ATOMIC.has(field) && path.split(".").length > 1;
   if (isObject(after) && !atomic) {
     const children: Array<[string, Record<string, unknown>]> = [];
