@@ -20,19 +20,8 @@ export const withScenarioKubectl = async (
     await body(sim, kubectl);
   } finally {
     await kubectl.close();
-    await stopSim(sim);
+    await sim.stop();
   }
-};
-
-/**
- * Workaround: sim.stop() waits for the server to close, and a connection that kubectl opened but never used (left
- * half-open when kubectl exits, see src/auth/tls-listener.ts) keeps it from closing without keeping the event loop
- * alive, so node:test cancels every later test. Give the close a few seconds, then move on.
- */
-const stopSim = async (sim: KubeSim): Promise<void> => {
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([sim.stop(), new Promise<void>((resolve) => (timer = setTimeout(resolve, 3000)))]);
-  clearTimeout(timer);
 };
 
 /** After a remediation: run long enough for back-offs and rollouts to finish, then nothing may be wrong. */
