@@ -4,6 +4,8 @@
 import { cpus } from "node:os";
 import { request } from "node:http";
 import { KubeSim, type KubeObject, type Pod } from "@vigil/kube-sim";
+import { startNats } from "@vigil/testing";
+import { calibrationLine, stockPublishRate } from "./lib/calibration.js";
 
 const NODES = Number(process.env.BENCH_NODES ?? 500);
 const DEPLOYMENTS = Number(process.env.BENCH_DEPLOYMENTS ?? 200);
@@ -131,6 +133,9 @@ const patchLabel = (base: string, auth: string, name: string, value: string): Pr
 console.log(
   `# kube-sim bench: ${NODES} nodes, ${DEPLOYMENTS}x${REPLICAS} deployment pods + ${NODES} daemonset pods + ${BARE_PODS} bare pods; node ${process.version}, ${cpus().length} CPUs`,
 );
+// The machine's speed swings on this class of VM: state it before and after, so figures from different runs compare.
+const nats = await startNats();
+console.log(calibrationLine(await stockPublishRate(nats.url)));
 const sim = await KubeSim.start({ unauthenticated: "anonymous" });
 sim.load(rbac());
 const auth = `Bearer ${sim.token({ user: BENCH_USER })}`;
@@ -183,3 +188,5 @@ console.log(
   `watch: ${latencies.length}/${WRITES} changes seen; latency p50 ${p50.toFixed(2)} ms, p99 ${p99.toFixed(2)} ms, max ${Math.max(...latencies).toFixed(2)} ms  [goal < 50 ms: ${p99 < 50 && latencies.length === WRITES ? "PASS" : "FAIL"}]`,
 );
 await sim.stop();
+console.log(calibrationLine(await stockPublishRate(nats.url)));
+await nats.stop();
