@@ -7,24 +7,7 @@ import { imageID } from "../src/kubelet/images.js";
 import { kubectlFor, kubectlMissing } from "./kubectl-helpers.js";
 import { deployment, nodes } from "./sim-helpers.js";
 import { describe, problems } from "./symptoms.js";
-
-const withScenario = async (name: string, body: (sim: KubeSim) => Promise<void>): Promise<void> => {
-  const sim = await KubeSim.start({ scenario: name });
-  try {
-    await body(sim);
-  } finally {
-    await sim.stop();
-  }
-};
-
-/** After a remediation: run long enough for back-offs and rollouts to finish, then nothing may be wrong. */
-const assertRecovers = async (sim: KubeSim, settle = "6m"): Promise<void> => {
-  await sim.advance(settle);
-  const since = sim.clock.now();
-  await sim.advance("2m");
-  const left = await problems(sim, { warningsSince: since });
-  assert.equal(left.length, 0, `still wrong after the remediation:\n${describe(left)}`);
-};
+import { withScenario, assertRecovers } from "./scenario-helpers.js";
 
 const podsOf = (sim: KubeSim, ns: string, app: string): Pod[] => sim.list<Pod>("Pod", ns).filter((p) => p.metadata.labels?.app === app);
 

@@ -5,6 +5,16 @@ import { KubeSim, type KubeSimOptions, type Pod } from "../src/index.js";
 import { kubectlFor, kubectlMissing, type Kubectl } from "./kubectl-helpers.js";
 import { describe, problems } from "./symptoms.js";
 
+/** Loads the scenario (warm-up played), runs the test against it in process, and stops it. */
+export const withScenario = async (name: string, body: (sim: KubeSim) => Promise<void>, opts: KubeSimOptions = {}): Promise<void> => {
+  const sim = await KubeSim.start({ ...opts, scenario: name });
+  try {
+    await body(sim);
+  } finally {
+    await sim.stop();
+  }
+};
+
 /** Loads the scenario (warm-up played) and hands the test a kubectl bound to it; skips when kubectl is missing. */
 export const withScenarioKubectl = async (
   t: { skip: (reason: string) => void },

@@ -2,28 +2,9 @@
 // wrong fix (restarting pods) does not.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { KubeSim, type Pod } from "../src/index.js";
-import { kubectlFor, kubectlMissing, type Kubectl } from "./kubectl-helpers.js";
+import type { KubeSim, Pod } from "../src/index.js";
 import { describe, problems } from "./symptoms.js";
-
-const withScenario = async (name: string, body: (sim: KubeSim, kubectl: Kubectl) => Promise<void>): Promise<void> => {
-  const sim = await KubeSim.start({ scenario: name });
-  const kubectl = await kubectlFor(sim);
-  try {
-    await body(sim, kubectl);
-  } finally {
-    await kubectl.close();
-    await sim.stop();
-  }
-};
-
-const assertRecovers = async (sim: KubeSim, settle = "6m"): Promise<void> => {
-  await sim.advance(settle);
-  const since = sim.clock.now();
-  await sim.advance("2m");
-  const left = await problems(sim, { warningsSince: since });
-  assert.equal(left.length, 0, `still wrong after the remediation:\n${describe(left)}`);
-};
+import { withScenarioKubectl, assertRecovers } from "./scenario-helpers.js";
 
 /** After a wrong fix: some of the problem is still there. */
 const assertStillBroken = async (sim: KubeSim, kind: string, object: RegExp): Promise<void> => {
@@ -43,15 +24,8 @@ const logOf = async (sim: KubeSim, p: Pod, previous = false): Promise<string> =>
     await fetch(`${sim.url}/api/v1/namespaces/${p.metadata.namespace}/pods/${p.metadata.name}/log${previous ? "?previous=true" : ""}`)
   ).text();
 
-const skipWithoutKubectl = async (t: { skip: (reason: string) => void }): Promise<boolean> => {
-  const missing = await kubectlMissing();
-  if (missing) t.skip(missing);
-  return missing !== undefined;
-};
-
 test("service-selector-mismatch: no endpoints, checkout unready with ECONNREFUSED; restarting storefront does not help, fixing the selector does", async (t) => {
-  if (await skipWithoutKubectl(t)) return;
-  await withScenario("service-selector-mismatch", async (sim, kubectl) => {
+  await withScenarioKubectl(t, "service-selector-mismatch", async (sim, kubectl) => {
     const endpoints = await kubectl("-n", "shop", "get", "endpoints", "web");
     assert.match(endpoints, /^web\s+<none>\s+/m);
     const found = await problems(sim);
@@ -80,8 +54,7 @@ test("service-selector-mismatch: no endpoints, checkout unready with ECONNREFUSE
 });
 
 test("ingress-missing-backend: ingress-nginx warns, the uptime probe gets 503; restarting the controller does not help, fixing the backend does", async (t) => {
-  if (await skipWithoutKubectl(t)) return;
-  await withScenario("ingress-missing-backend", async (sim, kubectl) => {
+  await withScenarioKubectl(t, "ingress-missing-backend", async (sim, kubectl) => {
     const [controller] = podsOf(sim, "ingress-nginx", "app.kubernetes.io/name", "ingress-nginx");
     assert.equal(controller!.status?.containerStatuses?.[0]?.ready, true, "the controller itself is healthy");
     assert.match(
@@ -121,8 +94,7 @@ test("ingress-missing-backend: ingress-nginx warns, the uptime probe gets 503; r
 });
 
 test("coredns-down: coredns OOMKilled, clients log EAI_AGAIN; restarting clients does not help, raising coredns's memory limit does", async (t) => {
-  if (await skipWithoutKubectl(t)) return;
-  await withScenario("coredns-down", async (sim, kubectl) => {
+  await withScenarioKubectl(t, "coredns-down", async (sim, kubectl) => {
     const found = await problems(sim);
     assert.ok(
       found.some((p) => p.kind === "OOMKilled" && /^kube-system\/coredns-/.test(p.object)),

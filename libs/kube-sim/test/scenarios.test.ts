@@ -4,29 +4,12 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { KubeSim, SCENARIO_DIR, type Pod } from "../src/index.js";
+import { SCENARIO_DIR, type KubeSim, type Pod } from "../src/index.js";
 import { describe, problems, type Problem } from "./symptoms.js";
-
-const withScenario = async (name: string, body: (sim: KubeSim) => Promise<void>): Promise<void> => {
-  const sim = await KubeSim.start({ scenario: name });
-  try {
-    await body(sim);
-  } finally {
-    await sim.stop();
-  }
-};
+import { withScenario, assertRecovers } from "./scenario-helpers.js";
 
 const has = (ps: Problem[], kind: string, object?: RegExp): boolean =>
   ps.some((p) => p.kind === kind && (!object || object.test(p.object)));
-
-/** After a remediation: run long enough for back-offs and rollouts to finish, then nothing may be wrong. */
-const assertRecovers = async (sim: KubeSim, settle = "6m"): Promise<void> => {
-  await sim.advance(settle);
-  const since = sim.clock.now();
-  await sim.advance("2m");
-  const left = await problems(sim, { warningsSince: since });
-  assert.equal(left.length, 0, `still wrong after the remediation:\n${describe(left)}`);
-};
 
 /** What `kubectl rollout undo` does: copy the previous revision's ReplicaSet template back into the Deployment. */
 const rollback = (sim: KubeSim, namespace: string, name: string): void => {
