@@ -75,6 +75,15 @@ test("kubectl create node: no kubelet behind it, so never Ready, Unknown after 6
       web.every((p) => p.spec.nodeName === "worker-1" && p.status?.phase === "Running"),
       "everything runs on the node with a kubelet",
     );
+
+    // No kubelet, no metrics: metrics-server scrapes kubelets, so kubectl top prints <unknown> for the bare node
+    // and its stats proxy refuses the connection.
+    const top = await kubectl("top", "node", "--no-headers");
+    assert.match(top, /^worker-1\s/m);
+    assert.match(top, /^bare-1\s+<unknown>\s+<unknown>/m);
+    const stats = await fetch(`${sim.url}/api/v1/nodes/bare-1/proxy/stats/summary`);
+    assert.equal(stats.status, 500);
+    assert.match(await stats.text(), /connect: connection refused/);
   });
 });
 

@@ -6,13 +6,13 @@ import { labelSelectorFromObject } from "@vigil/contracts";
 import type { Cluster } from "../cluster.js";
 import { R } from "../api/resources.js";
 import { bytes, cpuMillis } from "../quantity.js";
-import { nodeBehaviour } from "../behaviour/vocabulary.js";
 import { podContainerUsage } from "../metrics/resource-metrics.js";
 import { resourceReplicas, type ResourceName, type Target } from "./hpa-replicas.js";
 import { normalize, type ScaleHistory } from "./hpa-normalize.js";
 import type { Controller } from "./controller.js";
 import type { KubeObject, Node, Pod } from "../types.js";
 import { clone } from "../json.js";
+import { hasKubelet } from "../kubelet/kubelet-presence.js";
 
 /** --horizontal-pod-autoscaler-sync-period. */
 export const HPA_SYNC_MS = 15_000;
@@ -287,7 +287,7 @@ const podMetrics = (cluster: Cluster, pods: Pod[], resource: ResourceName, conta
     let v = stopped.get(name);
     if (v === undefined) {
       const node = cluster.get<Node>(R.nodes, undefined, name);
-      stopped.set(name, (v = !node || nodeBehaviour(node).kubeletStopped));
+      stopped.set(name, (v = !node || !hasKubelet(cluster, node)));
     }
     return v;
   };

@@ -3,7 +3,6 @@
 // them: pods using more than they requested first, then lower priority, then the largest consumers.
 import type { Cluster } from "../cluster.js";
 import { R } from "../api/resources.js";
-import { nodeBehaviour } from "../behaviour/vocabulary.js";
 import { bytes, formatBytes } from "../quantity.js";
 import {
   activePodsByNode,
@@ -22,6 +21,7 @@ import { diskWritersByNode, localStorageViolation } from "./local-storage-evicti
 import { kubeletState } from "./runtime.js";
 import type { Controller } from "../controllers/controller.js";
 import type { Container, ContainerStatus, Node, Pod } from "../types.js";
+import { hasKubelet } from "./kubelet-presence.js";
 
 /** The eviction manager's synchronize period: after evicting a pod it waits before evicting the next. */
 export const EVICTION_INTERVAL_MS = 10_000;
@@ -97,7 +97,7 @@ export class EvictionManager implements Controller {
     const writers = diskWritersByNode(cluster);
     for (const node of cluster.list<Node>(R.nodes)) {
       const name = node.metadata.name!;
-      if (nodeBehaviour(node).kubeletStopped) continue;
+      if (!hasKubelet(cluster, node)) continue;
       const last = this.lastEviction.get(name);
       if (last !== undefined && now - last < EVICTION_INTERVAL_MS) continue;
       // Local storage isolation comes first; a synchronize that evicted for it does not rank for node pressure.

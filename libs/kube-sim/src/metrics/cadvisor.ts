@@ -4,12 +4,12 @@
 import type { Cluster } from "../cluster.js";
 import { R } from "../api/resources.js";
 import { ApiError } from "../api/status.js";
-import { nodeBehaviour } from "../behaviour/vocabulary.js";
 import { cfsCounters, cpuLimitMillis, CFS_PERIOD_SECONDS } from "../kubelet/cpu-throttling.js";
 import { findInstance } from "../kubelet/runtime.js";
 import { containerUsage } from "../kubelet/usage.js";
 import type { Node, Pod } from "../types.js";
 import { activePodsByNode } from "./node-usage.js";
+import { hasKubelet } from "../kubelet/kubelet-presence.js";
 
 interface Family {
   name: string;
@@ -37,7 +37,7 @@ const cgroupId = (pod: Pod, containerID: string): string => {
 
 export const cadvisorMetrics = (cluster: Cluster, nodeName: string): string => {
   const node = cluster.mustGet<Node>(R.nodes, undefined, nodeName);
-  if (nodeBehaviour(node).kubeletStopped) {
+  if (!hasKubelet(cluster, node)) {
     const ip = node.status?.addresses?.find((a) => a.type === "InternalIP")?.address ?? nodeName;
     throw new ApiError(500, "InternalError", `error trying to reach service: dial tcp ${ip}:10250: connect: connection refused`);
   }

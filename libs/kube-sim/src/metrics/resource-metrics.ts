@@ -3,18 +3,18 @@
 // kubelet is down cannot be scraped, so they and their pods are missing, as on a real cluster.
 import type { Cluster } from "../cluster.js";
 import { R } from "../api/resources.js";
-import { nodeBehaviour } from "../behaviour/vocabulary.js";
 import { formatKi, formatNanoCores } from "../quantity.js";
 import { containerUsage } from "../kubelet/usage.js";
 import { activePodsByNode, nodeUsage } from "./node-usage.js";
 import type { Node, Pod } from "../types.js";
+import { hasKubelet } from "../kubelet/kubelet-presence.js";
 
 /** metrics-server's MetricsWindow as it prints it. */
 export const METRICS_WINDOW = "10.262s";
 
 const scrapable = (cluster: Cluster): Map<string, Node> => {
   const out = new Map<string, Node>();
-  for (const n of cluster.list<Node>(R.nodes)) if (!nodeBehaviour(n).kubeletStopped) out.set(n.metadata.name!, n);
+  for (const n of cluster.list<Node>(R.nodes)) if (hasKubelet(cluster, n)) out.set(n.metadata.name!, n);
   return out;
 };
 

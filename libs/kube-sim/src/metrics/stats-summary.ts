@@ -5,12 +5,13 @@ import type { Cluster } from "../cluster.js";
 import { rfc3339 } from "../clock.js";
 import { R } from "../api/resources.js";
 import { ApiError } from "../api/status.js";
-import { nodeBehaviour, volumeBehaviour } from "../behaviour/vocabulary.js";
+import { volumeBehaviour } from "../behaviour/vocabulary.js";
 import { bytes } from "../quantity.js";
 import { containerUsage } from "../kubelet/usage.js";
 import { activePodsByNode, nodeUsage, pages } from "./node-usage.js";
 import type { KubeObject, Node, Pod } from "../types.js";
 import { containerDiskBytes } from "../kubelet/disk-usage.js";
+import { hasKubelet } from "../kubelet/kubelet-presence.js";
 
 const BYTES_PER_INODE = 16 * 1024;
 
@@ -86,7 +87,7 @@ const volumeStats = (cluster: Cluster, pod: Pod, time: string, node: Node) => {
 
 export const statsSummary = (cluster: Cluster, nodeName: string): object => {
   const node = cluster.mustGet<Node>(R.nodes, undefined, nodeName);
-  if (nodeBehaviour(node).kubeletStopped) {
+  if (!hasKubelet(cluster, node)) {
     const ip = node.status?.addresses?.find((a) => a.type === "InternalIP")?.address ?? nodeName;
     throw new ApiError(500, "InternalError", `error trying to reach service: dial tcp ${ip}:10250: connect: connection refused`);
   }
