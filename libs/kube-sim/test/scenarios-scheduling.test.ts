@@ -11,6 +11,8 @@ const whileTimeMoves = async <T>(sim: KubeSim, command: Promise<T>): Promise<T> 
   const settled = command.finally(() => (done = true));
   while (!done) {
     await sim.advance("1s");
+    // Not a wait on a condition: kubectl is another process polling the API on its own wall-clock timer, so virtual
+    // time must not outrun it by minutes between its polls (its --timeout would then fire in simulated seconds).
     await new Promise((r) => setTimeout(r, 25));
   }
   return settled;
