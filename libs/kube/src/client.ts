@@ -13,6 +13,7 @@ import {
   type KubernetesObject,
 } from "@kubernetes/client-node";
 import { Registry } from "prom-client";
+import { ClusterClock } from "./cluster-clock.js";
 import { KubeApiError, isNotFound, toKubeApiError, type ErrorTarget } from "./errors.js";
 import {
   KINDS,
@@ -34,6 +35,8 @@ export interface KubeClientOptions {
   fieldManager?: string;
   /** Where request metrics go; a private registry when absent. */
   registry?: Registry;
+  /** The clock to keep in step with the API server's Date headers (one is made when absent). */
+  clock?: ClusterClock;
 }
 
 export interface RequestOptions {
@@ -106,6 +109,8 @@ export class KubeClient {
   readonly server: string;
   readonly fieldManager: string;
   readonly requestTimeoutMs: number;
+  /** The cluster's time, as the API server's Date headers tell it. */
+  readonly clock: ClusterClock;
   private readonly http: HttpLibrary;
   private readonly metrics: RequestMetrics;
 
@@ -120,6 +125,7 @@ export class KubeClient {
     this.requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
     this.http = createConfiguration().httpApi;
     this.metrics = new RequestMetrics(options.registry ?? new Registry());
+    this.clock = options.clock ?? new ClusterClock();
   }
 
   /** One request; resolves with the answer's body, rejects with a KubeApiError (HTTP status ≥ 400 or no answer). */
@@ -145,6 +151,7 @@ export class KubeClient {
       ctx.setSignal(signal);
       const res = await this.http.send(ctx).toPromise();
       code = res.httpStatusCode;
+      this.clock.observeServerDate(res.headers["date"]);
       const text = await res.body.text();
       if (code >= 400) throw KubeApiError.fromResponse(code, text, target);
       return text;

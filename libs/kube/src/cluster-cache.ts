@@ -1,11 +1,12 @@
 // Informer-backed caches of the kinds a service asks for: one Reflector (list + watch) and one KindStore per
 // kind, a readiness check, change events and metrics. Reads are synchronous and never touch the API server,
 // so an analysis or a REST answer costs no request; `client` is there for what a cache cannot answer.
-import type { CoreV1Event, KubeConfig, KubernetesObject } from "@kubernetes/client-node";
+import type { CoreV1Event, KubeConfig, KubernetesObject, V1Node } from "@kubernetes/client-node";
 import { Registry } from "prom-client";
 import { CacheMetrics, type KindGaugeSource } from "./cache-metrics.js";
 import { DEFAULT_CACHED_KINDS, indexersOf, ingest, involvedKeys, type CachedObjectOf } from "./cached-kinds.js";
 import { KubeClient } from "./client.js";
+import type { ClusterClock } from "./cluster-clock.js";
 import { KindStore, type ChangeType } from "./kind-store.js";
 import { KINDS, type KindName, type ResourceRef } from "./kinds.js";
 import type { KubeLogger } from "./logger.js";
@@ -66,6 +67,19 @@ interface Entry<K extends KindName> {
   reflector: Reflector<K, CachedObjectOf<K>>;
 }
 
+const CLOCK_REFRESH_MS = 10_000;
+
+/** What an added or changed object says about the cluster's time: an event's last occurrence, a node's heartbeat. */
+function observeClusterTime(clock: ClusterClock, { kind, object }: CacheChange): void {
+  if (kind === "Event") {
+    const e = object as CoreV1Event;
+    clock.observeObjectTime(e.series?.lastObservedTime ?? e.lastTimestamp ?? e.eventTime);
+  } else if (kind === "Node") {
+    const ready = (object as V1Node).status?.conditions?.find((c) => c.type === "Ready");
+    clock.observeObjectTime(ready?.lastHeartbeatTime);
+  }
+}
+
 const eventTime = (e: CoreV1Event): number =>
   (e.lastTimestamp ?? e.eventTime ?? e.firstTimestamp ?? e.metadata?.creationTimestamp ?? new Date(0)).getTime();
 
@@ -76,6 +90,7 @@ export class ClusterCache {
   private readonly listeners: Record<ChangeType, Set<CacheListener>> = { add: new Set(), update: new Set(), delete: new Set() };
   private readonly metrics: CacheMetrics;
   private readonly detachMetrics: () => void;
+  private clockTimer: ReturnType<typeof setInterval> | undefined;
 
   constructor(private readonly options: ClusterCacheOptions) {
     const registry = options.registry ?? new Registry();
@@ -88,9 +103,21 @@ export class ClusterCache {
     this.detachMetrics = this.metrics.attach(() => this.gaugeSources());
   }
 
+  /** The cluster's time: the API server's Date headers and the newest event or heartbeat cached. */
+  get clock(): ClusterClock {
+    return this.client.clock;
+  }
+
   /** Starts every kind's list/watch loop; returns at once (see waitForSync / cachesSynced). */
   start(): void {
     for (const e of this.entries.values()) e.reflector.start();
+    // Watches carry no Date header: when no other request told the server's time for a while, ask for it.
+    this.clockTimer ??= setInterval(() => {
+      const since = this.clock.sinceServerDate();
+      if (since !== undefined && since < CLOCK_REFRESH_MS) return;
+      this.client.request("/version", { verb: "get", resource: "version", timeoutMs: 5000 }).catch(() => undefined);
+    }, CLOCK_REFRESH_MS);
+    this.clockTimer.unref?.();
   }
 
   /** Resolves true once every kind has listed, false after `timeoutMs` (the loops keep trying). */
@@ -100,6 +127,8 @@ export class ClusterCache {
   }
 
   async stop(): Promise<void> {
+    clearInterval(this.clockTimer);
+    this.clockTimer = undefined;
     await Promise.all([...this.entries.values()].map((e) => e.reflector.stop()));
     this.detachMetrics();
   }
@@ -208,6 +237,7 @@ export class ClusterCache {
 
   private emit(change: CacheChange): void {
     this.metrics.changed(change.kind, change.type);
+    if (change.type !== "delete") observeClusterTime(this.clock, change);
     for (const listener of this.listeners[change.type]) {
       try {
         listener(change);

@@ -43,6 +43,7 @@ export {
   type ListOptions,
   type ListResult,
 } from "./client.js";
+export { ClusterClock, type ClusterClockOptions } from "./cluster-clock.js";
 export { Reflector, type ReflectorOptions, type ReflectorSink, type ReflectorObserver, type ReflectorState } from "./reflector.js";
 export { KindStore, type Indexer, type ChangeType, type ListFilter } from "./kind-store.js";
 export { DEFAULT_CACHED_KINDS, type CachedModels, type CachedObjectOf, type ConfigMapMetadata } from "./cached-kinds.js";

@@ -123,6 +123,9 @@ const route = async (cluster: Cluster, req: IncomingMessage, res: ServerResponse
 
 export const createApiServer = (cluster: Cluster, onRequest?: RequestHook): Server => {
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
+    // A real API server's Date header is its own clock; here that is simulated time (virtual or real), so
+    // clients that follow the cluster's clock (libs/kube ClusterClock) see the time the objects carry.
+    res.setHeader("Date", new Date(cluster.now()).toUTCString());
     onRequest?.(req, res);
     route(cluster, req, res).catch((err) => sendError(res, err));
   };
