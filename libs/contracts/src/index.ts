@@ -16,6 +16,7 @@ export * from "./kernel-event.js";
 export * from "./kernel-event-input.js";
 export * from "./dead-letter.js";
 export * from "./rest.js";
+export * from "./analysis-api/index.js";
 export * from "./subjects.js";
 export * from "./streams.js";
 export * from "./topics.js";

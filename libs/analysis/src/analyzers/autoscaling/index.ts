@@ -1,0 +1,4 @@
+// Autoscaling analyzers, in the order they run.
+import type { Analyzer } from "../../analyzer-definition.js";
+
+export const autoscalingAnalyzers: readonly Analyzer[] = [];

@@ -1,0 +1,4 @@
+// Kernel analyzers, in the order they run.
+import type { Analyzer } from "../../analyzer-definition.js";
+
+export const kernelAnalyzers: readonly Analyzer[] = [];

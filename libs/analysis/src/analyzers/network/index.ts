@@ -1,0 +1,4 @@
+// Network analyzers, in the order they run.
+import type { Analyzer } from "../../analyzer-definition.js";
+
+export const networkAnalyzers: readonly Analyzer[] = [];

@@ -1,0 +1,4 @@
+// Node analyzers, in the order they run.
+import type { Analyzer } from "../../analyzer-definition.js";
+
+export const nodeAnalyzers: readonly Analyzer[] = [];

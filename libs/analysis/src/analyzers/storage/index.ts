@@ -1,0 +1,4 @@
+// Storage analyzers, in the order they run.
+import type { Analyzer } from "../../analyzer-definition.js";
+
+export const storageAnalyzers: readonly Analyzer[] = [];

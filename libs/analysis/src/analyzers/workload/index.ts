@@ -1,0 +1,4 @@
+// Workload analyzers, in the order they run.
+import type { Analyzer } from "../../analyzer-definition.js";
+
+export const workloadAnalyzers: readonly Analyzer[] = [];

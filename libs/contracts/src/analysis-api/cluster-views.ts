@@ -1,0 +1,2 @@
+// Schemas of the analyzer API: cluster-views.
+export {};

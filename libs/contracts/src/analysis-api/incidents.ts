@@ -1,0 +1,2 @@
+// Schemas of the analyzer API: incidents.
+export {};

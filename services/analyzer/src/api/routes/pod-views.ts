@@ -1,0 +1,4 @@
+// Routes: pod-views.
+import type { ApiRoute } from "../route.js";
+
+export const podViewsRoutes: readonly ApiRoute[] = [];
