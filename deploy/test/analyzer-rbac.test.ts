@@ -1,0 +1,74 @@
+// The analyzer's ClusterRole, for real: applied to the simulator (which enforces RBAC on every request as
+// kube-apiserver does), the analyzer's ServiceAccount syncs every cache it keeps, and nothing more: it cannot
+// change the cluster or read Secrets. A missing rule shows up here, not as a 403 loop in someone's cluster.
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { parseAllDocuments } from "yaml";
+import { KubeConfig } from "@kubernetes/client-node";
+import { ClusterCache, DEFAULT_CACHED_KINDS, KubeApiError, evictPod, type KubeLogger } from "@vigil/kube";
+import { type KubeObject, KubeSim } from "@vigil/kube-sim";
+
+type Obj = Record<string, any>;
+const root = fileURLToPath(new URL("../..", import.meta.url));
+const docs = (file: string) => parseAllDocuments(readFileSync(join(root, file), "utf8")).map((d) => d.toJS() as Obj);
+const manifests = docs("deploy/kubernetes/analyzer.yaml");
+const sa = manifests.find((d) => d.kind === "ServiceAccount")!;
+const identity = `system:serviceaccount:${sa.metadata.namespace}:${sa.metadata.name}`;
+const quiet: KubeLogger = { debug: () => {}, info: () => {}, warn: () => {} };
+
+let sim: KubeSim;
+let cache: ClusterCache;
+
+before(async () => {
+  sim = await KubeSim.start({ scenario: "oom-crashloop", clock: "virtual", unauthenticated: "anonymous" });
+  sim.load(<KubeObject[]>[
+    ...docs("deploy/kubernetes/webhook.yaml").filter((d) => d.kind === "Namespace"),
+    ...manifests.filter((d) => ["ServiceAccount", "ClusterRole", "ClusterRoleBinding"].includes(d.kind)),
+  ]);
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromString(sim.kubeconfig({ user: identity }));
+  cache = new ClusterCache({ kubeConfig, log: quiet, reflector: { backoff: { baseMs: 50, maxMs: 500 }, requestTimeoutMs: 5000 } });
+  cache.start();
+});
+after(async () => {
+  await cache?.stop();
+  await sim?.stop();
+});
+
+test("analyzer RBAC: the ServiceAccount lists and watches every cached kind", async () => {
+  const synced = await cache.waitForSync(15_000);
+  assert.ok(synced, String(cache.cachesSynced()));
+  for (const s of cache.status()) assert.equal(s.errors, 0, `${s.kind}: ${s.lastError ?? ""}`);
+  assert.deepEqual(
+    cache.status().map((s) => s.kind),
+    [...DEFAULT_CACHED_KINDS],
+  );
+  assert.ok(cache.store("Pod").list({ namespace: "shop" }).length > 0, "the scenario's pods are visible");
+});
+
+test("analyzer RBAC: metrics.k8s.io is readable", async () => {
+  const nodes = (await cache.client.requestJson("/apis/metrics.k8s.io/v1beta1/nodes")) as { items: unknown[] };
+  assert.ok(nodes.items.length > 0);
+  const pods = (await cache.client.requestJson("/apis/metrics.k8s.io/v1beta1/namespaces/shop/pods")) as { items: unknown[] };
+  assert.ok(Array.isArray(pods.items));
+});
+
+test("analyzer RBAC: read-only — patches, deletes, evictions and Secrets are refused", async () => {
+  const refused = async (what: string, call: () => Promise<unknown>) => {
+    await assert.rejects(call, (err: unknown) => {
+      assert.ok(err instanceof KubeApiError, `${what}: ${String(err)}`);
+      assert.equal(err.status, 403, `${what}: ${err.message}`);
+      return true;
+    });
+  };
+  const pod = cache.store("Pod").list({ namespace: "shop" })[0]!;
+  await refused("patch a deployment", () =>
+    cache.client.patch({ kind: "Deployment", namespace: "shop", name: "payments-api" }, "merge", { spec: { replicas: 5 } }),
+  );
+  await refused("delete a pod", () => cache.client.delete({ kind: "Pod", namespace: "shop", name: pod.metadata!.name! }));
+  await refused("evict a pod", () => evictPod(cache.client, { namespace: "shop", name: pod.metadata!.name! }));
+  await refused("list secrets", () => cache.client.requestJson("/api/v1/namespaces/shop/secrets"));
+});
