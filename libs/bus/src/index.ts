@@ -5,6 +5,8 @@ export { JetStreamPublisher, type PubAck, type PublishItem, type PublishOptions 
 export { BusMetrics } from "./metrics.js";
 export { ensureConsumer, ensureStream, toStreamConfig, type DurableConsumerDefinition, type StartPosition } from "./provision.js";
 export { decodeMessage, describeZodError, encodeMessage } from "./codec.js";
+export { StreamFeed, type StreamFeedMessageMeta, type StreamFeedOptions } from "./stream-feed.js";
+export { TimeRing, type RingEntry } from "./time-ring.js";
 export { buildDeadLetter, CORRELATION_HEADER } from "./dead-letter.js";
 export { versionAtLeast } from "./version.js";
 export { DelayedQueue, type ScheduleOptions, type ScheduledTask } from "./delayed/delayed-queue.js";

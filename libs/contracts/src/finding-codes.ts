@@ -32,6 +32,7 @@ export const findingCodesByArea = {
     "CRONJOB_LAST_RUN_FAILED",
     "CRONJOB_MISSED_SCHEDULE",
     "WORKLOAD_RECENT_ROLLOUT",
+    "STATEFULSET_SERVICE_MISSING",
   ],
   network: [
     "SERVICE_NO_ENDPOINTS",

@@ -69,6 +69,9 @@ export {
   type MetricsUnavailableReason,
   type MetricsQuery,
 } from "./resource-metrics.js";
+export { UsageCache, type UsageCacheOptions, type UsagePollSource, type UsageSourceStatus } from "./usage-cache.js";
+export type { UsageAnswer, UsageSource, VolumeUsage } from "./usage-answer.js";
+export { readNodeVolumeStats, type NodeVolumeStats } from "./kubelet-volume-stats.js";
 export { readContainerLogs, type LogOptions, type LogsResult, type LogsUnavailableReason } from "./logs.js";
 export { evictPod, type EvictOptions, type EvictionResult } from "./eviction.js";
 export { readScale, scaleTo, type ScalableKind, type ScaleState } from "./scale.js";

@@ -1,1 +1,4 @@
-export {};
+export { analyzerService } from "./service.js";
+export { ALERTS_DURABLE } from "./pipeline/alert-pipeline.js";
+export { alertSeverity, diagnosisIdFor, incidentEventIdFor, incidentIdFor } from "./pipeline/incident-grouping.js";
+export { apiRoutes } from "./api/routes/index.js";

@@ -7,7 +7,7 @@ import type { CollectorMetrics } from "./metrics.js";
 import { Periodic } from "./periodic.js";
 import type { SamplePublisher } from "./sample-publisher.js";
 import type { SseHub } from "./sse-hub.js";
-import type { TimeRing } from "./time-ring.js";
+import type { TimeRing } from "@vigil/bus";
 
 /** What the sampler yields: the message without its envelope fields. */
 export type NodeSampleBody = Omit<NodeSampleMessage, "id" | "correlationId">;

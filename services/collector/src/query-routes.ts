@@ -1,7 +1,7 @@
 // The query API on :3100, Konverse-compatible: GET /ping → "ok"; GET /history → a JSON array (node samples by
 // default, this node's kernel events with scope=events) from a time window, narrowed by `since`; GET /stream →
 // Server-Sent Events of new items, resumable with Last-Event-ID.
-import { describeZodError } from "@vigil/bus";
+import { describeZodError, type TimeRing } from "@vigil/bus";
 import { type CollectorScope, collectorHistoryQuery, collectorStreamQuery, sinceToMs } from "@vigil/contracts";
 import { InvalidInputError } from "@vigil/errors";
 import { methodNotAllowed } from "@vigil/service";
@@ -9,7 +9,6 @@ import express, { type Request, type Router } from "express";
 import type { z } from "zod";
 import type { SseHub } from "./sse-hub.js";
 import { writeJsonArray } from "./json-array-response.js";
-import type { TimeRing } from "./time-ring.js";
 
 export interface QueryRoutesOptions {
   /** Items as JSON text, written out as they are. */

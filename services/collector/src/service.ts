@@ -1,7 +1,7 @@
-import { streams } from "@vigil/contracts";
+import { StreamFeed, TimeRing } from "@vigil/bus";
+import { streams, subjectToken, topics } from "@vigil/contracts";
 import type { ServiceDefinition } from "@vigil/service";
 import { collectorConfigShape } from "./config.js";
-import { KernelEventFeed } from "./kernel-event-feed.js";
 import { CollectorMetrics } from "./metrics.js";
 import { NodeGauges } from "./node-gauges.js";
 import { NODE_SAMPLE_EVENT, nodeSampling } from "./node-sampling.js";
@@ -10,7 +10,6 @@ import { podSampling } from "./pod-sampling.js";
 import { queryRoutes } from "./query-routes.js";
 import { SamplePublisher } from "./sample-publisher.js";
 import { SseHub } from "./sse-hub.js";
-import { TimeRing } from "./time-ring.js";
 
 export const KERNEL_EVENT = "kernel_event";
 
@@ -53,15 +52,21 @@ export const collectorService: ServiceDefinition<typeof collectorConfigShape> = 
     });
     const pods = await createPodSampler(config, log);
     const podLoop = pods && podSampling({ node, intervalMs: config.COLLECTOR_POD_SAMPLE_INTERVAL, sampler: pods, publisher, metrics, log });
-    const feed = new KernelEventFeed({
+    // This node's kernel events (from ebpf-ingest or any producer) read back from JetStream: the stream
+    // sequence is the event's id, so SSE clients resume exactly, across collector restarts too.
+    const feed = new StreamFeed({
       js: bus.js,
-      node,
+      topic: topics.kernelEvents,
+      filter: `vigil.events.kernel.${subjectToken(node)}.>`,
       windowMs: config.COLLECTOR_HISTORY_WINDOW,
       log,
-      metrics,
-      onEvent: (seq, at, event) => {
-        const entry = { id: seq, at, value: JSON.stringify(event) };
-        if (rings.events.push(seq, at, entry.value)) hub.broadcast("events", KERNEL_EVENT, entry);
+      onInvalid: () => metrics.kernelEventsInvalid.inc(),
+      onMessage: (event, { seq, storedAt }) => {
+        metrics.kernelEvents.inc({ type: event.type });
+        const observed = Date.parse(event.observedAt);
+        const at = Number.isFinite(observed) ? observed : storedAt;
+        const value = JSON.stringify(event);
+        if (rings.events.push(seq, at, value)) hub.broadcast("events", KERNEL_EVENT, { id: seq, at, value });
         metrics.historyItems.set({ scope: "events" }, rings.events.size);
       },
     });

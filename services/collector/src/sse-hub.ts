@@ -3,7 +3,7 @@
 // connection open. A client that stops reading is dropped rather than buffered without bound.
 import type { Response } from "express";
 import type { Logger } from "pino";
-import type { RingEntry } from "./time-ring.js";
+import type { RingEntry } from "@vigil/bus";
 import type { CollectorMetrics } from "./metrics.js";
 
 export interface SseHubOptions {

@@ -20,7 +20,18 @@ export interface TelemetryView {
   podSamples(node: string, sinceMs?: number): readonly PodsSampleMessage[];
   /** Kernel events of a node, or of every node when `node` is undefined; oldest first. */
   kernelEvents(node: string | undefined, query?: KernelEventQuery): readonly KernelEventMessage[];
+  /** How far back the windows reach (views say "no sample in the last 15m"); defaults apply when absent. */
+  windows?(): TelemetryWindows;
 }
+
+export interface TelemetryWindows {
+  /** Node and pod samples. */
+  samplesMs: number;
+  kernelEventsMs: number;
+}
+
+/** NodeTelemetry's defaults: 15 minutes of samples (the collector's own history), an hour of kernel evidence. */
+export const defaultTelemetryWindows: TelemetryWindows = { samplesMs: 15 * 60_000, kernelEventsMs: 60 * 60_000 };
 
 /** No collector and no ebpf-ingest: every window is empty (analyses then rest on cluster state alone). */
 export const noTelemetry: TelemetryView = {

@@ -1,6 +1,8 @@
 // A time-windowed history: items older than the window fall out, whatever their number (Konverse kept a fixed
-// count, which is not "the last 15 minutes" once the sampling rate changes). Ids are numeric and increasing, so
-// SSE clients can resume after one.
+// count, which is not "the last 15 minutes" once the sampling rate changes). Ids are numeric and increasing
+// (a JetStream stream sequence, a sample time), so a reader can resume after one (SSE `Last-Event-ID`) and a
+// redelivered item is recognised. "Now" is the caller's: the wall clock by default, or the newest item's time
+// when items carry a producer's clock (NodeTelemetry), so a stopped producer's last window is kept.
 
 export interface RingEntry<T> {
   /** Increasing id: the SSE `id:` of this item. */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { TimeRing } from "../src/time-ring.js";
+import { TimeRing } from "../src/index.js";
 
 describe("TimeRing", () => {
   it("keeps items of the window only, by time, not by count", () => {

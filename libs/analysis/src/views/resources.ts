@@ -1,0 +1,83 @@
+// GET /pods/{ns}/{pod}/resources: each container's requests and limits as written, their sums (the seed's
+// `total`), and what the scheduler actually reserves (`effective`): init containers run one at a time before
+// the app containers, so a pod needs max(largest init container, sum of app containers) per resource;
+// sidecars (init containers with restartPolicy Always) keep running and add to both; the RuntimeClass
+// overhead comes on top (k8s.io/component-helpers/resource.PodRequests). A big migration init container can
+// therefore make a pod unschedulable although `total` fits.
+import type { V1Container, V1Pod } from "@kubernetes/client-node";
+import type { PodResources } from "@vigil/contracts";
+import { formatQuantity, quantityValue } from "./quantity-format.js";
+
+type Amounts = Map<string, number>;
+type Side = "requests" | "limits";
+
+const TOTAL_RESOURCES = ["cpu", "memory", "ephemeral-storage"] as const;
+
+const asStrings = (q: Record<string, string | number> | undefined): Record<string, string> =>
+  Object.fromEntries(Object.entries(q ?? {}).map(([k, v]) => [k, String(v)]));
+
+function amountsOf(c: V1Container, side: Side): Amounts {
+  const q = (c.resources?.[side] ?? {}) as Record<string, string | number>;
+  return new Map(Object.entries(q).map(([k, v]) => [k, quantityValue(v)]));
+}
+
+const add = (into: Amounts, more: Amounts): void => {
+  for (const [k, v] of more) into.set(k, (into.get(k) ?? 0) + v);
+};
+
+/** Sum over app containers and sidecars: the seed's total. */
+function totalOf(pod: V1Pod, side: Side): Amounts {
+  const out: Amounts = new Map();
+  for (const c of pod.spec?.containers ?? []) add(out, amountsOf(c, side));
+  for (const c of pod.spec?.initContainers ?? []) if (c.restartPolicy === "Always") add(out, amountsOf(c, side));
+  return out;
+}
+
+/** What the scheduler (requests) and the kubelet's pod cgroup (limits) count. */
+export function effectiveAmounts(pod: V1Pod, side: Side): Amounts {
+  const out = totalOf(pod, side);
+  const sidecarsSoFar: Amounts = new Map();
+  for (const c of pod.spec?.initContainers ?? []) {
+    const own = amountsOf(c, side);
+    if (c.restartPolicy === "Always") {
+      add(sidecarsSoFar, own);
+      continue;
+    }
+    // A regular init container runs alongside the sidecars declared before it.
+    const whileRunning = new Map(sidecarsSoFar);
+    add(whileRunning, own);
+    for (const [k, v] of whileRunning) out.set(k, Math.max(out.get(k) ?? 0, v));
+  }
+  if (side === "requests") add(out, new Map(Object.entries(pod.spec?.overhead ?? {}).map(([k, v]) => [k, quantityValue(v)])));
+  return out;
+}
+
+function totals(requests: Amounts, limits: Amounts): PodResources["total"] {
+  const f = (m: Amounts, r: (typeof TOTAL_RESOURCES)[number]) => formatQuantity(r, m.get(r) ?? 0);
+  const storage = requests.has("ephemeral-storage") || limits.has("ephemeral-storage");
+  return {
+    cpuRequest: f(requests, "cpu"),
+    cpuLimit: f(limits, "cpu"),
+    memoryRequest: f(requests, "memory"),
+    memoryLimit: f(limits, "memory"),
+    ...(storage ? { ephemeralStorageRequest: f(requests, "ephemeral-storage"), ephemeralStorageLimit: f(limits, "ephemeral-storage") } : {}),
+  };
+}
+
+export function podResourcesView(pod: V1Pod): PodResources {
+  const row = (c: V1Container, type: "app" | "init" | "sidecar") => ({
+    name: c.name,
+    requests: asStrings(c.resources?.requests as Record<string, string> | undefined),
+    limits: asStrings(c.resources?.limits as Record<string, string> | undefined),
+    type,
+  });
+  return {
+    containers: [
+      ...(pod.spec?.containers ?? []).map((c) => row(c, "app")),
+      ...(pod.spec?.initContainers ?? []).map((c) => row(c, c.restartPolicy === "Always" ? "sidecar" : "init")),
+    ],
+    total: totals(totalOf(pod, "requests"), totalOf(pod, "limits")),
+    effective: totals(effectiveAmounts(pod, "requests"), effectiveAmounts(pod, "limits")),
+    qosClass: pod.status?.qosClass ?? "",
+  };
+}
