@@ -176,8 +176,8 @@ for (const p of pods) {
   const app = p.metadata.labels?.app ?? "";
   if (app.startsWith("app-") && !seenApps.has(app)) {
     seenApps.add(app);
-    owners.push({ namespace: p.metadata.namespace!, name: p.metadata.name });
-  } else if (app === "batch") owners.push({ namespace: p.metadata.namespace!, name: p.metadata.name });
+    owners.push({ namespace: p.metadata.namespace!, name: p.metadata.name! });
+  } else if (app === "batch") owners.push({ namespace: p.metadata.namespace!, name: p.metadata.name! });
 }
 const total = Math.min(owners.length, ALERT_RATE * (ALERT_SECONDS + 1));
 const warmup = Math.min(ALERT_RATE, Math.floor(total / 10));
@@ -218,7 +218,7 @@ console.log(
 const samplePod = pods.find((p) => p.metadata.namespace === "team-1" && p.metadata.labels?.app)!;
 const params: Record<string, string> = {
   namespace: samplePod.metadata.namespace!,
-  pod: samplePod.metadata.name,
+  pod: samplePod.metadata.name!,
   node: samplePod.spec.nodeName ?? "node-1",
   id: incidentIds[0] ?? "none",
 };

@@ -39,7 +39,9 @@ export const defaultAnalysisSettings: AnalysisSettings = {
   restartThreshold: 5,
   pvcNearlyFullRatio: 0.85,
   pvcFullRatio: 0.97,
-  recentRolloutMs: 60 * 60_000,
+  // Six hours, not one: a release that leaks memory or degrades slowly fails hours after it rolled out (the
+  // slow-memory-leak scenario: ~2h40m), and the correlation also requires the previous revision to be healthy.
+  recentRolloutMs: 6 * 60 * 60_000,
 };
 
 export interface AnalysisContext {

@@ -6,6 +6,8 @@ export * from "./usage-view.js";
 export * from "./telemetry/telemetry-view.js";
 export { NodeTelemetry, type NodeTelemetryOptions, type NodeTelemetryStats } from "./telemetry/node-telemetry.js";
 export { startTelemetryFeeds, type TelemetryFeeds, type TelemetryFeedsOptions } from "./telemetry/telemetry-feeds.js";
+export { memoryThresholds } from "./telemetry/memory-thresholds.js";
+export { nodePressureView, type NodePressureResult } from "./views/node-pressure.js";
 export { analyzers, analyzersFor, analyzerNamed } from "./analyzers/index.js";
 export { analyzeObject, type AnalyzerFinding } from "./run-analyzers.js";
 export {
@@ -26,7 +28,12 @@ export {
 } from "./diagnosis/index.js";
 export { podScheduling, schedulingStatusOf } from "./views/scheduling.js";
 export { explainScheduling } from "./views/scheduling-explain.js";
-export { parseSchedulerMessage, categoryOfSchedulerReason, type ParsedSchedulerMessage, type SchedulerReason } from "./views/scheduler-messages.js";
+export {
+  parseSchedulerMessage,
+  categoryOfSchedulerReason,
+  type ParsedSchedulerMessage,
+  type SchedulerReason,
+} from "./views/scheduler-messages.js";
 // Cluster-analysis views of the REST API (pods, namespaces, nodes, the cluster).
 export { describePod, DESCRIBE_EVENT_LIMIT } from "./views/describe.js";
 export { podResourcesView, effectiveAmounts } from "./views/resources.js";

@@ -44,7 +44,12 @@ const versionsOf = (objects: readonly KubernetesObject[]): string =>
 /** Starts a ClusterCache on the simulator (DEFAULT_CACHED_KINDS unless `kinds`), waits for its sync and catch-up. */
 export async function analysisContextFor(sim: KubeSim, opts: AnalysisHarnessOptions = {}): Promise<AnalysisHarness> {
   const { kinds, syncTimeoutMs, ...defaults } = opts;
-  const cache = new ClusterCache({ kubeConfig: kubeConfigFromUrl(sim.url), kinds: kinds ?? DEFAULT_CACHED_KINDS, log: silentLog, reflector: FAST });
+  const cache = new ClusterCache({
+    kubeConfig: kubeConfigFromUrl(sim.url),
+    kinds: kinds ?? DEFAULT_CACHED_KINDS,
+    log: silentLog,
+    reflector: FAST,
+  });
   cache.start();
   if (!(await cache.waitForSync(syncTimeoutMs ?? 15_000))) {
     await cache.stop();

@@ -46,10 +46,16 @@ describe("service analyzer on service-selector-mismatch, plus traps", () => {
     assert.match(f.summary, /app=web/);
     assert.match(f.detail, /Deployment storefront has app=storefront \(selector wants app=web\)/);
     assert.ok(f.evidence.some((e) => e.kind === "object" && e.ref.kind === "Pod" && /app=storefront/.test(e.summary)));
-    assert.match(f.hypotheses![0]!.statement, /Deployment storefront \(app=storefront/);
+    assert.match(
+      f.hypotheses![0]!.statement,
+      /probably Deployment storefront \(app=storefront, 2 pod\(s\)\)\. /,
+      "the ready pods, not the failing client",
+    );
+    assert.equal(f.hypotheses![0]!.confidence, 0.75);
     assert.ok(
-      f.hypotheses!.some((hy) => /will not help/.test(hy.statement) && !hy.actions?.length),
-      "says a restart is the wrong fix",
+      /restarting Deployment storefront or the clients will not help/.test(f.hypotheses![0]!.statement) &&
+        !f.hypotheses!.some((hy) => hy.actions?.includes("rollout_restart")),
+      `says a restart is the wrong fix: ${f.hypotheses![0]!.statement}`,
     );
   });
 
@@ -65,7 +71,7 @@ describe("service analyzer on service-selector-mismatch, plus traps", () => {
     assert.deepEqual(networkFindings(h, "traps"), [], describeFindings(networkFindings(h, "traps")));
   });
 
-  test("planted faults: scaled to zero (info), a named targetPort no pod has, a policy selecting nothing, a deny-all over a Service, no class", () => {
+  test("planted faults: scaled to zero (info), a workload without pods, a named targetPort no pod has, a policy selecting nothing, a deny-all over a Service, no class", () => {
     const fs = networkFindings(h, "faults");
     const by = (code: string, name: string) => fs.filter((f) => f.code === code && f.resource.name === name);
     assert.equal(by("SERVICE_SELECTOR_MATCHES_NOTHING", "batch").length, 1, describeFindings(fs));
@@ -83,6 +89,12 @@ describe("service analyzer on service-selector-mismatch, plus traps", () => {
     assert.deepEqual(by("NETWORK_POLICY_DENIES_ALL", "lock-vault")[0]!.hypotheses![0]!.actions, ["update_network_policy"]);
     assert.equal(by("INGRESS_CLASS_MISSING", "classless").length, 1, describeFindings(fs));
     assert.equal(fs.length, 5, `only the planted problems:\n${describeFindings(fs)}`);
+    const blocked = networkFindings(h, "quota-faults");
+    assert.deepEqual(
+      blocked.map((f) => [f.code, f.severity, f.resource.name]),
+      [["SERVICE_SELECTOR_MATCHES_NOTHING", "critical", "blocked"]],
+    );
+    assert.match(blocked[0]!.summary, /Deployment blocked it selects has no pods/);
   });
 });
 
@@ -137,7 +149,7 @@ describe("ingress analyzer on ingress-missing-backend", () => {
     assert.deepEqual(f.resource, { kind: "Ingress", name: "shop", namespace: "shop" });
     assert.match(f.summary, /Service web, which does not exist/);
     assert.match(f.hypotheses![0]!.statement, /Service storefront/);
-    assert.ok(f.hypotheses!.some((hy) => /Restarting the ingress controller will not help/.test(hy.statement)));
+    assert.match(f.hypotheses![0]!.statement, /restarting the ingress controller will not help/);
   });
 
   test("pointing the backend at storefront clears it (and names an ingress class: no class finding)", async () => {
@@ -252,6 +264,11 @@ const FAULTS = [
   app("vault", "faults"),
   service("vault", "faults", { selector: { app: "vault" }, ports: [{ port: 8200, targetPort: "http" }] }),
   policy("lock-vault", "faults", { podSelector: { matchLabels: { app: "vault" } }, policyTypes: ["Ingress"] }),
+  // A workload that cannot create its pods (the quota allows none): the selector is right, the pods are missing.
+  { apiVersion: "v1", kind: "Namespace", metadata: { name: "quota-faults" } },
+  { apiVersion: "v1", kind: "ResourceQuota", metadata: { name: "no-pods", namespace: "quota-faults" }, spec: { hard: { pods: "0" } } },
+  app("blocked", "quota-faults"),
+  service("blocked", "quota-faults", { selector: { app: "blocked" }, ports: [{ port: 80 }] }),
   ingress("classless", "faults", {
     rules: [{ http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "vault", port: { number: 8200 } } } }] } }],
   }),

@@ -53,9 +53,13 @@ describe("pod analyzers: containers that die", () => {
         assert.match(f.summary, /^Init container db-migrate/);
         assert.deepEqual(f.hypotheses?.[0]?.actions?.[0], "rollback_deployment");
       }
-      const ready = s.h.cache.store("Pod").list({ namespace: "shop" }).filter((p) => p.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True"));
+      const ready = s.h.cache
+        .store("Pod")
+        .list({ namespace: "shop" })
+        .filter((p) => p.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True"));
       assert.ok(ready.length >= 3, "the previous revision's pods (init container exit 0) serve");
-      for (const p of ready) assert.ok(!found.some((f) => f.resource.name === p.metadata?.name), `ready pod ${p.metadata?.name} has no finding`);
+      for (const p of ready)
+        assert.ok(!found.some((f) => f.resource.name === p.metadata?.name), `ready pod ${p.metadata?.name} has no finding`);
     } finally {
       await s.stop();
     }
@@ -98,7 +102,11 @@ describe("pod analyzers: containers that cannot start", () => {
       assert.ok(found.length >= 2);
       for (const f of found) {
         assert.equal(f.code, "POD_CONTAINER_CONFIG_ERROR");
-        assert.ok(f.evidence.some((e) => e.kind === "event" && e.reason === "Failed" && /couldn't find key password in Secret shop\/checkout-db/.test(e.message)));
+        assert.ok(
+          f.evidence.some(
+            (e) => e.kind === "event" && e.reason === "Failed" && /couldn't find key password in Secret shop\/checkout-db/.test(e.message),
+          ),
+        );
         assert.match(f.hypotheses?.[0]?.statement ?? "", /Secret shop\/checkout-db has no key "password"/);
         assert.ok(!f.hypotheses?.some((h) => h.actions?.includes("restart_pod")));
       }
@@ -158,10 +166,15 @@ describe("pod analyzers: probes", () => {
     try {
       const found = allFindings(s.h.ctx(), "shop", ["Pod"]);
       assert.ok(found.length >= 1);
-      const newRs = s.h.cache.get({ kind: "Deployment", namespace: "shop", name: "storefront" })!.status!.conditions!.find((c) => c.type === "Progressing")!.message!;
+      const newRs = s.h.cache
+        .get({ kind: "Deployment", namespace: "shop", name: "storefront" })!
+        .status!.conditions!.find((c) => c.type === "Progressing")!.message!;
       for (const f of found) {
         assert.equal(f.code, "POD_READINESS_PROBE_FAILING");
-        assert.ok(newRs.includes(f.resource.name.replace(/-[a-z0-9]+$/, "")), `${f.resource.name} belongs to the new ReplicaSet (${newRs})`);
+        assert.ok(
+          newRs.includes(f.resource.name.replace(/-[a-z0-9]+$/, "")),
+          `${f.resource.name} belongs to the new ReplicaSet (${newRs})`,
+        );
         assert.deepEqual(f.hypotheses?.[0]?.actions?.[0], "rollback_deployment");
       }
     } finally {
@@ -222,7 +235,14 @@ describe("pod analyzers: healthy cluster", () => {
         apiVersion: "v1",
         kind: "Event",
         metadata: { name: `${pod.metadata!.name}.blip`, namespace: "shop" },
-        involvedObject: { apiVersion: "v1", kind: "Pod", name: pod.metadata!.name, namespace: "shop", uid: pod.metadata!.uid, fieldPath: `spec.containers{${pod.spec!.containers[0]!.name}}` },
+        involvedObject: {
+          apiVersion: "v1",
+          kind: "Pod",
+          name: pod.metadata!.name,
+          namespace: "shop",
+          uid: pod.metadata!.uid,
+          fieldPath: `spec.containers{${pod.spec!.containers[0]!.name}}`,
+        },
         reason: "Unhealthy",
         type: "Warning",
         message: "Readiness probe failed: HTTP probe failed with statuscode: 503",
@@ -233,7 +253,11 @@ describe("pod analyzers: healthy cluster", () => {
       },
     ]);
     await s.h.caughtUp();
-    assert.ok(s.h.cache.eventsFor({ kind: "Pod", namespace: "shop", name: pod.metadata!.name!, uid: pod.metadata!.uid }).some((e) => e.reason === "Unhealthy"));
+    assert.ok(
+      s.h.cache
+        .eventsFor({ kind: "Pod", namespace: "shop", name: pod.metadata!.name!, uid: pod.metadata!.uid })
+        .some((e) => e.reason === "Unhealthy"),
+    );
     assert.ok(pod.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True"));
     assert.deepEqual(findingsFor(pod, s.h.ctx()), []);
   });

@@ -35,8 +35,10 @@ export function allFindings(ctx: AnalysisContext, namespace?: string, kinds: Kin
 }
 
 /** Findings about objects whose name starts with `prefix`. */
-export const about = (findings: AnalyzerFinding[], prefix: string): AnalyzerFinding[] => findings.filter((f) => f.resource.name.startsWith(prefix));
+export const about = (findings: AnalyzerFinding[], prefix: string): AnalyzerFinding[] =>
+  findings.filter((f) => f.resource.name.startsWith(prefix));
 
 export const codes = (findings: AnalyzerFinding[]): string[] => [...new Set(findings.map((f) => f.code))].sort();
 
-export const describeFindings = (findings: AnalyzerFinding[]): string => findings.map((f) => `${f.code} ${f.resource.kind}/${f.resource.name}: ${f.summary}`).join("\n");
+export const describeFindings = (findings: AnalyzerFinding[]): string =>
+  findings.map((f) => `${f.code} ${f.resource.kind}/${f.resource.name}: ${f.summary}`).join("\n");

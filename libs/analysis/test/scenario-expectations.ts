@@ -43,22 +43,32 @@ export interface ScenarioExpectation {
 }
 
 const WORKLOAD_POD = (workload: string) => new RegExp(`^${workload}-[a-z0-9]{6,10}-[a-z0-9]{5}$`);
-const DAEMON_OR_JOB_POD = (owner: string) => new RegExp(`^${owner}-[a-z0-9]{5}$`);
 
 type PodTest = (p: Pod) => boolean;
 const nameOf = (o: { metadata: { name?: string } }): string => o.metadata.name ?? "";
 const statuses = (p: Pod) => [...(p.status?.initContainerStatuses ?? []), ...(p.status?.containerStatuses ?? [])];
-const waiting = (reason: string, container?: string): PodTest => (p) =>
-  statuses(p).some((s) => s.state?.waiting?.reason === reason && (!container || s.name === container));
-const lastTerminated = (reason: string): PodTest => (p) => statuses(p).some((s) => s.lastState?.terminated?.reason === reason);
-const phase = (ph: string, reason?: string): PodTest => (p) => p.status?.phase === ph && (!reason || p.status?.reason === reason);
+const waiting =
+  (reason: string, container?: string): PodTest =>
+  (p) =>
+    statuses(p).some((s) => s.state?.waiting?.reason === reason && (!container || s.name === container));
+const lastTerminated =
+  (reason: string): PodTest =>
+  (p) =>
+    statuses(p).some((s) => s.lastState?.terminated?.reason === reason);
+const phase =
+  (ph: string, reason?: string): PodTest =>
+  (p) =>
+    p.status?.phase === ph && (!reason || p.status?.reason === reason);
 const notReady: PodTest = (p) => p.status?.phase === "Running" && statuses(p).some((s) => !s.ready);
 
 /** The first live pod of a namespace whose name starts with `prefix` and that shows the symptom. */
 export function podWith(sim: KubeSim, namespace: string, prefix: string, test: PodTest): Pod {
   const pods = sim.list<Pod>("Pod", namespace).filter((p) => nameOf(p).startsWith(`${prefix}-`) && !p.metadata.deletionTimestamp);
   const pod = pods.find(test);
-  if (!pod) throw new Error(`no pod ${namespace}/${prefix}-* shows the scenario's symptom (pods: ${pods.map((p) => nameOf(p)).join(", ") || "none"})`);
+  if (!pod)
+    throw new Error(
+      `no pod ${namespace}/${prefix}-* shows the scenario's symptom (pods: ${pods.map((p) => nameOf(p)).join(", ") || "none"})`,
+    );
   return pod;
 }
 
@@ -124,7 +134,15 @@ function containerOomKill(sim: KubeSim, pod: Pod, container: string): KernelEven
     cgroup: `/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod${String(pod.metadata.uid).replace(/-/g, "_")}.slice/cri-containerd-${containerId}.scope`,
     pod: { uid: String(pod.metadata.uid), namespace: pod.metadata.namespace ?? "default", name: nameOf(pod) },
     container: { id: containerId, name: container, runtime: "containerd" },
-    data: { anonRssKb: 430_080, fileRssKb: 0, shmemRssKb: 0, oomScoreAdj: 999, constraint: "CONSTRAINT_MEMCG", scope: "container", scopeReason: "memcg limit 256Mi hit (memory.max)" },
+    data: {
+      anonRssKb: 430_080,
+      fileRssKb: 0,
+      shmemRssKb: 0,
+      oomScoreAdj: 999,
+      constraint: "CONSTRAINT_MEMCG",
+      scope: "container",
+      scopeReason: "memcg limit 256Mi hit (memory.max)",
+    },
   };
 }
 
@@ -132,7 +150,11 @@ export const scenarioExpectations: readonly ScenarioExpectation[] = [
   {
     scenario: "healthy",
     why: "a KubePodNotReady that fired during a rollout and is still being delivered: the pod is fine now",
-    alert: (sim) => podNotReady("shop", podWith(sim, "shop", "web", () => true)),
+    alert: (sim) =>
+      podNotReady(
+        "shop",
+        podWith(sim, "shop", "web", () => true),
+      ),
     outcome: "no_issue_found",
     target: { kind: "Pod", name: WORKLOAD_POD("web"), namespace: "shop" },
     owner: { kind: "Deployment", name: "web", namespace: "shop" },
@@ -156,7 +178,10 @@ export const scenarioExpectations: readonly ScenarioExpectation[] = [
     outcome: "issue_found",
     target: { kind: "Pod", name: WORKLOAD_POD("catalog"), namespace: "shop" },
     owner: { kind: "Deployment", name: "catalog", namespace: "shop" },
-    main: { code: "POD_IMAGE_PULL_FAILED", resource: { kind: "Pod", name: WORKLOAD_POD("catalog"), namespace: "shop", container: "catalog" } },
+    main: {
+      code: "POD_IMAGE_PULL_FAILED",
+      resource: { kind: "Pod", name: WORKLOAD_POD("catalog"), namespace: "shop", container: "catalog" },
+    },
   },
   {
     scenario: "bad-config-crashloop",
@@ -189,7 +214,14 @@ export const scenarioExpectations: readonly ScenarioExpectation[] = [
     scenario: "node-not-ready",
     why: "KubeNodeNotReady: worker-2's kubelet stopped posting status",
     alert: () => ({
-      labels: { alertname: "KubeNodeNotReady", severity: "warning", node: "worker-2", condition: "Ready", status: "unknown", job: "kube-state-metrics" },
+      labels: {
+        alertname: "KubeNodeNotReady",
+        severity: "warning",
+        node: "worker-2",
+        condition: "Ready",
+        status: "unknown",
+        job: "kube-state-metrics",
+      },
       annotations: { description: "worker-2 has been unready for more than 15 minutes.", summary: "Node is not ready." },
     }),
     outcome: "issue_found",
@@ -224,8 +256,18 @@ export const scenarioExpectations: readonly ScenarioExpectation[] = [
     scenario: "bad-rollout-readiness",
     why: "KubeDeploymentRolloutStuck: Progressing=False ProgressDeadlineExceeded after the 2.4.0 rollout",
     alert: () => ({
-      labels: { alertname: "KubeDeploymentRolloutStuck", severity: "warning", namespace: "shop", deployment: "storefront", condition: "Progressing", job: "kube-state-metrics" },
-      annotations: { description: "Rollout of deployment shop/storefront is not progressing for longer than 15 minutes.", summary: "Deployment rollout is not progressing." },
+      labels: {
+        alertname: "KubeDeploymentRolloutStuck",
+        severity: "warning",
+        namespace: "shop",
+        deployment: "storefront",
+        condition: "Progressing",
+        job: "kube-state-metrics",
+      },
+      annotations: {
+        description: "Rollout of deployment shop/storefront is not progressing for longer than 15 minutes.",
+        summary: "Deployment rollout is not progressing.",
+      },
     }),
     outcome: "issue_found",
     target: { kind: "Deployment", name: "storefront", namespace: "shop" },
@@ -237,8 +279,17 @@ export const scenarioExpectations: readonly ScenarioExpectation[] = [
     scenario: "hpa-at-max",
     why: "KubeHpaMaxedOut: currentReplicas == maxReplicas",
     alert: () => ({
-      labels: { alertname: "KubeHpaMaxedOut", severity: "warning", namespace: "shop", horizontalpodautoscaler: "search", job: "kube-state-metrics" },
-      annotations: { description: "HPA shop/search has been running at max replicas for longer than 15 minutes.", summary: "HPA is running at max replicas" },
+      labels: {
+        alertname: "KubeHpaMaxedOut",
+        severity: "warning",
+        namespace: "shop",
+        horizontalpodautoscaler: "search",
+        job: "kube-state-metrics",
+      },
+      annotations: {
+        description: "HPA shop/search has been running at max replicas for longer than 15 minutes.",
+        summary: "HPA is running at max replicas",
+      },
     }),
     outcome: "issue_found",
     target: { kind: "HorizontalPodAutoscaler", name: "search", namespace: "shop" },
@@ -249,8 +300,18 @@ export const scenarioExpectations: readonly ScenarioExpectation[] = [
     scenario: "hpa-metrics-unavailable",
     why: "KubernetesHpaMetricsUnavailability (awesome-prometheus-alerts): ScalingActive=False FailedGetResourceMetric",
     alert: () => ({
-      labels: { alertname: "KubernetesHpaMetricsUnavailability", severity: "warning", namespace: "shop", horizontalpodautoscaler: "recommendations", condition: "ScalingActive", status: "false" },
-      annotations: { summary: "Kubernetes HPA metrics unavailability (instance )", description: "HPA shop/recommendations is unable to collect metrics" },
+      labels: {
+        alertname: "KubernetesHpaMetricsUnavailability",
+        severity: "warning",
+        namespace: "shop",
+        horizontalpodautoscaler: "recommendations",
+        condition: "ScalingActive",
+        status: "false",
+      },
+      annotations: {
+        summary: "Kubernetes HPA metrics unavailability (instance )",
+        description: "HPA shop/recommendations is unable to collect metrics",
+      },
     }),
     outcome: "issue_found",
     target: { kind: "HorizontalPodAutoscaler", name: "recommendations", namespace: "shop" },
@@ -262,7 +323,10 @@ export const scenarioExpectations: readonly ScenarioExpectation[] = [
     why: "TargetDown for the web ServiceMonitor job: Service shop/web has no endpoints to scrape",
     alert: () => ({
       labels: { alertname: "TargetDown", severity: "warning", namespace: "shop", service: "web", job: "web" },
-      annotations: { description: "100% of the web/web targets in shop namespace are down.", summary: "One or more targets are unreachable." },
+      annotations: {
+        description: "100% of the web/web targets in shop namespace are down.",
+        summary: "One or more targets are unreachable.",
+      },
     }),
     outcome: "issue_found",
     target: { kind: "Service", name: "web", namespace: "shop" },
@@ -273,8 +337,17 @@ export const scenarioExpectations: readonly ScenarioExpectation[] = [
     scenario: "ingress-missing-backend",
     why: "an ingress-nginx 5xx-ratio rule (sum by exported_namespace, ingress): every request to shop.example.com gets 503",
     alert: () => ({
-      labels: { alertname: "NginxIngressHighHttp5xxErrorRate", severity: "critical", exported_namespace: "shop", ingress: "shop", host: "shop.example.com" },
-      annotations: { summary: "Ingress shop/shop answers 5xx", description: "Too many HTTP requests with status 5xx (> 5%) on Ingress shop/shop" },
+      labels: {
+        alertname: "NginxIngressHighHttp5xxErrorRate",
+        severity: "critical",
+        exported_namespace: "shop",
+        ingress: "shop",
+        host: "shop.example.com",
+      },
+      annotations: {
+        summary: "Ingress shop/shop answers 5xx",
+        description: "Too many HTTP requests with status 5xx (> 5%) on Ingress shop/shop",
+      },
     }),
     outcome: "issue_found",
     target: { kind: "Ingress", name: "shop", namespace: "shop" },
@@ -288,7 +361,10 @@ export const scenarioExpectations: readonly ScenarioExpectation[] = [
     outcome: "issue_found",
     target: { kind: "Pod", name: WORKLOAD_POD("coredns"), namespace: "kube-system", container: "coredns" },
     owner: { kind: "Deployment", name: "coredns", namespace: "kube-system" },
-    main: { code: "POD_OOM_KILLED", resource: { kind: "Pod", name: WORKLOAD_POD("coredns"), namespace: "kube-system", container: "coredns" } },
+    main: {
+      code: "POD_OOM_KILLED",
+      resource: { kind: "Pod", name: WORKLOAD_POD("coredns"), namespace: "kube-system", container: "coredns" },
+    },
   },
   {
     scenario: "liveness-probe-slow-start",
@@ -297,7 +373,10 @@ export const scenarioExpectations: readonly ScenarioExpectation[] = [
     outcome: "issue_found",
     target: { kind: "Pod", name: WORKLOAD_POD("inventory"), namespace: "shop", container: "inventory" },
     owner: { kind: "Deployment", name: "inventory", namespace: "shop" },
-    main: { code: "POD_LIVENESS_PROBE_FAILING", resource: { kind: "Pod", name: WORKLOAD_POD("inventory"), namespace: "shop", container: "inventory" } },
+    main: {
+      code: "POD_LIVENESS_PROBE_FAILING",
+      resource: { kind: "Pod", name: WORKLOAD_POD("inventory"), namespace: "shop", container: "inventory" },
+    },
   },
   {
     scenario: "create-container-config-error",
@@ -306,7 +385,10 @@ export const scenarioExpectations: readonly ScenarioExpectation[] = [
     outcome: "issue_found",
     target: { kind: "Pod", name: WORKLOAD_POD("checkout"), namespace: "shop" },
     owner: { kind: "Deployment", name: "checkout", namespace: "shop" },
-    main: { code: "POD_CONTAINER_CONFIG_ERROR", resource: { kind: "Pod", name: WORKLOAD_POD("checkout"), namespace: "shop", container: "checkout" } },
+    main: {
+      code: "POD_CONTAINER_CONFIG_ERROR",
+      resource: { kind: "Pod", name: WORKLOAD_POD("checkout"), namespace: "shop", container: "checkout" },
+    },
   },
   {
     scenario: "init-container-failing",
@@ -325,20 +407,36 @@ export const scenarioExpectations: readonly ScenarioExpectation[] = [
       const pod = podWith(sim, "shop", "pricing", notReady);
       return {
         labels: { alertname: "CPUThrottlingHigh", severity: "info", namespace: "shop", pod: nameOf(pod), container: "pricing" },
-        annotations: { description: `100% throttling of CPU in namespace shop for container pricing in pod ${nameOf(pod)}.`, summary: "Processes experience elevated CPU throttling." },
+        annotations: {
+          description: `100% throttling of CPU in namespace shop for container pricing in pod ${nameOf(pod)}.`,
+          summary: "Processes experience elevated CPU throttling.",
+        },
       };
     },
     outcome: "issue_found",
     target: { kind: "Pod", name: WORKLOAD_POD("pricing"), namespace: "shop", container: "pricing" },
     owner: { kind: "Deployment", name: "pricing", namespace: "shop" },
-    main: { code: "POD_READINESS_PROBE_FAILING", resource: { kind: "Pod", name: WORKLOAD_POD("pricing"), namespace: "shop", container: "pricing" } },
+    main: {
+      code: "POD_READINESS_PROBE_FAILING",
+      resource: { kind: "Pod", name: WORKLOAD_POD("pricing"), namespace: "shop", container: "pricing" },
+    },
   },
   {
     scenario: "job-backoff-limit-exceeded",
     why: "KubeJobFailed: BackoffLimitExceeded",
     alert: () => ({
-      labels: { alertname: "KubeJobFailed", severity: "warning", namespace: "ops", job_name: "db-backup", job: "kube-state-metrics", condition: "true" },
-      annotations: { description: "Job ops/db-backup failed to complete. Removing failed job after investigation should clear this alert.", summary: "Job failed to complete." },
+      labels: {
+        alertname: "KubeJobFailed",
+        severity: "warning",
+        namespace: "ops",
+        job_name: "db-backup",
+        job: "kube-state-metrics",
+        condition: "true",
+      },
+      annotations: {
+        description: "Job ops/db-backup failed to complete. Removing failed job after investigation should clear this alert.",
+        summary: "Job failed to complete.",
+      },
     }),
     outcome: "issue_found",
     target: { kind: "Job", name: "db-backup", namespace: "ops" },
@@ -349,11 +447,22 @@ export const scenarioExpectations: readonly ScenarioExpectation[] = [
     scenario: "cronjob-concurrency-blocked",
     why: "KubeJobNotCompleted on the hung run; the CronJob (Forbid) misses every schedule behind it",
     alert: (sim) => {
-      const job = sim.list<Pod>("Job", "ops").find((j) => nameOf(j).startsWith("report-") && (j.status as { active?: number } | undefined)?.active);
+      const job = sim
+        .list<Pod>("Job", "ops")
+        .find((j) => nameOf(j).startsWith("report-") && (j.status as { active?: number } | undefined)?.active);
       if (!job) throw new Error("no active report-* Job");
       return {
-        labels: { alertname: "KubeJobNotCompleted", severity: "warning", namespace: "ops", job_name: nameOf(job), job: "kube-state-metrics" },
-        annotations: { description: `Job ops/${nameOf(job)} is taking more than 12h 0m 0s to complete.`, summary: "Job did not complete in time" },
+        labels: {
+          alertname: "KubeJobNotCompleted",
+          severity: "warning",
+          namespace: "ops",
+          job_name: nameOf(job),
+          job: "kube-state-metrics",
+        },
+        annotations: {
+          description: `Job ops/${nameOf(job)} is taking more than 12h 0m 0s to complete.`,
+          summary: "Job did not complete in time",
+        },
       };
     },
     outcome: "issue_found",
@@ -365,8 +474,17 @@ export const scenarioExpectations: readonly ScenarioExpectation[] = [
     scenario: "pvc-pending-missing-storageclass",
     why: "KubernetesPersistentvolumeclaimPending (awesome-prometheus-alerts): StorageClass fast-ssd does not exist",
     alert: () => ({
-      labels: { alertname: "KubernetesPersistentvolumeclaimPending", severity: "warning", namespace: "analytics", persistentvolumeclaim: "reports-data", phase: "Pending" },
-      annotations: { summary: "Kubernetes PersistentVolumeClaim pending (analytics/reports-data)", description: "PersistentVolumeClaim analytics/reports-data is pending" },
+      labels: {
+        alertname: "KubernetesPersistentvolumeclaimPending",
+        severity: "warning",
+        namespace: "analytics",
+        persistentvolumeclaim: "reports-data",
+        phase: "Pending",
+      },
+      annotations: {
+        summary: "Kubernetes PersistentVolumeClaim pending (analytics/reports-data)",
+        description: "PersistentVolumeClaim analytics/reports-data is pending",
+      },
     }),
     outcome: "issue_found",
     target: { kind: "PersistentVolumeClaim", name: "reports-data", namespace: "analytics" },
@@ -395,8 +513,16 @@ export const scenarioExpectations: readonly ScenarioExpectation[] = [
     scenario: "pdb-blocks-drain",
     why: "KubernetesPodDisruptionBudgetAtLimit (awesome-prometheus-alerts): ledger has 0 disruptions allowed while its pod sits on cordoned worker-1",
     alert: () => ({
-      labels: { alertname: "KubernetesPodDisruptionBudgetAtLimit", severity: "warning", namespace: "finance", poddisruptionbudget: "ledger" },
-      annotations: { summary: "Kubernetes PDB at limit (finance/ledger)", description: "PDB finance/ledger is at its limit: no voluntary disruption is allowed" },
+      labels: {
+        alertname: "KubernetesPodDisruptionBudgetAtLimit",
+        severity: "warning",
+        namespace: "finance",
+        poddisruptionbudget: "ledger",
+      },
+      annotations: {
+        summary: "Kubernetes PDB at limit (finance/ledger)",
+        description: "PDB finance/ledger is at its limit: no voluntary disruption is allowed",
+      },
     }),
     outcome: "issue_found",
     target: { kind: "PodDisruptionBudget", name: "ledger", namespace: "finance" },
@@ -436,8 +562,18 @@ export const scenarioExpectations: readonly ScenarioExpectation[] = [
     alert: (sim) => {
       const pod = podWith(sim, "shop", "search", lastTerminated("OOMKilled"));
       return {
-        labels: { alertname: "KubernetesContainerOomKiller", severity: "warning", namespace: "shop", pod: nameOf(pod), container: "search", reason: "OOMKilled" },
-        annotations: { summary: `Kubernetes Container oom killer (shop/${nameOf(pod)}:search)`, description: `Container search in pod shop/${nameOf(pod)} has been OOMKilled 1 times in the last 10 minutes.` },
+        labels: {
+          alertname: "KubernetesContainerOomKiller",
+          severity: "warning",
+          namespace: "shop",
+          pod: nameOf(pod),
+          container: "search",
+          reason: "OOMKilled",
+        },
+        annotations: {
+          summary: `Kubernetes Container oom killer (shop/${nameOf(pod)}:search)`,
+          description: `Container search in pod shop/${nameOf(pod)} has been OOMKilled 1 times in the last 10 minutes.`,
+        },
       };
     },
     outcome: "issue_found",
@@ -458,7 +594,13 @@ export function expectedOwner(row: ScenarioExpectation, alert: AlertMessage): Re
 /** The alert as the webhook publishes it on vigil.alerts.firing (libs/alertmanager's normalization), starting at `startsAt`. */
 export function alertMessageFor(alert: ScenarioAlert, startsAt: Date, receivedAt = startsAt): AlertMessage {
   return normalizeAlert(
-    { status: "firing", labels: alert.labels, annotations: alert.annotations, startsAt: startsAt.toISOString(), generatorURL: "http://prometheus.monitoring:9090/graph" },
+    {
+      status: "firing",
+      labels: alert.labels,
+      annotations: alert.annotations,
+      startsAt: startsAt.toISOString(),
+      generatorURL: "http://prometheus.monitoring:9090/graph",
+    },
     {
       version: "4",
       groupKey: `{}:{alertname="${alert.labels["alertname"] ?? ""}"}`,
@@ -502,14 +644,17 @@ export function expectationProblems(row: ScenarioExpectation, d: DiagnosisMessag
   if (row.main) {
     const main = d.findings[0];
     if (!main || main.code !== row.main.code || !refMatches(row.main.resource, main.resource)) {
-      problems.push(`main finding ${main ? `${main.code}@${show(main.resource)}` : "none"}, expected ${row.main.code}@${show(row.main.resource)} (all: ${codes})`);
+      problems.push(
+        `main finding ${main ? `${main.code}@${show(main.resource)}` : "none"}, expected ${row.main.code}@${show(row.main.resource)} (all: ${codes})`,
+      );
     }
   }
   for (const code of row.alsoFinds ?? []) if (!d.findings.some((f) => f.code === code)) problems.push(`no ${code} among ${codes}`);
   if (row.kernelEvidence) {
     const kernelIds = new Set(d.findings.flatMap((f) => f.evidence.filter((e) => e.kind === "kernel_event").map((e) => e.id)));
     const finding = d.findings.find((f) => f.code === row.kernelEvidence);
-    if (!finding || !finding.evidence.some((e) => e.kind === "kernel_event")) problems.push(`no ${row.kernelEvidence} finding with kernel_event evidence (${codes})`);
+    if (!finding || !finding.evidence.some((e) => e.kind === "kernel_event"))
+      problems.push(`no ${row.kernelEvidence} finding with kernel_event evidence (${codes})`);
     else if (!d.hypotheses[0]?.evidenceRefs.some((id) => kernelIds.has(id))) problems.push("the top hypothesis cites no kernel evidence");
   }
   return problems;

@@ -31,11 +31,21 @@ describe("namespace, node and cluster views on oom-crashloop", () => {
         spec: { replicas: 1, selector: { matchLabels: { app: "legacy-worker" } }, template: broken({ app: "legacy-worker" }) },
       },
       // A Job's pods are left out of the namespace analysis, as in the seed, but not out of the cluster view.
-      { apiVersion: "batch/v1", kind: "Job", metadata: { name: "export", namespace: "shop" }, spec: { template: broken({ job: "export" }, "Never") } },
+      {
+        apiVersion: "batch/v1",
+        kind: "Job",
+        metadata: { name: "export", namespace: "shop" },
+        spec: { template: broken({ job: "export" }, "Never") },
+      },
     ]);
     h = await analysisContextFor(sim);
     await h.advance("8m");
-    usage = new UsageCache({ client: h.cache.client, nodes: () => h.cache.store("Node").list(), intervalMs: 60_000, volumeIntervalMs: 60_000 });
+    usage = new UsageCache({
+      client: h.cache.client,
+      nodes: () => h.cache.store("Node").list(),
+      intervalMs: 60_000,
+      volumeIntervalMs: 60_000,
+    });
     await usage.start();
   });
   after(async () => {
@@ -56,7 +66,10 @@ describe("namespace, node and cluster views on oom-crashloop", () => {
       assert.deepEqual([p.ownerKind, p.ownerName], ["Deployment", "payments-api"]);
       assert.ok(p.restartCount > 5);
       assert.deepEqual(p.issues.map((i) => i.type).sort(), ["CrashLoopBackOff", "HighRestarts"]);
-      assert.equal(p.issues.find((i) => i.type === "HighRestarts")!.description, `Pod has restarted ${p.restartCount} times (threshold: 5)`);
+      assert.equal(
+        p.issues.find((i) => i.type === "HighRestarts")!.description,
+        `Pod has restarted ${p.restartCount} times (threshold: 5)`,
+      );
       assert.match(p.issues.find((i) => i.type === "HighRestarts")!.details!, /^api: \d+ restarts$/);
       assert.ok(p.recentEvents.length > 0 && p.recentEvents.every((e) => e.type === "Warning"));
     }
@@ -76,7 +89,10 @@ describe("namespace, node and cluster views on oom-crashloop", () => {
     assert.equal(view.criticalIssuesCount, 5);
 
     const strict = await namespaceErrorsView(h.ctx({ settings: { ...ctx.settings, restartThreshold: 1000 } }), "shop");
-    assert.ok(strict.problematicPods.every((p) => p.issues.every((i) => i.type !== "HighRestarts")), "POD_RESTART_THRESHOLD is honoured");
+    assert.ok(
+      strict.problematicPods.every((p) => p.issues.every((i) => i.type !== "HighRestarts")),
+      "POD_RESTART_THRESHOLD is honoured",
+    );
   });
 
   it("node utilization: usage from the usage cache against capacity and allocatable", () => {
@@ -116,7 +132,10 @@ describe("namespace, node and cluster views on oom-crashloop", () => {
     assert.equal(crash.containerName, "api");
     assert.ok(crash.isRecurring && crash.count > 5);
     assert.ok(Date.parse(crash.firstSeen!) <= Date.parse(crash.lastSeen!));
-    assert.equal(all.issueVelocity.newIssuesLastHour, Object.values(all.issueCategories).reduce((a, b) => a + b, 0));
+    assert.equal(
+      all.issueVelocity.newIssuesLastHour,
+      Object.values(all.issueCategories).reduce((a, b) => a + b, 0),
+    );
     assert.equal(all.issueVelocity.trendDirection, "degrading");
 
     const warnings = clusterPodIssues.parse(await clusterPodIssuesView(h.ctx(), { severity: "warning" }));

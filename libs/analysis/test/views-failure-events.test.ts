@@ -29,7 +29,10 @@ describe("the failure reason table", () => {
     // Every row is reachable: no earlier row of the same reason swallows it.
     for (const [i, row] of FAILURE_REASONS.entries()) {
       const earlier = FAILURE_REASONS.slice(0, i).filter((r) => r.reason === row.reason);
-      assert.ok(earlier.every((r) => r.message), `row ${i} (${row.reason}) is shadowed by an earlier catch-all`);
+      assert.ok(
+        earlier.every((r) => r.message),
+        `row ${i} (${row.reason}) is shadowed by an earlier catch-all`,
+      );
     }
   });
 
@@ -92,7 +95,10 @@ describe("failure-events on scenarios", () => {
       assert.equal(view.podStatus, "CrashLoopBackOff");
       const backOff = view.failureEvents.find((e) => e.reason === "BackOff")!;
       assert.equal(backOff.category, "ContainerCrash");
-      assert.ok(backOff.possibleCauses.some((c) => /^Container orders exited with code 1\b/.test(c)), backOff.possibleCauses.join("; "));
+      assert.ok(
+        backOff.possibleCauses.some((c) => /^Container orders exited with code 1\b/.test(c)),
+        backOff.possibleCauses.join("; "),
+      );
       assert.equal(backOff.suggestedAction, "Check container logs for crash details");
       assert.ok(backOff.possibleCauses.every((c) => !c.includes("OOMKilled")));
     });

@@ -30,7 +30,11 @@ describe("pod views on oom-crashloop", () => {
         spec: {
           initContainers: [{ name: "migrate", image: "shop/payments-api:3.2.1", resources: { requests: { cpu: "1", memory: "1Gi" } } }],
           containers: [
-            { name: "app", image: "shop/payments-api:3.2.1", resources: { requests: { cpu: "250m", memory: "256Mi" }, limits: { memory: "512Mi" } } },
+            {
+              name: "app",
+              image: "shop/payments-api:3.2.1",
+              resources: { requests: { cpu: "250m", memory: "256Mi" }, limits: { memory: "512Mi" } },
+            },
             { name: "proxy", image: "shop/payments-api:3.2.1", resources: { requests: { cpu: "100m", memory: "128Mi" } } },
           ],
         },
@@ -127,7 +131,8 @@ describe("pod views on oom-crashloop", () => {
     assert.equal(view.components["conditions"]!.score, 50, "Ready=False scores 50");
     assert.ok(view.components["restarts"]!.score <= 35, "several restarts within minutes halve the score");
     const expected = Math.round(
-      Object.values(view.components).reduce((n, c) => n + c.score * c.weight, 0) / Object.values(view.components).reduce((n, c) => n + c.weight, 0),
+      Object.values(view.components).reduce((n, c) => n + c.score * c.weight, 0) /
+        Object.values(view.components).reduce((n, c) => n + c.weight, 0),
     );
     assert.equal(view.overallScore, expected);
     assert.ok(view.overallScore < 50);

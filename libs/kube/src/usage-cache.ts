@@ -99,7 +99,10 @@ export class UsageCache implements UsageSource {
       const done = () => {
         if (--first === 0) this.markReady();
       };
-      this.loops = [this.loop(this.intervalMs, () => this.pollMetrics(), done), this.loop(this.volumeIntervalMs, () => this.pollVolumes(), done)];
+      this.loops = [
+        this.loop(this.intervalMs, () => this.pollMetrics(), done),
+        this.loop(this.volumeIntervalMs, () => this.pollVolumes(), done),
+      ];
     }
     await this.ready;
   }
@@ -111,7 +114,12 @@ export class UsageCache implements UsageSource {
   }
 
   node(name: string): UsageAnswer<NodeUsage> {
-    return this.answer(this.nodes, "node-metrics", name, () => `metrics-server has no sample for node "${name}" (not Ready, or not scraped yet)`);
+    return this.answer(
+      this.nodes,
+      "node-metrics",
+      name,
+      () => `metrics-server has no sample for node "${name}" (not Ready, or not scraped yet)`,
+    );
   }
 
   pod(namespace: string, name: string): UsageAnswer<PodUsage> {
@@ -165,8 +173,20 @@ export class UsageCache implements UsageSource {
     const opts = { signal };
     const at = this.options.client.clock.date();
     await Promise.all([
-      this.record(this.nodes, "node-metrics", () => readNodeMetrics(this.options.client, opts), (n) => n.name, at),
-      this.record(this.pods, "pod-metrics", () => readPodMetrics(this.options.client, opts), (p) => podKey(p.namespace, p.name), at),
+      this.record(
+        this.nodes,
+        "node-metrics",
+        () => readNodeMetrics(this.options.client, opts),
+        (n) => n.name,
+        at,
+      ),
+      this.record(
+        this.pods,
+        "pod-metrics",
+        () => readPodMetrics(this.options.client, opts),
+        (p) => podKey(p.namespace, p.name),
+        at,
+      ),
     ]);
   }
 
@@ -243,7 +263,8 @@ export class UsageCache implements UsageSource {
     const polledAt = this.options.client.clock.date();
     const values = new Map<string, { value: VolumeUsage; at: Date }>();
     // A claim mounted on two nodes (ReadWriteMany) is reported twice with one filesystem: keep one.
-    for (const r of results) for (const v of r.volumes) values.set(podKey(v.usage.namespace, v.usage.claim), { value: v.usage, at: v.at ?? polledAt });
+    for (const r of results)
+      for (const v of r.volumes) values.set(podKey(v.usage.namespace, v.usage.claim), { value: v.usage, at: v.at ?? polledAt });
     s.snapshot = { values, polledAt: performance.now() };
     s.unavailable = undefined;
     s.lastError = errors.length > 0 ? `${errors.length} kubelet(s) failed: ${errors.slice(0, 3).join("; ")}` : undefined;

@@ -5,7 +5,7 @@ import { createServer, type Server } from "node:http";
 import { after, before, describe, it } from "node:test";
 import { KubeSim } from "@vigil/kube-sim";
 import { Registry } from "prom-client";
-import { ClusterCache, KubeClient, UsageCache, kubeConfigFromUrl } from "../src/index.js";
+import { type ClusterCache, KubeClient, UsageCache, kubeConfigFromUrl } from "../src/index.js";
 import { cacheFor, waitFor } from "./helpers.js";
 
 const GiB = 1024 ** 3;
@@ -46,7 +46,10 @@ describe("UsageCache on the simulator", () => {
       // The sample's time is the simulator's (virtual) clock, not this process's.
       assert.ok(Math.abs(a.at.getTime() - sim.clock.now()) < 120_000, "timestamped in cluster time");
     }
-    const pg = cache.store("Pod").list({ namespace: "db" }).find((p) => p.metadata!.name!.startsWith("postgres"));
+    const pg = cache
+      .store("Pod")
+      .list({ namespace: "db" })
+      .find((p) => p.metadata!.name!.startsWith("postgres"));
     assert.ok(pg, "the postgres pod exists");
     const p = usage.pod("db", pg.metadata!.name!);
     assert.ok(p.available);
@@ -109,13 +112,23 @@ describe("UsageCache without metrics-server", () => {
     server = createServer((req, res) => {
       const path = (req.url ?? "").split("?")[0]!;
       const send = (code: number, body: string) => res.writeHead(code, { "Content-Type": "application/json" }).end(body);
-      if (path === "/apis/metrics.k8s.io/v1beta1/nodes") return send(404, status(404, "NotFound", "the server could not find the requested resource"));
+      if (path === "/apis/metrics.k8s.io/v1beta1/nodes")
+        return send(404, status(404, "NotFound", "the server could not find the requested resource"));
       if (path === "/apis/metrics.k8s.io/v1beta1/pods")
-        return send(503, status(503, "ServiceUnavailable", "the server is currently unable to handle the request (get pods.metrics.k8s.io)"));
+        return send(
+          503,
+          status(503, "ServiceUnavailable", "the server is currently unable to handle the request (get pods.metrics.k8s.io)"),
+        );
       if (path === "/api/v1/nodes")
-        return send(200, JSON.stringify({ kind: "NodeList", apiVersion: "v1", metadata: { resourceVersion: "1" }, items: [readyNode("n1")] }));
+        return send(
+          200,
+          JSON.stringify({ kind: "NodeList", apiVersion: "v1", metadata: { resourceVersion: "1" }, items: [readyNode("n1")] }),
+        );
       if (path === "/api/v1/nodes/n1/proxy/stats/summary")
-        return send(500, status(500, "InternalError", "error trying to reach service: dial tcp 10.0.0.1:10250: connect: connection refused"));
+        return send(
+          500,
+          status(500, "InternalError", "error trying to reach service: dial tcp 10.0.0.1:10250: connect: connection refused"),
+        );
       send(404, status(404, "NotFound", "not found"));
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

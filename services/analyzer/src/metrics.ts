@@ -20,6 +20,8 @@ export class AnalyzerMetrics {
   readonly incidentsResolved: Counter;
   readonly diagnosisSeconds: Histogram<"outcome">;
   readonly findings: Counter<"code" | "severity">;
+  readonly telemetryInvalid: Counter<"topic">;
+  readonly telemetryMessages: Counter<"topic" | "kept">;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -46,6 +48,18 @@ export class AnalyzerMetrics {
       name: "vigil_analyzer_findings_total",
       help: "Findings in published diagnoses, by code and severity",
       labelNames: ["code", "severity"],
+      registers,
+    });
+    this.telemetryInvalid = new Counter({
+      name: "vigil_analyzer_telemetry_invalid_total",
+      help: "Telemetry messages skipped because they failed their schema, by topic (node_metrics, pod_metrics, kernel_events)",
+      labelNames: ["topic"],
+      registers,
+    });
+    this.telemetryMessages = new Counter({
+      name: "vigil_analyzer_telemetry_messages_total",
+      help: "Telemetry messages received, by topic and whether the windows kept them (false: a redelivery, or older than the node's newest)",
+      labelNames: ["topic", "kept"],
       registers,
     });
   }

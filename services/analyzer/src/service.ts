@@ -23,6 +23,8 @@ import { startTelemetry } from "./pipeline/telemetry.js";
 const RESOLVED_INCIDENT_RETENTION_MS = 24 * 60 * 60_000;
 /** How long start-up waits for the caches before consuming alerts anyway (the handler then retries until they sync). */
 const CACHE_SYNC_WAIT_MS = 60_000;
+/** How long start-up waits for the first usage poll (metrics-server, kubelet volume stats) before consuming alerts. */
+const USAGE_FIRST_POLL_WAIT_MS = 15_000;
 /** A diagnosis from half-synced caches would report present objects as missing: wait this long, then try again. */
 const UNSYNCED_RETRY_MS = 2_000;
 
@@ -52,10 +54,10 @@ export const analyzerService: ServiceDefinition<typeof analyzerConfigShape> = {
       registry,
       log,
     });
-    void usage.start();
     onShutdown(() => usage.stop());
 
-    const telemetry = await startTelemetry({ bus, config, log, registry, onShutdown });
+    const metrics = new AnalyzerMetrics(registry);
+    const telemetry = startTelemetry({ bus, config, log, metrics, readiness, onShutdown });
 
     const settings = { ...defaultAnalysisSettings, restartThreshold: config.POD_RESTART_THRESHOLD };
     const analysisContext = (): AnalysisContext => ({ cache, now: cache.clock.now(), telemetry, usage, settings });
@@ -82,8 +84,8 @@ export const analyzerService: ServiceDefinition<typeof analyzerConfigShape> = {
       store,
       mirror,
       diagnoses,
-      metrics: new AnalyzerMetrics(registry),
-      analysis: libraryAnalysis,
+      metrics,
+      analysis: libraryAnalysis(log),
       context: () => {
         const synced = cache.cachesSynced();
         if (synced !== true) throw new RetryableError(`not diagnosing yet: ${synced}`, { retryAfterMs: UNSYNCED_RETRY_MS });
@@ -93,6 +95,22 @@ export const analyzerService: ServiceDefinition<typeof analyzerConfigShape> = {
     if (!(await cache.waitForSync(CACHE_SYNC_WAIT_MS))) {
       log.warn({ caches: cache.cachesSynced() }, "caches not synced yet; alerts wait (retried) until they are");
     }
+    // The volume-stats poll asks the kubelets of the cached Ready nodes: started before the Node cache synced, its
+    // first round would ask none, and a PVC filling up would read as healthy until the next round (a minute later).
+    void usage.start();
+    if (!(await withinMs(usage.ready, USAGE_FIRST_POLL_WAIT_MS)))
+      log.warn("usage not polled yet; diagnoses say usage is unavailable until it is");
     await pipeline.start(config.ANALYZER_CONCURRENCY);
   },
 };
+
+/** True when `promise` settles within `ms`; the timer never holds the process up. */
+async function withinMs(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((r) => (timer = setTimeout(() => r(false), ms)));
+  try {
+    return await Promise.race([promise.then(() => true as const), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -9,7 +9,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { KubernetesObject } from "@kubernetes/client-node";
 import { noTelemetry, noUsage, type TelemetryView, type UsageView } from "@vigil/analysis";
-import { ClusterCache, type KubeLogger, kubeConfigFromUrl } from "@vigil/kube";
+import { ClusterCache, type KindName, type KubeLogger, kubeConfigFromUrl } from "@vigil/kube";
 import { KubeSim } from "@vigil/kube-sim";
 import { createHttpApp, createLogger, loadConfig, Readiness } from "@vigil/service";
 import { waitFor } from "@vigil/testing";
@@ -29,6 +29,8 @@ export interface StartApiOptions {
   scenario?: string;
   /** A running simulator to use instead (not stopped by `stop()`). */
   sim?: KubeSim;
+  /** Kinds to cache; DEFAULT_CACHED_KINDS by default (fewer make a second harness on a big simulator cheap). */
+  kinds?: readonly KindName[];
   /** The route table; the real one (routes/index.ts) by default. */
   routes?: readonly ApiRoute[];
   /** Analyzer environment, e.g. `{ REQUEST_TIMEOUT: "1ms", POD_RESTART_THRESHOLD: "3" }`. */
@@ -84,6 +86,7 @@ export async function startApi(opts: StartApiOptions = {}): Promise<ApiHarness> 
   const registry = new Registry();
   const cache = new ClusterCache({
     kubeConfig: kubeConfigFromUrl(sim.url),
+    ...(opts.kinds ? { kinds: opts.kinds } : {}),
     log: quietKube,
     registry,
     reflector: { backoff: { baseMs: 20, maxMs: 200 }, requestTimeoutMs: 5_000 },

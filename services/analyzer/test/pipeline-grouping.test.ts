@@ -37,7 +37,7 @@ describe("analyzer pipeline: grouping, resolution, missing targets, no-trouble a
     podRefs = h.sim
       .list<Pod>("Pod", "shop")
       .filter((p) => p.metadata.labels?.app === "payments-api")
-      .map((p) => ({ kind: "Pod", namespace: "shop", name: p.metadata.name }));
+      .map((p) => ({ kind: "Pod", namespace: "shop", name: p.metadata.name! }));
     assert.ok(podRefs.length > 0, "the scenario runs payments-api pods");
   });
   after(async () => {

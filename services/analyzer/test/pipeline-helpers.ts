@@ -57,20 +57,22 @@ export async function startHarness(natsUrl: string, opts: { scenario?: string; e
     await Promise.all([bus.drain(), nc.close(), sim.stop(), dir.remove()]);
     throw err;
   }
-  return {
+  const harness: Harness = {
     sim,
     analyzer,
     nc,
     jsm,
     bus,
     async stop() {
-      await this.analyzer.shutdown("test over");
+      // The test may have restarted the analyzer: stop the one running now.
+      await harness.analyzer.shutdown("test over");
       await bus.drain();
       await nc.close();
       await sim.stop();
       await dir.remove();
     },
   };
+  return harness;
 }
 
 /** The analyzer in-process; it finds the cluster through KUBECONFIG (set by startHarness). */
@@ -124,8 +126,8 @@ export const resolvedOf = (alert: AlertMessage): AlertMessage => ({
 
 export async function publishAlerts(bus: Bus, alerts: readonly AlertMessage[]): Promise<void> {
   const results = await bus.publishMany(topics.alerts, alerts);
-  const failed = results.filter((r) => r instanceof Error);
-  if (failed.length > 0) throw new Error(`publishing alerts failed: ${failed.map((e) => (e as Error).message).join("; ")}`);
+  const failed = results.filter((r): r is Error => r instanceof Error);
+  if (failed.length > 0) throw new Error(`publishing alerts failed: ${failed.map((e) => e.message).join("; ")}`);
 }
 
 export const diagnosesIn = async (jsm: JetStreamManager): Promise<DiagnosisMessage[]> =>

@@ -3,6 +3,7 @@
 import type { KindName } from "@vigil/kube";
 import type { Analyzer } from "../analyzer-definition.js";
 import { autoscalingAnalyzers } from "./autoscaling/index.js";
+import { correlationAnalyzers } from "./correlation/index.js";
 import { kernelAnalyzers } from "./kernel/index.js";
 import { networkAnalyzers } from "./network/index.js";
 import { nodeAnalyzers } from "./node/index.js";
@@ -18,6 +19,7 @@ export const analyzers: readonly Analyzer[] = [
   ...nodeAnalyzers,
   ...autoscalingAnalyzers,
   ...kernelAnalyzers,
+  ...correlationAnalyzers,
 ];
 
 const byKind = new Map<KindName, Analyzer[]>();

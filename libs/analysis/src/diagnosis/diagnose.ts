@@ -46,7 +46,10 @@ export interface DiagnoseInput {
   onAnalyzerError?: (err: Error, object: KubernetesObject) => void;
 }
 
-type Body = Pick<DiagnosisMessage, "outcome" | "summary" | "severity" | "findings" | "hypotheses" | "candidateActions" | "relatedResources" | "context">;
+type Body = Pick<
+  DiagnosisMessage,
+  "outcome" | "summary" | "severity" | "findings" | "hypotheses" | "candidateActions" | "relatedResources" | "context"
+>;
 
 export async function diagnose(input: DiagnoseInput): Promise<DiagnosisMessage> {
   const startedAt = input.startedAt ?? performance.now();
@@ -72,7 +75,16 @@ async function diagnosisBody(input: DiagnoseInput, resolved: ResolvedTarget): Pr
   const { alert, ctx } = input;
   const quiet = noTroubleReason(alert.alertname);
   if (quiet) {
-    return { outcome: "no_issue_found", summary: quiet, severity: "info", findings: [], hypotheses: [], candidateActions: [], relatedResources: [], context: emptyContext() };
+    return {
+      outcome: "no_issue_found",
+      summary: quiet,
+      severity: "info",
+      findings: [],
+      hypotheses: [],
+      candidateActions: [],
+      relatedResources: [],
+      context: emptyContext(),
+    };
   }
   if (!resolved.exists && resolved.target) {
     return {
@@ -91,11 +103,19 @@ async function diagnosisBody(input: DiagnoseInput, resolved: ResolvedTarget): Pr
   const raw = analyzeScope(scope.objects, ctx, input.onAnalyzerError);
   const owners = resolved.ownerChain.slice(1);
   const ordered = attachCorroboration(
-    orderFindings(raw, { ...(resolved.target ? { target: resolved.target } : {}), owners, podKeys: new Set(scope.pods.map((p) => objectKey(refOfObject(p)))) }),
+    orderFindings(raw, {
+      ...(resolved.target ? { target: resolved.target } : {}),
+      owners,
+      podKeys: new Set(scope.pods.map((p) => objectKey(refOfObject(p)))),
+    }),
   );
   const { listed, cited } = numberEvidence(ordered.findings.map((f) => f.evidence));
   const extra = new Map<number, string[]>();
-  if (ordered.corroborating.length > 0) extra.set(0, ordered.corroborating.flatMap((i) => cited[i] ?? []));
+  if (ordered.corroborating.length > 0)
+    extra.set(
+      0,
+      ordered.corroborating.flatMap((i) => cited[i] ?? []),
+    );
   const { hypotheses, candidateActions } = buildHypotheses(ordered.findings, cited, extra);
   const findings: Finding[] = ordered.findings.map((f, i) => ({
     code: f.code,
@@ -131,7 +151,11 @@ async function diagnosisBody(input: DiagnoseInput, resolved: ResolvedTarget): Pr
   };
 }
 
-function analyzeScope(objects: readonly KubernetesObject[], ctx: AnalysisContext, onError: DiagnoseInput["onAnalyzerError"]): AnalyzerFinding[] {
+function analyzeScope(
+  objects: readonly KubernetesObject[],
+  ctx: AnalysisContext,
+  onError: DiagnoseInput["onAnalyzerError"],
+): AnalyzerFinding[] {
   const out: AnalyzerFinding[] = [];
   for (const obj of objects) {
     try {

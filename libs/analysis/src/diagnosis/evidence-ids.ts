@@ -55,7 +55,7 @@ export function numberEvidence(perFinding: ReadonlyArray<readonly EvidenceDraft[
       if (id === undefined) {
         id = `e${ids.size + 1}`;
         ids.set(key, id);
-        mine.push({ ...draft, id } as Evidence);
+        mine.push({ ...draft, id });
       }
       if (!refs.includes(id)) refs.push(id);
     }

@@ -70,7 +70,8 @@ export function orderFindings(findings: readonly AnalyzerFinding[], ctx: OrderCo
   const effective = findings.map((f) => {
     let rank = RANK[f.severity];
     for (const g of findings) {
-      if (g !== f && objectKey(g.resource) === objectKey(f.resource) && specificity(g.code) < specificity(f.code)) rank = Math.max(rank, RANK[g.severity]);
+      if (g !== f && objectKey(g.resource) === objectKey(f.resource) && specificity(g.code) < specificity(f.code))
+        rank = Math.max(rank, RANK[g.severity]);
     }
     return rank;
   });

@@ -1,7 +1,8 @@
-// Ranked hypotheses from the findings' drafts. Two findings proposing the same statement make one
-// hypothesis: when they rest on different evidence, each is independent support and the confidences
-// combine (1 − Π(1 − c)); when they share evidence they are one observation seen twice, and the higher
-// confidence stands. Each hypothesis cites the evidence of every finding that proposed it, and candidate
+// Ranked hypotheses from the findings' drafts. Findings proposing the same statement make one hypothesis.
+// Its confidence combines support only from different kinds of observation resting on different evidence
+// (the pod's OOMKilled status and the kernel's oom_kill: 1 − Π(1 − c)); the same finding on several replicas
+// of one template is one observation repeated, and two findings sharing evidence are one fact seen twice:
+// there the higher confidence stands. Each hypothesis cites the evidence of every finding that proposed it, and candidate
 // actions are the union of the hypotheses' actions, best hypothesis first, catalog names only.
 import { catalogActionName, type ActionName, type Hypothesis } from "@vigil/contracts";
 import type { AnalyzerFinding } from "../run-analyzers.js";
@@ -11,20 +12,34 @@ export const SUPPORTED_CONFIDENCE = 0.5;
 /** Never certain: evidence from a cache and windows can be stale. */
 const MAX_CONFIDENCE = 0.99;
 
-const normalize = (statement: string): string => statement.trim().replace(/\s+/g, " ").replace(/[.\s]+$/, "").toLowerCase();
+const normalize = (statement: string): string =>
+  statement
+    .trim()
+    .replace(/\s+/g, " ")
+    .replace(/[.\s]+$/, "")
+    .toLowerCase();
 
 interface Merged {
   statement: string;
   /** Confidence and evidence ids of each proposing finding. */
-  support: Array<{ confidence: number; refs: string[] }>;
+  support: Array<{ code: string; confidence: number; refs: string[] }>;
   refs: string[];
   actions: ActionName[];
   firstFinding: number;
 }
 
 function combine(support: Merged["support"]): number {
-  const independent = support.every((s, i) => support.every((t, j) => i === j || !s.refs.some((r) => t.refs.includes(r))));
-  const c = independent ? 1 - support.reduce((p, s) => p * (1 - s.confidence), 1) : Math.max(...support.map((s) => s.confidence));
+  // One entry per finding code: its best confidence, and all the evidence its findings cite.
+  const byCode = new Map<string, { confidence: number; refs: Set<string> }>();
+  for (const s of support) {
+    const c = byCode.get(s.code) ?? { confidence: 0, refs: new Set<string>() };
+    c.confidence = Math.max(c.confidence, s.confidence);
+    s.refs.forEach((r) => c.refs.add(r));
+    byCode.set(s.code, c);
+  }
+  const kinds = [...byCode.values()];
+  const independent = kinds.every((a, i) => kinds.every((b, j) => i === j || ![...a.refs].some((r) => b.refs.has(r))));
+  const c = independent ? 1 - kinds.reduce((p, k) => p * (1 - k.confidence), 1) : Math.max(...kinds.map((k) => k.confidence));
   return Math.min(MAX_CONFIDENCE, Math.max(0, c));
 }
 
@@ -40,7 +55,9 @@ export function buildHypotheses(
 ): { hypotheses: Hypothesis[]; candidateActions: ActionName[] } {
   const byStatement = new Map<string, Merged>();
   findings.forEach((f, i) => {
-    const refs = [...(cited[i] ?? []), ...(extraRefs.get(i) ?? [])];
+    const own = cited[i] ?? [];
+    // Attached corroboration is cited, but does not count as this finding's own observation when combining.
+    const refs = [...own, ...(extraRefs.get(i) ?? [])];
     for (const h of f.hypotheses ?? []) {
       const key = normalize(h.statement);
       if (!key) continue;
@@ -49,7 +66,7 @@ export function buildHypotheses(
         m = { statement: h.statement.trim(), support: [], refs: [], actions: [], firstFinding: i };
         byStatement.set(key, m);
       }
-      m.support.push({ confidence: h.confidence, refs });
+      m.support.push({ code: f.code, confidence: h.confidence, refs: own });
       for (const r of refs) if (!m.refs.includes(r)) m.refs.push(r);
       for (const a of h.actions ?? []) if (catalogActionName.safeParse(a).success && !m.actions.includes(a)) m.actions.push(a);
     }

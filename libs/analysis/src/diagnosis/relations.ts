@@ -71,7 +71,8 @@ export function backendServiceNames(ingress: V1Ingress): string[] {
   const names = new Set<string>();
   const fromDefault = ingress.spec?.defaultBackend?.service?.name;
   if (fromDefault) names.add(fromDefault);
-  for (const rule of ingress.spec?.rules ?? []) for (const path of rule.http?.paths ?? []) if (path.backend.service?.name) names.add(path.backend.service.name);
+  for (const rule of ingress.spec?.rules ?? [])
+    for (const path of rule.http?.paths ?? []) if (path.backend.service?.name) names.add(path.backend.service.name);
   return [...names];
 }
 

@@ -23,7 +23,14 @@ const EXTRA_TARGET_LABELS: ReadonlyArray<readonly [label: string, kind: "Ingress
 ];
 
 /** Kinds whose owner is the workload they serve rather than an ownerReference. */
-const SERVING_KINDS = new Set(["PersistentVolumeClaim", "PersistentVolume", "Service", "Ingress", "HorizontalPodAutoscaler", "PodDisruptionBudget"]);
+const SERVING_KINDS = new Set([
+  "PersistentVolumeClaim",
+  "PersistentVolume",
+  "Service",
+  "Ingress",
+  "HorizontalPodAutoscaler",
+  "PodDisruptionBudget",
+]);
 
 export type AlertSubject = Pick<AlertMessage, "target" | "namespace" | "labels">;
 
@@ -51,7 +58,8 @@ export interface ResolveOptions {
 
 const withoutContainer = ({ container: _c, ...ref }: ResourceRef): ResourceRef => ref;
 
-const linkRef = (l: OwnerLink): ResourceRef => (l.object ? refOf(l.object) : { kind: l.kind, name: l.name, ...(l.namespace ? { namespace: l.namespace } : {}) });
+const linkRef = (l: OwnerLink): ResourceRef =>
+  l.object ? refOf(l.object) : { kind: l.kind, name: l.name, ...(l.namespace ? { namespace: l.namespace } : {}) };
 
 /** The object an alert names: its target, else one of the extra labels above. */
 export function alertTarget(alert: AlertSubject): ResourceRef | undefined {
@@ -75,7 +83,14 @@ export async function resolveTarget(alert: AlertSubject, cache: ClusterCache, op
   const found = await findTarget(withoutContainer(target), cache, client);
   if (found.object === undefined) {
     const self = withoutContainer(target);
-    return { target, exists: found.exists, ownerChain: [target], owner: self, ownerObjects: [], ...(found.note ? { incomplete: found.note } : {}) };
+    return {
+      target,
+      exists: found.exists,
+      ownerChain: [target],
+      owner: self,
+      ownerObjects: [],
+      ...(found.note ? { incomplete: found.note } : {}),
+    };
   }
   const object = found.object;
   if (SERVING_KINDS.has(target.kind)) {
@@ -109,7 +124,9 @@ export async function resolveTarget(alert: AlertSubject, cache: ClusterCache, op
 
 function cachedObjects(cache: ClusterCache, refs: ResourceRef[]): KubernetesObject[] {
   return refs.flatMap((r) => {
-    const o = isKindName(r.kind) ? cache.get({ kind: r.kind, name: r.name, ...(r.namespace ? { namespace: r.namespace } : {}) }) : undefined;
+    const o = isKindName(r.kind)
+      ? cache.get({ kind: r.kind, name: r.name, ...(r.namespace ? { namespace: r.namespace } : {}) })
+      : undefined;
     return o ? [o] : [];
   });
 }

@@ -8,15 +8,7 @@ import type { KubernetesObject, V1Pod } from "@kubernetes/client-node";
 import type { ResourceRef } from "@vigil/contracts";
 import { isKindName, type ClusterCache, type KindName } from "@vigil/kube";
 import { CLUSTER_REF, type ResolvedTarget } from "./resolve-target.js";
-import {
-  cachedList,
-  claimNamesOf,
-  hpasScaling,
-  ingressesRoutingTo,
-  podsSelectedBy,
-  selectsPod,
-  storageOf,
-} from "./relations.js";
+import { cachedList, claimNamesOf, hpasScaling, ingressesRoutingTo, podsSelectedBy, selectsPod, storageOf } from "./relations.js";
 
 export interface ScopeLimits {
   /** Pods analyzed per incident (default 50). */
@@ -69,7 +61,9 @@ class ScopeSet {
 }
 
 const get = (cache: ClusterCache, ref: ResourceRef): KubernetesObject | undefined =>
-  isKindName(ref.kind) && cache.has(ref.kind) ? cache.get({ kind: ref.kind, name: ref.name, ...(ref.namespace ? { namespace: ref.namespace } : {}) }) : undefined;
+  isKindName(ref.kind) && cache.has(ref.kind)
+    ? cache.get({ kind: ref.kind, name: ref.name, ...(ref.namespace ? { namespace: ref.namespace } : {}) })
+    : undefined;
 
 const owned = <K extends KindName>(cache: ClusterCache, kind: K, owner: KubernetesObject | undefined) =>
   owner?.metadata?.uid && cache.has(kind) ? cache.store(kind).byOwner(owner.metadata.uid) : [];
@@ -109,10 +103,18 @@ export function buildScope(resolved: ResolvedTarget, cache: ClusterCache, limits
     }
   } else if (owner.kind === "Pod") {
     const pod = get(cache, owner);
-    if (pod) candidates = [pod as V1Pod];
+    if (pod) candidates = [pod];
   } else if (owner.kind === "Namespace") {
     set.add(get(cache, owner));
-    for (const kind of ["Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "PersistentVolumeClaim", "HorizontalPodAutoscaler"] as const) {
+    for (const kind of [
+      "Deployment",
+      "StatefulSet",
+      "DaemonSet",
+      "Job",
+      "CronJob",
+      "PersistentVolumeClaim",
+      "HorizontalPodAutoscaler",
+    ] as const) {
       cachedList(cache, kind, owner.name).forEach((o) => set.add(o));
     }
     candidates = cachedList(cache, "Pod", owner.name);

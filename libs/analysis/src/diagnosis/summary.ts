@@ -22,7 +22,8 @@ export function issueSummary(findings: readonly Finding[], hypotheses: readonly 
 }
 
 export function noIssueSummary(alertname: string, subject: ResourceRef | undefined, analyzed: number, infos: number): string {
-  const what = subject ? `${refText(subject)} and the ${analyzed - 1} object${analyzed === 2 ? "" : "s"} around it` : `the ${analyzed} objects in scope`;
+  const around = analyzed > 1 ? ` and the ${analyzed - 1} object${analyzed === 2 ? "" : "s"} around it` : "";
+  const what = subject ? `${refText(subject)}${around}` : `the ${analyzed} object${analyzed === 1 ? "" : "s"} in scope`;
   return (
     `No problem found in ${what}: ${alertname} may have been transient or already recovered.` +
     (infos > 0 ? ` ${infos} informational finding${infos === 1 ? "" : "s"}.` : "")

@@ -22,6 +22,15 @@ export const memoryThresholds = {
     /** some.avg60 this high is critical on its own: nearly half of the time a task is stalled. */
     someAvg60Critical: 40,
   },
+  available: {
+    /**
+     * MemAvailable as a share of MemTotal (the pressure view only; the kubelet's own MemoryPressure condition is
+     * the node analyzer's). Under 10% the page cache is nearly gone and reclaim starts hurting; under 5% the
+     * kubelet's eviction threshold (100Mi by default) or the OOM killer are close on most node sizes.
+     */
+    warningPercent: 10,
+    criticalPercent: 5,
+  },
   swap: {
     /**
      * The trend of swap used over the window. "rising": the least-squares line grows by at least

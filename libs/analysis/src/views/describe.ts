@@ -38,7 +38,8 @@ function opt<T extends Record<string, string | undefined>>(o: T): { [K in keyof 
 function valueFromText(e: V1EnvVar): string | undefined {
   const f = e.valueFrom;
   if (!f) return undefined;
-  if (f.secretKeyRef) return `secretKeyRef ${f.secretKeyRef.name ?? ""}/${f.secretKeyRef.key}${f.secretKeyRef.optional ? " (optional)" : ""}`;
+  if (f.secretKeyRef)
+    return `secretKeyRef ${f.secretKeyRef.name ?? ""}/${f.secretKeyRef.key}${f.secretKeyRef.optional ? " (optional)" : ""}`;
   if (f.configMapKeyRef)
     return `configMapKeyRef ${f.configMapKeyRef.name ?? ""}/${f.configMapKeyRef.key}${f.configMapKeyRef.optional ? " (optional)" : ""}`;
   if (f.fieldRef) return `fieldRef ${f.fieldRef.fieldPath}`;
@@ -73,7 +74,13 @@ function describeContainer(c: V1Container, s: V1ContainerStatus | undefined): De
       ...(m.subPath ? { subPath: m.subPath } : {}),
     })),
     ...(c.ports?.length
-      ? { ports: c.ports.map((p) => ({ ...(p.name ? { name: p.name } : {}), containerPort: p.containerPort, protocol: p.protocol ?? "TCP" })) }
+      ? {
+          ports: c.ports.map((p) => ({
+            ...(p.name ? { name: p.name } : {}),
+            containerPort: p.containerPort,
+            protocol: p.protocol ?? "TCP",
+          })),
+        }
       : {}),
     ...(envFrom.length ? { envFrom } : {}),
   };
@@ -104,7 +111,13 @@ export function describePod(ctx: AnalysisContext, pod: V1Pod): PodDescribe {
     annotations: { ...(md.annotations ?? {}) },
     status: {
       phase: status.phase ?? "Unknown",
-      ...opt({ podIP: status.podIP, hostIP: status.hostIP, reason: status.reason, message: status.message, startTime: iso(status.startTime) }),
+      ...opt({
+        podIP: status.podIP,
+        hostIP: status.hostIP,
+        reason: status.reason,
+        message: status.message,
+        startTime: iso(status.startTime),
+      }),
     },
     node: spec?.nodeName ?? "",
     containers: (spec?.containers ?? []).map((c) => describeContainer(c, statusOf(status.containerStatuses, c.name))),
@@ -123,7 +136,11 @@ export function describePod(ctx: AnalysisContext, pod: V1Pod): PodDescribe {
     })),
     events: events.slice(0, DESCRIBE_EVENT_LIMIT).map(toPodEvent),
     uid: md.uid ?? "",
-    ...opt({ creationTimestamp: iso(md.creationTimestamp), serviceAccountName: spec?.serviceAccountName, priorityClassName: spec?.priorityClassName }),
+    ...opt({
+      creationTimestamp: iso(md.creationTimestamp),
+      serviceAccountName: spec?.serviceAccountName,
+      priorityClassName: spec?.priorityClassName,
+    }),
     ...(owner ? { controlledBy: { kind: owner.kind, name: owner.name } } : {}),
     initContainers: (spec?.initContainers ?? []).map((c) => describeContainer(c, statusOf(status.initContainerStatuses, c.name))),
     totalEvents: events.length,

@@ -26,7 +26,10 @@ export function recurrenceRate(count: number, firstMs: number | undefined, lastM
   return rate > 1 ? `${rate.toFixed(1)} times per hour` : `${count} times in ${hours.toFixed(1)} hours`;
 }
 
-const allStatuses = (pod: V1Pod): V1ContainerStatus[] => [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
+const allStatuses = (pod: V1Pod): V1ContainerStatus[] => [
+  ...(pod.status?.initContainerStatuses ?? []),
+  ...(pod.status?.containerStatuses ?? []),
+];
 
 /** Causes the pod's own status adds to a category's generic ones. */
 function podCauses(pod: V1Pod, category: string): string[] {
@@ -45,13 +48,25 @@ function podCauses(pod: V1Pod, category: string): string[] {
   return out;
 }
 
-function classify(e: CoreV1Event): FailureReason | { category: "Other"; severity: ViewSeverity; possibleCauses: string[]; suggestedAction: string } | undefined {
+function classify(
+  e: CoreV1Event,
+): FailureReason | { category: "Other"; severity: ViewSeverity; possibleCauses: string[]; suggestedAction: string } | undefined {
   const row = classifyFailure(e.reason ?? "", e.message ?? "");
   if (row) return row;
   if (e.type === "Warning")
-    return { category: "Other", severity: "warning", possibleCauses: ["Check event message for details"], suggestedAction: "Investigate based on event message" };
+    return {
+      category: "Other",
+      severity: "warning",
+      possibleCauses: ["Check event message for details"],
+      suggestedAction: "Investigate based on event message",
+    };
   if (eventCount(e) >= FREQUENT_NORMAL)
-    return { category: "Other", severity: "info", possibleCauses: ["A frequently repeated event"], suggestedAction: "Investigate based on event message" };
+    return {
+      category: "Other",
+      severity: "info",
+      possibleCauses: ["A frequently repeated event"],
+      suggestedAction: "Investigate based on event message",
+    };
   return undefined;
 }
 
@@ -60,7 +75,8 @@ function oomKilled(pod: V1Pod): string[] {
   return allStatuses(pod)
     .filter((s) => (s.state?.terminated ?? s.lastState?.terminated)?.reason === "OOMKilled")
     .map((s) => {
-      const limit = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].find((c) => c.name === s.name)?.resources?.limits?.["memory"];
+      const limit = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].find((c) => c.name === s.name)?.resources
+        ?.limits?.["memory"];
       return `Container ${s.name} was OOMKilled${limit ? ` (memory limit ${String(limit)})` : " (no memory limit: the node ran out)"}`;
     });
 }
@@ -94,7 +110,10 @@ export function podFailureEventsView(ctx: AnalysisContext, pod: V1Pod): PodFailu
 
   const eventCategories: Record<string, number> = {};
   for (const f of failures) eventCategories[f.category] = (eventCategories[f.category] ?? 0) + 1;
-  const newest = failures.reduce<(typeof failures)[number] | undefined>((best, f) => (!best || f.lastMs > best.lastMs ? f : best), undefined);
+  const newest = failures.reduce<(typeof failures)[number] | undefined>(
+    (best, f) => (!best || f.lastMs > best.lastMs ? f : best),
+    undefined,
+  );
   const ongoing = failures.filter((f) => f.severity === "critical" && f.lastMs > 0 && ctx.now - f.lastMs <= ONGOING_WINDOW_MS);
 
   return {
@@ -106,7 +125,13 @@ export function podFailureEventsView(ctx: AnalysisContext, pod: V1Pod): PodFailu
     criticalEvents: failures.filter((f) => f.severity === "critical").length,
     warningEvents: failures.filter((f) => f.severity === "warning").length,
     ...(newest
-      ? { mostRecentIssue: { reason: newest.reason, message: newest.message, ...(newest.lastTimestamp ? { lastTimestamp: newest.lastTimestamp } : {}) } }
+      ? {
+          mostRecentIssue: {
+            reason: newest.reason,
+            message: newest.message,
+            ...(newest.lastTimestamp ? { lastTimestamp: newest.lastTimestamp } : {}),
+          },
+        }
       : {}),
     ongoingIssues: [...new Set(ongoing.map((f) => truncate(`${f.reason}: ${f.message}`)))],
     podPhase: pod.status?.phase ?? "Unknown",

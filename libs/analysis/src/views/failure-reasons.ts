@@ -74,15 +74,13 @@ export const FAILURE_REASONS: readonly FailureReason[] = [
     possibleCauses: ["Invalid image name", "Registry unreachable", "No pull secrets"],
     suggestedAction: "Check image availability and pull secrets",
   },
-  ...["InvalidImageName", "ErrImageNeverPull", "InspectFailed"].map(
-    (reason): FailureReason => ({
-      reason,
-      category: "ImagePull",
-      severity: "critical",
-      possibleCauses: ["Malformed image reference", "imagePullPolicy Never with the image absent from the node"],
-      suggestedAction: "Fix the image reference or the pull policy",
-    }),
-  ),
+  ...["InvalidImageName", "ErrImageNeverPull", "InspectFailed"].map((reason): FailureReason => ({
+    reason,
+    category: "ImagePull",
+    severity: "critical",
+    possibleCauses: ["Malformed image reference", "imagePullPolicy Never with the image absent from the node"],
+    suggestedAction: "Fix the image reference or the pull policy",
+  })),
   {
     reason: "Failed",
     message: IMAGE_MESSAGE,
@@ -113,15 +111,13 @@ export const FAILURE_REASONS: readonly FailureReason[] = [
     possibleCauses: ["Volume already attached", "Volume not found", "Zone mismatch"],
     suggestedAction: "Check volume status and node availability zones",
   },
-  ...["FailedMount", "FailedMapVolume"].map(
-    (reason): FailureReason => ({
-      reason,
-      category: "Volume",
-      severity: "critical",
-      possibleCauses: ["Volume not ready", "Mount permissions", "Filesystem issues", "Referenced Secret or ConfigMap missing"],
-      suggestedAction: "Verify volume is properly provisioned and accessible",
-    }),
-  ),
+  ...["FailedMount", "FailedMapVolume"].map((reason): FailureReason => ({
+    reason,
+    category: "Volume",
+    severity: "critical",
+    possibleCauses: ["Volume not ready", "Mount permissions", "Filesystem issues", "Referenced Secret or ConfigMap missing"],
+    suggestedAction: "Verify volume is properly provisioned and accessible",
+  })),
   {
     reason: "Unhealthy",
     category: "Probe",
@@ -165,15 +161,13 @@ export const FAILURE_REASONS: readonly FailureReason[] = [
     possibleCauses: ["A higher-priority pod needed the node's resources"],
     suggestedAction: "Check pod priorities and cluster capacity",
   },
-  ...["NodeNotReady", "TaintManagerEviction"].map(
-    (reason): FailureReason => ({
-      reason,
-      category: "Node",
-      severity: "warning",
-      possibleCauses: ["The pod's node stopped reporting (kubelet down, network partition)", "Node being drained or lost"],
-      suggestedAction: "Check the node's conditions and kubelet; the pod is replaced elsewhere after its toleration",
-    }),
-  ),
+  ...["NodeNotReady", "TaintManagerEviction"].map((reason): FailureReason => ({
+    reason,
+    category: "Node",
+    severity: "warning",
+    possibleCauses: ["The pod's node stopped reporting (kubelet down, network partition)", "Node being drained or lost"],
+    suggestedAction: "Check the node's conditions and kubelet; the pod is replaced elsewhere after its toleration",
+  })),
   {
     reason: "NetworkNotReady",
     category: "Network",
@@ -181,24 +175,20 @@ export const FAILURE_REASONS: readonly FailureReason[] = [
     possibleCauses: ["CNI plugin issues", "Network policy blocking", "Service mesh problems"],
     suggestedAction: "Check network plugin status and network policies",
   },
-  ...["FailedCreatePodSandBox", "FailedKillPod"].map(
-    (reason): FailureReason => ({
-      reason,
-      category: "Network",
-      severity: "critical",
-      possibleCauses: ["CNI plugin failed to set up the pod network", "IP addresses exhausted", "Container runtime problems"],
-      suggestedAction: "Check the CNI plugin's pods and logs on the node, and the container runtime",
-    }),
-  ),
-  ...["FailedPreStopHook", "FailedPostStartHook", "ExceededGracePeriod"].map(
-    (reason): FailureReason => ({
-      reason,
-      category: "Lifecycle",
-      severity: "warning",
-      possibleCauses: ["Lifecycle hook failed or timed out", "Application slow to shut down"],
-      suggestedAction: "Review the lifecycle hooks and terminationGracePeriodSeconds",
-    }),
-  ),
+  ...["FailedCreatePodSandBox", "FailedKillPod"].map((reason): FailureReason => ({
+    reason,
+    category: "Network",
+    severity: "critical",
+    possibleCauses: ["CNI plugin failed to set up the pod network", "IP addresses exhausted", "Container runtime problems"],
+    suggestedAction: "Check the CNI plugin's pods and logs on the node, and the container runtime",
+  })),
+  ...["FailedPreStopHook", "FailedPostStartHook", "ExceededGracePeriod"].map((reason): FailureReason => ({
+    reason,
+    category: "Lifecycle",
+    severity: "warning",
+    possibleCauses: ["Lifecycle hook failed or timed out", "Application slow to shut down"],
+    suggestedAction: "Review the lifecycle hooks and terminationGracePeriodSeconds",
+  })),
 ];
 
 /** The first row for this reason and message, or undefined (then the event is "Other"). */

@@ -43,7 +43,7 @@ const component = (name: string, score: number, weight: number, description: str
 const initFailing = (s: V1ContainerStatus): boolean =>
   (!!s.state?.waiting && s.state.waiting.reason !== "PodInitializing") || (!!s.state?.terminated && s.state.terminated.exitCode !== 0);
 
-function restartsComponent(pod: V1Pod, statuses: V1ContainerStatus[], ageMs: number, details: Details): Component {
+function restartsComponent(statuses: V1ContainerStatus[], ageMs: number, details: Details): Component {
   const restarts = statuses.reduce((n, s) => n + s.restartCount, 0);
   let score = restarts === 0 ? 100 : restarts <= 2 ? 85 : restarts <= 5 ? 70 : restarts <= 10 ? 50 : restarts <= 20 ? 30 : 10;
   if (ageMs > 0 && restarts > 0) {
@@ -108,7 +108,16 @@ function eventsComponent(ctx: AnalysisContext, pod: V1Pod, details: Details): Co
     if (e.type !== "Warning") continue;
     warnings++;
     const r = e.reason ?? "";
-    score = Math.min(score, ["Failed", "FailedScheduling", "FailedMount"].includes(r) ? 30 : ["BackOff", "CrashLoopBackOff"].includes(r) ? 40 : r === "Unhealthy" ? 50 : 70);
+    score = Math.min(
+      score,
+      ["Failed", "FailedScheduling", "FailedMount"].includes(r)
+        ? 30
+        : ["BackOff", "CrashLoopBackOff"].includes(r)
+          ? 40
+          : r === "Unhealthy"
+            ? 50
+            : 70,
+    );
   }
   details.recentEvents = [...grouped.values()].sort((a, b) => b.lastMs - a.lastMs).map(({ lastMs: _lastMs, ...e }) => e);
   return component("Recent Events", score, 0.2, `${warnings} warning events in last 24h`);
@@ -120,7 +129,12 @@ function conditionsComponent(pod: V1Pod, details: Details): Component {
   let failed = 0;
   const conditions = pod.status?.conditions ?? [];
   for (const c of conditions) {
-    details.podConditions.push({ type: c.type, status: c.status, ...(c.reason ? { reason: c.reason } : {}), ...(c.message ? { message: c.message } : {}) });
+    details.podConditions.push({
+      type: c.type,
+      status: c.status,
+      ...(c.reason ? { reason: c.reason } : {}),
+      ...(c.message ? { message: c.message } : {}),
+    });
     const p = penalty[c.type];
     if (c.status !== "True" && p !== undefined) {
       score = Math.min(score, p);
@@ -156,7 +170,7 @@ export function podHealthScoreView(ctx: AnalysisContext, pod: V1Pod): PodHealthS
   const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
   const details: Details = { restartCount: 0, uptime: "", containerStatuses: [], recentEvents: [], podConditions: [] };
   const components: Record<string, Component> = {
-    restarts: restartsComponent(pod, statuses, ageMs, details),
+    restarts: restartsComponent(statuses, ageMs, details),
     containerStates: statesComponent(pod, details),
     events: eventsComponent(ctx, pod, details),
     conditions: conditionsComponent(pod, details),

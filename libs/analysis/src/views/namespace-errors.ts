@@ -37,7 +37,8 @@ const issue = (type: NamespaceIssueType, severity: ViewSeverity, description: st
 });
 
 /** Only workloads that are meant to keep running: Jobs, DaemonSets and bare pods are left out, as in the seed. */
-const analyzed = (pod: V1Pod): boolean => (pod.metadata?.ownerReferences ?? []).some((r) => r.kind === "ReplicaSet" || r.kind === "StatefulSet");
+const analyzed = (pod: V1Pod): boolean =>
+  (pod.metadata?.ownerReferences ?? []).some((r) => r.kind === "ReplicaSet" || r.kind === "StatefulSet");
 
 export function podIssues(pod: V1Pod, now: number, threshold: number): Issue[] {
   const out: Issue[] = [];
@@ -55,12 +56,18 @@ export function podIssues(pod: V1Pod, now: number, threshold: number): Issue[] {
   for (const s of statuses) {
     const waiting = s.state?.waiting;
     if (waiting?.reason === "CrashLoopBackOff")
-      containerIssues.push(issue("CrashLoopBackOff", "critical", `Container ${s.name} is in CrashLoopBackOff state`, waiting.message || undefined));
+      containerIssues.push(
+        issue("CrashLoopBackOff", "critical", `Container ${s.name} is in CrashLoopBackOff state`, waiting.message || undefined),
+      );
     if (waiting?.reason === "ImagePullBackOff" || waiting?.reason === "ErrImagePull")
-      containerIssues.push(issue("ImagePullError", "critical", `Container ${s.name} has image pull error: ${waiting.reason}`, waiting.message || undefined));
+      containerIssues.push(
+        issue("ImagePullError", "critical", `Container ${s.name} has image pull error: ${waiting.reason}`, waiting.message || undefined),
+      );
     const t = s.state?.terminated;
     if (t && t.exitCode !== 0 && phase !== "Failed")
-      containerIssues.push(issue("Failed", "warning", `Container ${s.name} terminated with exit code ${t.exitCode}`, t.reason || undefined));
+      containerIssues.push(
+        issue("Failed", "warning", `Container ${s.name} terminated with exit code ${t.exitCode}`, t.reason || undefined),
+      );
   }
   const age = now - (ms(pod.metadata?.creationTimestamp) ?? now);
   // A scheduled pod that is Pending because its image does not pull is an image problem, not a second "Pending" one.
@@ -133,7 +140,9 @@ export async function namespaceErrorsView(ctx: AnalysisContext, namespace: strin
   }
   signal?.throwIfAborted();
   const critical = (p: ProblematicPod) => p.issues.some((i) => i.severity === "critical");
-  problematicPods.sort((a, b) => Number(critical(b)) - Number(critical(a)) || b.restartCount - a.restartCount || a.name.localeCompare(b.name));
+  problematicPods.sort(
+    (a, b) => Number(critical(b)) - Number(critical(a)) || b.restartCount - a.restartCount || a.name.localeCompare(b.name),
+  );
 
   const byType = new Map<NamespaceIssueType, Set<string>>();
   for (const p of problematicPods) for (const i of p.issues) byType.set(i.type, (byType.get(i.type) ?? new Set()).add(p.name));

@@ -46,8 +46,18 @@ const sum = (a: ResourceAmounts, b: ResourceAmounts): ResourceAmounts => {
   return out;
 };
 
-/** The pod's effective requests, as the scheduler counts them. */
+// Cached objects are never mutated (an update replaces the object), so requests can be remembered per object:
+// a per-node breakdown then parses each pod's quantities once, not once per request.
+const remembered = new WeakMap<V1Pod, ResourceAmounts>();
+
+/** The pod's effective requests, as the scheduler counts them (treat the answer as read-only). */
 export function podRequests(pod: V1Pod): ResourceAmounts {
+  let r = remembered.get(pod);
+  if (!r) remembered.set(pod, (r = computePodRequests(pod)));
+  return r;
+}
+
+function computePodRequests(pod: V1Pod): ResourceAmounts {
   const total: ResourceAmounts = new Map();
   for (const c of pod.spec?.containers ?? []) addInto(total, containerRequests(c));
   // Init containers run one at a time before the app containers; sidecars (restartPolicy Always) keep running,
@@ -74,8 +84,16 @@ export function podRequests(pod: V1Pod): ResourceAmounts {
 /** Succeeded and Failed pods hold no resources; every other pod bound to the node does (terminating ones too). */
 export const holdsResources = (p: V1Pod): boolean => p.status?.phase !== "Succeeded" && p.status?.phase !== "Failed";
 
-/** The node's allocatable (capacity when the kubelet has not reported allocatable). */
+const allocatables = new WeakMap<V1Node, ResourceAmounts>();
+
+/** The node's allocatable (capacity when the kubelet has not reported allocatable); read-only, remembered per object. */
 export function allocatableOf(node: V1Node): ResourceAmounts {
+  let a = allocatables.get(node);
+  if (!a) allocatables.set(node, (a = computeAllocatable(node)));
+  return a;
+}
+
+function computeAllocatable(node: V1Node): ResourceAmounts {
   const src = (node.status?.allocatable ?? node.status?.capacity ?? {}) as Record<string, string>;
   const out: ResourceAmounts = new Map();
   for (const [name, q] of Object.entries(src)) out.set(name, amountOf(name, q));
@@ -118,7 +136,7 @@ export function checkResources(requests: ResourceAmounts, node: V1Node, podsOnNo
   const allocatable = allocatableOf(node);
   const { requested, pods } = requestedOn(podsOnNode);
   const items: ResourceCheck[] = [];
-  for (const [resource, want] of [...requests].sort(([a], [b]) => resourceOrder(a) - resourceOrder(b) || a.localeCompare(b))) {
+  for (const [resource, want] of sortedEntries(requests)) {
     if (resource === "pods") continue;
     const alloc = allocatable.get(resource) ?? 0;
     const already = requested.get(resource) ?? 0;
@@ -133,6 +151,14 @@ export function checkResources(requests: ResourceAmounts, node: V1Node, podsOnNo
 
 const ORDER = ["cpu", "memory", "ephemeral-storage"];
 const resourceOrder = (r: string): number => (ORDER.includes(r) ? ORDER.indexOf(r) : ORDER.length);
+
+// One pod is checked against every node: sort its requests once (cpu, memory, ephemeral-storage, then by name).
+const sorted = new WeakMap<ResourceAmounts, Array<[string, number]>>();
+function sortedEntries(requests: ResourceAmounts): Array<[string, number]> {
+  let e = sorted.get(requests);
+  if (!e) sorted.set(requests, (e = [...requests].sort(([a], [b]) => resourceOrder(a) - resourceOrder(b) || a.localeCompare(b))));
+  return e;
+}
 
 const BINARY = ["", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"];
 

@@ -12,7 +12,8 @@ export type NodeUtilizationResult =
   | { kind: "unavailable"; reason: string };
 
 /** usage ÷ total × 100, clamped to [0, 100], two decimals; 0 when the total is unknown. */
-const percent = (used: number, total: number): number => (total > 0 ? Math.round(Math.min(100, Math.max(0, (used / total) * 100)) * 100) / 100 : 0);
+const percent = (used: number, total: number): number =>
+  total > 0 ? Math.round(Math.min(100, Math.max(0, (used / total) * 100)) * 100) / 100 : 0;
 
 export function nodeUtilizationView(ctx: AnalysisContext, nodeName: string): NodeUtilizationResult {
   const node = ctx.cache.get({ kind: "Node", name: nodeName });

@@ -9,7 +9,12 @@ import { eventCount, eventFirstSeen, eventLastSeen } from "../evidence.js";
 /** The pod's events, oldest first (as the cache lists them). */
 export function podEventsOf(ctx: AnalysisContext, pod: V1Pod): CoreV1Event[] {
   const md = pod.metadata ?? {};
-  return ctx.cache.eventsFor({ kind: "Pod", namespace: md.namespace ?? "default", name: md.name ?? "", ...(md.uid ? { uid: md.uid } : {}) });
+  return ctx.cache.eventsFor({
+    kind: "Pod",
+    namespace: md.namespace ?? "default",
+    name: md.name ?? "",
+    ...(md.uid ? { uid: md.uid } : {}),
+  });
 }
 
 /** "component/host" as `kubectl describe` prints "From" (reportingController/Instance for new-style events). */

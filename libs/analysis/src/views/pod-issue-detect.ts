@@ -64,7 +64,12 @@ function drafts(pod: V1Pod, now: number): Draft[] {
   }
   if (status.reason === "Evicted") out.push({ category: "Evicted", severity: "warning", reason: "Evicted", message: status.message ?? "" });
   else if (phase === "Failed")
-    out.push({ category: "Failed", severity: "critical", reason: status.reason || "Failed", message: status.message ?? "Pod in Failed phase" });
+    out.push({
+      category: "Failed",
+      severity: "critical",
+      reason: status.reason || "Failed",
+      message: status.message ?? "Pod in Failed phase",
+    });
 
   for (const s of status.containerStatuses ?? []) out.push(...containerDrafts(pod, s, now, created));
   for (const s of status.initContainerStatuses ?? []) {
@@ -106,7 +111,15 @@ function containerDrafts(pod: V1Pod, s: V1ContainerStatus, now: number, created:
   if (w?.reason) {
     const r = w.reason;
     if (r === "CrashLoopBackOff")
-      out.push({ ...base, category: "CrashLoopBackOff", severity: "critical", reason: r, message: w.message ?? "", count: s.restartCount, isRecurring: true });
+      out.push({
+        ...base,
+        category: "CrashLoopBackOff",
+        severity: "critical",
+        reason: r,
+        message: w.message ?? "",
+        count: s.restartCount,
+        isRecurring: true,
+      });
     else if (["ImagePullBackOff", "ErrImagePull", "InvalidImageName", "ErrImageNeverPull"].includes(r))
       out.push({ ...base, category: "ImagePullError", severity: "critical", reason: r, message: w.message ?? "" });
     else if (r === "CreateContainerConfigError" || r === "CreateContainerError")
@@ -170,7 +183,12 @@ export function detectPodIssues(pod: V1Pod, now: number, eventsOf: (pod: V1Pod) 
       severity: d.severity,
       reason: d.reason,
       message: d.message,
-      count: d.count ?? Math.max(1, related.reduce((n, e) => n + eventCount(e), 0)),
+      count:
+        d.count ??
+        Math.max(
+          1,
+          related.reduce((n, e) => n + eventCount(e), 0),
+        ),
       ...(iso(firstMs) ? { firstSeen: iso(firstMs)! } : {}),
       ...(iso(lastMs) ? { lastSeen: iso(lastMs)! } : {}),
       isRecurring: d.isRecurring ?? false,

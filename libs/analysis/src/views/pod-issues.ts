@@ -60,7 +60,12 @@ export async function clusterPodIssuesView(ctx: AnalysisContext, query: PodIssue
       const found = detectPodIssues(pod, ctx.now, eventsOf);
       if (found.length === 0) {
         // A pod with recent warnings and no issue now got better: that is what "resolved" can honestly mean here.
-        const lastWarning = Math.max(0, ...eventsOf(pod).filter((e) => e.type === "Warning").map((e) => eventLastSeen(e) ?? 0));
+        const lastWarning = Math.max(
+          0,
+          ...eventsOf(pod)
+            .filter((e) => e.type === "Warning")
+            .map((e) => eventLastSeen(e) ?? 0),
+        );
         if (lastWarning > 0 && ctx.now - lastWarning <= HOUR_MS) resolved.hour++;
         if (lastWarning > 0 && ctx.now - lastWarning <= 24 * HOUR_MS) resolved.day++;
         return;
@@ -105,7 +110,10 @@ export async function clusterPodIssuesView(ctx: AnalysisContext, query: PodIssue
     groups.set(key, g);
   }
   const topIssues = [...groups.values()]
-    .sort((a, b) => SEVERITY_WEIGHT[b.severity] - SEVERITY_WEIGHT[a.severity] || b.pods.length - a.pods.length || a.category.localeCompare(b.category))
+    .sort(
+      (a, b) =>
+        SEVERITY_WEIGHT[b.severity] - SEVERITY_WEIGHT[a.severity] || b.pods.length - a.pods.length || a.category.localeCompare(b.category),
+    )
     .slice(0, TOP_ISSUES)
     .map((g) => ({
       category: g.category,
@@ -150,13 +158,23 @@ export async function clusterPodIssuesView(ctx: AnalysisContext, query: PodIssue
 }
 
 function patternsOf(issues: readonly DetectedIssue[], labelsOf: Map<string, Record<string, string>>): ClusterPodIssues["patterns"] {
-  const patterns = new Map<string, { issue: DetectedIssue; count: number; namespaces: Set<string>; labels: Record<string, string>; first?: number; last?: number }>();
+  const patterns = new Map<
+    string,
+    { issue: DetectedIssue; count: number; namespaces: Set<string>; labels: Record<string, string>; first?: number; last?: number }
+  >();
   for (const i of issues) {
     const key = `${i.category}:${i.reason}`;
     const labels = labelsOf.get(`${i.namespace}/${i.podName}`) ?? {};
     const p = patterns.get(key);
     if (!p) {
-      patterns.set(key, { issue: i, count: 1, namespaces: new Set([i.namespace]), labels: { ...labels }, first: i.firstMs, last: i.lastMs });
+      patterns.set(key, {
+        issue: i,
+        count: 1,
+        namespaces: new Set([i.namespace]),
+        labels: { ...labels },
+        first: i.firstMs,
+        last: i.lastMs,
+      });
       continue;
     }
     p.count++;

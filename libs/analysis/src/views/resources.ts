@@ -11,7 +11,7 @@ import { formatQuantity, quantityValue } from "./quantity-format.js";
 type Amounts = Map<string, number>;
 type Side = "requests" | "limits";
 
-const TOTAL_RESOURCES = ["cpu", "memory", "ephemeral-storage"] as const;
+type TotalResource = "cpu" | "memory" | "ephemeral-storage";
 
 const asStrings = (q: Record<string, string | number> | undefined): Record<string, string> =>
   Object.fromEntries(Object.entries(q ?? {}).map(([k, v]) => [k, String(v)]));
@@ -53,22 +53,24 @@ export function effectiveAmounts(pod: V1Pod, side: Side): Amounts {
 }
 
 function totals(requests: Amounts, limits: Amounts): PodResources["total"] {
-  const f = (m: Amounts, r: (typeof TOTAL_RESOURCES)[number]) => formatQuantity(r, m.get(r) ?? 0);
+  const f = (m: Amounts, r: TotalResource) => formatQuantity(r, m.get(r) ?? 0);
   const storage = requests.has("ephemeral-storage") || limits.has("ephemeral-storage");
   return {
     cpuRequest: f(requests, "cpu"),
     cpuLimit: f(limits, "cpu"),
     memoryRequest: f(requests, "memory"),
     memoryLimit: f(limits, "memory"),
-    ...(storage ? { ephemeralStorageRequest: f(requests, "ephemeral-storage"), ephemeralStorageLimit: f(limits, "ephemeral-storage") } : {}),
+    ...(storage
+      ? { ephemeralStorageRequest: f(requests, "ephemeral-storage"), ephemeralStorageLimit: f(limits, "ephemeral-storage") }
+      : {}),
   };
 }
 
 export function podResourcesView(pod: V1Pod): PodResources {
   const row = (c: V1Container, type: "app" | "init" | "sidecar") => ({
     name: c.name,
-    requests: asStrings(c.resources?.requests as Record<string, string> | undefined),
-    limits: asStrings(c.resources?.limits as Record<string, string> | undefined),
+    requests: asStrings(c.resources?.requests),
+    limits: asStrings(c.resources?.limits),
     type,
   });
   return {

@@ -24,7 +24,9 @@ export const namespaceErrors = z.object({
   problematicPodsCount: z.number().int(),
   healthyPodsCount: z.number().int(),
   restartThresholdUsed: z.number().int(),
-  summary: z.array(z.object({ issueType: namespaceIssueType, count: z.number().int(), description: z.string(), affectedPods: z.array(z.string()) })),
+  summary: z.array(
+    z.object({ issueType: namespaceIssueType, count: z.number().int(), description: z.string(), affectedPods: z.array(z.string()) }),
+  ),
   problematicPods: z.array(
     z.object({
       name: z.string(),
@@ -34,7 +36,9 @@ export const namespaceErrors = z.object({
       phase: z.string(),
       restartCount: z.number().int(),
       age: z.string(),
-      issues: z.array(z.object({ type: namespaceIssueType, description: z.string(), severity: viewSeverity, details: z.string().optional() })),
+      issues: z.array(
+        z.object({ type: namespaceIssueType, description: z.string(), severity: viewSeverity, details: z.string().optional() }),
+      ),
       recentEvents: z.array(
         z.object({ type: z.string(), reason: z.string(), message: z.string(), lastTimestamp: isoTime.optional(), count: z.number().int() }),
       ),
@@ -118,7 +122,13 @@ export const clusterPodIssues = z.object({
   ),
   /** At most 10 (category, severity) groups, each naming at most 5 pods ("... and N more"). */
   topIssues: z.array(
-    z.object({ category: podIssueCategory, count: z.number().int(), severity: viewSeverity, description: z.string(), affectedPods: z.array(z.string()) }),
+    z.object({
+      category: podIssueCategory,
+      count: z.number().int(),
+      severity: viewSeverity,
+      description: z.string(),
+      affectedPods: z.array(z.string()),
+    }),
   ),
   issueVelocity: z.object({
     /** Issues that started (firstSeen) within the last hour / 24 h of cluster time. */

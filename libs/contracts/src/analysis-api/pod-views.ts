@@ -205,7 +205,9 @@ export const podHealthScore = z.object({
     recentEvents: z.array(
       z.object({ type: z.string(), reason: z.string(), message: z.string(), count: z.number().int(), lastSeen: isoTime.optional() }),
     ),
-    podConditions: z.array(z.object({ type: z.string(), status: z.string(), reason: z.string().optional(), message: z.string().optional() })),
+    podConditions: z.array(
+      z.object({ type: z.string(), status: z.string(), reason: z.string().optional(), message: z.string().optional() }),
+    ),
   }),
 });
 export type PodHealthScore = z.infer<typeof podHealthScore>;

@@ -41,7 +41,8 @@ export async function runWithDeadline<T>(work: (signal: AbortSignal) => T | Prom
     const winner = await Promise.race([result.then((value) => ({ value })), timedOut]);
     // A result that arrives after the deadline (the timer's turn came late) is still too late.
     if (winner === "timeout" || overdue()) {
-      result.catch((err: unknown) => opts.onLateFailure?.(err));
+      // The work rejecting with the deadline's own abort reason is it stopping as asked, not a failure.
+      result.catch((err: unknown) => err !== controller.signal.reason && opts.onLateFailure?.(err));
       return expire();
     }
     return winner.value;

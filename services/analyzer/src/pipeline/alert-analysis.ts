@@ -16,6 +16,8 @@ export interface DiagnosisRequest<R extends AlertResolution> {
   /** The diagnosis message id (deterministic from the alert id). */
   id: string;
   incidentId: string;
+  /** The owner the incident is about. */
+  owner: ResourceRef;
   /** Alert ids grouped into the incident that the analyzer knows; includes `alert.id`. */
   alertIds: string[];
   occurrences: number;

@@ -19,7 +19,7 @@ import type { Logger } from "pino";
 import type { AnalyzerMetrics, AlertOutcome } from "../metrics.js";
 import type { AlertAnalysis, AlertResolution } from "./alert-analysis.js";
 import type { DiagnosisMemory } from "./diagnosis-memory.js";
-import { diagnosisIdFor, incidentEventIdFor, incidentIdFor } from "./incident-grouping.js";
+import { diagnosisIdFor, incidentEventIdFor, incidentIdFor, ownerRef } from "./incident-grouping.js";
 import type { IncidentMirror } from "./incident-mirror.js";
 import type { IncidentStore } from "./incident-store.js";
 
@@ -71,7 +71,7 @@ export class AlertPipeline<R extends AlertResolution> {
       // Not an incident: the diagnosis says so explicitly, under an incident id of its own that nothing stores.
       const incidentId = incidentIdFor(alert);
       const log = hctx.log.child({ incidentId, correlationId: alert.correlationId });
-      await this.diagnose(alert, { incidentId, occurrences: 1 }, resolution, ctx, startedAt, log);
+      await this.diagnose(alert, { incidentId, occurrences: 1, owner: ownerRef(resolution.owner) }, resolution, ctx, startedAt, log);
       return "no_trouble";
     }
     const decision = await hctx.once("group", async () => {
@@ -128,7 +128,7 @@ export class AlertPipeline<R extends AlertResolution> {
 
   private async diagnose(
     alert: AlertMessage,
-    incident: Pick<IncidentState, "incidentId" | "occurrences">,
+    incident: Pick<IncidentState, "incidentId" | "occurrences" | "owner">,
     resolution: R,
     ctx: AnalysisContext,
     startedAt: number,
@@ -139,6 +139,7 @@ export class AlertPipeline<R extends AlertResolution> {
       alert,
       id: diagnosisIdFor(alert),
       incidentId: incident.incidentId,
+      owner: incident.owner,
       // The incident records its alerts by fingerprint; the ids of earlier deliveries are on their own diagnoses.
       alertIds: [alert.id],
       occurrences: incident.occurrences,

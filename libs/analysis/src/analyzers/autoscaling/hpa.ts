@@ -105,11 +105,10 @@ export const hpaAnalyzer = defineAnalyzer({
         ],
         hypotheses: [
           {
-            statement: `Demand exceeds what ${max} replicas can serve: raise maxReplicas (if the cluster has room)`,
+            statement: `Demand exceeds what ${max} replicas can serve: raise maxReplicas (if the cluster has room); restarting ${target} will not help, the same load lands on the same number of pods`,
             confidence: 0.75,
             actions: ["update_hpa"],
           },
-          { statement: `Restarting ${target} will not help: the same load lands on the same number of pods`, confidence: 0.85 },
         ],
       });
     }
@@ -158,19 +157,17 @@ function metricsUnavailable(
     hypotheses: missing
       ? [
           {
-            statement: `Utilization is a percentage of the request: set a ${missing[1]} request on container ${missing[2]} of ${target}`,
+            statement: `Utilization is a percentage of the request: set a ${missing[1]} request on container ${missing[2]} of ${target}; raising maxReplicas (update_hpa) will not help, the HPA cannot compute any replica count`,
             confidence: 0.85,
             actions: canPatch ? ["increase_resources"] : ["escalate"],
           },
-          { statement: `Raising maxReplicas (update_hpa) will not help: the HPA cannot compute any replica count`, confidence: 0.9 },
         ]
       : [
           {
-            statement: `The metrics pipeline (metrics-server or a custom metrics adapter) does not serve the HPA's metric`,
+            statement: `The metrics pipeline (metrics-server or a custom metrics adapter) does not serve the HPA's metric; changing the HPA's replica bounds will not help while it has no metric`,
             confidence: 0.5,
             actions: ["escalate"],
           },
-          { statement: `Changing the HPA's replica bounds will not help while it has no metric`, confidence: 0.8 },
         ],
   };
 }

@@ -93,13 +93,9 @@ function blocking(pdb: V1PodDisruptionBudget, pods: V1Pod[], ctx: AnalysisContex
     ],
     hypotheses: [
       {
-        statement: `The budget leaves no room: scale ${which} up by one (so one pod may go), or relax the budget (minAvailable ${Math.max(0, expected - 1)} or maxUnavailable 1)`,
+        statement: `The budget leaves no room: scale ${which} up by one (so one pod may go), or relax the budget (minAvailable ${Math.max(0, expected - 1)} or maxUnavailable 1); retrying the drain (drain_node) unchanged will not help, the budget refuses every eviction while disruptionsAllowed is 0`,
         confidence: 0.8,
         actions: scale.length > 0 ? [...new Set(scale)] : ["escalate"],
-      },
-      {
-        statement: `Retrying the drain (drain_node) unchanged will not help: the budget refuses every eviction while disruptionsAllowed is 0`,
-        confidence: 0.9,
       },
     ],
   };

@@ -65,6 +65,7 @@ function missingBackend(ing: V1Ingress, service: string, uses: BackendUse[], ctx
     .list({ namespace: ns })
     .filter((s) => s.spec?.type !== "ExternalName" && exposes(s, port))
     .map((s) => s.metadata?.name ?? "");
+  const wrongFix = `restarting the ingress controller will not help, and creating an empty Service ${service} that selects no pods only turns the error into "no active endpoint"`;
   const events = ctx.cache
     .eventsFor({ kind: "Ingress", namespace: ns, name: ing.metadata?.name ?? "", ...(ing.metadata?.uid ? { uid: ing.metadata.uid } : {}) })
     .filter((e) => e.type === "Warning")
@@ -89,19 +90,15 @@ function missingBackend(ing: V1Ingress, service: string, uses: BackendUse[], ctx
     hypotheses: [
       candidates.length > 0
         ? {
-            statement: `The backend Service was renamed or replaced: point the Ingress at ${candidates.length === 1 ? `Service ${candidates[0]}` : `one of ${candidates.slice(0, 3).join(", ")}`}`,
+            statement: `The backend Service was renamed or replaced: point the Ingress at ${candidates.length === 1 ? `Service ${candidates[0]}` : `one of ${candidates.slice(0, 3).join(", ")}`}; ${wrongFix}`,
             confidence: candidates.length === 1 ? 0.75 : 0.5,
             actions: ["escalate"],
           }
         : {
-            statement: `Service ${service} was deleted or never deployed: deploy it or fix the Ingress`,
+            statement: `Service ${service} was deleted or never deployed: deploy it or fix the Ingress; ${wrongFix}`,
             confidence: 0.5,
             actions: ["escalate"],
           },
-      {
-        statement: `Restarting the ingress controller will not help, and creating an empty Service ${service} that selects no pods only turns the error into "no active endpoint"`,
-        confidence: 0.9,
-      },
     ],
   };
 }

@@ -106,13 +106,9 @@ export const networkPolicyAnalyzer = defineAnalyzer({
       ],
       hypotheses: [
         {
-          statement: `An allow rule for the Service's clients is missing (or was removed): add an ingress rule admitting them`,
+          statement: `An allow rule for the Service's clients is missing (or was removed): add an ingress rule admitting them; restarting the pods or the network will not help, the policy drops the traffic`,
           confidence: 0.7,
           actions: ["update_network_policy"],
-        },
-        {
-          statement: `Restarting the pods or the network will not help: the policy, not the data path, drops the traffic`,
-          confidence: 0.85,
         },
       ],
     });

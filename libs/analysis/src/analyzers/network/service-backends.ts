@@ -4,7 +4,7 @@
 // renamed app usually shows up.
 import type { V1Endpoints, V1Pod, V1Service } from "@kubernetes/client-node";
 import { compileSelector, selectorMatches, type ClusterCache } from "@vigil/kube";
-import { describeWorkload, isActivePod, workloadOf, type WorkloadRef } from "./pod-facts.js";
+import { describeWorkload, isActivePod, isReadyPod, workloadOf, type WorkloadRef } from "./pod-facts.js";
 
 /** Set on Endpoints used as a leader-election lock (old client-go resourcelock): not a Service's backends. */
 export const LEADER_ANNOTATION = "control-plane.alpha.kubernetes.io/leader";
@@ -55,15 +55,22 @@ export function selectedPods(cache: ClusterCache, svc: V1Service): V1Pod[] {
     .filter(isActivePod);
 }
 
-/** Deployments and StatefulSets whose pod template the selector matches but which run no pods (scaled to zero). */
-export function idleWorkloads(cache: ClusterCache, svc: V1Service): WorkloadRef[] {
+/** Whether a pod the selector matches is on its way out (a Recreate rollout, a teardown): the state is about to change. */
+export const hasLeavingPods = (cache: ClusterCache, svc: V1Service): boolean =>
+  cache
+    .store("Pod")
+    .list({ namespace: nsOf(svc), labelSelector: svc.spec?.selector ?? {} })
+    .some((p) => p.metadata?.deletionTimestamp !== undefined);
+
+/** Deployments and StatefulSets whose pod template the selector matches, with the replicas they ask for. */
+export function matchingWorkloads(cache: ClusterCache, svc: V1Service): Array<WorkloadRef & { replicas: number }> {
   const selector = svc.spec?.selector ?? {};
-  const out: WorkloadRef[] = [];
+  const out: Array<WorkloadRef & { replicas: number }> = [];
   for (const kind of ["Deployment", "StatefulSet"] as const) {
     if (!cache.has(kind)) continue;
     for (const w of cache.store(kind).list({ namespace: nsOf(svc) })) {
-      if (w.spec?.replicas === 0 && selectorMatches(selector, w.spec?.template?.metadata?.labels)) {
-        out.push({ kind, name: w.metadata?.name ?? "", namespace: nsOf(svc) });
+      if (selectorMatches(selector, w.spec?.template?.metadata?.labels)) {
+        out.push({ kind, name: w.metadata?.name ?? "", namespace: nsOf(svc), replicas: w.spec?.replicas ?? 1 });
       }
     }
   }
@@ -81,6 +88,11 @@ export interface NearMiss {
   servedElsewhere: boolean;
   /** Whether the pods expose the Service's target port (by name or number). */
   exposesTargetPort: boolean;
+  /**
+   * Whether any of them is Ready. A backend that lost its Service idles healthily, while a client of that Service
+   * often fails its readiness for want of it (service-selector-mismatch: storefront Ready, checkout not).
+   */
+  ready: boolean;
 }
 
 const exposesPort = (pod: V1Pod, svc: V1Service): boolean =>
@@ -93,7 +105,7 @@ const exposesPort = (pod: V1Pod, svc: V1Service): boolean =>
 
 /**
  * Pods that match every term of the selector but one, and carry that label with another value, grouped by
- * workload and ranked: pods no other Service selects, and that expose the target port, first.
+ * workload and ranked: pods no other Service selects, that expose the target port and are ready, first.
  */
 export function nearMisses(cache: ClusterCache, svc: V1Service): NearMiss[] {
   const selector = svc.spec?.selector ?? {};
@@ -122,12 +134,14 @@ export function nearMisses(cache: ClusterCache, svc: V1Service): NearMiss[] {
       pods: [],
       servedElsewhere: others.some((sel) => sel.matches(labels)),
       exposesTargetPort: exposesPort(pod, svc),
+      ready: false,
     };
     group.pods.push(pod.metadata?.name ?? "");
+    group.ready ||= isReadyPod(pod);
     groups.set(id, group);
   }
-  const rank = (m: NearMiss): number => (m.servedElsewhere ? 2 : 0) + (m.exposesTargetPort ? 0 : 1);
-  return [...groups.values()].sort((a, b) => rank(a) - rank(b) || b.pods.length - a.pods.length);
+  const rank = (m: NearMiss): number => (m.servedElsewhere ? 4 : 0) + (m.exposesTargetPort ? 0 : 2) + (m.ready ? 0 : 1);
+  return [...groups.values()].sort((a, b) => rank(a) - rank(b) || b.pods.length - a.pods.length || a.workload.localeCompare(b.workload));
 }
 
 /** `app=web` */

@@ -12,7 +12,8 @@ import {
   LEADER_ANNOTATION,
   endpointCounts,
   endpointsObject,
-  idleWorkloads,
+  hasLeavingPods,
+  matchingWorkloads,
   nearMisses,
   selectedPods,
   selectorText,
@@ -34,7 +35,7 @@ export const serviceAnalyzer = defineAnalyzer({
     const counts = endpointCounts(ctx.cache, svc);
     if (counts.ready > 0) return [];
     const pods = selectedPods(ctx.cache, svc);
-    if (pods.length === 0) return [selectsNothing(svc, ctx, counts)];
+    if (pods.length === 0) return hasLeavingPods(ctx.cache, svc) ? [] : [selectsNothing(svc, ctx, counts)];
     const ready = pods.filter(isReadyPod);
     if (ready.length === 0) return [noneReady(svc, ctx, pods, counts)];
     const settled = ready.filter((p) => ctx.now - (readySince(p) ?? ctx.now) >= PUBLISH_GRACE_MS);
@@ -52,8 +53,28 @@ const serviceFields = (svc: V1Service, counts: EndpointCounts) => ({
 function selectsNothing(svc: V1Service, ctx: AnalysisContext, counts: EndpointCounts): FindingDraft {
   const name = `${svc.metadata?.namespace}/${svc.metadata?.name}`;
   const sel = selectorText(svc);
-  const idle = idleWorkloads(ctx.cache, svc);
+  const workloads = matchingWorkloads(ctx.cache, svc);
+  const idle = workloads.filter((w) => w.replicas === 0);
+  const podless = workloads.filter((w) => w.replicas > 0);
   const evidence = [objectEvidence(svc, `Service ${name} selects ${sel}: no pod has these labels`, serviceFields(svc, counts))];
+  if (podless.length > 0) {
+    // The selector is right: the workload meant to serve has no pods (quota, admission, a failing ReplicaSet).
+    const which = podless.map(describeWorkload).join(", ");
+    return {
+      code: "SERVICE_SELECTOR_MATCHES_NOTHING",
+      severity: "critical",
+      resource: refOf(svc),
+      summary: `Service ${name} has no endpoints: ${which} it selects has no pods`,
+      detail: `The selector ${sel} matches the pod template of ${which}, which asks for ${podless.map((w) => w.replicas).join(", ")} replica(s) but runs none, so clients of ${name} are refused.`,
+      evidence,
+      hypotheses: [
+        {
+          statement: `${which} cannot create its pods (quota, admission or a failing ReplicaSet: see its findings); the Service selector is right`,
+          confidence: 0.7,
+        },
+      ],
+    };
+  }
   if (idle.length > 0) {
     const which = idle.map(describeWorkload).join(", ");
     return {
@@ -73,10 +94,11 @@ function selectsNothing(svc: V1Service, ctx: AnalysisContext, counts: EndpointCo
     };
   }
   const misses = nearMisses(ctx.cache, svc);
-  const best = misses.filter((m) => m.exposesTargetPort && !m.servedElsewhere);
+  const best = misses.filter((m) => m.exposesTargetPort && !m.servedElsewhere && m.ready);
   const candidates = (best.length > 0 ? best : misses).slice(0, 3);
   const listed = candidates.map((m) => `${m.workload} (${m.key}=${m.actual}, ${m.pods.length} pod(s))`).join("; ");
   const restartable = [...new Set(candidates.map((m) => m.workload))];
+  const wrongFix = `restarting ${restartable.length > 0 ? restartable.join(" or ") : "the pods"} or the clients will not help: the pods are not the problem, the selector is`;
   const detail =
     `Its selector ${sel} matches no running pod in namespace ${svc.metadata?.namespace}, so it has no endpoints and every ` +
     `connection to it is refused.` +
@@ -102,22 +124,19 @@ function selectsNothing(svc: V1Service, ctx: AnalysisContext, counts: EndpointCo
     summary: `Service ${name} selects ${sel}, which matches no pod`,
     detail,
     evidence,
+    // The wrong fix rides on the explanation (hypotheses are ranked by confidence: a "will not help" of its own would outrank it).
     hypotheses: [
       candidates.length > 0
         ? {
-            statement: `The selector no longer matches the pods it should serve: probably ${listed}. Point the Service selector at their labels (or relabel the pods)`,
+            statement: `The selector no longer matches the pods it should serve: probably ${listed}. Point the Service selector at their labels (or relabel the pods); ${wrongFix}`,
             confidence: candidates.length === 1 ? 0.75 : 0.55,
             actions: ["escalate"],
           }
         : {
-            statement: `The pods ${name} should serve do not exist in ${svc.metadata?.namespace} or carry other labels; the selector or the workload must change`,
+            statement: `The pods ${name} should serve do not exist in ${svc.metadata?.namespace} or carry other labels; the selector or the workload must change; ${wrongFix}`,
             confidence: 0.5,
             actions: ["escalate"],
           },
-      {
-        statement: `Restarting ${restartable.length > 0 ? restartable.join(" or ") : "the pods"} or the clients will not help: the pods are not the problem, the selector is`,
-        confidence: 0.9,
-      },
     ],
   };
 }
@@ -150,11 +169,7 @@ function noneReady(svc: V1Service, ctx: AnalysisContext, pods: V1Pod[], counts: 
     evidence,
     hypotheses: [
       {
-        statement: `The pods of ${workloads.join(", ")} are failing; the Service itself is correct. Fix why they are not ready (see their findings)`,
-        confidence: 0.85,
-      },
-      {
-        statement: `Restarting the clients of ${name} will not help while its own pods are not ready`,
+        statement: `The pods of ${workloads.join(", ")} are failing; the Service itself is correct. Fix why they are not ready (see their findings); restarting the clients of ${name} will not help`,
         confidence: 0.85,
       },
     ],

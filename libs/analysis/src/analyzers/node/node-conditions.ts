@@ -62,10 +62,15 @@ function notReady(node: V1Node, ready: V1NodeCondition, ctx: AnalysisContext): F
   const pods = ctx.cache.store("Pod").byIndex("node", name);
   const terminating = pods.filter((p) => p.metadata?.deletionTimestamp).length;
   const taints = (node.spec?.taints ?? []).map((t) => `${t.key}:${t.effect}`);
+  // Wrong fixes ride on the explanation (hypotheses are ranked by confidence: a "will not help" of its own would outrank it).
+  const stuck =
+    terminating > 0
+      ? `; deleting the ${terminating} pod(s) stuck Terminating there without force will not help: no kubelet is there to confirm their end`
+      : "";
   const hypotheses: HypothesisDraft[] = silent
     ? [
         {
-          statement: `The kubelet on ${name} stopped reporting (node down, kubelet crashed, or network partition): cordon and drain it so its pods run elsewhere; uncordon once it reports again`,
+          statement: `The kubelet on ${name} stopped reporting (node down, kubelet crashed, or network partition): cordon and drain it so its pods run elsewhere; uncordon once it reports again${stuck}`,
           confidence: 0.75,
           actions: ["cordon_node", "drain_node"],
         },
@@ -77,12 +82,6 @@ function notReady(node: V1Node, ready: V1NodeCondition, ctx: AnalysisContext): F
           actions: ["cordon_node", "collect_diagnostics"],
         },
       ];
-  if (silent && terminating > 0) {
-    hypotheses.push({
-      statement: `Deleting the ${terminating} pod(s) stuck Terminating on ${name} without force will not help: no kubelet is there to confirm their end`,
-      confidence: 0.85,
-    });
-  }
   return {
     code: "NODE_NOT_READY",
     severity: "critical",
@@ -139,29 +138,27 @@ function pressure(node: V1Node, c: V1NodeCondition, code: FindingCode, what: str
         ? " and has no memory limit: a limit would confine it to its own cgroup (it would be OOM-killed alone)"
         : "";
       hypotheses.push({
-        statement: running
-          ? `${culprit.workload} (${pod}) uses the most memory above its request${limit}`
-          : `${culprit.workload} (${pod}, evicted) ${use}${limit}; its replacement will exhaust the next node the same way`,
+        statement:
+          (running
+            ? `${culprit.workload} (${pod}) uses the most memory above its request${limit}`
+            : `${culprit.workload} (${pod}, evicted) ${use}${limit}; its replacement will exhaust the next node the same way`) +
+          `; cordoning ${name} will not relieve it (the pressure comes from ${culprit.workload}, wherever it runs), nor will raising the evicted pods' limits (eviction ranks by usage above request, not by limit)`,
         confidence: culprit.unlimited ? 0.7 : 0.5,
         actions: ["escalate"],
       });
-    }
-    hypotheses.push({
-      statement: `Cordoning ${name} or raising the evicted pods' limits will not relieve it: the memory is used by what still runs there, and eviction ranks by usage above request, not by limit`,
-      confidence: 0.8,
-    });
-  } else if (code === "NODE_DISK_PRESSURE") {
-    hypotheses.push(
-      {
-        statement: `A pod writes to its container filesystem or logs without an ephemeral-storage limit; limit or stop it (an evicted writer refills the next node)`,
-        confidence: 0.6,
+    } else {
+      hypotheses.push({
+        statement: `Pods on ${name} use more memory than the node has to spare (usage above their requests); cordoning it will not relieve it, nor will raising the evicted pods' limits (eviction ranks by usage above request, not by limit)`,
+        confidence: 0.4,
         actions: ["escalate"],
-      },
-      {
-        statement: `Deleting the Evicted pods will not free the disk: their data is already gone, the writer is still running`,
-        confidence: 0.8,
-      },
-    );
+      });
+    }
+  } else if (code === "NODE_DISK_PRESSURE") {
+    hypotheses.push({
+      statement: `A pod writes to its container filesystem or logs without an ephemeral-storage limit; limit or stop it (an evicted writer refills the next node); deleting the Evicted pods will not free the disk: their data is already gone, the writer is still running`,
+      confidence: 0.6,
+      actions: ["escalate"],
+    });
   } else if (code === "NODE_NETWORK_UNAVAILABLE") {
     hypotheses.push({
       statement: `The network plugin on ${name} has not set up the pod network`,

@@ -31,24 +31,54 @@ const STARTUP_BLOCKERS = ["FailedMount", "FailedAttachVolume", "FailedCreatePodS
 function imageHypotheses(detail: string, pod: V1Pod, ctx: AnalysisContext): HypothesisDraft[] {
   const rollback = owningDeployment(pod, ctx) ? (["rollback_deployment"] as const) : [];
   if (/not found|manifest unknown|does not exist|NotFound/i.test(detail))
-    return [{ statement: "The image reference names a tag or digest the registry does not have (a typo or an unpublished release)", confidence: 0.85, actions: [...rollback, "escalate"] }];
+    return [
+      {
+        statement: "The image reference names a tag or digest the registry does not have (a typo or an unpublished release)",
+        confidence: 0.85,
+        actions: [...rollback, "escalate"],
+      },
+    ];
   if (/unauthorized|denied|authentication required|forbidden/i.test(detail))
     return [{ statement: "The registry refuses the pull: a missing or wrong imagePullSecret", confidence: 0.75, actions: ["escalate"] }];
   if (/InvalidImageName|invalid reference format|couldn't parse image/i.test(detail))
     return [{ statement: "The image reference is malformed", confidence: 0.85, actions: [...rollback, "escalate"] }];
   if (/timeout|connection refused|no such host|i\/o timeout|TLS handshake/i.test(detail))
-    return [{ statement: "The registry cannot be reached from the node (network, DNS or registry outage)", confidence: 0.6, actions: ["notify_only", "escalate"] }];
+    return [
+      {
+        statement: "The registry cannot be reached from the node (network, DNS or registry outage)",
+        confidence: 0.6,
+        actions: ["notify_only", "escalate"],
+      },
+    ];
   return [{ statement: "The image cannot be pulled; the kubelet's message says why", confidence: 0.5, actions: [...rollback, "escalate"] }];
 }
 
 function configHypotheses(detail: string): HypothesisDraft[] {
   const key = /couldn't find key (\S+) in (Secret|ConfigMap) (\S+)/.exec(detail);
   if (key)
-    return [{ statement: `${key[2]} ${key[3]} has no key "${key[1]}" that the container's env refers to: add the key or fix the reference (a restart does not help)`, confidence: 0.9, actions: ["escalate", "notify_only"] }];
+    return [
+      {
+        statement: `${key[2]} ${key[3]} has no key "${key[1]}" that the container's env refers to: add the key or fix the reference (a restart does not help)`,
+        confidence: 0.9,
+        actions: ["escalate", "notify_only"],
+      },
+    ];
   const missing = /(secret|configmap) "?([\w.-]+)"? not found/i.exec(detail);
   if (missing)
-    return [{ statement: `The ${missing[1]} ${missing[2]} the container refers to does not exist (a restart does not help)`, confidence: 0.85, actions: ["escalate", "notify_only"] }];
-  return [{ statement: "The container's configuration cannot be applied by the runtime (env, mounts, security context)", confidence: 0.5, actions: ["collect_diagnostics", "escalate"] }];
+    return [
+      {
+        statement: `The ${missing[1]} ${missing[2]} the container refers to does not exist (a restart does not help)`,
+        confidence: 0.85,
+        actions: ["escalate", "notify_only"],
+      },
+    ];
+  return [
+    {
+      statement: "The container's configuration cannot be applied by the runtime (env, mounts, security context)",
+      confidence: 0.5,
+      actions: ["collect_diagnostics", "escalate"],
+    },
+  ];
 }
 
 interface Classified {
@@ -58,18 +88,36 @@ interface Classified {
   hypotheses: HypothesisDraft[];
 }
 
-function classify(c: ContainerFacts, detail: string, blocker: CoreV1Event | undefined, pod: V1Pod, ctx: AnalysisContext): Classified | undefined {
+function classify(
+  c: ContainerFacts,
+  detail: string,
+  blocker: CoreV1Event | undefined,
+  pod: V1Pod,
+  ctx: AnalysisContext,
+): Classified | undefined {
   const reason = c.status.state?.waiting?.reason ?? "";
   if (IMAGE_REASONS.has(reason))
-    return { code: "POD_IMAGE_PULL_FAILED", severity: "critical", what: `cannot pull image ${c.spec?.image ?? c.status.image}`, hypotheses: imageHypotheses(detail, pod, ctx) };
+    return {
+      code: "POD_IMAGE_PULL_FAILED",
+      severity: "critical",
+      what: `cannot pull image ${c.spec?.image ?? c.status.image}`,
+      hypotheses: imageHypotheses(detail, pod, ctx),
+    };
   if (CONFIG_REASONS.has(reason))
-    return { code: "POD_CONTAINER_CONFIG_ERROR", severity: "critical", what: `cannot be created: ${detail}`, hypotheses: configHypotheses(detail) };
+    return {
+      code: "POD_CONTAINER_CONFIG_ERROR",
+      severity: "critical",
+      what: `cannot be created: ${detail}`,
+      hypotheses: configHypotheses(detail),
+    };
   if (RUNTIME_REASONS.has(reason))
     return {
       code: "POD_CONTAINER_WAITING",
       severity: "critical",
       what: `cannot start (${reason})`,
-      hypotheses: [{ statement: `The runtime or a lifecycle hook fails: ${detail}`, confidence: 0.5, actions: ["collect_diagnostics", "escalate"] }],
+      hypotheses: [
+        { statement: `The runtime or a lifecycle hook fails: ${detail}`, confidence: 0.5, actions: ["collect_diagnostics", "escalate"] },
+      ],
     };
   if (STARTING_REASONS.has(reason) && blocker) {
     const volume = /Mount|Attach/.test(blocker.reason ?? "");
@@ -79,8 +127,16 @@ function classify(c: ContainerFacts, detail: string, blocker: CoreV1Event | unde
       what: `stuck in ${reason}: ${blocker.reason}`,
       hypotheses: [
         volume
-          ? { statement: "A volume cannot be attached or mounted (missing Secret/ConfigMap/PVC, or the volume is attached elsewhere)", confidence: 0.65, actions: ["escalate"] }
-          : { statement: "The pod sandbox cannot be created (CNI / runtime trouble on the node)", confidence: 0.6, actions: ["restart_pod", "escalate"] },
+          ? {
+              statement: "A volume cannot be attached or mounted (missing Secret/ConfigMap/PVC, or the volume is attached elsewhere)",
+              confidence: 0.65,
+              actions: ["escalate"],
+            }
+          : {
+              statement: "The pod sandbox cannot be created (CNI / runtime trouble on the node)",
+              confidence: 0.6,
+              actions: ["restart_pod", "escalate"],
+            },
       ],
     };
   }
@@ -96,7 +152,9 @@ function containerWaiting(pod: V1Pod, ctx: AnalysisContext): FindingDraft[] {
     const waiting = c.status.state?.waiting;
     if (!waiting?.reason) continue;
     // Kubelet's Failed events carry the full error ("Failed to pull image ...: not found"); the waiting message may be shorter.
-    const failed = withReason(containerEvents(events, c.name), "Failed", "InspectFailed", "ErrImageNeverPull").filter((e) => e.type === "Warning");
+    const failed = withReason(containerEvents(events, c.name), "Failed", "InspectFailed", "ErrImageNeverPull").filter(
+      (e) => e.type === "Warning",
+    );
     const cited = failed.filter((e) => !/^Error: (ErrImagePull|ImagePullBackOff)$/.test(e.message ?? ""));
     // The same error often appears in the waiting message and in the event ("Error: <message>"): say it once.
     const messages = [waiting.message, ...cited.map((e) => e.message?.replace(/^Error: /, ""))].filter((m): m is string => !!m);
@@ -111,7 +169,12 @@ function containerWaiting(pod: V1Pod, ctx: AnalysisContext): FindingDraft[] {
       summary: `${describeContainer(c)} of pod ${podName(pod)} ${found.what}`.replace(/^./, (s) => s.toUpperCase()),
       detail: `Waiting: ${waiting.reason}${waiting.message ? ` (${waiting.message})` : ""}.${cite ? ` Latest event: ${cite.reason}: ${cite.message}` : ""}`,
       evidence: [
-        objectEvidence(pod, `${describeContainer(c)} waiting: ${waiting.reason}`, { container: c.name, image: c.spec?.image ?? c.status.image, waiting }, c.name),
+        objectEvidence(
+          pod,
+          `${describeContainer(c)} waiting: ${waiting.reason}`,
+          { container: c.name, image: c.spec?.image ?? c.status.image, waiting },
+          c.name,
+        ),
         ...(cite ? [eventEvidence(cite)] : []),
       ],
       hypotheses: found.hypotheses,
@@ -120,4 +183,9 @@ function containerWaiting(pod: V1Pod, ctx: AnalysisContext): FindingDraft[] {
   return out;
 }
 
-export const containerWaitingAnalyzer = defineAnalyzer({ name: "pod-container-waiting", area: "pod", kind: "Pod", analyze: containerWaiting });
+export const containerWaitingAnalyzer = defineAnalyzer({
+  name: "pod-container-waiting",
+  area: "pod",
+  kind: "Pod",
+  analyze: containerWaiting,
+});

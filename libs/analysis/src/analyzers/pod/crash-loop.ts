@@ -31,7 +31,8 @@ function lastTermination(pod: V1Pod, c: ContainerFacts, ctx: AnalysisContext): L
   if (state?.waiting?.reason === "CrashLoopBackOff" && lastState?.terminated) return { looping: true, last: lastState.terminated };
   const willRestart = pod.spec?.restartPolicy !== "Never";
   // Between two back-offs the state is briefly terminated ("Error", "Init:Error"): same loop.
-  if (state?.terminated && state.terminated.exitCode !== 0 && restartCount > 0 && willRestart) return { looping: true, last: state.terminated };
+  if (state?.terminated && state.terminated.exitCode !== 0 && restartCount > 0 && willRestart)
+    return { looping: true, last: state.terminated };
   if (state?.terminated?.reason === "OOMKilled") return { looping: false, last: state.terminated };
   const finished = ms(lastState?.terminated?.finishedAt);
   if (lastState?.terminated?.reason === "OOMKilled" && finished !== undefined && ctx.now - finished <= RECENT_OOM_MS)
@@ -76,7 +77,13 @@ function crashLoop(pod: V1Pod, ctx: AnalysisContext): FindingDraft[] {
           {
             container: c.name,
             restartCount: c.status.restartCount,
-            lastTermination: { reason: last.reason, exitCode: last.exitCode, startedAt: last.startedAt, finishedAt: last.finishedAt, ...(message ? { message } : {}) },
+            lastTermination: {
+              reason: last.reason,
+              exitCode: last.exitCode,
+              startedAt: last.startedAt,
+              finishedAt: last.finishedAt,
+              ...(message ? { message } : {}),
+            },
             ...(c.spec?.resources?.limits ? { limits: c.spec.resources.limits } : {}),
           },
           c.name,

@@ -55,7 +55,11 @@ function hypothesesFor(probe: Probe, c: ContainerFacts, event: CoreV1Event, pod:
             confidence: 0.6,
             actions: ["increase_resources"],
           }
-        : { statement: `Container ${c.name} answers its ${probe.kind.toLowerCase()} probe too slowly (overloaded or blocked)`, confidence: 0.45, actions: ["collect_diagnostics", "escalate"] },
+        : {
+            statement: `Container ${c.name} answers its ${probe.kind.toLowerCase()} probe too slowly (overloaded or blocked)`,
+            confidence: 0.45,
+            actions: ["collect_diagnostics", "escalate"],
+          },
     );
   } else if (REFUSED.test(message) && probe.kind === "Liveness" && !c.spec?.startupProbe && restarting(c, ctx)) {
     const budget = (spec?.initialDelaySeconds ?? 0) + (spec?.periodSeconds ?? 10) * (spec?.failureThreshold ?? 3);
@@ -78,8 +82,17 @@ function hypothesesFor(probe: Probe, c: ContainerFacts, event: CoreV1Event, pod:
     });
   }
   if (rollout && !out.some((h) => h.actions?.includes("rollback_deployment")))
-    out.push({ statement: `The probe started failing with revision ${rollout.revision} of deployment ${rollout.deployment}`, confidence: 0.5, actions: ["rollback_deployment"] });
-  if (out.length === 0) out.push({ statement: `The ${probe.kind.toLowerCase()} probe fails: ${message.slice(0, 200)}`, confidence: 0.4, actions: ["collect_diagnostics", "escalate"] });
+    out.push({
+      statement: `The probe started failing with revision ${rollout.revision} of deployment ${rollout.deployment}`,
+      confidence: 0.5,
+      actions: ["rollback_deployment"],
+    });
+  if (out.length === 0)
+    out.push({
+      statement: `The ${probe.kind.toLowerCase()} probe fails: ${message.slice(0, 200)}`,
+      confidence: 0.4,
+      actions: ["collect_diagnostics", "escalate"],
+    });
   return out.sort((a, b) => b.confidence - a.confidence);
 }
 
@@ -94,7 +107,10 @@ function failingProbes(pod: V1Pod, ctx: AnalysisContext): FindingDraft[] {
     const troubled = !c.status.ready || restarting(c, ctx);
     if (!troubled) continue;
     // A pod-level Unhealthy event (no fieldPath) can only be about the pod's one container.
-    const mine = containers.length === 1 ? unhealthy.filter((e) => !e.involvedObject?.fieldPath || containerEvents([e], c.name).length > 0) : containerEvents(unhealthy, c.name);
+    const mine =
+      containers.length === 1
+        ? unhealthy.filter((e) => !e.involvedObject?.fieldPath || containerEvents([e], c.name).length > 0)
+        : containerEvents(unhealthy, c.name);
     for (const probe of PROBES) {
       const event = newest(mine.filter((e) => (e.message ?? "").startsWith(`${probe.kind} probe`)));
       if (!event) continue;
@@ -106,7 +122,12 @@ function failingProbes(pod: V1Pod, ctx: AnalysisContext): FindingDraft[] {
         summary: `${probe.kind} probe of ${describeContainer(c)} in pod ${podName(pod)} is failing${liveness && c.status.restartCount ? ` (${c.status.restartCount} restarts)` : ""}: ${(event.message ?? "").replace(/^\w+ probe failed: /, "").slice(0, 160)}`,
         detail: `${event.message ?? ""} (x${event.count ?? 1}). Container ready=${c.status.ready}, restarts=${c.status.restartCount}.`,
         evidence: [
-          objectEvidence(pod, `${describeContainer(c)}: ready=${c.status.ready}, restarts=${c.status.restartCount}`, { container: c.name, ready: c.status.ready, restartCount: c.status.restartCount, probe: c.spec?.[probe.field] }, c.name),
+          objectEvidence(
+            pod,
+            `${describeContainer(c)}: ready=${c.status.ready}, restarts=${c.status.restartCount}`,
+            { container: c.name, ready: c.status.ready, restartCount: c.status.restartCount, probe: c.spec?.[probe.field] },
+            c.name,
+          ),
           eventEvidence(event),
         ],
         hypotheses: hypothesesFor(probe, c, event, pod, ctx),

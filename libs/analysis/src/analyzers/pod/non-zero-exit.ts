@@ -21,13 +21,26 @@ function nonZeroExit(pod: V1Pod, ctx: AnalysisContext): FindingDraft[] {
       code: "POD_NON_ZERO_EXIT",
       severity: "warning",
       resource: refOf(pod, c.name),
-      summary: `${describeContainer(c)} of pod ${podName(pod)} exited with code ${t.exitCode} (${t.reason ?? "Unknown"})`.replace(/^./, (s) => s.toUpperCase()),
+      summary: `${describeContainer(c)} of pod ${podName(pod)} exited with code ${t.exitCode} (${t.reason ?? "Unknown"})`.replace(
+        /^./,
+        (s) => s.toUpperCase(),
+      ),
       detail: `The termination reason is ${t.reason ?? "Unknown"} exitCode=${t.exitCode}; pod phase ${pod.status?.phase ?? "?"}, restartPolicy ${pod.spec?.restartPolicy ?? "Always"}.${message ? ` Termination message: ${message.slice(0, 500)}` : ""}`,
       evidence: [
         objectEvidence(
           pod,
           `${describeContainer(c)} terminated: ${t.reason ?? "Unknown"} exit ${t.exitCode}`,
-          { container: c.name, phase: pod.status?.phase, terminated: { reason: t.reason, exitCode: t.exitCode, startedAt: t.startedAt, finishedAt: t.finishedAt, ...(message ? { message } : {}) } },
+          {
+            container: c.name,
+            phase: pod.status?.phase,
+            terminated: {
+              reason: t.reason,
+              exitCode: t.exitCode,
+              startedAt: t.startedAt,
+              finishedAt: t.finishedAt,
+              ...(message ? { message } : {}),
+            },
+          },
           c.name,
         ),
       ],

@@ -63,7 +63,8 @@ export const isPodReady = (pod: V1Pod): boolean => pod.status?.conditions?.some(
 export const isFinished = (pod: V1Pod): boolean => pod.status?.phase === "Succeeded" || pod.status?.phase === "Failed";
 
 /** A pod being deleted: its containers stopping is expected, not a failure. */
-export const isDeleting = (pod: V1Pod): boolean => pod.metadata?.deletionTimestamp !== undefined && pod.metadata?.deletionTimestamp !== null;
+export const isDeleting = (pod: V1Pod): boolean =>
+  pod.metadata?.deletionTimestamp !== undefined && pod.metadata?.deletionTimestamp !== null;
 
 /** Seconds between two model timestamps, or undefined. */
 export function secondsBetween(from: Date | string | undefined, to: Date | string | undefined): number | undefined {
@@ -101,7 +102,10 @@ const REVISION = "deployment.kubernetes.io/revision";
  * Whether the pod belongs to the newest revision of a Deployment while an older revision still has ready pods:
  * a failure of the new release, which a rollback undoes (and a restart does not).
  */
-export function newRevisionFailing(pod: V1Pod, ctx: AnalysisContext): { deployment: string; revision: string; previousReady: number } | undefined {
+export function newRevisionFailing(
+  pod: V1Pod,
+  ctx: AnalysisContext,
+): { deployment: string; revision: string; previousReady: number } | undefined {
   const dep = owningDeployment(pod, ctx);
   const rsName = pod.metadata?.ownerReferences?.find((o) => o.controller && o.kind === "ReplicaSet")?.name;
   if (!dep || !rsName) return undefined;

@@ -27,9 +27,17 @@ function stuckTerminating(pod: V1Pod, ctx: AnalysisContext): FindingDraft[] {
     });
   }
   if (finalizers.length > 0)
-    hypotheses.push({ statement: `Finalizers ${finalizers.join(", ")} hold the pod: the controller that owns them has not removed them`, confidence: 0.6, actions: ["escalate"] });
+    hypotheses.push({
+      statement: `Finalizers ${finalizers.join(", ")} hold the pod: the controller that owns them has not removed them`,
+      confidence: 0.6,
+      actions: ["escalate"],
+    });
   if (hypotheses.length === 0)
-    hypotheses.push({ statement: "The kubelet cannot stop the containers (a hung process or runtime)", confidence: 0.45, actions: ["collect_diagnostics", "escalate"] });
+    hypotheses.push({
+      statement: "The kubelet cannot stop the containers (a hung process or runtime)",
+      confidence: 0.45,
+      actions: ["collect_diagnostics", "escalate"],
+    });
   return [
     {
       code: "POD_STUCK_TERMINATING",
@@ -44,11 +52,22 @@ function stuckTerminating(pod: V1Pod, ctx: AnalysisContext): FindingDraft[] {
           node: nodeName,
           ...(finalizers.length ? { finalizers } : {}),
         }),
-        ...(node ? [objectEvidence(node, `Node ${nodeName} Ready=${ready?.status ?? "unknown"}`, { ready: ready && { status: ready.status, reason: ready.reason, message: ready.message } })] : []),
+        ...(node
+          ? [
+              objectEvidence(node, `Node ${nodeName} Ready=${ready?.status ?? "unknown"}`, {
+                ready: ready && { status: ready.status, reason: ready.reason, message: ready.message },
+              }),
+            ]
+          : []),
       ],
       hypotheses: hypotheses.sort((a, b) => b.confidence - a.confidence),
     },
   ];
 }
 
-export const stuckTerminatingAnalyzer = defineAnalyzer({ name: "pod-stuck-terminating", area: "pod", kind: "Pod", analyze: stuckTerminating });
+export const stuckTerminatingAnalyzer = defineAnalyzer({
+  name: "pod-stuck-terminating",
+  area: "pod",
+  kind: "Pod",
+  analyze: stuckTerminating,
+});

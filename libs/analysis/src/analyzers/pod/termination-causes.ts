@@ -50,9 +50,17 @@ export function terminationHypotheses(
         actions: ["increase_resources"],
       });
     } else {
-      out.push({ statement: `Container ${c.name} has no memory limit and was OOM-killed: the node ran out of memory`, confidence: 0.6, actions: ["escalate"] });
+      out.push({
+        statement: `Container ${c.name} has no memory limit and was OOM-killed: the node ran out of memory`,
+        confidence: 0.6,
+        actions: ["escalate"],
+      });
     }
-    out.push({ statement: "A memory leak grows the process until it hits the limit; more memory only delays it", confidence: 0.25, actions: ["escalate"] });
+    out.push({
+      statement: "A memory leak grows the process until it hits the limit; more memory only delays it",
+      confidence: 0.25,
+      actions: ["escalate"],
+    });
     return out;
   }
   if (message && CONFIG_ERROR.test(message)) {
@@ -69,7 +77,9 @@ export function terminationHypotheses(
     const probe = c.spec?.livenessProbe;
     const budget = (probe?.initialDelaySeconds ?? 0) + (probe?.periodSeconds ?? 10) * (probe?.failureThreshold ?? 3);
     // Refused connections mean nothing listens yet: the app was still starting when the probe gave up.
-    const refused = withReason(events, "Unhealthy").some((e) => /^Liveness probe failed: .*(connection refused|connect: )/i.test(e.message ?? "") && isRecent(e, ctx, RECENT_MS));
+    const refused = withReason(events, "Unhealthy").some(
+      (e) => /^Liveness probe failed: .*(connection refused|connect: )/i.test(e.message ?? "") && isRecent(e, ctx, RECENT_MS),
+    );
     const slowStart = !c.spec?.startupProbe && refused;
     out.push({
       statement: slowStart
@@ -82,7 +92,11 @@ export function terminationHypotheses(
     return out;
   }
   if (message && DEPENDENCY_ERROR.test(message)) {
-    out.push({ statement: `Container ${c.name} cannot reach a dependency at start-up ("${message.slice(0, 200)}")`, confidence: 0.7, actions: ["escalate"] });
+    out.push({
+      statement: `Container ${c.name} cannot reach a dependency at start-up ("${message.slice(0, 200)}")`,
+      confidence: 0.7,
+      actions: ["escalate"],
+    });
     return out;
   }
   if (rollback) out.push(rollback);

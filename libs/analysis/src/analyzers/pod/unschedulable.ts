@@ -25,7 +25,8 @@ function hypothesesFor(message: string): HypothesisDraft[] {
     out.push({ statement: "The nodes are at their pod limit (max pods per node)", confidence: 0.7, actions: ["escalate"] });
   if (/volume|persistentvolumeclaim/i.test(message))
     out.push({ statement: "A volume the pod needs is not bound or not reachable from any node", confidence: 0.6, actions: ["escalate"] });
-  if (out.length === 0) out.push({ statement: "The scheduler found no node that fits the pod", confidence: 0.5, actions: ["collect_diagnostics", "escalate"] });
+  if (out.length === 0)
+    out.push({ statement: "The scheduler found no node that fits the pod", confidence: 0.5, actions: ["collect_diagnostics", "escalate"] });
   return out;
 }
 

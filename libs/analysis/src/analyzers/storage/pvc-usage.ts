@@ -38,22 +38,23 @@ export const pvcUsageAnalyzer = defineAnalyzer({
     const expandable = sc.object?.allowVolumeExpansion === true;
     const capacity = pvc.status?.capacity?.["storage"] ?? size(u.capacityBytes);
     const used = by === "bytes" ? `${size(u.usedBytes)} of ${size(u.capacityBytes)}` : `${u.inodesUsed} of ${u.inodes} inodes`;
+    // The wrong fix rides on the explanation (hypotheses are ranked by confidence: a "will not help" of its own would outrank it).
+    const wrongFix = "; restarting the pod will not help: the data lives on the volume and stays";
     const hypotheses: HypothesisDraft[] = [
       expandable && by === "bytes"
         ? {
-            statement: `The volume needs more room: expand the claim (StorageClass "${sc.name}" allows volume expansion)`,
+            statement: `The volume needs more room: expand the claim (StorageClass "${sc.name}" allows volume expansion)${wrongFix}`,
             confidence: 0.8,
             actions: ["expand_pvc"],
           }
         : {
             statement:
               by === "inodes"
-                ? `The filesystem is out of inodes (many small files): expanding bytes may not help; clean up or migrate the data`
-                : `The volume needs more room, but StorageClass "${sc.name ?? "(none)"}" does not allow expansion: migrate the data to a larger volume or clean up`,
+                ? `The filesystem is out of inodes (many small files): expanding bytes may not help; clean up or migrate the data${wrongFix}`
+                : `The volume needs more room, but StorageClass "${sc.name ?? "(none)"}" does not allow expansion: migrate the data to a larger volume or clean up${wrongFix}`,
             confidence: 0.7,
             actions: ["escalate"],
           },
-      { statement: `Restarting the pod will not help: the data lives on the volume and stays`, confidence: 0.9 },
     ];
     return [
       {

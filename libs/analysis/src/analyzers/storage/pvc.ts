@@ -74,27 +74,24 @@ function pending(pvc: V1PersistentVolumeClaim, ctx: AnalysisContext): FindingDra
       : sc.name === undefined
         ? `It names no StorageClass and the cluster has no default one, so it waits for a matching pre-provisioned volume.`
         : `It has been Pending for ${Math.round(age / 60_000)} min with StorageClass "${sc.name}" (provisioner ${sc.object?.provisioner ?? "unknown"}).`;
+  // The wrong fix rides on the explanation (hypotheses are ranked by confidence: a "will not help" of its own would outrank it).
+  const wrongFix =
+    workloads.length > 0 ? `; restarting or scaling ${workloads.join(", ")} will not help: new pods wait for the same claim` : "";
   const hypotheses: HypothesisDraft[] = classMissing
     ? [
         {
-          statement: `Create StorageClass "${sc.name}" (or recreate the claim with an existing class: a claim's storageClassName is immutable, patching it is refused)`,
+          statement: `Create StorageClass "${sc.name}" (or recreate the claim with an existing class: a claim's storageClassName is immutable, patching it is refused)${wrongFix}`,
           confidence: 0.85,
           actions: ["escalate"],
         },
       ]
     : [
         {
-          statement: `The storage provisioner cannot satisfy the claim: ${why}`,
+          statement: `The storage provisioner cannot satisfy the claim: ${why}${wrongFix}`,
           confidence: lastFailure ? 0.7 : 0.4,
           actions: ["escalate"],
         },
       ];
-  if (workloads.length > 0) {
-    hypotheses.push({
-      statement: `Restarting or scaling ${workloads.join(", ")} will not help: new pods wait for the same claim`,
-      confidence: 0.9,
-    });
-  }
   return {
     code: "PVC_PENDING",
     severity: pods.length > 0 ? "critical" : "warning",
@@ -144,11 +141,10 @@ function lost(pvc: V1PersistentVolumeClaim, ctx: AnalysisContext): FindingDraft 
     evidence: [objectEvidence(pvc, `PVC ${name} Lost`, { phase: "Lost", volumeName: pv ?? null }), ...events.map(eventEvidence)],
     hypotheses: [
       {
-        statement: `The PersistentVolume was deleted or its binding removed; restore it from the underlying disk or a backup`,
+        statement: `The PersistentVolume was deleted or its binding removed; restore it from the underlying disk or a backup (restarting the pods that mount it will not help: the claim has no volume to attach)`,
         confidence: 0.7,
         actions: ["escalate"],
       },
-      { statement: `Restarting the pods that mount it will not help: the claim has no volume to attach`, confidence: 0.9 },
     ],
   };
 }

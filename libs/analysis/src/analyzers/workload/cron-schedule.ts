@@ -89,7 +89,12 @@ export function parseCron(schedule: string): CronSchedule | undefined {
       let at = Math.floor(t / MINUTE) * MINUTE + MINUTE;
       for (let i = 0; i < HORIZON_MINUTES; i++, at += MINUTE) {
         const d = new Date(at);
-        if (month.values.has(d.getUTCMonth() + 1) && dayMatches(d) && hour.values.has(d.getUTCHours()) && minute.values.has(d.getUTCMinutes()))
+        if (
+          month.values.has(d.getUTCMonth() + 1) &&
+          dayMatches(d) &&
+          hour.values.has(d.getUTCHours()) &&
+          minute.values.has(d.getUTCMinutes())
+        )
           return at;
       }
       return undefined;

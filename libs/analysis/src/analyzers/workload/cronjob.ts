@@ -14,7 +14,11 @@ const nameOf = (c: V1CronJob): string => `${c.metadata?.namespace ?? ""}/${c.met
 const DEFAULT_START_SLACK_MS = 60_000;
 
 const finished = (j: V1Job): "Complete" | "Failed" | undefined =>
-  conditionOf(j.status?.conditions, "Failed")?.status === "True" ? "Failed" : conditionOf(j.status?.conditions, "Complete")?.status === "True" ? "Complete" : undefined;
+  conditionOf(j.status?.conditions, "Failed")?.status === "True"
+    ? "Failed"
+    : conditionOf(j.status?.conditions, "Complete")?.status === "True"
+      ? "Complete"
+      : undefined;
 
 const startedAt = (j: V1Job): number => ms(j.status?.startTime) ?? ms(j.metadata?.creationTimestamp) ?? 0;
 
@@ -35,10 +39,24 @@ function lastRunFailed(c: V1CronJob, jobs: V1Job[]): FindingDraft[] {
       summary: `The last run of cronjob ${nameOf(c)} failed: Job ${last.metadata?.name} ${cond?.reason ?? "Failed"}`,
       detail: `Job ${last.metadata?.name} (started ${new Date(startedAt(last)).toISOString()}): ${cond?.message ?? cond?.reason ?? "Failed"}. Last successful run: ${c.status?.lastSuccessfulTime ? new Date(c.status.lastSuccessfulTime).toISOString() : "never"}.`,
       evidence: [
-        objectEvidence(c, `last run ${last.metadata?.name} failed`, { schedule: c.spec?.schedule, lastScheduleTime: c.status?.lastScheduleTime, lastSuccessfulTime: c.status?.lastSuccessfulTime }),
-        objectEvidence(last, `Job ${last.metadata?.name}: Failed=True (${cond?.reason ?? "?"})`, { failed: last.status?.failed ?? 0, reason: cond?.reason, message: cond?.message }),
+        objectEvidence(c, `last run ${last.metadata?.name} failed`, {
+          schedule: c.spec?.schedule,
+          lastScheduleTime: c.status?.lastScheduleTime,
+          lastSuccessfulTime: c.status?.lastSuccessfulTime,
+        }),
+        objectEvidence(last, `Job ${last.metadata?.name}: Failed=True (${cond?.reason ?? "?"})`, {
+          failed: last.status?.failed ?? 0,
+          reason: cond?.reason,
+          message: cond?.message,
+        }),
       ],
-      hypotheses: [{ statement: "The job's pods fail; the Job's own finding says how (see its pods' terminations)", confidence: 0.5, actions: ["collect_diagnostics", "escalate"] }],
+      hypotheses: [
+        {
+          statement: "The job's pods fail; the Job's own finding says how (see its pods' terminations)",
+          confidence: 0.5,
+          actions: ["collect_diagnostics", "escalate"],
+        },
+      ],
     },
   ];
 }
@@ -66,7 +84,11 @@ function missedSchedule(c: V1CronJob, jobs: V1Job[], ctx: AnalysisContext): Find
       actions: ["escalate", "notify_only"],
     });
   } else if (missEvent?.reason === "MissSchedule" || missed.length >= 2) {
-    hypotheses.push({ statement: "The CronJob controller could not start the runs in time (startingDeadlineSeconds too short, or the controller was down)", confidence: 0.5, actions: ["escalate"] });
+    hypotheses.push({
+      statement: "The CronJob controller could not start the runs in time (startingDeadlineSeconds too short, or the controller was down)",
+      confidence: 0.5,
+      actions: ["escalate"],
+    });
   }
   if (hypotheses.length === 0) hypotheses.push({ statement: "Runs are due but not started", confidence: 0.4, actions: ["escalate"] });
   return [
@@ -75,7 +97,10 @@ function missedSchedule(c: V1CronJob, jobs: V1Job[], ctx: AnalysisContext): Find
       severity: "warning",
       resource: refOf(c),
       summary: `CronJob ${nameOf(c)} has not started ${missed.length} scheduled run(s) since ${new Date(since).toISOString()}${oldest && c.spec?.concurrencyPolicy === "Forbid" ? `: blocked by active Job ${oldest.metadata?.name}` : ""}`,
-      detail: `Schedule "${c.spec?.schedule}", concurrencyPolicy ${c.spec?.concurrencyPolicy ?? "Allow"}; last scheduled ${c.status?.lastScheduleTime ? new Date(c.status.lastScheduleTime).toISOString() : "never"}; runs due since: ${missed.slice(-5).map((t) => new Date(t).toISOString()).join(", ")}. Active jobs: ${active.map((j) => j.metadata?.name).join(", ") || "none"}.`,
+      detail: `Schedule "${c.spec?.schedule}", concurrencyPolicy ${c.spec?.concurrencyPolicy ?? "Allow"}; last scheduled ${c.status?.lastScheduleTime ? new Date(c.status.lastScheduleTime).toISOString() : "never"}; runs due since: ${missed
+        .slice(-5)
+        .map((t) => new Date(t).toISOString())
+        .join(", ")}. Active jobs: ${active.map((j) => j.metadata?.name).join(", ") || "none"}.`,
       evidence: [
         objectEvidence(c, `${missed.length} run(s) due since the last schedule`, {
           schedule: c.spec?.schedule,
@@ -83,7 +108,14 @@ function missedSchedule(c: V1CronJob, jobs: V1Job[], ctx: AnalysisContext): Find
           lastScheduleTime: c.status?.lastScheduleTime,
           active: active.map((j) => j.metadata?.name),
         }),
-        ...(oldest ? [objectEvidence(oldest, `active Job ${oldest.metadata?.name} running since ${new Date(startedAt(oldest)).toISOString()}`, { startTime: oldest.status?.startTime, active: oldest.status?.active })] : []),
+        ...(oldest
+          ? [
+              objectEvidence(oldest, `active Job ${oldest.metadata?.name} running since ${new Date(startedAt(oldest)).toISOString()}`, {
+                startTime: oldest.status?.startTime,
+                active: oldest.status?.active,
+              }),
+            ]
+          : []),
         ...(blocked ? [eventEvidence(blocked)] : []),
         ...(missEvent ? [eventEvidence(missEvent)] : []),
       ],

@@ -26,12 +26,28 @@ function podsUnavailable(d: V1DaemonSet, ctx: AnalysisContext): FindingDraft[] {
       summary: `DaemonSet ${nameOf(d)} has ${s.numberReady} ready pods out of ${s.desiredNumberScheduled} scheduled${stale.length ? `: ${stale.map(whyUnready).slice(0, 3).join(", ")}` : ""}`,
       detail: `DaemonSet ${nameOf(d)} has ${s.numberReady} ready replicas out of ${s.desiredNumberScheduled} scheduled (${s.currentNumberScheduled} current, ${s.updatedNumberScheduled ?? "?"} updated, ${s.numberUnavailable ?? unready} unavailable).`,
       evidence: [
-        objectEvidence(d, `${s.numberReady}/${s.desiredNumberScheduled} ready`, { desiredNumberScheduled: s.desiredNumberScheduled, numberReady: s.numberReady, currentNumberScheduled: s.currentNumberScheduled, updatedNumberScheduled: s.updatedNumberScheduled }),
-        ...stale.slice(0, 3).map((p) => objectEvidence(p, `pod ${whyUnready(p)} on ${p.spec?.nodeName ?? "no node"}`, { node: p.spec?.nodeName, phase: p.status?.phase })),
+        objectEvidence(d, `${s.numberReady}/${s.desiredNumberScheduled} ready`, {
+          desiredNumberScheduled: s.desiredNumberScheduled,
+          numberReady: s.numberReady,
+          currentNumberScheduled: s.currentNumberScheduled,
+          updatedNumberScheduled: s.updatedNumberScheduled,
+        }),
+        ...stale
+          .slice(0, 3)
+          .map((p) =>
+            objectEvidence(p, `pod ${whyUnready(p)} on ${p.spec?.nodeName ?? "no node"}`, {
+              node: p.spec?.nodeName,
+              phase: p.status?.phase,
+            }),
+          ),
         ...(event ? [eventEvidence(event)] : []),
       ],
       hypotheses: [
-        { statement: "Daemon pods fail on some nodes (see the pod findings), or those nodes are NotReady", confidence: 0.5, actions: ["collect_diagnostics", "restart_daemonset", "escalate"] },
+        {
+          statement: "Daemon pods fail on some nodes (see the pod findings), or those nodes are NotReady",
+          confidence: 0.5,
+          actions: ["collect_diagnostics", "restart_daemonset", "escalate"],
+        },
       ],
     },
   ];
@@ -47,7 +63,9 @@ function misscheduled(d: V1DaemonSet): FindingDraft[] {
       resource: refOf(d),
       summary: `DaemonSet ${nameOf(d)} runs ${n} pod(s) on nodes that should not run it`,
       detail: `numberMisscheduled=${n}: a node's labels or taints changed after its daemon pod started, and the pod was not removed.`,
-      evidence: [objectEvidence(d, `numberMisscheduled=${n}`, { numberMisscheduled: n, nodeSelector: d.spec?.template.spec?.nodeSelector })],
+      evidence: [
+        objectEvidence(d, `numberMisscheduled=${n}`, { numberMisscheduled: n, nodeSelector: d.spec?.template.spec?.nodeSelector }),
+      ],
       hypotheses: [{ statement: "Node labels or taints changed under running daemon pods", confidence: 0.6, actions: ["escalate"] }],
     },
   ];

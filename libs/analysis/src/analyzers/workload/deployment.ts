@@ -14,7 +14,13 @@ const nameOf = (d: V1Deployment): string => `${d.metadata?.namespace ?? ""}/${d.
 
 function counts(d: V1Deployment) {
   const s = d.status ?? {};
-  return { desired: d.spec?.replicas ?? 1, available: s.availableReplicas ?? 0, ready: s.readyReplicas ?? 0, updated: s.updatedReplicas ?? 0, total: s.replicas ?? 0 };
+  return {
+    desired: d.spec?.replicas ?? 1,
+    available: s.availableReplicas ?? 0,
+    ready: s.readyReplicas ?? 0,
+    updated: s.updatedReplicas ?? 0,
+    total: s.replicas ?? 0,
+  };
 }
 
 /** The newest ReplicaSet (the rollout's target) and the older ones still serving. */
@@ -28,7 +34,12 @@ function replicaSets(d: V1Deployment, ctx: AnalysisContext) {
 }
 
 function podsOf(rsUid: string | undefined, ctx: AnalysisContext): V1Pod[] {
-  return rsUid ? ctx.cache.store("Pod").byOwner(rsUid).filter((p) => !p.metadata?.deletionTimestamp) : [];
+  return rsUid
+    ? ctx.cache
+        .store("Pod")
+        .byOwner(rsUid)
+        .filter((p) => !p.metadata?.deletionTimestamp)
+    : [];
 }
 
 function progressDeadline(d: V1Deployment, ctx: AnalysisContext): FindingDraft[] {
@@ -36,7 +47,9 @@ function progressDeadline(d: V1Deployment, ctx: AnalysisContext): FindingDraft[]
   if (cond?.status !== "False" || cond.reason !== "ProgressDeadlineExceeded") return [];
   const c = counts(d);
   const { newest, older, revisionOf } = replicaSets(d, ctx);
-  const failing = podsOf(newest?.metadata?.uid, ctx).filter((p) => !p.status?.conditions?.some((x) => x.type === "Ready" && x.status === "True"));
+  const failing = podsOf(newest?.metadata?.uid, ctx).filter(
+    (p) => !p.status?.conditions?.some((x) => x.type === "Ready" && x.status === "True"),
+  );
   const olderReady = older.reduce((n, s) => n + (s.status?.readyReplicas ?? 0), 0);
   const hypotheses: HypothesisDraft[] = [];
   if (newest && olderReady > 0 && failing.length > 0) {
@@ -46,9 +59,17 @@ function progressDeadline(d: V1Deployment, ctx: AnalysisContext): FindingDraft[]
       actions: ["rollback_deployment", "pause_rollout"],
     });
   } else if (failing.length > 0) {
-    hypotheses.push({ statement: `The new pods do not become ready: ${failing.map(whyUnready).slice(0, 3).join(", ")}`, confidence: 0.55, actions: ["collect_diagnostics", "escalate"] });
+    hypotheses.push({
+      statement: `The new pods do not become ready: ${failing.map(whyUnready).slice(0, 3).join(", ")}`,
+      confidence: 0.55,
+      actions: ["collect_diagnostics", "escalate"],
+    });
   } else {
-    hypotheses.push({ statement: "The new ReplicaSet cannot create its pods (quota, admission) or they cannot be scheduled", confidence: 0.45, actions: ["escalate"] });
+    hypotheses.push({
+      statement: "The new ReplicaSet cannot create its pods (quota, admission) or they cannot be scheduled",
+      confidence: 0.45,
+      actions: ["escalate"],
+    });
   }
   const event = latestWarning(eventsOf(d, ctx));
   return [
@@ -59,8 +80,21 @@ function progressDeadline(d: V1Deployment, ctx: AnalysisContext): FindingDraft[]
       summary: `Rollout of deployment ${nameOf(d)} is stuck: ${cond.message ?? "progress deadline exceeded"} (${c.updated}/${c.desired} updated, ${c.available} available)`,
       detail: `Progressing=False, reason ProgressDeadlineExceeded (progressDeadlineSeconds ${d.spec?.progressDeadlineSeconds ?? 600}). ${c.available}/${c.desired} available, ${c.updated} updated, ${c.total} total.${failing.length ? ` New pods not ready: ${failing.map(whyUnready).join(", ")}.` : ""}`,
       evidence: [
-        objectEvidence(d, "Progressing=False (ProgressDeadlineExceeded)", { replicas: c.desired, availableReplicas: c.available, updatedReplicas: c.updated, progressing: cond }),
-        ...(newest ? [objectEvidence(newest, `new ReplicaSet ${newest.metadata?.name}: ${newest.status?.readyReplicas ?? 0}/${newest.spec?.replicas ?? 0} ready`, { revision: revisionOf(newest), replicas: newest.spec?.replicas, readyReplicas: newest.status?.readyReplicas ?? 0 })] : []),
+        objectEvidence(d, "Progressing=False (ProgressDeadlineExceeded)", {
+          replicas: c.desired,
+          availableReplicas: c.available,
+          updatedReplicas: c.updated,
+          progressing: cond,
+        }),
+        ...(newest
+          ? [
+              objectEvidence(
+                newest,
+                `new ReplicaSet ${newest.metadata?.name}: ${newest.status?.readyReplicas ?? 0}/${newest.spec?.replicas ?? 0} ready`,
+                { revision: revisionOf(newest), replicas: newest.spec?.replicas, readyReplicas: newest.status?.readyReplicas ?? 0 },
+              ),
+            ]
+          : []),
         ...(event ? [eventEvidence(event)] : []),
       ],
       hypotheses,
@@ -76,7 +110,13 @@ function replicasUnavailable(d: V1Deployment, ctx: AnalysisContext): FindingDraf
   const rolling = c.updated < c.desired || c.total > c.desired || (d.status?.observedGeneration ?? 0) < (d.metadata?.generation ?? 0);
   const maxUnavailable = resolveIntOrPercent(d.spec?.strategy?.rollingUpdate?.maxUnavailable, c.desired, "25%");
   // A rolling update inside its deadline takes pods down on purpose, within maxUnavailable.
-  if (rolling && progressing?.status === "True" && ROLLING_REASONS.has(progressing.reason ?? "") && c.available >= c.desired - maxUnavailable) return [];
+  if (
+    rolling &&
+    progressing?.status === "True" &&
+    ROLLING_REASONS.has(progressing.reason ?? "") &&
+    c.available >= c.desired - maxUnavailable
+  )
+    return [];
   const pods = podsSelected(d.metadata?.namespace, d.spec?.selector, ctx);
   const stale = pods.filter((p) => staleUnready(p, ctx));
   const availableCond = conditionOf(d.status?.conditions, "Available");
@@ -91,7 +131,12 @@ function replicasUnavailable(d: V1Deployment, ctx: AnalysisContext): FindingDraf
       summary: `Deployment ${nameOf(d)} has ${c.available}/${c.desired} replicas available${stale.length ? `: ${stale.map(whyUnready).slice(0, 3).join(", ")}` : ""}`,
       detail: `Deployment ${nameOf(d)} has ${c.desired} replicas but ${c.available} are available (${c.ready} ready, ${c.total} existing).${availableCond ? ` Available=${availableCond.status} (${availableCond.reason ?? ""}).` : ""}${stale.length ? ` Unavailable pods: ${stale.map(whyUnready).join(", ")}.` : ""}`,
       evidence: [
-        objectEvidence(d, `${c.available}/${c.desired} available`, { replicas: c.desired, availableReplicas: c.available, readyReplicas: c.ready, ...(availableCond ? { available: availableCond } : {}) }),
+        objectEvidence(d, `${c.available}/${c.desired} available`, {
+          replicas: c.desired,
+          availableReplicas: c.available,
+          readyReplicas: c.ready,
+          ...(availableCond ? { available: availableCond } : {}),
+        }),
         ...stale.slice(0, 3).map((p) => objectEvidence(p, `pod ${whyUnready(p)}`, { phase: p.status?.phase, node: p.spec?.nodeName })),
         ...(event ? [eventEvidence(event)] : []),
       ],
@@ -119,8 +164,21 @@ function paused(d: V1Deployment): FindingDraft[] {
       resource: refOf(d),
       summary: `Rollout of deployment ${nameOf(d)} is paused${behind ? ` with ${c.updated}/${c.desired} replicas updated` : ""}`,
       detail: `spec.paused is true: template changes are not rolled out until it is resumed. ${c.available}/${c.desired} available, ${c.updated} updated.`,
-      evidence: [objectEvidence(d, "spec.paused=true", { paused: true, replicas: c.desired, updatedReplicas: c.updated, availableReplicas: c.available })],
-      hypotheses: [{ statement: "Someone paused the rollout on purpose (a canary check, or to batch changes) and it may have been forgotten", confidence: 0.5, actions: ["resume_rollout", "notify_only"] }],
+      evidence: [
+        objectEvidence(d, "spec.paused=true", {
+          paused: true,
+          replicas: c.desired,
+          updatedReplicas: c.updated,
+          availableReplicas: c.available,
+        }),
+      ],
+      hypotheses: [
+        {
+          statement: "Someone paused the rollout on purpose (a canary check, or to batch changes) and it may have been forgotten",
+          confidence: 0.5,
+          actions: ["resume_rollout", "notify_only"],
+        },
+      ],
     },
   ];
 }

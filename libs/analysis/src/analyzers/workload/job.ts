@@ -6,7 +6,8 @@ import { defineAnalyzer, type AnalysisContext, type FindingDraft, type Hypothesi
 import { eventEvidence, ms, objectEvidence, refOf } from "../../evidence.js";
 import { conditionOf, eventsOf, latestWarning } from "./workload-facts.js";
 
-const CONFIG_ERROR = /missing required (environment variable|env|config)|environment variable \S+ (is )?(not set|missing|required)|invalid (configuration|config)|Invalid URL/i;
+const CONFIG_ERROR =
+  /missing required (environment variable|env|config)|environment variable \S+ (is )?(not set|missing|required)|invalid (configuration|config)|Invalid URL/i;
 
 interface Termination {
   pod: V1Pod;
@@ -31,15 +32,34 @@ export function failedTerminations(job: V1Job, ctx: AnalysisContext): Terminatio
 function hypothesesFor(deadline: boolean, failures: Termination[], job: V1Job): HypothesisDraft[] {
   if (deadline)
     return [
-      { statement: `The Job ran longer than its activeDeadlineSeconds (${job.spec?.activeDeadlineSeconds ?? "?"}s): it is slow or hung`, confidence: 0.6, actions: ["escalate"] },
+      {
+        statement: `The Job ran longer than its activeDeadlineSeconds (${job.spec?.activeDeadlineSeconds ?? "?"}s): it is slow or hung`,
+        confidence: 0.6,
+        actions: ["escalate"],
+      },
     ];
   const last = failures[0];
-  if (!last) return [{ statement: "The Job's pods failed (they are gone: their terminations cannot be read)", confidence: 0.4, actions: ["escalate"] }];
+  if (!last)
+    return [
+      { statement: "The Job's pods failed (they are gone: their terminations cannot be read)", confidence: 0.4, actions: ["escalate"] },
+    ];
   const message = last.t.message?.trim();
   if (message && CONFIG_ERROR.test(message))
-    return [{ statement: `Its pods exit on a configuration error ("${message.slice(0, 200)}"): fix the Job's configuration and run it again; retrying the same Job fails the same way`, confidence: 0.85, actions: ["escalate", "notify_only"] }];
+    return [
+      {
+        statement: `Its pods exit on a configuration error ("${message.slice(0, 200)}"): fix the Job's configuration and run it again; retrying the same Job fails the same way`,
+        confidence: 0.85,
+        actions: ["escalate", "notify_only"],
+      },
+    ];
   if (last.t.reason === "OOMKilled")
-    return [{ statement: `Container ${last.container} is OOM-killed: the Job needs a higher memory limit`, confidence: 0.8, actions: ["escalate"] }];
+    return [
+      {
+        statement: `Container ${last.container} is OOM-killed: the Job needs a higher memory limit`,
+        confidence: 0.8,
+        actions: ["escalate"],
+      },
+    ];
   const codes = new Set(failures.map((f) => f.t.exitCode));
   const ran = (f: Termination) => ((ms(f.t.finishedAt) ?? 0) - (ms(f.t.startedAt) ?? 0)) / 1000;
   if (codes.size === 1 && failures.every((f) => ran(f) <= 10))
@@ -50,7 +70,13 @@ function hypothesesFor(deadline: boolean, failures: Termination[], job: V1Job): 
         actions: ["collect_diagnostics", "escalate"],
       },
     ];
-  return [{ statement: `Its pods fail (last: ${last.t.reason ?? "exit"} ${last.t.exitCode} in container ${last.container})`, confidence: 0.45, actions: ["collect_diagnostics", "escalate"] }];
+  return [
+    {
+      statement: `Its pods fail (last: ${last.t.reason ?? "exit"} ${last.t.exitCode} in container ${last.container})`,
+      confidence: 0.45,
+      actions: ["collect_diagnostics", "escalate"],
+    },
+  ];
 }
 
 function failedJob(job: V1Job, ctx: AnalysisContext): FindingDraft[] {
@@ -69,8 +95,22 @@ function failedJob(job: V1Job, ctx: AnalysisContext): FindingDraft[] {
       summary: `Job ${name} failed: ${failed.message ?? failed.reason ?? "Failed"}${last ? ` (last pod: ${last.t.reason ?? "exit"} ${last.t.exitCode})` : ""}`,
       detail: `Failed=True, reason ${failed.reason ?? "?"}: ${failed.message ?? ""}. ${job.status?.failed ?? 0} failed pod(s), backoffLimit ${job.spec?.backoffLimit ?? 6}.${last?.t.message ? ` Last termination message: ${last.t.message.slice(0, 300)}` : ""}`,
       evidence: [
-        objectEvidence(job, `Failed=True (${failed.reason ?? "?"})`, { failed: job.status?.failed ?? 0, backoffLimit: job.spec?.backoffLimit, reason: failed.reason, message: failed.message }),
-        ...(last ? [objectEvidence(last.pod, `pod ${last.pod.metadata?.name}: ${last.t.reason ?? "exit"} ${last.t.exitCode}`, { container: last.container, exitCode: last.t.exitCode, reason: last.t.reason }, last.container)] : []),
+        objectEvidence(job, `Failed=True (${failed.reason ?? "?"})`, {
+          failed: job.status?.failed ?? 0,
+          backoffLimit: job.spec?.backoffLimit,
+          reason: failed.reason,
+          message: failed.message,
+        }),
+        ...(last
+          ? [
+              objectEvidence(
+                last.pod,
+                `pod ${last.pod.metadata?.name}: ${last.t.reason ?? "exit"} ${last.t.exitCode}`,
+                { container: last.container, exitCode: last.t.exitCode, reason: last.t.reason },
+                last.container,
+              ),
+            ]
+          : []),
         ...(event ? [eventEvidence(event)] : []),
       ],
       hypotheses: hypothesesFor(deadline, failures, job),

@@ -8,9 +8,13 @@ import { conditionOf, eventsOf, latestWarning } from "./workload-facts.js";
 
 function hypothesesFor(message: string): HypothesisDraft[] {
   if (/exceeded quota|forbidden: exceeded/i.test(message))
-    return [{ statement: "A ResourceQuota of the namespace is exhausted: raise it or free capacity", confidence: 0.85, actions: ["escalate"] }];
+    return [
+      { statement: "A ResourceQuota of the namespace is exhausted: raise it or free capacity", confidence: 0.85, actions: ["escalate"] },
+    ];
   if (/violates PodSecurity|admission webhook|denied the request/i.test(message))
-    return [{ statement: "An admission policy (PodSecurity or a webhook) refuses the pod template", confidence: 0.8, actions: ["escalate"] }];
+    return [
+      { statement: "An admission policy (PodSecurity or a webhook) refuses the pod template", confidence: 0.8, actions: ["escalate"] },
+    ];
   if (/serviceaccount .* not found/i.test(message))
     return [{ statement: "The pod template names a ServiceAccount that does not exist", confidence: 0.85, actions: ["escalate"] }];
   if (/LimitRange|must be less than or equal|minimum/i.test(message))

@@ -12,7 +12,9 @@ const REVISION_LABEL = "controller-revision-hash";
 const nameOf = (s: V1StatefulSet): string => `${s.metadata?.namespace ?? ""}/${s.metadata?.name ?? ""}`;
 
 function ownPods(s: V1StatefulSet, ctx: AnalysisContext): V1Pod[] {
-  return podsSelected(s.metadata?.namespace, s.spec?.selector, ctx).filter((p) => p.metadata?.ownerReferences?.some((o) => o.uid === s.metadata?.uid));
+  return podsSelected(s.metadata?.namespace, s.spec?.selector, ctx).filter((p) =>
+    p.metadata?.ownerReferences?.some((o) => o.uid === s.metadata?.uid),
+  );
 }
 
 function updateStuck(s: V1StatefulSet, pods: V1Pod[], ctx: AnalysisContext): FindingDraft[] {
@@ -29,12 +31,27 @@ function updateStuck(s: V1StatefulSet, pods: V1Pod[], ctx: AnalysisContext): Fin
       summary: `Update of statefulset ${nameOf(s)} to ${updateRevision} is stuck: ${updatedFailing.map(whyUnready).join(", ")}`,
       detail: `currentRevision ${currentRevision}, updateRevision ${updateRevision}; ${s.status?.updatedReplicas ?? 0}/${s.spec?.replicas ?? 1} updated, ${s.status?.readyReplicas ?? 0} ready. The controller waits for the updated pod to be ready before it updates the next one.`,
       evidence: [
-        objectEvidence(s, `revision ${currentRevision} → ${updateRevision}`, { currentRevision, updateRevision, updatedReplicas: s.status?.updatedReplicas ?? 0, readyReplicas: s.status?.readyReplicas ?? 0 }),
-        ...updatedFailing.slice(0, 3).map((p) => objectEvidence(p, `updated pod ${whyUnready(p)}`, { revision: updateRevision, phase: p.status?.phase })),
+        objectEvidence(s, `revision ${currentRevision} → ${updateRevision}`, {
+          currentRevision,
+          updateRevision,
+          updatedReplicas: s.status?.updatedReplicas ?? 0,
+          readyReplicas: s.status?.readyReplicas ?? 0,
+        }),
+        ...updatedFailing
+          .slice(0, 3)
+          .map((p) => objectEvidence(p, `updated pod ${whyUnready(p)}`, { revision: updateRevision, phase: p.status?.phase })),
       ],
       hypotheses: [
-        { statement: `The new revision ${updateRevision} does not become ready: revert the template change (the previous revision was serving)`, confidence: 0.65, actions: ["escalate"] },
-        { statement: "The updated pod waits on something outside the template (a volume, a peer)", confidence: 0.3, actions: ["collect_diagnostics"] },
+        {
+          statement: `The new revision ${updateRevision} does not become ready: revert the template change (the previous revision was serving)`,
+          confidence: 0.65,
+          actions: ["escalate"],
+        },
+        {
+          statement: "The updated pod waits on something outside the template (a volume, a peer)",
+          confidence: 0.3,
+          actions: ["collect_diagnostics"],
+        },
       ],
     },
   ];
@@ -62,7 +79,13 @@ function replicasUnavailable(s: V1StatefulSet, pods: V1Pod[], ctx: AnalysisConte
         ...stale.slice(0, 3).map((p) => objectEvidence(p, `pod ${whyUnready(p)}`, { phase: p.status?.phase, node: p.spec?.nodeName })),
         ...(event ? [eventEvidence(event)] : []),
       ],
-      hypotheses: [{ statement: "Pods of the StatefulSet fail or cannot be created (see the pod findings and the StatefulSet's events)", confidence: 0.5, actions: ["collect_diagnostics", "escalate"] }],
+      hypotheses: [
+        {
+          statement: "Pods of the StatefulSet fail or cannot be created (see the pod findings and the StatefulSet's events)",
+          confidence: 0.5,
+          actions: ["collect_diagnostics", "escalate"],
+        },
+      ],
     },
   ];
 }

@@ -69,12 +69,13 @@ const images = (t: { spec?: { containers?: V1Container[] } } | undefined): Line 
 function kindLines(obj: KubernetesObject): Line[] {
   switch (obj.kind) {
     case "Pod":
-      return podLines(obj as V1Pod);
+      return podLines(obj);
     case "Node": {
       const n = obj as V1Node;
       return [
         `Unschedulable: ${n.spec?.unschedulable ?? false}`,
-        (n.spec?.taints?.length ?? 0) > 0 && `Taints: ${n.spec!.taints!.map((t) => `${t.key}${t.value ? `=${t.value}` : ""}:${t.effect}`).join(", ")}`,
+        (n.spec?.taints?.length ?? 0) > 0 &&
+          `Taints: ${n.spec!.taints!.map((t) => `${t.key}${t.value ? `=${t.value}` : ""}:${t.effect}`).join(", ")}`,
         conditionsLine(n.status?.conditions),
         `Allocatable: cpu ${n.status?.allocatable?.["cpu"] ?? "?"}, memory ${n.status?.allocatable?.["memory"] ?? "?"}, pods ${n.status?.allocatable?.["pods"] ?? "?"}`,
       ];
@@ -93,7 +94,9 @@ function kindLines(obj: KubernetesObject): Line[] {
     case "DaemonSet": {
       const w = obj as V1StatefulSet | V1DaemonSet;
       const s = w.status as Record<string, unknown> | undefined;
-      const counts = Object.entries(s ?? {}).filter(([k, v]) => typeof v === "number" && k !== "observedGeneration" && k !== "collisionCount");
+      const counts = Object.entries(s ?? {}).filter(
+        ([k, v]) => typeof v === "number" && k !== "observedGeneration" && k !== "collisionCount",
+      );
       return [counts.length > 0 && `Status: ${counts.map(([k, v]) => `${k} ${String(v)}`).join(", ")}`, images(w.spec?.template)];
     }
     case "Job": {
@@ -124,7 +127,13 @@ function kindLines(obj: KubernetesObject): Line[] {
       const sel = s.spec?.selector;
       return [
         `Type: ${s.spec?.type ?? "ClusterIP"}; ClusterIP: ${s.spec?.clusterIP ?? "?"}`,
-        `Selector: ${sel ? Object.entries(sel).map(([k, v]) => `${k}=${v}`).join(",") : "<none>"}`,
+        `Selector: ${
+          sel
+            ? Object.entries(sel)
+                .map(([k, v]) => `${k}=${v}`)
+                .join(",")
+            : "<none>"
+        }`,
         `Ports: ${(s.spec?.ports ?? []).map((p) => `${p.name ?? ""} ${p.port}/${p.protocol ?? "TCP"}→${String(p.targetPort ?? p.port)}`).join(", ")}`,
       ];
     }

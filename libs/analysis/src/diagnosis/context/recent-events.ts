@@ -9,7 +9,11 @@ export const RECENT_EVENTS_MAX = 20;
 /** Events older than this (cluster time) are history, not context: the API server's default event TTL. */
 export const RECENT_EVENTS_WINDOW_MS = 60 * 60_000;
 
-export function recentWarningEvents(objects: readonly KubernetesObject[], cache: ClusterCache, now: number): DiagnosisContext["recentEvents"] {
+export function recentWarningEvents(
+  objects: readonly KubernetesObject[],
+  cache: ClusterCache,
+  now: number,
+): DiagnosisContext["recentEvents"] {
   if (!cache.has("Event")) return [];
   const seen = new Set<string>();
   const events: Array<{ e: CoreV1Event; last: number }> = [];
