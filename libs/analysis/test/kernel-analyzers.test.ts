@@ -25,7 +25,7 @@ describe("kernel analyzers: oom-crashloop", () => {
   before(async () => {
     sim = await KubeSim.start({ scenario: "oom-crashloop", clock: "virtual" });
     h = await analysisContextFor(sim);
-    const pods = h.cache.store("Pod").list({ namespace: "shop" }) as V1Pod[];
+    const pods = h.cache.store("Pod").list({ namespace: "shop" });
     const oomed = pods.filter((p) => p.status?.containerStatuses?.[0]?.lastState?.terminated?.reason === "OOMKilled");
     assert.ok(oomed.length >= 2, "both replicas were OOMKilled during the warm-up");
     [looping, other] = oomed as [V1Pod, V1Pod];
@@ -88,7 +88,10 @@ describe("kernel analyzers: oom-crashloop", () => {
     assert.match(findings[0]!.summary, new RegExp(`shop/${looping.metadata!.name}`), "names the victim");
     assert.match(findings[0]!.detail, /Raising one pod's limit will not help/);
     assert.deepEqual(kernelCodes(looping, ctx), [], "not a container-limit problem");
-    const otherNode = (h.cache.store("Node").list() as V1Node[]).find((n) => n.metadata!.name !== node.metadata!.name)!;
+    const otherNode = h.cache
+      .store("Node")
+      .list()
+      .find((n) => n.metadata!.name !== node.metadata!.name)!;
     assert.deepEqual(kernelCodes(otherNode, ctx), []);
   });
 });
@@ -102,8 +105,14 @@ describe("kernel analyzers: healthy", () => {
   before(async () => {
     sim = await KubeSim.start({ scenario: "healthy", clock: "virtual" });
     h = await analysisContextFor(sim);
-    running = (h.cache.store("Pod").list({ namespace: "shop" }) as V1Pod[]).find((p) => p.status?.containerStatuses?.[0]?.state?.running)!;
-    nodes = (h.cache.store("Node").list() as V1Node[]).sort((a, b) => a.metadata!.name!.localeCompare(b.metadata!.name!));
+    running = h.cache
+      .store("Pod")
+      .list({ namespace: "shop" })
+      .find((p) => p.status?.containerStatuses?.[0]?.state?.running)!;
+    nodes = h.cache
+      .store("Node")
+      .list()
+      .sort((a, b) => a.metadata!.name!.localeCompare(b.metadata!.name!));
   });
   after(async () => {
     await h?.stop();
@@ -112,8 +121,7 @@ describe("kernel analyzers: healthy", () => {
 
   it("no kernel finding on any pod or node without telemetry", () => {
     const ctx = h.ctx({ telemetry: new NodeTelemetry() });
-    for (const obj of [...(h.cache.store("Pod").list() as V1Pod[]), ...nodes])
-      assert.deepEqual(kernelCodes(obj, ctx), [], obj.metadata!.name);
+    for (const obj of [...h.cache.store("Pod").list(), ...nodes]) assert.deepEqual(kernelCodes(obj, ctx), [], obj.metadata!.name);
   });
 
   it("KERNEL_OOM_UNSEEN_BY_KUBERNETES for a kill inside a container that kept running; pending while too recent", () => {

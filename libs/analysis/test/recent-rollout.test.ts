@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { KubernetesObject, V1Deployment } from "@kubernetes/client-node";
+import { DEFAULT_CACHED_KINDS } from "@vigil/kube";
 import { KubeSim } from "@vigil/kube-sim";
 import { defaultAnalysisSettings } from "../src/analyzer-definition.js";
 import { analysisContextFor, findingsFor, type AnalysisHarness } from "./analysis-helpers.js";
@@ -34,7 +35,7 @@ describe("WORKLOAD_RECENT_ROLLOUT", () => {
       assert.match(f.summary, /shop\/storefront:2\.4\.0/);
       assert.match(f.summary, /NotReady/);
       assert.deepEqual(f.hypotheses?.[0]?.actions, ["rollback_deployment", "pause_rollout"]);
-      assert.ok(f.hypotheses![0]!.confidence >= 0.8, `confidence ${f.hypotheses![0]!.confidence}`);
+      assert.ok(f.hypotheses[0].confidence >= 0.8, `confidence ${f.hypotheses[0].confidence}`);
       assert.match(f.detail, /shop\/storefront:2\.3\.0/, "names the previous release");
       // The same rollout, judged with a one-minute notion of "recent": old, no finding.
       assert.deepEqual(rolloutFindings(deployment(h, "storefront"), h, { ...defaultAnalysisSettings, recentRolloutMs: 60_000 }), []);
@@ -84,4 +85,39 @@ describe("WORKLOAD_RECENT_ROLLOUT", () => {
       assert.equal(web.metadata?.annotations?.["deployment.kubernetes.io/revision"], "2", "rolled out");
       assert.deepEqual(rolloutFindings(web, h), []);
     }));
+});
+
+describe("WORKLOAD_RECENT_ROLLOUT: StatefulSet and DaemonSet revisions", () => {
+  it("fires for a DaemonSet and a StatefulSet rolled out to an image that does not pull", async () => {
+    const sim = await KubeSim.start({ scenario: "healthy", clock: "virtual" });
+    // ControllerRevisions cached: a one-replica StatefulSet keeps no pod of its previous revision to compare with.
+    const h = await analysisContextFor(sim, { kinds: [...DEFAULT_CACHED_KINDS, "ControllerRevision"] });
+    try {
+      sim.patch(
+        "DaemonSet",
+        "node-exporter",
+        { spec: { template: { spec: { containers: [{ name: "node-exporter", image: "prom/node-exporter:v9.9.9" }] } } } },
+        { namespace: "monitoring" },
+      );
+      sim.patch(
+        "StatefulSet",
+        "postgres",
+        { spec: { template: { spec: { containers: [{ name: "postgres", image: "postgres:99.0" }] } } } },
+        { namespace: "shop" },
+      );
+      await h.advance("2m");
+      const ds = h.cache.get({ kind: "DaemonSet", namespace: "monitoring", name: "node-exporter" })!;
+      const [dsFinding] = rolloutFindings(ds, h);
+      assert.ok(dsFinding, "DaemonSet finding");
+      assert.match(dsFinding.summary, /ImagePullBackOff|ErrImagePull/);
+      assert.match(dsFinding.summary, /v9\.9\.9/);
+      const sts = h.cache.get({ kind: "StatefulSet", namespace: "shop", name: "postgres" })!;
+      const [stsFinding] = rolloutFindings(sts, h);
+      assert.ok(stsFinding, "StatefulSet finding");
+      assert.match(stsFinding.summary, /postgres:99\.0/);
+    } finally {
+      await h.stop();
+      await sim.stop();
+    }
+  });
 });

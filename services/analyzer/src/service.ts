@@ -33,13 +33,11 @@ export const analyzerService: ServiceDefinition<typeof analyzerConfigShape> = {
   defaultPort: 8081,
   config: analyzerConfigShape,
   streams: [streams.alerts, streams.incidents, streams.analysis, streams.metrics, streams.kernelEvents, streams.deadLetters],
+  // Checked with the environment, before NATS: without cluster access the service is misconfigured, not waiting.
+  checkConfig: () => kubeConfigProblems(),
   async setup({ config, bus, router, registry, readiness, log, onShutdown }) {
     const found = findKubeConfig();
-    if (!found.kubeConfig) {
-      throw new ConfigError([
-        `KUBECONFIG: the analyzer reads the cluster and found no access (${found.reason}); set KUBECONFIG to a kubeconfig file, or run it in a pod with a service account`,
-      ]);
-    }
+    if (!found.kubeConfig) throw new ConfigError(kubeConfigProblems());
     log.info({ kubeconfig: found.source, server: found.server }, "cluster access");
 
     const cache = new ClusterCache({ kubeConfig: found.kubeConfig, log, registry });
@@ -113,4 +111,13 @@ async function withinMs(promise: Promise<unknown>, ms: number): Promise<boolean>
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** What to set when no cluster access is found (KUBECONFIG, ~/.kube/config, a pod's service account). */
+function kubeConfigProblems(): string[] {
+  const found = findKubeConfig();
+  if (found.kubeConfig) return [];
+  return [
+    `KUBECONFIG: the analyzer reads the cluster and found no access (${found.reason}); set KUBECONFIG to a kubeconfig file, or run it in a pod with a service account`,
+  ];
 }

@@ -53,13 +53,14 @@ describe("incidents API", () => {
     );
   });
 
-  it("attaches each incident's latest diagnosis: a healthy Deployment is explicitly no_issue_found", async () => {
+  it("attaches each incident's latest diagnosis in short: a healthy Deployment is explicitly no_issue_found", async () => {
     const res = await getJson(url("/api/v1/incidents?status=open"));
     const body = successEnvelope(incidentListResponse).parse(res.body);
     const forWeb = body.data.incidents.find((i) => i.incident.owner.name === "web");
     assert.ok(forWeb?.diagnosis, "the diagnosis is attached");
     assert.equal(forWeb.diagnosis.id, forWeb.incident.latestDiagnosisId);
     assert.equal(forWeb.diagnosis.outcome, "no_issue_found");
+    assert.ok(!("context" in forWeb.diagnosis), "a digest: no context or evidence in lists");
     assert.deepEqual(
       forWeb.diagnosis.findings.filter((f) => f.severity !== "info"),
       [],
@@ -87,6 +88,8 @@ describe("incidents API", () => {
     const body = successEnvelope(incidentDetailResponse).parse(await res.json());
     assert.equal(body.data.incident.incidentId, id);
     assert.equal(body.metadata.requestId, "req-incident-1");
+    assert.equal(body.data.diagnosis?.id, body.data.incident.latestDiagnosisId, "the whole diagnosis");
+    assert.ok(body.data.diagnosis?.context, "with its context (the list has only the digest)");
   });
 
   it("answers 404 RESOURCE_NOT_FOUND for an unknown incident", async () => {

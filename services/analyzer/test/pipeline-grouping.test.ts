@@ -3,9 +3,9 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { jetstream } from "@nats-io/jetstream";
-import { type AlertMessage, resourceKey, subjects } from "@vigil/contracts";
+import { type AlertMessage, type DeadLetterMessage, resourceKey, streams, subjects } from "@vigil/contracts";
 import type { Pod } from "@vigil/kube-sim";
-import { type NatsServerHandle, startNats } from "@vigil/testing";
+import { type NatsServerHandle, readStream, startNats } from "@vigil/testing";
 import {
   alertAbout,
   alertsSettled,
@@ -25,7 +25,7 @@ import {
 const DEPLOYMENT = { kind: "Deployment", namespace: "shop", name: "payments-api" };
 const OWNER_KEY = resourceKey(DEPLOYMENT);
 
-describe("analyzer pipeline: grouping, resolution, missing targets, no-trouble alerts, redelivery", () => {
+describe("analyzer pipeline: grouping, resolution, missing targets, no-trouble alerts, invalid messages, redelivery", () => {
   let nats: NatsServerHandle;
   let h: Harness;
   let podRefs: Array<{ kind: string; namespace: string; name: string }>;
@@ -127,6 +127,24 @@ describe("analyzer pipeline: grouping, resolution, missing targets, no-trouble a
     assert.equal(diagnosis.findings.filter((f) => f.severity !== "info").length, 0);
     await waitFor(() => alertsSettled(h.jsm), { message: "acked" });
     assert.ok(!(await storedIncidents(h.bus)).some((i) => i.incidentId === diagnosis.incidentId), "no incident stored");
+  });
+
+  it("dead-letters a message that is not an alert, and goes on with the next", async () => {
+    await jetstream(h.nc).publish(subjects.alertsFiring, JSON.stringify({ id: "not-an-alert", correlationId: "x" }), {
+      msgID: "not-an-alert",
+    });
+    const letters = await waitFor(
+      async () => {
+        const found = (await readStream<DeadLetterMessage>(h.jsm, streams.deadLetters.name)).filter(
+          (l) => l.message.consumer === "analyzer",
+        );
+        return found.length > 0 ? found : undefined;
+      },
+      { message: "dead letter on vigil.dlq.analyzer" },
+    );
+    assert.equal(letters[0]!.subject, "vigil.dlq.analyzer");
+    assert.equal(letters[0]!.message.reason, "invalid_message");
+    await waitFor(() => alertsSettled(h.jsm), { message: "acked (terminated)" });
   });
 
   it("counts a redelivered alert once, and a restarted analyzer keeps grouping into the same incident", async () => {

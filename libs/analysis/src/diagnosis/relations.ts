@@ -22,15 +22,6 @@ export function cachedList<K extends KindName>(cache: ClusterCache, kind: K, nam
   return cache.has(kind) ? cache.store(kind).list(namespace === undefined ? {} : { namespace }) : [];
 }
 
-/** Whether labels match a selector; an invalid selector matches nothing (the analyzers report it). */
-function matches(selector: V1LabelSelector | Record<string, string>, labels: Record<string, string> | undefined): boolean {
-  try {
-    return compileSelector(selector).matches(labels);
-  } catch {
-    return false;
-  }
-}
-
 /** The label selector an object applies to pods: a Service's map (empty selects nothing), a PDB's or NetworkPolicy's. */
 function podSelectorOf(obj: KubernetesObject): V1LabelSelector | Record<string, string> | undefined {
   switch (obj.kind) {
@@ -48,18 +39,33 @@ function podSelectorOf(obj: KubernetesObject): V1LabelSelector | Record<string, 
   }
 }
 
-/** Whether a Service, PDB or NetworkPolicy applies to a pod (same namespace, selector matches). */
-export function selectsPod(obj: KubernetesObject, pod: V1Pod): boolean {
-  if (obj.metadata?.namespace !== pod.metadata?.namespace) return false;
+/**
+ * A test of whether a Service, PDB or NetworkPolicy applies to a pod (same namespace, selector matches),
+ * compiled once for many pods; it matches nothing for an object without a pod selector or with an invalid one.
+ */
+export function podMatcher(obj: KubernetesObject): (pod: V1Pod) => boolean {
   const sel = podSelectorOf(obj);
-  return sel !== undefined && matches(sel, pod.metadata?.labels);
+  if (sel === undefined) return () => false;
+  let compiled: ReturnType<typeof compileSelector>;
+  try {
+    compiled = compileSelector(sel);
+  } catch {
+    return () => false;
+  }
+  const namespace = obj.metadata?.namespace;
+  return (pod) => pod.metadata?.namespace === namespace && compiled.matches(pod.metadata?.labels);
 }
 
-/** The pods a Service, PDB or NetworkPolicy selects (not the terminated ones of a Service: they serve nothing). */
+/** Whether any of the pods is selected by a Service, PDB or NetworkPolicy. */
+export function selectsAnyPod(obj: KubernetesObject, pods: readonly V1Pod[]): boolean {
+  const matches = podMatcher(obj);
+  return pods.some(matches);
+}
+
+/** The pods a Service, PDB or NetworkPolicy selects. */
 export function podsSelectedBy(cache: ClusterCache, obj: KubernetesObject): V1Pod[] {
-  const sel = podSelectorOf(obj);
-  if (sel === undefined) return [];
-  return cachedList(cache, "Pod", obj.metadata?.namespace ?? "").filter((p) => matches(sel, p.metadata?.labels));
+  if (podSelectorOf(obj) === undefined) return [];
+  return cachedList(cache, "Pod", obj.metadata?.namespace ?? "").filter(podMatcher(obj));
 }
 
 export function podsMountingClaim(cache: ClusterCache, namespace: string, claim: string): V1Pod[] {

@@ -8,7 +8,7 @@ import type { KubernetesObject, V1Pod } from "@kubernetes/client-node";
 import type { ResourceRef } from "@vigil/contracts";
 import { isKindName, type ClusterCache, type KindName } from "@vigil/kube";
 import { CLUSTER_REF, type ResolvedTarget } from "./resolve-target.js";
-import { cachedList, claimNamesOf, hpasScaling, ingressesRoutingTo, podsSelectedBy, selectsPod, storageOf } from "./relations.js";
+import { cachedList, claimNamesOf, hpasScaling, ingressesRoutingTo, podsSelectedBy, selectsAnyPod, storageOf } from "./relations.js";
 
 export interface ScopeLimits {
   /** Pods analyzed per incident (default 50). */
@@ -118,7 +118,7 @@ export function buildScope(resolved: ResolvedTarget, cache: ClusterCache, limits
       cachedList(cache, kind, owner.name).forEach((o) => set.add(o));
     }
     candidates = cachedList(cache, "Pod", owner.name);
-  } else if (owner === CLUSTER_REF || owner.kind === CLUSTER_REF.kind) {
+  } else if (owner.kind === CLUSTER_REF.kind) {
     const nodes = cachedList(cache, "Node");
     nodes.sort((a, b) => Number(isReady(a)) - Number(isReady(b))).forEach((n) => set.add(n));
   } else if (resolved.object) {
@@ -159,12 +159,12 @@ function addPodSurroundings(cache: ClusterCache, set: ScopeSet, pods: readonly V
   for (const p of pods) if (p.spec?.nodeName) set.add(get(cache, { kind: "Node", name: p.spec.nodeName }));
   for (const ns of namespaces) {
     const inNs = pods.filter((p) => (p.metadata?.namespace ?? "") === ns);
-    const services = cachedList(cache, "Service", ns).filter((s) => inNs.some((p) => selectsPod(s, p)));
+    const services = cachedList(cache, "Service", ns).filter((s) => selectsAnyPod(s, inNs));
     services.forEach((s) => set.add(s));
     ingressesRoutingTo(cache, ns, new Set(services.map((s) => s.metadata?.name ?? ""))).forEach((i) => set.add(i));
     for (const kind of ["NetworkPolicy", "PodDisruptionBudget"] as const) {
       cachedList(cache, kind, ns)
-        .filter((o) => inNs.some((p) => selectsPod(o, p)))
+        .filter((o) => selectsAnyPod(o, inNs))
         .forEach((o) => set.add(o));
     }
     const claims = new Set(inNs.flatMap(claimNamesOf));

@@ -21,7 +21,11 @@ export function recentPodSamples(ctx: Ctx, node: string): readonly PodsSampleMes
 }
 
 /** Kernel events observed within the kernel-event window before cluster time. */
-export function recentKernelEvents(ctx: Ctx, node: string | undefined, query: Omit<KernelEventQuery, "sinceMs"> = {}): readonly KernelEventMessage[] {
+export function recentKernelEvents(
+  ctx: Ctx,
+  node: string | undefined,
+  query: Omit<KernelEventQuery, "sinceMs"> = {},
+): readonly KernelEventMessage[] {
   return ctx.telemetry.kernelEvents(node, { ...query, sinceMs: ctx.now - telemetryWindows(ctx).kernelEventsMs });
 }
 

@@ -1,15 +1,14 @@
 // What a pod asks of a node and what a node has left, as kube-scheduler's NodeResourcesFit computes them:
-// requests per resource (k8s.io/component-helpers/resource.PodRequests: app containers summed, max'ed with each
+// requests per resource (the PodRequests formula of pod-requests.ts: app containers summed, max'ed with each
 // init container, restartable init containers (sidecars) added, RuntimeClass overhead on top), against the
 // node's allocatable MINUS the requests of the non-terminated pods already bound to it. Comparing with
 // allocatable alone (the seed's bug) calls a full node "fitting".
 import type { V1Container, V1Node, V1Pod } from "@kubernetes/client-node";
 import { parseQuantity } from "@vigil/kube";
+import { effectivePodAmounts, type Quantities, type ResourceAmounts } from "./pod-requests.js";
 
 /** Amounts per resource name in base units: cpu in millicores, memory and storage in bytes, others as counted. */
-export type ResourceAmounts = Map<string, number>;
-
-type Quantities = Record<string, string | number> | undefined;
+export type { ResourceAmounts } from "./pod-requests.js";
 
 /** A quantity in base units (cpu: millicores); an unreadable one counts as 0 rather than failing the whole view. */
 export function amountOf(resource: string, q: string | number | undefined): number {
@@ -22,28 +21,20 @@ export function amountOf(resource: string, q: string | number | undefined): numb
   }
 }
 
-function containerRequests(c: V1Container): ResourceAmounts {
-  const out: ResourceAmounts = new Map();
-  const requests = c.resources?.requests as Quantities;
-  const limits = c.resources?.limits as Quantities;
-  // The API server defaults a missing request to the limit; a pod read before defaulting gets the same treatment.
+/** The API server defaults a missing request to the limit; a pod read before defaulting gets the same treatment. */
+function requestsDefaulted(c: V1Container): Quantities {
+  const requests = c.resources?.requests as Quantities | undefined;
+  const limits = c.resources?.limits as Quantities | undefined;
+  const out: Quantities = {};
   for (const name of new Set([...Object.keys(requests ?? {}), ...Object.keys(limits ?? {})])) {
     const q = requests?.[name] ?? limits?.[name];
-    out.set(name, amountOf(name, q));
+    if (q !== undefined) out[name] = q;
   }
   return out;
 }
 
 const addInto = (into: ResourceAmounts, add: ResourceAmounts): void => {
   for (const [k, v] of add) into.set(k, (into.get(k) ?? 0) + v);
-};
-const maxInto = (into: ResourceAmounts, other: ResourceAmounts): void => {
-  for (const [k, v] of other) into.set(k, Math.max(into.get(k) ?? 0, v));
-};
-const sum = (a: ResourceAmounts, b: ResourceAmounts): ResourceAmounts => {
-  const out = new Map(a);
-  addInto(out, b);
-  return out;
 };
 
 // Cached objects are never mutated (an update replaces the object), so requests can be remembered per object:
@@ -58,25 +49,8 @@ export function podRequests(pod: V1Pod): ResourceAmounts {
 }
 
 function computePodRequests(pod: V1Pod): ResourceAmounts {
-  const total: ResourceAmounts = new Map();
-  for (const c of pod.spec?.containers ?? []) addInto(total, containerRequests(c));
-  // Init containers run one at a time before the app containers; sidecars (restartPolicy Always) keep running,
-  // so they add to the app total and to every init container started after them.
-  const sidecars: ResourceAmounts = new Map();
-  const init: ResourceAmounts = new Map();
-  for (const c of pod.spec?.initContainers ?? []) {
-    const r = containerRequests(c);
-    if (c.restartPolicy === "Always") {
-      addInto(total, r);
-      addInto(sidecars, r);
-      maxInto(init, sidecars);
-    } else {
-      maxInto(init, sum(r, sidecars));
-    }
-  }
-  maxInto(total, init);
-  const overhead = pod.spec?.overhead as Quantities;
-  for (const [name, q] of Object.entries(overhead ?? {})) total.set(name, (total.get(name) ?? 0) + amountOf(name, q));
+  const total = effectivePodAmounts(pod, { quantitiesOf: requestsDefaulted, amount: amountOf, withOverhead: true });
+  // Only what is really asked for can be short on a node.
   for (const [k, v] of total) if (v === 0) total.delete(k);
   return total;
 }

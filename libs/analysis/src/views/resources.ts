@@ -1,14 +1,13 @@
 // GET /pods/{ns}/{pod}/resources: each container's requests and limits as written, their sums (the seed's
-// `total`), and what the scheduler actually reserves (`effective`): init containers run one at a time before
-// the app containers, so a pod needs max(largest init container, sum of app containers) per resource;
-// sidecars (init containers with restartPolicy Always) keep running and add to both; the RuntimeClass
-// overhead comes on top (k8s.io/component-helpers/resource.PodRequests). A big migration init container can
-// therefore make a pod unschedulable although `total` fits.
+// `total`), and what the scheduler actually reserves (`effective`, by the formula in pod-requests.ts): init
+// containers run one at a time before the app containers, so a pod needs max(largest init container, sum of
+// app containers) per resource; sidecars keep running and add to both; the RuntimeClass overhead comes on top.
+// A big migration init container can therefore make a pod unschedulable although `total` fits.
 import type { V1Container, V1Pod } from "@kubernetes/client-node";
 import type { PodResources } from "@vigil/contracts";
+import { effectivePodAmounts, type ResourceAmounts as Amounts } from "./pod-requests.js";
 import { formatQuantity, quantityValue } from "./quantity-format.js";
 
-type Amounts = Map<string, number>;
 type Side = "requests" | "limits";
 
 type TotalResource = "cpu" | "memory" | "ephemeral-storage";
@@ -33,23 +32,13 @@ function totalOf(pod: V1Pod, side: Side): Amounts {
   return out;
 }
 
-/** What the scheduler (requests) and the kubelet's pod cgroup (limits) count. */
+/** What the scheduler (requests) and the kubelet's pod cgroup (limits) count, in cores and bytes. */
 export function effectiveAmounts(pod: V1Pod, side: Side): Amounts {
-  const out = totalOf(pod, side);
-  const sidecarsSoFar: Amounts = new Map();
-  for (const c of pod.spec?.initContainers ?? []) {
-    const own = amountsOf(c, side);
-    if (c.restartPolicy === "Always") {
-      add(sidecarsSoFar, own);
-      continue;
-    }
-    // A regular init container runs alongside the sidecars declared before it.
-    const whileRunning = new Map(sidecarsSoFar);
-    add(whileRunning, own);
-    for (const [k, v] of whileRunning) out.set(k, Math.max(out.get(k) ?? 0, v));
-  }
-  if (side === "requests") add(out, new Map(Object.entries(pod.spec?.overhead ?? {}).map(([k, v]) => [k, quantityValue(v)])));
-  return out;
+  return effectivePodAmounts(pod, {
+    quantitiesOf: (c) => c.resources?.[side] ?? {},
+    amount: (_resource, q) => quantityValue(q),
+    withOverhead: side === "requests",
+  });
 }
 
 function totals(requests: Amounts, limits: Amounts): PodResources["total"] {

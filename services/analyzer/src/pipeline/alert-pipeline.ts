@@ -81,9 +81,13 @@ export class AlertPipeline<R extends AlertResolution> {
     });
     mirror.apply(decision.incident);
     const log = hctx.log.child({ incidentId: decision.incident.incidentId, correlationId: alert.correlationId });
-    await this.publishIncident(alert, decision.event, decision.incident);
     log.debug({ event: decision.event, occurrences: decision.incident.occurrences, diagnose: decision.diagnose }, "alert grouped");
-    if (decision.diagnose) await this.diagnose(alert, decision.incident, resolution, ctx, startedAt, log);
+    // The incident event and the diagnosis go to different streams, which order nothing between them: the diagnosis
+    // is built and published while the event's ack is on its way, so it is not one round trip later.
+    await Promise.all([
+      this.publishIncident(alert, decision.event, decision.incident),
+      decision.diagnose ? this.diagnose(alert, decision.incident, resolution, ctx, startedAt, log) : undefined,
+    ]);
     return resolution.exists ? "grouped" : "target_not_found";
   }
 

@@ -11,6 +11,8 @@ import type { IncidentsKv } from "./incident-store.js";
 
 const ID_KEYS = "id.>";
 
+const WATCH_RESTART_MS = 1_000;
+
 type WatchEntries = Awaited<ReturnType<IncidentsKv["raw"]["watch"]>>;
 
 export class IncidentMirror implements IncidentReader {
@@ -19,6 +21,7 @@ export class IncidentMirror implements IncidentReader {
   private readonly idOfKey = new Map<string, string>();
   private watcher: { stop(): void } | undefined;
   private loadedFlag = false;
+  private stopped = false;
 
   constructor(
     private readonly kv: IncidentsKv,
@@ -34,21 +37,46 @@ export class IncidentMirror implements IncidentReader {
     return this.loadedFlag;
   }
 
-  /** Watches for changes first, then loads what is stored, so nothing written in between is missed. */
+  /** Loads what is stored and follows changes; resolves after the first load. A watch that ends is started again. */
   async start(): Promise<void> {
+    const { following } = await this.watchAndLoad();
+    this.loadedFlag = true;
+    void this.keepFollowing(following);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.watcher?.stop();
+    this.watcher = undefined;
+  }
+
+  /** Watches for changes first, then loads what is stored, so nothing written in between is missed. */
+  private async watchAndLoad(): Promise<{ following: Promise<void> }> {
     const updates = await this.kv.raw.watch({ key: ID_KEYS, include: "updates" });
     this.watcher = updates;
-    void this.follow(updates);
+    const following = this.follow(updates);
     for (const key of await this.kv.keys(ID_KEYS)) {
       const entry = await this.kv.get(key).catch((err: unknown) => this.log.warn({ err, key }, "skipping an unreadable incident"));
       if (entry) this.apply(entry.value, key);
     }
-    this.loadedFlag = true;
+    return { following };
   }
 
-  stop(): void {
-    this.watcher?.stop();
-    this.watcher = undefined;
+  /** The watch's consumer can be lost (NATS restarted without its store): until it is back, lists serve what they had. */
+  private async keepFollowing(following: Promise<void>): Promise<void> {
+    await following;
+    while (!this.stopped) {
+      this.log.warn("incident watch ended; starting it again");
+      await new Promise((r) => setTimeout(r, WATCH_RESTART_MS));
+      if (this.stopped) return;
+      try {
+        await (
+          await this.watchAndLoad()
+        ).following;
+      } catch (err) {
+        this.log.warn({ err }, "incident watch could not start; retrying");
+      }
+    }
   }
 
   /** Takes a stored incident; an older state than the one held (by incidentProgress) is ignored. */
@@ -113,7 +141,7 @@ export class IncidentMirror implements IncidentReader {
         else this.log.warn({ key: entry.key, revision: entry.revision }, "ignoring an incident that does not match its schema");
       }
     } catch (err) {
-      this.log.error({ err }, "incident watch ended; /api/v1/incidents serves what it had");
+      if (!this.stopped) this.log.error({ err }, "incident watch failed; /api/v1/incidents serves what it had");
     }
   }
 }

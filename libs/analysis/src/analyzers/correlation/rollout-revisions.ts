@@ -38,7 +38,9 @@ const earliest = (pods: readonly V1Pod[]): number | undefined => {
 };
 
 function deploymentRevisions(d: V1Deployment, cache: ClusterCache): RolloutRevisions | undefined {
-  const sets = (cache.store("ReplicaSet").byOwner(d.metadata?.uid ?? ""))
+  const sets = cache
+    .store("ReplicaSet")
+    .byOwner(d.metadata?.uid ?? "")
     .map((rs) => ({ rs, revision: Number(rs.metadata?.annotations?.[REVISION]) }))
     .filter((x) => Number.isInteger(x.revision) && x.revision > 0)
     .sort((a, b) => b.revision - a.revision);
@@ -71,14 +73,18 @@ function hashRevisions(w: V1StatefulSet | V1DaemonSet, cache: ClusterCache): Rol
   const uid = w.metadata?.uid ?? "";
   const name = w.metadata?.name ?? "";
   const pods = cache.store("Pod").byOwner(uid);
-  const keyOf = (hash: string) => (w.kind === "DaemonSet" ? hash : hash.startsWith(`${name}-`) ? hash.slice(name.length + 1) : hash);
+  // One key per revision: the hash (StatefulSet pods and status name the ControllerRevision, `<name>-<hash>`).
+  const keyOf = (hash: string) => (hash.startsWith(`${name}-`) ? hash.slice(name.length + 1) : hash);
   const byHash = new Map<string, V1Pod[]>();
   for (const p of pods) {
     const hash = p.metadata?.labels?.[HASH_LABEL];
     if (hash) byHash.set(keyOf(hash), [...(byHash.get(keyOf(hash)) ?? []), p]);
   }
   const revisions = cache.kinds.includes("ControllerRevision")
-    ? (cache.store("ControllerRevision").byOwner(uid)).sort((a, b) => b.revision - a.revision)
+    ? cache
+        .store("ControllerRevision")
+        .byOwner(uid)
+        .sort((a, b) => b.revision - a.revision)
     : [];
   const crKey = (cr: V1ControllerRevision) => keyOf(cr.metadata?.name ?? "");
   let currentKey: string | undefined;
