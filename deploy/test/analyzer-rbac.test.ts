@@ -2,13 +2,14 @@
 // kube-apiserver does), the analyzer's ServiceAccount syncs every cache it keeps, and nothing more: it cannot
 // change the cluster or read Secrets. A missing rule shows up here, not as a 403 loop in someone's cluster.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { parseAllDocuments } from "yaml";
-import { KubeConfig } from "@kubernetes/client-node";
-import { ClusterCache, DEFAULT_CACHED_KINDS, KubeApiError, evictPod, type KubeLogger } from "@vigil/kube";
+import { ANALYZER_CACHED_KINDS } from "@vigil/analyzer";
+import { ClusterCache, KubeApiError, UsageCache, evictPod, kubeConfigFromFile, type KubeLogger } from "@vigil/kube";
 import { type KubeObject, KubeSim } from "@vigil/kube-sim";
 
 type Obj = Record<string, any>;
@@ -28,9 +29,15 @@ before(async () => {
     ...docs("deploy/kubernetes/webhook.yaml").filter((d) => d.kind === "Namespace"),
     ...manifests.filter((d) => ["ServiceAccount", "ClusterRole", "ClusterRoleBinding"].includes(d.kind)),
   ]);
-  const kubeConfig = new KubeConfig();
-  kubeConfig.loadFromString(sim.kubeconfig({ user: identity }));
-  cache = new ClusterCache({ kubeConfig, log: quiet, reflector: { backoff: { baseMs: 50, maxMs: 500 }, requestTimeoutMs: 5000 } });
+  const path = join(mkdtempSync(join(tmpdir(), "vigil-rbac-")), "kubeconfig");
+  await sim.writeKubeconfig(path, { user: identity });
+  const kubeConfig = kubeConfigFromFile(path);
+  cache = new ClusterCache({
+    kubeConfig,
+    kinds: ANALYZER_CACHED_KINDS,
+    log: quiet,
+    reflector: { backoff: { baseMs: 50, maxMs: 500 }, requestTimeoutMs: 5000 },
+  });
   cache.start();
 });
 after(async () => {
@@ -44,16 +51,24 @@ test("analyzer RBAC: the ServiceAccount lists and watches every cached kind", as
   for (const s of cache.status()) assert.equal(s.errors, 0, `${s.kind}: ${s.lastError ?? ""}`);
   assert.deepEqual(
     cache.status().map((s) => s.kind),
-    [...DEFAULT_CACHED_KINDS],
+    [...ANALYZER_CACHED_KINDS],
   );
   assert.ok(cache.store("Pod").list({ namespace: "shop" }).length > 0, "the scenario's pods are visible");
 });
 
-test("analyzer RBAC: metrics.k8s.io is readable", async () => {
-  const nodes = (await cache.client.requestJson("/apis/metrics.k8s.io/v1beta1/nodes")) as { items: unknown[] };
-  assert.ok(nodes.items.length > 0);
-  const pods = (await cache.client.requestJson("/apis/metrics.k8s.io/v1beta1/namespaces/shop/pods")) as { items: unknown[] };
-  assert.ok(Array.isArray(pods.items));
+test("analyzer RBAC: the usage cache polls metrics.k8s.io and the kubelets' volume stats without a refusal", async () => {
+  const usage = new UsageCache({ client: cache.client, nodes: () => cache.store("Node").list(), log: quiet });
+  try {
+    await usage.start();
+    for (const s of usage.status()) {
+      assert.equal(s.state, "available", `${s.source}: ${s.reason ?? ""}`);
+      assert.ok(s.polls > 0, s.source);
+    }
+    const node = cache.store("Node").list()[0]!.metadata!.name!;
+    assert.equal(usage.node(node).available, true);
+  } finally {
+    await usage.stop();
+  }
 });
 
 test("analyzer RBAC: read-only — patches, deletes, evictions and Secrets are refused", async () => {

@@ -66,5 +66,5 @@ export interface Analyzer<K extends KindName = KindName> {
 
 /** Types an analyzer for its kind; the registry holds them as `Analyzer`. */
 export function defineAnalyzer<K extends KindName>(analyzer: Analyzer<K>): Analyzer {
-  return analyzer as unknown as Analyzer;
+  return analyzer;
 }

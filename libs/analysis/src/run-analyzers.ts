@@ -15,7 +15,7 @@ export function analyzeObject(obj: KubernetesObject, ctx: AnalysisContext): Anal
   const out: AnalyzerFinding[] = [];
   for (const a of analyzersFor(kind)) {
     try {
-      for (const f of a.analyze(obj as never, ctx)) out.push({ ...f, analyzer: a.name });
+      for (const f of a.analyze(obj, ctx)) out.push({ ...f, analyzer: a.name });
     } catch (err) {
       throw new Error(`analyzer ${a.name} failed on ${kind} ${obj.metadata?.namespace ?? ""}/${obj.metadata?.name ?? ""}: ${(err as Error).message}`, {
         cause: err,

@@ -11,7 +11,7 @@ import { diagnose } from "../src/diagnosis/diagnose.js";
 import { resolveTarget } from "../src/diagnosis/resolve-target.js";
 import { NodeTelemetry } from "../src/telemetry/node-telemetry.js";
 import { analysisContextFor, type AnalysisHarness } from "./analysis-helpers.js";
-import { alertMessageFor, expectationProblems, scenarioExpectations, type ScenarioExpectation } from "./scenario-expectations.js";
+import { alertMessageFor, expectationProblems, scenarioExpectations, type ScenarioExpectation } from "@vigil/acceptance";
 
 interface Diagnosed {
   alert: AlertMessage;

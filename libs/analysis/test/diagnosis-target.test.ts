@@ -9,7 +9,7 @@ import { KubeSim, type Pod } from "@vigil/kube-sim";
 import { buildScope } from "../src/diagnosis/scope.js";
 import { CLUSTER_REF, resolveTarget } from "../src/diagnosis/resolve-target.js";
 import { analysisContextFor, type AnalysisHarness } from "./analysis-helpers.js";
-import { alertMessageFor } from "./scenario-expectations.js";
+import { alertMessageFor } from "@vigil/acceptance";
 
 const alertWith = (labels: Record<string, string>): AlertMessage =>
   alertMessageFor({ labels: { alertname: "Test", ...labels }, annotations: {} }, new Date());

@@ -18,6 +18,8 @@ export const incidentAlert = z.object({
   status: z.enum(["firing", "resolved"]),
   firstSeenAt: timestamp,
   lastSeenAt: timestamp,
+  /** Id of the alert message last grouped under this fingerprint, so diagnoses can list every alert of the incident. */
+  lastAlertId: messageId.optional(),
 });
 export type IncidentAlert = z.infer<typeof incidentAlert>;
 

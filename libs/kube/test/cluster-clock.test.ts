@@ -10,7 +10,7 @@ describe("ClusterClock", () => {
   let sim: KubeSim;
   before(async () => {
     sim = await KubeSim.start({ clock: "virtual" });
-    await sim.load([namespace("shop")]);
+    sim.load([namespace("shop")]);
   });
   after(() => sim.stop());
 
@@ -31,7 +31,7 @@ describe("ClusterClock", () => {
       const before = cache.clock.now();
       await sim.advance("2h");
       // The jump is seen through the watch: the simulator records an event at its new time.
-      await sim.load([
+      sim.load([
         {
           apiVersion: "v1",
           kind: "Event",

@@ -2,7 +2,7 @@
 // Everything it reads comes from caches kept current in the background: the cluster (ClusterCache, list +
 // watch), resource usage (UsageCache, polled), node telemetry and kernel events (bounded windows fed from
 // JetStream), and incidents (a KV watch). Neither an alert nor a request waits on the API server.
-import { type AnalysisContext, defaultAnalysisSettings } from "@vigil/analysis";
+import type { AnalysisContext } from "@vigil/analysis";
 import { RetryableError } from "@vigil/bus";
 import { kvBuckets, streams } from "@vigil/contracts";
 import { ClusterCache, findKubeConfig, UsageCache } from "@vigil/kube";
@@ -10,7 +10,8 @@ import { ConfigError, type ServiceDefinition } from "@vigil/service";
 import { ApiMetrics } from "./api/api-metrics.js";
 import { apiRouter } from "./api/router.js";
 import { apiRoutes } from "./api/routes/index.js";
-import { analyzerConfigShape } from "./config.js";
+import { ANALYZER_CACHED_KINDS } from "./cached-kinds.js";
+import { analysisSettingsFrom, analyzerConfigShape } from "./config.js";
 import { AnalyzerMetrics } from "./metrics.js";
 import { AlertPipeline } from "./pipeline/alert-pipeline.js";
 import { DiagnosisMemory } from "./pipeline/diagnosis-memory.js";
@@ -40,7 +41,7 @@ export const analyzerService: ServiceDefinition<typeof analyzerConfigShape> = {
     if (!found.kubeConfig) throw new ConfigError(kubeConfigProblems());
     log.info({ kubeconfig: found.source, server: found.server }, "cluster access");
 
-    const cache = new ClusterCache({ kubeConfig: found.kubeConfig, log, registry });
+    const cache = new ClusterCache({ kubeConfig: found.kubeConfig, kinds: ANALYZER_CACHED_KINDS, log, registry });
     cache.start();
     readiness.add("kube-caches", () => cache.cachesSynced());
     onShutdown(() => cache.stop());
@@ -57,7 +58,7 @@ export const analyzerService: ServiceDefinition<typeof analyzerConfigShape> = {
     const metrics = new AnalyzerMetrics(registry);
     const telemetry = startTelemetry({ bus, config, log, metrics, readiness, onShutdown });
 
-    const settings = { ...defaultAnalysisSettings, restartThreshold: config.POD_RESTART_THRESHOLD };
+    const settings = analysisSettingsFrom(config);
     const analysisContext = (): AnalysisContext => ({ cache, now: cache.clock.now(), telemetry, usage, settings });
 
     const diagnoses = new DiagnosisMemory();

@@ -45,6 +45,11 @@ describe("incident grouping rules", () => {
     assert.equal(later.event, "updated");
     assert.equal(later.diagnose, true, "a new burst after 5 quiet minutes");
     assert.equal(later.incident.latestDiagnosisId, diagnosisIdFor(alert(3)));
+    // The incident remembers the latest alert id of each fingerprint, so a diagnosis can list every alert of it.
+    assert.deepEqual(
+      later.incident.alerts.map((a) => a.lastAlertId),
+      [alert(1).id, alert(2).id, alert(3).id],
+    );
   });
 
   it("counts a repeat of a known alert as an occurrence but lists the alert once", () => {

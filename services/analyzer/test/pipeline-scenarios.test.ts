@@ -7,10 +7,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { diagnosisMessage, kvBuckets, topics } from "@vigil/contracts";
 import { type NatsServerHandle, startNats } from "@vigil/testing";
-// The one table of scenario expectations, shared with libs/analysis's own diagnosis tests; @vigil/analysis exports
-// no testing entry point yet (a `@vigil/analysis/testing` export would make this a by-name import).
-// eslint-disable-next-line no-restricted-imports
-import { alertMessageFor, expectationProblems, scenarioExpectations } from "../../../libs/analysis/test/scenario-expectations.js";
+import { alertMessageFor, expectationProblems, scenarioExpectations } from "@vigil/acceptance";
 import { diagnosisOf, forgetIncidents, type Harness, startHarness, waitFor } from "./pipeline-helpers.js";
 
 /** The analyzer's count of telemetry messages its windows kept, for one topic (from /metrics). */

@@ -30,12 +30,15 @@ export interface ApiRoute<P extends z.ZodType = z.ZodType, Q extends z.ZodType =
   /** Error codes this route can answer besides BAD_REQUEST, REQUEST_TIMEOUT and INTERNAL_ERROR (always possible). */
   errors: readonly ErrorCode[];
   /** Builds `data`; throw NotFoundError / UnavailableError (@vigil/errors) for 404 / 503. `signal` aborts at the deadline. */
-  handler(input: { params: z.output<P>; query: Q extends z.ZodType ? z.output<Q> : undefined; ctx: ApiContext; signal: AbortSignal }):
-    | z.input<R>
-    | Promise<z.input<R>>;
+  handler(input: {
+    params: z.output<P>;
+    query: Q extends z.ZodType ? z.output<Q> : undefined;
+    ctx: ApiContext;
+    signal: AbortSignal;
+  }): z.input<R> | Promise<z.input<R>>;
 }
 
 /** Types a route; the table holds them as `ApiRoute`. */
 export function defineRoute<P extends z.ZodType, Q extends z.ZodType, R extends z.ZodType>(route: ApiRoute<P, Q, R>): ApiRoute {
-  return route as unknown as ApiRoute;
+  return route;
 }

@@ -71,7 +71,14 @@ export class AlertPipeline<R extends AlertResolution> {
       // Not an incident: the diagnosis says so explicitly, under an incident id of its own that nothing stores.
       const incidentId = incidentIdFor(alert);
       const log = hctx.log.child({ incidentId, correlationId: alert.correlationId });
-      await this.diagnose(alert, { incidentId, occurrences: 1, owner: ownerRef(resolution.owner) }, resolution, ctx, startedAt, log);
+      await this.diagnose(
+        alert,
+        { incidentId, occurrences: 1, owner: ownerRef(resolution.owner), alerts: [] },
+        resolution,
+        ctx,
+        startedAt,
+        log,
+      );
       return "no_trouble";
     }
     const decision = await hctx.once("group", async () => {
@@ -132,7 +139,7 @@ export class AlertPipeline<R extends AlertResolution> {
 
   private async diagnose(
     alert: AlertMessage,
-    incident: Pick<IncidentState, "incidentId" | "occurrences" | "owner">,
+    incident: Pick<IncidentState, "incidentId" | "occurrences" | "owner" | "alerts">,
     resolution: R,
     ctx: AnalysisContext,
     startedAt: number,
@@ -144,8 +151,8 @@ export class AlertPipeline<R extends AlertResolution> {
       id: diagnosisIdFor(alert),
       incidentId: incident.incidentId,
       owner: incident.owner,
-      // The incident records its alerts by fingerprint; the ids of earlier deliveries are on their own diagnoses.
-      alertIds: [alert.id],
+      // Every alert of the incident (the latest delivery of each fingerprint), the causing one included.
+      alertIds: [...new Set([...incident.alerts.flatMap((a) => (a.lastAlertId ? [a.lastAlertId] : [])), alert.id])],
       occurrences: incident.occurrences,
       resolution,
       ctx,

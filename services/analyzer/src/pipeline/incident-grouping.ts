@@ -72,7 +72,14 @@ export function groupFiring(
   const idleMs = current ? nowMs - Date.parse(current.updatedAt) : Infinity;
   if (!current || current.status !== "open" || idleMs > settings.windowMs) {
     const alerts = [
-      { alertname: alert.alertname, fingerprint: alert.fingerprint, status: "firing" as const, firstSeenAt: now, lastSeenAt: now },
+      {
+        alertname: alert.alertname,
+        fingerprint: alert.fingerprint,
+        status: "firing" as const,
+        firstSeenAt: now,
+        lastSeenAt: now,
+        lastAlertId: alert.id,
+      },
     ];
     const incident: IncidentState = {
       incidentId: incidentIdFor(alert),
@@ -90,10 +97,19 @@ export function groupFiring(
   }
   const known = current.alerts.some((a) => a.fingerprint === alert.fingerprint);
   const alerts = known
-    ? current.alerts.map((a) => (a.fingerprint === alert.fingerprint ? { ...a, status: "firing" as const, lastSeenAt: now } : a))
+    ? current.alerts.map((a) =>
+        a.fingerprint === alert.fingerprint ? { ...a, status: "firing" as const, lastSeenAt: now, lastAlertId: alert.id } : a,
+      )
     : [
         ...current.alerts,
-        { alertname: alert.alertname, fingerprint: alert.fingerprint, status: "firing" as const, firstSeenAt: now, lastSeenAt: now },
+        {
+          alertname: alert.alertname,
+          fingerprint: alert.fingerprint,
+          status: "firing" as const,
+          firstSeenAt: now,
+          lastSeenAt: now,
+          lastAlertId: alert.id,
+        },
       ];
   // A clock that went backwards (idle < 0) is not a quiet period.
   const diagnose = idleMs >= settings.rediagnoseAfterMs;

@@ -1,7 +1,7 @@
 // For every simulator scenario: the alert Prometheus (kube-prometheus rules, plus a few widely used community
 // rules where kube-prometheus has none) would send for its symptom, with the real object names read from the
 // simulator, and what a correct diagnosis of it says: outcome, target, owner and main finding. The diagnosis
-// tests (diagnosis-scenarios.test.ts, direct) and the analyzer service's pipeline tests (over NATS) share it.
+// tests (libs/analysis diagnosis-scenarios.test.ts, direct) and the analyzer service's pipeline tests (over NATS) share it.
 import type { AlertMessage, DiagnosisMessage, DiagnosisOutcome, FindingCode, KernelEventMessage, ResourceRef } from "@vigil/contracts";
 import type { KubeSim, Pod } from "@vigil/kube-sim";
 import {
