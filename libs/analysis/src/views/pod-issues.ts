@@ -131,6 +131,7 @@ export async function clusterPodIssuesView(ctx: AnalysisContext, query: PodIssue
   const newDay = issues.filter((i) => within(i, 24 * HOUR_MS)).length;
 
   return {
+    analysisTime: new Date(ctx.now).toISOString(),
     totalPods: pods.length,
     healthyPods: pods.length - unhealthy,
     unhealthyPods: unhealthy,

@@ -101,6 +101,8 @@ export const clusterPodIssue = z.object({
 export type ClusterPodIssue = z.infer<typeof clusterPodIssue>;
 
 export const clusterPodIssues = z.object({
+  /** Addition: the cluster time this analysis describes (served from a snapshot at most a few seconds old). */
+  analysisTime: isoTime,
   totalPods: z.number().int(),
   healthyPods: z.number().int(),
   unhealthyPods: z.number().int(),

@@ -27,6 +27,11 @@ export interface ApiRoute<P extends z.ZodType = z.ZodType, Q extends z.ZodType =
   query?: Q;
   /** Schema of `data` in the success envelope. */
   response: R;
+  /**
+   * Served from a snapshot (see snapshots.ts): answers over the whole cluster that cannot meet the latency goal when
+   * computed per request. Younger than `freshMs` it is served as is; older, it is refreshed in the background.
+   */
+  snapshot?: { freshMs: number; maxAgeMs: number };
   /** Error codes this route can answer besides BAD_REQUEST, REQUEST_TIMEOUT and INTERNAL_ERROR (always possible). */
   errors: readonly ErrorCode[];
   /** Builds `data`; throw NotFoundError / UnavailableError (@vigil/errors) for 404 / 503. `signal` aborts at the deadline. */

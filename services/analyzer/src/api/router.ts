@@ -14,6 +14,7 @@ import { looseMatcher } from "./loose-path.js";
 import { OPENAPI_PATH, openApiDocument } from "./openapi.js";
 import { parseRequestInput } from "./request-input.js";
 import type { ApiContext, ApiRoute } from "./route.js";
+import { Snapshots } from "./snapshots.js";
 
 export interface ApiRouterOptions {
   /** REQUEST_TIMEOUT in ms. */
@@ -36,14 +37,32 @@ export function apiRouter(routes: readonly ApiRoute[], makeContext: () => ApiCon
   router.all(OPENAPI_PATH, methodNotAllowed("GET"));
 
   for (const route of routes) {
-    router.get(route.path, (req: Request, res: Response) => handle(route, req, res, makeContext, opts));
+    const run = route.snapshot ? fromSnapshots(route, route.snapshot, makeContext) : fresh(route, makeContext);
+    router.get(route.path, (req: Request, res: Response) => handle(route, run, req, res, opts));
     router.all(route.path, methodNotAllowed("GET"));
   }
   router.use(emptySegments(routes));
   return router;
 }
 
-async function handle(route: ApiRoute, req: Request, res: Response, makeContext: () => ApiContext, opts: ApiRouterOptions): Promise<void> {
+/** Computes a route's answer: `params` and `query` already checked. */
+type Run = (params: unknown, query: unknown, signal: AbortSignal) => Promise<unknown>;
+
+function fresh(route: ApiRoute, makeContext: () => ApiContext): Run {
+  return async (params, query, signal) => route.handler({ params, query: query as never, ctx: makeContext(), signal });
+}
+
+function fromSnapshots(route: ApiRoute, snapshot: NonNullable<ApiRoute["snapshot"]>, makeContext: () => ApiContext): Run {
+  const snapshots = new Snapshots<unknown>({ ...snapshot, maxEntries: 64, refreshTimeoutMs: 10_000 });
+  return (params, query, signal) =>
+    snapshots.get(
+      JSON.stringify([params, query]),
+      (s) => Promise.resolve(route.handler({ params, query: query as never, ctx: makeContext(), signal: s })),
+      signal,
+    );
+}
+
+async function handle(route: ApiRoute, run: Run, req: Request, res: Response, opts: ApiRouterOptions): Promise<void> {
   const startedAt = performance.now();
   const what = `GET ${route.path}`;
   const { params, query } = parseRequestInput(route, req.params as Record<string, string>, req.query);
@@ -53,7 +72,7 @@ async function handle(route: ApiRoute, req: Request, res: Response, makeContext:
     if (!res.writableFinished) controller.abort(new Error("client closed the connection"));
   });
   try {
-    const data = await runWithDeadline((signal) => route.handler({ params, query, ctx: makeContext(), signal }), {
+    const data = await runWithDeadline((signal) => run(params, query, signal), {
       timeoutMs: opts.requestTimeoutMs,
       startedAt,
       controller,

@@ -47,8 +47,11 @@ export const clusterViewsRoutes: readonly ApiRoute[] = [
     description:
       "namespace absent or 'all' = every namespace; severity (critical, warning, info) filters every issue-derived field. " +
       "Velocity counts issues that started in the last hour / 24 h of cluster time; resolved counts pods with recent " +
-      "Warning events and no issue now.",
+      "Warning events and no issue now. Served from a snapshot refreshed every second in the background (analysisTime " +
+      "says which cluster time it describes).",
     tags: ["cluster"],
+    // Walks every pod of the cluster (~25 ms for 5,000 pods): a snapshot refreshed in the background every second.
+    snapshot: { freshMs: 1_000, maxAgeMs: 30_000 },
     params: z.object({}),
     query: clusterPodIssuesQuery,
     response: clusterPodIssues,
