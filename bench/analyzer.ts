@@ -10,21 +10,14 @@ import { analyzerService, apiRoutes } from "@vigil/analyzer";
 import { Bus } from "@vigil/bus";
 import { type AlertMessage, type NodeSampleMessage, topics, subjects } from "@vigil/contracts";
 import { samples } from "@vigil/contracts/testing";
-import { KubeSim, type KubeObject, type Pod } from "@vigil/kube-sim";
+import { KubeSim, type Pod } from "@vigil/kube-sim";
 import { startService } from "@vigil/service";
 import { makeTempDir, startNats, waitFor } from "@vigil/testing";
 import pino from "pino";
+import { benchCluster, clusterSize, envNum } from "./lib/bench-cluster.js";
 import { calibrationLine, stockPublishRate } from "./lib/calibration.js";
 
-const envNum = (name: string, dflt: number): number => {
-  const v = Number(process.env[name] ?? dflt);
-  if (!Number.isFinite(v) || v <= 0) throw new Error(`${name} must be a positive number, got ${process.env[name]}`);
-  return v;
-};
-const NODES = envNum("BENCH_NODES", 500);
-const DEPLOYMENTS = envNum("BENCH_DEPLOYMENTS", 200);
-const REPLICAS = envNum("BENCH_REPLICAS", 20);
-const BARE_PODS = envNum("BENCH_BARE_PODS", 500);
+const { nodes: NODES, deployments: DEPLOYMENTS, replicas: REPLICAS, barePods: BARE_PODS } = clusterSize;
 const REQUESTS = envNum("BENCH_REQUESTS", 300);
 const WARMUP_REQUESTS = Math.max(1, Math.round(REQUESTS / 10));
 const ALERT_RATE = envNum("BENCH_ALERT_RATE", 50);
@@ -38,62 +31,6 @@ const heapAfterGc = (): number => {
   globalThis.gc?.();
   return process.memoryUsage().heapUsed;
 };
-
-function manifests(): KubeObject[] {
-  const objects: KubeObject[] = [];
-  for (let i = 1; i <= NODES; i++) {
-    objects.push({
-      apiVersion: "v1",
-      kind: "Node",
-      metadata: { name: `node-${i}`, labels: { "topology.kubernetes.io/zone": `zone-${i % 3}` } },
-      status: { capacity: { cpu: "16", memory: "64Gi", pods: "110" } },
-    });
-  }
-  for (let i = 0; i < 10; i++) objects.push({ apiVersion: "v1", kind: "Namespace", metadata: { name: `team-${i}` } });
-  objects.push({ apiVersion: "v1", kind: "Namespace", metadata: { name: "batch" } });
-  const container = (name: string) => ({
-    name,
-    image: `bench/${name}:1.0`,
-    resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "256Mi" } },
-  });
-  for (let i = 1; i <= DEPLOYMENTS; i++) {
-    const app = `app-${i}`;
-    objects.push({
-      apiVersion: "apps/v1",
-      kind: "Deployment",
-      metadata: { name: app, namespace: `team-${i % 10}`, labels: { app } },
-      spec: {
-        replicas: REPLICAS,
-        selector: { matchLabels: { app } },
-        template: { metadata: { labels: { app } }, spec: { containers: [container(app)] } },
-      },
-    });
-    objects.push({
-      apiVersion: "v1",
-      kind: "Service",
-      metadata: { name: app, namespace: `team-${i % 10}` },
-      spec: { selector: { app }, ports: [{ port: 80, targetPort: 8080 }] },
-    });
-  }
-  objects.push({
-    apiVersion: "apps/v1",
-    kind: "DaemonSet",
-    metadata: { name: "node-agent", namespace: "kube-system" },
-    spec: {
-      selector: { matchLabels: { app: "node-agent" } },
-      template: { metadata: { labels: { app: "node-agent" } }, spec: { containers: [container("agent")] } },
-    },
-  });
-  for (let i = 1; i <= BARE_PODS; i++) {
-    objects.push({
-      apiVersion: "v1",
-      kind: "Pod",
-      metadata: { name: `batch-${i}`, namespace: "batch", labels: { app: "batch" } },
-      spec: { containers: [container("batch")] },
-    });
-  }
-  return objects;
-}
 
 /** A firing alert about one pod, as the webhook publishes it. */
 function alertAbout(i: number, pod: { namespace: string; name: string }): AlertMessage {
@@ -139,7 +76,7 @@ const nats = await startNats();
 console.log(calibrationLine(await stockPublishRate(nats.url)));
 
 const sim = await KubeSim.start({ clock: "virtual" });
-sim.load(manifests());
+sim.load(benchCluster({ services: true }));
 await sim.advance("10s");
 const pods = sim.list<Pod>("Pod");
 console.log(

@@ -5,12 +5,10 @@ import { cpus } from "node:os";
 import { request } from "node:http";
 import { KubeSim, type KubeObject, type Pod } from "@vigil/kube-sim";
 import { startNats } from "@vigil/testing";
+import { benchCluster, clusterSize } from "./lib/bench-cluster.js";
 import { calibrationLine, stockPublishRate } from "./lib/calibration.js";
 
-const NODES = Number(process.env.BENCH_NODES ?? 500);
-const DEPLOYMENTS = Number(process.env.BENCH_DEPLOYMENTS ?? 200);
-const REPLICAS = Number(process.env.BENCH_REPLICAS ?? 20);
-const BARE_PODS = Number(process.env.BENCH_BARE_PODS ?? 500);
+const { nodes: NODES, deployments: DEPLOYMENTS, replicas: REPLICAS, barePods: BARE_PODS } = clusterSize;
 const WRITES = Number(process.env.BENCH_WRITES ?? 300);
 
 const BENCH_USER = "system:serviceaccount:bench:watcher";
@@ -36,54 +34,6 @@ const rbac = (): KubeObject[] => [
 
 const mb = (n: number) => `${Math.round(n / 2 ** 20)} MiB`;
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
-
-const manifests = (): KubeObject[] => {
-  const objects: KubeObject[] = [];
-  for (let i = 1; i <= NODES; i++) {
-    objects.push({
-      apiVersion: "v1",
-      kind: "Node",
-      metadata: { name: `node-${i}`, labels: { "topology.kubernetes.io/zone": `zone-${i % 3}` } },
-      status: { capacity: { cpu: "16", memory: "64Gi", pods: "110" } },
-    });
-  }
-  const container = (name: string) => ({
-    name,
-    image: `bench/${name}:1.0`,
-    resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "256Mi" } },
-  });
-  for (let i = 1; i <= DEPLOYMENTS; i++) {
-    const app = `app-${i}`;
-    objects.push({
-      apiVersion: "apps/v1",
-      kind: "Deployment",
-      metadata: { name: app, namespace: `team-${i % 10}` },
-      spec: {
-        replicas: REPLICAS,
-        selector: { matchLabels: { app } },
-        template: { metadata: { labels: { app } }, spec: { containers: [container(app)] } },
-      },
-    });
-  }
-  objects.push({
-    apiVersion: "apps/v1",
-    kind: "DaemonSet",
-    metadata: { name: "node-agent", namespace: "kube-system" },
-    spec: {
-      selector: { matchLabels: { app: "node-agent" } },
-      template: { metadata: { labels: { app: "node-agent" } }, spec: { containers: [container("agent")] } },
-    },
-  });
-  for (let i = 1; i <= BARE_PODS; i++) {
-    objects.push({
-      apiVersion: "v1",
-      kind: "Pod",
-      metadata: { name: `batch-${i}`, namespace: "batch", labels: { app: "batch" } },
-      spec: { containers: [container("batch")] },
-    });
-  }
-  return objects;
-};
 
 /** Opens a raw watch and calls back with each event line and its arrival time. */
 const openWatch = (
@@ -139,7 +89,7 @@ console.log(calibrationLine(await stockPublishRate(nats.url)));
 const sim = await KubeSim.start({ unauthenticated: "anonymous" });
 sim.load(rbac());
 const auth = `Bearer ${sim.token({ user: BENCH_USER })}`;
-const objects = manifests();
+const objects = benchCluster();
 const heapBefore = process.memoryUsage().heapUsed;
 const t0 = performance.now();
 sim.load(objects);

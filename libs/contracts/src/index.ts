@@ -24,6 +24,8 @@ export * from "./ids.js";
 export * from "./kv.js";
 export * from "./duration.js";
 export * from "./label-selector.js";
+export * from "./node-selection.js";
+export * from "./cron-schedule.js";
 export * from "./collector-api.js";
 export * from "./backoff.js";
 export * from "./delayed.js";

@@ -7,7 +7,7 @@ import { R } from "../src/api/resources.js";
 import { CronJobController } from "../src/controllers/cronjob.js";
 import { JobController } from "../src/controllers/job.js";
 import { GarbageCollector } from "../src/controllers/garbage-collector.js";
-import { countMissed, parseCron } from "../src/controllers/cron-schedule.js";
+import { countMissed, parseCron } from "@vigil/contracts";
 import type { KubeObject, Pod } from "../src/types.js";
 import { env, eventsOf, markFinished, type Env } from "./controllers-helpers.js";
 

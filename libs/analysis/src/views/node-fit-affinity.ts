@@ -3,30 +3,7 @@
 // node selector term must match, a term matching when all its matchExpressions (In, NotIn, Exists,
 // DoesNotExist, Gt, Lt on labels) and matchFields (metadata.name only) do. An empty term matches nothing.
 import type { V1Node, V1NodeSelectorRequirement, V1NodeSelectorTerm, V1Pod } from "@kubernetes/client-node";
-
-const isInt = (s: string): boolean => /^[+-]?\d+$/.test(s);
-
-/** One requirement against a label (or field) value; Gt/Lt compare integers, and a non-integer never matches. */
-export function requirementMatches(r: V1NodeSelectorRequirement, value: string | undefined): boolean {
-  const values = r.values ?? [];
-  switch (r.operator) {
-    case "In":
-      return value !== undefined && values.includes(value);
-    case "NotIn":
-      return value === undefined || !values.includes(value);
-    case "Exists":
-      return value !== undefined;
-    case "DoesNotExist":
-      return value === undefined;
-    case "Gt":
-    case "Lt": {
-      if (value === undefined || values.length !== 1 || !isInt(value) || !isInt(values[0]!)) return false;
-      return r.operator === "Gt" ? Number(value) > Number(values[0]) : Number(value) < Number(values[0]);
-    }
-    default:
-      return false;
-  }
-}
+import { fieldRequirementMatches, requirementMatches } from "@vigil/contracts";
 
 const describeRequirement = (r: V1NodeSelectorRequirement, actual: string | undefined, what: string): string => {
   const values = r.operator === "Exists" || r.operator === "DoesNotExist" ? "" : ` [${(r.values ?? []).join(", ")}]`;
@@ -43,9 +20,8 @@ function termFailures(term: V1NodeSelectorTerm, node: V1Node): string[] {
   const out: string[] = [];
   for (const r of exprs) if (!requirementMatches(r, labels[r.key])) out.push(describeRequirement(r, labels[r.key], "label"));
   for (const r of fields) {
-    // metadata.name with In/NotIn is the only field selector node affinity supports.
-    const ok = r.key === "metadata.name" && (r.operator === "In" || r.operator === "NotIn") && requirementMatches(r, node.metadata?.name);
-    if (!ok) out.push(`field ${describeRequirement(r, r.key === "metadata.name" ? node.metadata?.name : undefined, "field")}`);
+    if (!fieldRequirementMatches(r, node.metadata?.name))
+      out.push(`field ${describeRequirement(r, r.key === "metadata.name" ? node.metadata?.name : undefined, "field")}`);
   }
   return out;
 }

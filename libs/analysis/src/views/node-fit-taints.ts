@@ -2,24 +2,7 @@
 // NoExecute taints keep a pod off a node (PreferNoSchedule only lowers the score), and a cordoned node
 // (spec.unschedulable) refuses pods that do not tolerate node.kubernetes.io/unschedulable:NoSchedule.
 import type { V1Node, V1Taint, V1Toleration } from "@kubernetes/client-node";
-
-/** v1.Toleration.ToleratesTaint: an empty effect matches every effect, an empty key with Exists every key. */
-export function tolerates(t: V1Toleration, taint: V1Taint): boolean {
-  if (t.effect && t.effect !== taint.effect) return false;
-  if (t.key && t.key !== taint.key) return false;
-  // An empty key is only valid with Exists (validation refuses it otherwise): it tolerates everything.
-  switch (t.operator ?? "Equal") {
-    case "Exists":
-      return true;
-    case "":
-    case "Equal":
-      return (t.value ?? "") === (taint.value ?? "");
-    default:
-      return false;
-  }
-}
-
-export const toleratesAny = (tolerations: readonly V1Toleration[], taint: V1Taint): boolean => tolerations.some((t) => tolerates(t, taint));
+import { toleratesAny } from "@vigil/contracts";
 
 /** "key=value:Effect" (or "key:Effect"), as kubectl prints taints. */
 export const formatTaint = (t: V1Taint): string => `${t.key}${t.value ? `=${t.value}` : ""}:${t.effect}`;

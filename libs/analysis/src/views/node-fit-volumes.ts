@@ -6,7 +6,7 @@
 // false positive); ReadWriteOncePod refuses every node while another pod uses the claim.
 import type { V1Node, V1PersistentVolume, V1PersistentVolumeClaim, V1Pod, V1StorageClass } from "@kubernetes/client-node";
 import type { ClusterCache } from "@vigil/kube";
-import { requirementMatches } from "./node-fit-affinity.js";
+import { termMatches } from "@vigil/contracts";
 import { amountOf, holdsResources } from "./node-fit-resources.js";
 import type { SchedulingFailureCategory } from "./scheduling-categories.js";
 
@@ -60,12 +60,7 @@ function pvMatchesNode(pv: V1PersistentVolume, node: V1Node): boolean {
   const terms = pv.spec?.nodeAffinity?.required?.nodeSelectorTerms;
   if (!terms || terms.length === 0) return true;
   const labels = nodeLabels(node);
-  return terms.some(
-    (t) =>
-      Boolean(t.matchExpressions?.length || t.matchFields?.length) &&
-      (t.matchExpressions ?? []).every((r) => requirementMatches(r, labels[r.key])) &&
-      (t.matchFields ?? []).every((r) => r.key === "metadata.name" && requirementMatches(r, node.metadata?.name)),
-  );
+  return terms.some((t) => termMatches(t, labels, node.metadata?.name));
 }
 
 /** VolumeBinding's FindPodVolumes for a claim that can only bind to an existing PV ("didn't find available persistent volumes to bind"). */

@@ -6,7 +6,7 @@ import { R } from "../api/resources.js";
 import { rfc3339 } from "../clock.js";
 import type { KubeObject } from "../types.js";
 import { type Controller, syncEach } from "./controller.js";
-import { countMissed, parseCron, type CronSchedule } from "./cron-schedule.js";
+import { countMissed, parseCron, type CronSchedule } from "@vigil/contracts";
 import { isJobFinished } from "./job.js";
 import { OwnerIndex, controllerRefFor } from "./owner.js";
 import { recordEvent } from "./record-event.js";

@@ -1,7 +1,7 @@
 // Label selectors (parsed by @vigil/contracts), node selector terms and tolerations with the semantics of
 // apimachinery and component-helpers.
-import type { V1LabelSelector, V1NodeSelectorRequirement, V1NodeSelectorTerm, V1Taint, V1Toleration } from "@kubernetes/client-node";
-import { LabelSelector, labelSelectorFromObject, SelectorError } from "@vigil/contracts";
+import type { V1LabelSelector, V1NodeSelectorTerm } from "@kubernetes/client-node";
+import { LabelSelector, labelSelectorFromObject, SelectorError, termMatches } from "@vigil/contracts";
 import type { Node } from "../types.js";
 
 /**
@@ -18,65 +18,10 @@ export function compileLabelSelector(sel: V1LabelSelector | null | undefined): L
   }
 }
 
-/** One node selector requirement against a label (or field) value; Gt/Lt compare integers. */
-function matchRequirement(r: V1NodeSelectorRequirement, value: string | undefined): boolean {
-  const values = r.values ?? [];
-  switch (r.operator) {
-    case "In":
-      return value !== undefined && values.includes(value);
-    case "NotIn":
-      return value === undefined || !values.includes(value);
-    case "Exists":
-      return value !== undefined;
-    case "DoesNotExist":
-      return value === undefined;
-    case "Gt":
-    case "Lt": {
-      if (value === undefined || values.length !== 1 || !isInt(value) || !isInt(values[0]!)) return false;
-      const [a, b] = [Number(value), Number(values[0])];
-      return r.operator === "Gt" ? a > b : a < b;
-    }
-    default:
-      return false;
-  }
-}
-
-const isInt = (s: string): boolean => /^[+-]?\d+$/.test(s);
-
-/** A term matches when all its expressions and fields do; a term with neither matches no node. */
-function matchTerm(t: V1NodeSelectorTerm, node: Node): boolean {
-  const exprs = t.matchExpressions ?? [];
-  const fields = t.matchFields ?? [];
-  if (exprs.length === 0 && fields.length === 0) return false;
-  const labels = node.metadata.labels ?? {};
-  if (!exprs.every((r) => matchRequirement(r, labels[r.key]))) return false;
-  // metadata.name is the only field node affinity supports.
-  return fields.every(
-    (r) => r.key === "metadata.name" && (r.operator === "In" || r.operator === "NotIn") && matchRequirement(r, node.metadata.name),
-  );
-}
-
 /** Terms are ORed; an empty list matches no node. */
 export function matchNodeSelectorTerms(terms: V1NodeSelectorTerm[], node: Node): boolean {
-  return terms.some((t) => matchTerm(t, node));
+  const labels = node.metadata.labels ?? {};
+  return terms.some((t) => termMatches(t, labels, node.metadata.name));
 }
 
-/** v1.Toleration.ToleratesTaint: empty effect and (with Exists) empty key act as wildcards. */
-export function tolerates(t: V1Toleration, taint: V1Taint): boolean {
-  if (t.effect && t.effect !== taint.effect) return false;
-  if (t.key && t.key !== taint.key) return false;
-  switch (t.operator ?? "Equal") {
-    case "Exists":
-      return true;
-    case "":
-    case "Equal":
-      return (t.value ?? "") === (taint.value ?? "");
-    default:
-      return false;
-  }
-}
-
-export function toleratesAny(tolerations: V1Toleration[], taint: V1Taint): boolean {
-  for (let i = 0; i < tolerations.length; i++) if (tolerates(tolerations[i]!, taint)) return true;
-  return false;
-}
+export { tolerates, toleratesAny } from "@vigil/contracts";

@@ -8,7 +8,14 @@
 //   only when the incident had been quiet for `rediagnoseAfterMs` (a new burst, when the cluster may have moved
 //   on). Alerts of one burst (a crash loop's KubePodCrashLooping + KubePodNotReady + KubeDeploymentReplicasMismatch
 //   about every replica) describe the state the first diagnosis already read, so they share it.
-import { type AlertMessage, deterministicId, type FindingSeverity, type IncidentState, type ResourceRef } from "@vigil/contracts";
+import {
+  type AlertMessage,
+  deterministicId,
+  type FindingSeverity,
+  type IncidentAlert,
+  type IncidentState,
+  type ResourceRef,
+} from "@vigil/contracts";
 
 export interface GroupingSettings {
   /** An open incident idle longer than this (cluster time) takes no more alerts. */
@@ -59,6 +66,16 @@ function summaryOf(incident: Pick<IncidentState, "alerts" | "owner">): string {
   return `${names.join(", ")} on ${ownerText(incident.owner)}`;
 }
 
+/** An alert seen for the first time in an incident. */
+const newAlertEntry = (alert: AlertMessage, now: string): IncidentAlert => ({
+  alertname: alert.alertname,
+  fingerprint: alert.fingerprint,
+  status: "firing",
+  firstSeenAt: now,
+  lastSeenAt: now,
+  lastAlertId: alert.id,
+});
+
 /** The incident after a firing alert: the owner's current one joined, or a new one. */
 export function groupFiring(
   current: IncidentState | undefined,
@@ -71,16 +88,7 @@ export function groupFiring(
   const severity = alertSeverity(alert.severity);
   const idleMs = current ? nowMs - Date.parse(current.updatedAt) : Infinity;
   if (!current || current.status !== "open" || idleMs > settings.windowMs) {
-    const alerts = [
-      {
-        alertname: alert.alertname,
-        fingerprint: alert.fingerprint,
-        status: "firing" as const,
-        firstSeenAt: now,
-        lastSeenAt: now,
-        lastAlertId: alert.id,
-      },
-    ];
+    const alerts = [newAlertEntry(alert, now)];
     const incident: IncidentState = {
       incidentId: incidentIdFor(alert),
       owner: ownerRef(owner),
@@ -100,17 +108,7 @@ export function groupFiring(
     ? current.alerts.map((a) =>
         a.fingerprint === alert.fingerprint ? { ...a, status: "firing" as const, lastSeenAt: now, lastAlertId: alert.id } : a,
       )
-    : [
-        ...current.alerts,
-        {
-          alertname: alert.alertname,
-          fingerprint: alert.fingerprint,
-          status: "firing" as const,
-          firstSeenAt: now,
-          lastSeenAt: now,
-          lastAlertId: alert.id,
-        },
-      ];
+    : [...current.alerts, newAlertEntry(alert, now)];
   // A clock that went backwards (idle < 0) is not a quiet period.
   const diagnose = idleMs >= settings.rediagnoseAfterMs;
   const incident: IncidentState = {

@@ -3,10 +3,10 @@
 // events or a long-running active Job (concurrencyPolicy Forbid) say why. A suspended CronJob is quiet on
 // purpose: no finding.
 import type { V1CronJob, V1Job } from "@kubernetes/client-node";
+import { type CronSchedule, parseCron, runsBetween } from "@vigil/contracts";
 import { defineAnalyzer, type AnalysisContext, type FindingDraft, type HypothesisDraft } from "../../analyzer-definition.js";
 import { eventEvidence, ms, objectEvidence, refOf } from "../../evidence.js";
 import { humanDuration } from "../pod/pod-facts.js";
-import { parseCron, runsBetween } from "./cron-schedule.js";
 import { conditionOf, eventsOf, latestWarning } from "./workload-facts.js";
 
 const nameOf = (c: V1CronJob): string => `${c.metadata?.namespace ?? ""}/${c.metadata?.name ?? ""}`;
@@ -62,7 +62,7 @@ function lastRunFailed(c: V1CronJob, jobs: V1Job[]): FindingDraft[] {
 }
 
 function missedSchedule(c: V1CronJob, jobs: V1Job[], ctx: AnalysisContext): FindingDraft[] {
-  const schedule = c.spec?.schedule ? parseCron(c.spec.schedule) : undefined;
+  const schedule = c.spec?.schedule ? readSchedule(c.spec.schedule) : undefined;
   if (!schedule) return [];
   const since = ms(c.status?.lastScheduleTime) ?? ms(c.metadata?.creationTimestamp);
   if (since === undefined) return [];
@@ -131,3 +131,12 @@ function cronJob(c: V1CronJob, ctx: AnalysisContext): FindingDraft[] {
 }
 
 export const cronJobAnalyzer = defineAnalyzer({ name: "cronjob", area: "workload", kind: "CronJob", analyze: cronJob });
+
+/** The schedule, or undefined when it cannot be read (the CronJob controller does not run it either). */
+function readSchedule(text: string): CronSchedule | undefined {
+  try {
+    return parseCron(text);
+  } catch {
+    return undefined;
+  }
+}

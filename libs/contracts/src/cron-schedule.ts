@@ -1,7 +1,7 @@
 // Cron schedules as robfig/cron's standard parser reads them (what the CronJob controller uses): five fields
 // (minute hour day-of-month month day-of-week) with `*`, `?`, ranges, `/` steps, lists and month/day names, or a
 // descriptor (@yearly, @monthly, @weekly, @daily, @midnight, @hourly, @every <duration>). Times are UTC.
-import { parseDurationMs } from "@vigil/contracts";
+import { parseDurationMs } from "./duration.js";
 
 const DESCRIPTORS: Record<string, string> = {
   "@yearly": "0 0 1 1 *",
@@ -139,4 +139,11 @@ export function parseCron(schedule: string): CronSchedule {
       return undefined;
     },
   };
+}
+
+/** The schedule times in (after, until], at most `cap` of them. */
+export function runsBetween(s: CronSchedule, after: number, until: number, cap = 100): number[] {
+  const out: number[] = [];
+  for (let t = s.next(after); t !== undefined && t <= until && out.length < cap; t = s.next(t)) out.push(t);
+  return out;
 }
