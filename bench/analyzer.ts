@@ -136,6 +136,7 @@ const start = performance.now();
 const publishes: Array<Promise<unknown>> = [];
 for (let i = 0; i < total;) {
   const wait = start + (i * 1000) / ALERT_RATE - performance.now();
+  // The load generator's pacing (a steady ALERT_RATE), not a wait for some condition.
   await new Promise((r) => setTimeout(r, Math.max(0, wait)));
   while (i < total && start + (i * 1000) / ALERT_RATE <= performance.now()) {
     const a = alerts[i++]!;
