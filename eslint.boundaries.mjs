@@ -5,6 +5,7 @@
 //   type:testing  libs/testing: real servers for tests (dev-only). Only test files import it.
 //   type:sim      libs/kube-sim: a Kubernetes API simulator. Tests and the demo run it; no production code
 //                 imports it (production talks to a real API server through @vigil/kube).
+//   type:acceptance  libs/acceptance: what Vigil must conclude for each simulator scenario. Only tests import it.
 // Nx checks the imports of each file against the tags of its project, so production files and test files
 // get different constraint lists (eslint.config.mjs picks them by file glob).
 
@@ -16,15 +17,17 @@ export const productionConstraints = [
   { sourceTag: "scope:contracts", onlyDependOnLibsWithTags: [] },
   { sourceTag: "type:testing", onlyDependOnLibsWithTags: ["type:lib"] },
   { sourceTag: "type:sim", onlyDependOnLibsWithTags: ["scope:contracts"] },
+  { sourceTag: "type:acceptance", onlyDependOnLibsWithTags: ["type:lib", "type:sim"] },
 ];
 
 /** Test files add the test kit and the simulator; a service's tests still never import another service. */
 export const testConstraints = [
-  { sourceTag: "type:service", onlyDependOnLibsWithTags: ["type:lib", "type:testing", "type:sim"] },
-  { sourceTag: "type:lib", onlyDependOnLibsWithTags: ["type:lib", "type:testing", "type:sim"] },
+  { sourceTag: "type:service", onlyDependOnLibsWithTags: ["type:lib", "type:testing", "type:sim", "type:acceptance"] },
+  { sourceTag: "type:lib", onlyDependOnLibsWithTags: ["type:lib", "type:testing", "type:sim", "type:acceptance"] },
   { sourceTag: "scope:contracts", onlyDependOnLibsWithTags: ["type:testing"] },
   { sourceTag: "type:testing", onlyDependOnLibsWithTags: ["type:lib"] },
   { sourceTag: "type:sim", onlyDependOnLibsWithTags: ["scope:contracts", "type:testing"] },
+  { sourceTag: "type:acceptance", onlyDependOnLibsWithTags: ["type:lib", "type:sim", "type:testing"] },
 ];
 
 // @vigil/testing depends on @vigil/service (startTestService), so a test of service, bus, db or contracts that

@@ -49,7 +49,7 @@ export function apiRouter(routes: readonly ApiRoute[], makeContext: () => ApiCon
 type Run = (params: unknown, query: unknown, signal: AbortSignal) => Promise<unknown>;
 
 function fresh(route: ApiRoute, makeContext: () => ApiContext): Run {
-  return async (params, query, signal) => route.handler({ params, query: query as never, ctx: makeContext(), signal });
+  return async (params, query, signal) => route.handler({ params, query, ctx: makeContext(), signal });
 }
 
 function fromSnapshots(route: ApiRoute, snapshot: NonNullable<ApiRoute["snapshot"]>, makeContext: () => ApiContext): Run {
@@ -57,7 +57,7 @@ function fromSnapshots(route: ApiRoute, snapshot: NonNullable<ApiRoute["snapshot
   return (params, query, signal) =>
     snapshots.get(
       JSON.stringify([params, query]),
-      (s) => Promise.resolve(route.handler({ params, query: query as never, ctx: makeContext(), signal: s })),
+      (s) => Promise.resolve(route.handler({ params, query, ctx: makeContext(), signal: s })),
       signal,
     );
 }
