@@ -31,7 +31,12 @@ export function refOf(obj: KubernetesObject, container?: string): ResourceRef {
 }
 
 /** An object as analyzed, with the fields that matter (keep them few: they travel in every diagnosis). */
-export function objectEvidence(obj: KubernetesObject, summary: string, fields?: Record<string, unknown>, container?: string): EvidenceDraft {
+export function objectEvidence(
+  obj: KubernetesObject,
+  summary: string,
+  fields?: Record<string, unknown>,
+  container?: string,
+): EvidenceDraft {
   return {
     kind: "object",
     summary,
@@ -43,7 +48,9 @@ export function objectEvidence(obj: KubernetesObject, summary: string, fields?: 
 
 /** When an event last happened: series, lastTimestamp, eventTime, firstTimestamp, creation (newest API first). */
 export function eventLastSeen(e: CoreV1Event): number | undefined {
-  return ms(e.series?.lastObservedTime) ?? ms(e.lastTimestamp) ?? ms(e.eventTime) ?? ms(e.firstTimestamp) ?? ms(e.metadata?.creationTimestamp);
+  return (
+    ms(e.series?.lastObservedTime) ?? ms(e.lastTimestamp) ?? ms(e.eventTime) ?? ms(e.firstTimestamp) ?? ms(e.metadata?.creationTimestamp)
+  );
 }
 
 export function eventFirstSeen(e: CoreV1Event): number | undefined {

@@ -17,9 +17,12 @@ export function analyzeObject(obj: KubernetesObject, ctx: AnalysisContext): Anal
     try {
       for (const f of a.analyze(obj, ctx)) out.push({ ...f, analyzer: a.name });
     } catch (err) {
-      throw new Error(`analyzer ${a.name} failed on ${kind} ${obj.metadata?.namespace ?? ""}/${obj.metadata?.name ?? ""}: ${(err as Error).message}`, {
-        cause: err,
-      });
+      throw new Error(
+        `analyzer ${a.name} failed on ${kind} ${obj.metadata?.namespace ?? ""}/${obj.metadata?.name ?? ""}: ${(err as Error).message}`,
+        {
+          cause: err,
+        },
+      );
     }
   }
   return out;

@@ -32,14 +32,12 @@ function podsUnavailable(d: V1DaemonSet, ctx: AnalysisContext): FindingDraft[] {
           currentNumberScheduled: s.currentNumberScheduled,
           updatedNumberScheduled: s.updatedNumberScheduled,
         }),
-        ...stale
-          .slice(0, 3)
-          .map((p) =>
-            objectEvidence(p, `pod ${whyUnready(p)} on ${p.spec?.nodeName ?? "no node"}`, {
-              node: p.spec?.nodeName,
-              phase: p.status?.phase,
-            }),
-          ),
+        ...stale.slice(0, 3).map((p) =>
+          objectEvidence(p, `pod ${whyUnready(p)} on ${p.spec?.nodeName ?? "no node"}`, {
+            node: p.spec?.nodeName,
+            phase: p.status?.phase,
+          }),
+        ),
         ...(event ? [eventEvidence(event)] : []),
       ],
       hypotheses: [
