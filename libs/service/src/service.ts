@@ -111,51 +111,6 @@ export async function startService<S extends z.ZodRawShape>(
   const port = (server.address() as AddressInfo).port;
   log.info({ port, nats: config.NATS_URL }, "listening; connecting to NATS");
 
-  bus = await Bus.connect({
-    servers: config.NATS_URL,
-    name: `vigil-${def.name}`,
-    log,
-    registry,
-    token: config.NATS_TOKEN,
-    user: config.NATS_USER,
-    pass: config.NATS_PASSWORD,
-    publishTimeoutMs: config.PUBLISH_TIMEOUT_MS,
-    reconnectTimeWaitMs: config.NATS_RECONNECT_WAIT_MS,
-    streamReplicas: config.NATS_STREAM_REPLICAS,
-  });
-  await bus.provision(def.streams);
-  if (def.database) {
-    const requirement = def.database;
-    db = await openServiceDatabase({
-      name: def.name,
-      config: config as unknown as DatabaseConfig,
-      requirement,
-      log,
-      registry,
-      readiness,
-      isShuttingDown: () => shuttingDown,
-    });
-  }
-  await def.setup({
-    name: def.name,
-    config,
-    log,
-    registry,
-    bus,
-    get db(): Database {
-      if (!db) throw new Error(`service ${def.name} uses a database but its definition does not declare \`database\``);
-      return db;
-    },
-    router,
-    readiness,
-    onShutdown: (h) => void hooks.push(h),
-    onShutdownStart: (h) => void startHooks.push(h),
-  });
-  // A service that consumes (its setup started consumers) is ready only while every consumer is pulling.
-  if (bus.consumersHealth().length > 0) readiness.add("consumers", () => consumersReadiness(bus));
-  started = true;
-  log.info({ port }, "service ready");
-
   let shutdownPromise: Promise<boolean> | undefined;
   const shutdown = (reason = "shutdown requested") =>
     (shutdownPromise ??= (async () => {
@@ -189,6 +144,59 @@ export async function startService<S extends z.ZodRawShape>(
       log.info({ clean }, "stopped");
       return clean;
     })());
+
+  // A start that fails after HTTP listens (NATS unreachable for good, a setup that throws) stops what it began,
+  // running the shutdown hooks registered so far, so a caller that catches the error is left with nothing open.
+  try {
+    bus = await Bus.connect({
+      servers: config.NATS_URL,
+      name: `vigil-${def.name}`,
+      log,
+      registry,
+      token: config.NATS_TOKEN,
+      user: config.NATS_USER,
+      pass: config.NATS_PASSWORD,
+      publishTimeoutMs: config.PUBLISH_TIMEOUT_MS,
+      reconnectTimeWaitMs: config.NATS_RECONNECT_WAIT_MS,
+      streamReplicas: config.NATS_STREAM_REPLICAS,
+    });
+    await bus.provision(def.streams);
+    if (def.database) {
+      const requirement = def.database;
+      db = await openServiceDatabase({
+        name: def.name,
+        config: config as unknown as DatabaseConfig,
+        requirement,
+        log,
+        registry,
+        readiness,
+        isShuttingDown: () => shuttingDown,
+      });
+    }
+    const connected = bus;
+    await def.setup({
+      name: def.name,
+      config,
+      log,
+      registry,
+      bus: connected,
+      get db(): Database {
+        if (!db) throw new Error(`service ${def.name} uses a database but its definition does not declare \`database\``);
+        return db;
+      },
+      router,
+      readiness,
+      onShutdown: (h) => void hooks.push(h),
+      onShutdownStart: (h) => void startHooks.push(h),
+    });
+    // A service that consumes (its setup started consumers) is ready only while every consumer is pulling.
+    if (connected.consumersHealth().length > 0) readiness.add("consumers", () => consumersReadiness(connected));
+  } catch (err) {
+    await shutdown(`start failed: ${err instanceof Error ? err.message : String(err)}`);
+    throw err;
+  }
+  started = true;
+  log.info({ port }, "service ready");
 
   return { config, port, server, bus, ...(db ? { db } : {}), log, shutdown };
 }

@@ -6,9 +6,10 @@ import { after, before, describe, it } from "node:test";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
 import { streams, topics } from "@vigil/contracts";
-import { makeAlert, spawnTracked, startNats, type NatsServerHandle, waitFor } from "@vigil/testing";
+import { freePort, makeAlert, spawnTracked, startNats, type NatsServerHandle, waitFor } from "@vigil/testing";
 import { pino } from "pino";
 import { Bus } from "@vigil/bus";
+import { type ServiceDefinition, startService } from "../src/index.js";
 
 const fixture = new URL("./fixtures/slow-consumer.ts", import.meta.url).pathname;
 
@@ -80,5 +81,44 @@ describe("service kit: SIGTERM drains consumers without losing work", () => {
     );
     await nc.close();
     await bus.drain();
+  });
+});
+
+describe("service kit: a start that fails leaves nothing open", () => {
+  let nats: NatsServerHandle;
+  before(async () => {
+    nats = await startNats();
+  });
+  after(() => nats?.stop());
+
+  it("a setup that throws: startService rejects, its shutdown hooks ran, the port is closed and NATS disconnected", async () => {
+    let hookRan = false;
+    let bus: Bus | undefined;
+    const failing: ServiceDefinition<Record<string, never>> = {
+      name: "failing-setup",
+      defaultPort: 0,
+      streams: [streams.deadLetters],
+      setup(ctx) {
+        bus = ctx.bus;
+        ctx.onShutdown(() => {
+          hookRan = true;
+        });
+        throw new Error("the cluster is unreachable");
+      },
+    };
+    const port = await freePort();
+    await assert.rejects(
+      startService(failing, {
+        NATS_URL: nats.url,
+        PORT: String(port),
+        HOST: "127.0.0.1",
+        LOG_LEVEL: "silent",
+        SHUTDOWN_TIMEOUT_MS: "2000",
+      }),
+      /the cluster is unreachable/,
+    );
+    assert.ok(hookRan, "the hooks registered before the failure ran");
+    assert.equal(bus?.connected, false, "its NATS connection is closed");
+    await assert.rejects(fetch(`http://127.0.0.1:${port}/healthz`), "nothing listens on its port any more");
   });
 });
