@@ -62,8 +62,10 @@ export const analyzerService: ServiceDefinition<typeof analyzerConfigShape> = {
     const analysisContext = (): AnalysisContext => ({ cache, now: cache.clock.now(), telemetry, usage, settings });
 
     const diagnoses = new DiagnosisMemory();
-    diagnoses.follow(bus, log);
+    // Open incidents are kept for the incident window after their last alert; resolved ones are listed for a day.
+    diagnoses.follow(bus, log, Math.max(RESOLVED_INCIDENT_RETENTION_MS, config.ANALYZER_INCIDENT_WINDOW));
     onShutdown(() => diagnoses.stop());
+    readiness.add("diagnoses", () => diagnoses.loaded || "diagnoses not read back yet");
     const kv = await bus.kv(kvBuckets.incidents);
     const mirror = new IncidentMirror(kv, diagnoses, log, RESOLVED_INCIDENT_RETENTION_MS, () => cache.clock.now());
     await mirror.start();

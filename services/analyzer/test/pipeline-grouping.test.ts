@@ -173,5 +173,6 @@ describe("analyzer pipeline: grouping, resolution, missing targets, no-trouble a
     assert.equal((await diagnosesIn(h.jsm)).filter((d) => d.incidentId === diagnosis.incidentId).length, 1, "same burst, same diagnosis");
     const listed = await getJson(`${h.analyzer.url}/api/v1/incidents/${diagnosis.incidentId}`);
     assert.equal(listed.body.data.incident.occurrences, 2, "the restarted analyzer serves the stored incident");
+    assert.equal(listed.body.data.diagnosis?.id, diagnosis.id, "with the diagnosis made before the restart, read back from the stream");
   });
 });

@@ -1,15 +1,14 @@
 // The latest diagnosis of each incident, for `/api/v1/incidents`: diagnoses live in the VIGIL_ANALYSIS stream,
-// which cannot be read by incident, so the analyzer remembers the ones it sees: those it publishes, and those
-// any replica publishes while it runs (a core NATS subscription on `vigil.analysis.completed` receives every
-// message JetStream stores there). Bounded: the least recently updated incidents are forgotten first, and an
-// incident diagnosed before this process started has none until its next diagnosis ("when still known").
-import type { Bus } from "@vigil/bus";
-import { type DiagnosisMessage, diagnosisMessage, subjects } from "@vigil/contracts";
+// which cannot be read by incident, so the analyzer keeps them in memory, read back from the stream: at start
+// the window of incidents the API lists (those resolved within a day, and the open ones), then every diagnosis
+// any replica publishes. Bounded: the least recently updated incidents are forgotten first.
+import { type Bus, StreamFeed } from "@vigil/bus";
+import { type DiagnosisMessage, topics } from "@vigil/contracts";
 import type { Logger } from "pino";
 
 export class DiagnosisMemory {
   private readonly byIncident = new Map<string, DiagnosisMessage>();
-  private unsubscribe: (() => void) | undefined;
+  private feed: StreamFeed<typeof topics.diagnoses> | undefined;
 
   constructor(private readonly maxIncidents = 5_000) {}
 
@@ -30,24 +29,26 @@ export class DiagnosisMemory {
     return this.byIncident.get(incidentId);
   }
 
-  /** Listens to every diagnosis published on the bus (by any replica) from now on. */
-  follow(bus: Bus, log: Logger): void {
-    const sub = bus.nc.subscribe(subjects.analysisCompleted, {
-      callback: (err, msg) => {
-        if (err) return void log.warn({ err }, "diagnosis subscription ended");
-        try {
-          const parsed = diagnosisMessage.safeParse(msg.json());
-          if (parsed.success) this.remember(parsed.data);
-        } catch (error) {
-          log.debug({ err: error }, "ignoring a diagnosis that is not JSON");
-        }
-      },
+  /** Reads the diagnoses of the last `windowMs` from the stream, then every new one, whichever replica published it. */
+  follow(bus: Bus, log: Logger, windowMs: number): void {
+    const feed = new StreamFeed({
+      js: bus.js,
+      topic: topics.diagnoses,
+      windowMs,
+      log,
+      onMessage: (d) => this.remember(d),
     });
-    this.unsubscribe = () => sub.unsubscribe();
+    feed.start();
+    this.feed = feed;
   }
 
-  stop(): void {
-    this.unsubscribe?.();
-    this.unsubscribe = undefined;
+  /** True once the diagnoses stored at start have been read (readiness: the API lists incidents with them). */
+  get loaded(): boolean {
+    return this.feed?.caughtUp ?? false;
+  }
+
+  async stop(): Promise<void> {
+    await this.feed?.stop();
+    this.feed = undefined;
   }
 }
