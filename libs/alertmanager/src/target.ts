@@ -18,6 +18,9 @@ const TARGET_LABELS: ReadonlyArray<readonly [label: string, kind: string, namesp
   ["replicaset", "ReplicaSet", true],
   ["horizontalpodautoscaler", "HorizontalPodAutoscaler", true],
   ["service", "Service", true],
+  ["ingress", "Ingress", true],
+  ["poddisruptionbudget", "PodDisruptionBudget", true],
+  ["networkpolicy", "NetworkPolicy", true],
   ["node", "Node", false],
   ["persistentvolume", "PersistentVolume", false],
 ];

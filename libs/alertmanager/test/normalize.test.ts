@@ -64,4 +64,23 @@ describe("resolveTarget: the object an alert is about", () => {
     assert.equal(resolveTarget({ job: "node-exporter", namespace: "monitoring" }), undefined);
     assert.deepEqual(resolveTarget({ job_name: "backup", namespace: "ops" }), { kind: "Job", name: "backup", namespace: "ops" });
   });
+
+  it("reads kube-state-metrics' ingress, poddisruptionbudget and networkpolicy labels, after the workload labels", () => {
+    assert.deepEqual(resolveTarget({ ingress: "shop", namespace: "shop" }), { kind: "Ingress", name: "shop", namespace: "shop" });
+    assert.deepEqual(resolveTarget({ poddisruptionbudget: "ledger", namespace: "finance" }), {
+      kind: "PodDisruptionBudget",
+      name: "ledger",
+      namespace: "finance",
+    });
+    assert.deepEqual(resolveTarget({ networkpolicy: "deny-all", namespace: "shop" }), {
+      kind: "NetworkPolicy",
+      name: "deny-all",
+      namespace: "shop",
+    });
+    assert.deepEqual(resolveTarget({ ingress: "shop", service: "web", namespace: "shop" }), {
+      kind: "Service",
+      name: "web",
+      namespace: "shop",
+    });
+  });
 });

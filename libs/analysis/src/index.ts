@@ -13,7 +13,6 @@ export { analyzeObject, type AnalyzerFinding } from "./run-analyzers.js";
 export {
   diagnose,
   resolveTarget,
-  alertTarget,
   buildScope,
   noTroubleReason,
   NO_TROUBLE_ALERTS,

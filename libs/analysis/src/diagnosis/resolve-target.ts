@@ -11,17 +11,6 @@ import { servedWorkload } from "./served-workload.js";
 /** The owner of an alert that names no object and no namespace: the cluster as a whole. */
 export const CLUSTER_REF: ResourceRef = Object.freeze({ kind: "Cluster", name: "cluster" });
 
-/**
- * kube-state-metrics labels naming kinds the webhook's target resolution (libs/alertmanager) does not, used
- * only when the alert has no target: `ingress` (ingress-nginx and kube_ingress_* rules), `poddisruptionbudget`
- * (kube_poddisruptionbudget_* rules), `networkpolicy`.
- */
-const EXTRA_TARGET_LABELS: ReadonlyArray<readonly [label: string, kind: "Ingress" | "PodDisruptionBudget" | "NetworkPolicy"]> = [
-  ["ingress", "Ingress"],
-  ["poddisruptionbudget", "PodDisruptionBudget"],
-  ["networkpolicy", "NetworkPolicy"],
-];
-
 /** Kinds whose owner is the workload they serve rather than an ownerReference. */
 const SERVING_KINDS = new Set([
   "PersistentVolumeClaim",
@@ -32,7 +21,7 @@ const SERVING_KINDS = new Set([
   "PodDisruptionBudget",
 ]);
 
-export type AlertSubject = Pick<AlertMessage, "target" | "namespace" | "labels">;
+export type AlertSubject = Pick<AlertMessage, "target" | "namespace">;
 
 export interface ResolvedTarget {
   /** What the alert names (a container of a pod, a node, a PVC...); undefined when it names nothing. */
@@ -61,21 +50,9 @@ const withoutContainer = ({ container: _c, ...ref }: ResourceRef): ResourceRef =
 const linkRef = (l: OwnerLink): ResourceRef =>
   l.object ? refOf(l.object) : { kind: l.kind, name: l.name, ...(l.namespace ? { namespace: l.namespace } : {}) };
 
-/** The object an alert names: its target, else one of the extra labels above. */
-export function alertTarget(alert: AlertSubject): ResourceRef | undefined {
-  if (alert.target) return alert.target;
-  const namespace = alert.namespace;
-  if (!namespace) return undefined;
-  for (const [label, kind] of EXTRA_TARGET_LABELS) {
-    const name = alert.labels[`exported_${label}`] || alert.labels[label];
-    if (name) return { kind, name, namespace };
-  }
-  return undefined;
-}
-
 export async function resolveTarget(alert: AlertSubject, cache: ClusterCache, opts: ResolveOptions = {}): Promise<ResolvedTarget> {
   const client = opts.apiFallback === false ? null : cache.client;
-  const target = alertTarget(alert);
+  const target = alert.target;
   if (!target) {
     const owner = alert.namespace ? { kind: "Namespace", name: alert.namespace } : CLUSTER_REF;
     return { exists: true, ownerChain: [], owner, ownerObjects: [] };
