@@ -18,6 +18,7 @@ import {
   resolvedOf,
   startAnalyzer,
   startHarness,
+  storedIncident,
   storedIncidents,
   waitFor,
 } from "./pipeline-helpers.js";
@@ -156,7 +157,8 @@ describe("analyzer pipeline: grouping, resolution, missing targets, no-trouble a
     // The same alert delivered a second time (stored again under another Nats-Msg-Id, as a crash before the ack would).
     await jetstream(h.nc).publish(subjects.alertsFiring, JSON.stringify(first), { msgID: `${first.id}#again` });
     await waitFor(() => alertsSettled(h.jsm), { message: "redelivery handled" });
-    const byId = async () => (await storedIncidents(h.bus)).find((i) => i.incidentId === diagnosis.incidentId)!;
+    // One key read (not a listing of the bucket): cheap enough to poll on a loaded machine.
+    const byId = async () => (await storedIncident(h.bus, diagnosis.incidentId))!;
     assert.equal((await byId()).occurrences, 1, "the redelivery is not an occurrence");
     assert.equal((await diagnosesIn(h.jsm)).filter((d) => d.incidentId === diagnosis.incidentId).length, 1, "no second diagnosis");
     assert.equal((await incidentEventsIn(h.jsm)).filter((e) => e.incidentId === diagnosis.incidentId).length, 1, "no second event");
@@ -166,6 +168,7 @@ describe("analyzer pipeline: grouping, resolution, missing targets, no-trouble a
     const second = alertAbout("again", "KubePodNotReady", { ...podRefs[0]! });
     await publishAlerts(h.bus, [second]);
     const incident = await waitFor(async () => ((await byId()).occurrences === 2 ? byId() : undefined), {
+      timeoutMs: 30_000,
       message: "grouped after the restart",
     });
     assert.equal(incident.alerts.length, 2);

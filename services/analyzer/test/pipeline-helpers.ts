@@ -147,6 +147,13 @@ export async function storedIncidents(bus: Bus): Promise<IncidentState[]> {
   return out;
 }
 
+/** One incident by id, read straight from its key. */
+export async function storedIncident(bus: Bus, incidentId: string): Promise<IncidentState | undefined> {
+  const kv = await bus.kv(kvBuckets.incidents);
+  const entry = await kv.get(kvBuckets.incidents.key("id", incidentId));
+  return entry ? incidentState.parse(entry.value) : undefined;
+}
+
 /** Waits for the diagnosis caused by this alert. */
 export async function diagnosisOf(jsm: JetStreamManager, alert: AlertMessage, timeoutMs = 15_000): Promise<DiagnosisMessage> {
   return waitFor(async () => (await diagnosesIn(jsm)).find((d) => d.causationId === alert.id), {
