@@ -132,7 +132,9 @@ export class Bus {
   kv<B extends KvBucketDefinition>(def: B): Promise<TypedKv<B>> {
     let bucket = this.buckets.get(def.name);
     if (!bucket) {
-      bucket = openBucket(this.js, this.jsm, def, this.opts.log, this.opts.streamReplicas ?? 1).then((raw) => new TypedKv(def, raw));
+      bucket = openBucket(this.js, this.jsm, def, this.opts.log, this.opts.streamReplicas ?? 1).then(
+        (raw) => new TypedKv(def, raw, this.jsm),
+      );
       bucket.catch(() => this.buckets.delete(def.name)); // a failed open is tried again next time
       this.buckets.set(def.name, bucket);
     }

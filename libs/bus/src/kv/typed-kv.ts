@@ -1,4 +1,4 @@
-import { JetStreamApiCodes, JetStreamApiError } from "@nats-io/jetstream";
+import { JetStreamApiCodes, JetStreamApiError, type JetStreamManager } from "@nats-io/jetstream";
 import type { KV } from "@nats-io/kv";
 import { backoffDelay, type KvBucketDefinition } from "@vigil/contracts";
 import type { z } from "zod";
@@ -33,6 +33,8 @@ export class TypedKv<B extends KvBucketDefinition> {
     readonly definition: B,
     /** The raw handle, for what the wrapper does not cover (watch, history). */
     readonly raw: KV,
+    /** For listing keys from the stream's subject index (see `keys`). */
+    private readonly jsm?: JetStreamManager,
   ) {}
 
   get bucket(): string {
@@ -94,10 +96,27 @@ export class TypedKv<B extends KvBucketDefinition> {
     }
   }
 
-  /** Keys holding a value, optionally under a filter (`scope.>`). */
+  /**
+   * Keys holding a value, optionally under a filter (`scope.>`). Read from the stream's subject index (one request)
+   * and each key's latest entry, not with the client's `keys()`: that push consumer ends when a message arrives
+   * with nothing pending, so a write landing while it runs can hold it until an idle heartbeat, and it was seen
+   * hanging for over 10 s while the analyzer wrote incidents.
+   */
   async keys(filter = ">"): Promise<string[]> {
+    if (!this.jsm) {
+      const out: string[] = [];
+      for await (const key of await this.raw.keys(filter)) out.push(key);
+      return out;
+    }
+    const prefix = `$KV.${this.bucket}.`;
+    const info = await this.jsm.streams.info(`KV_${this.bucket}`, { subjects_filter: prefix + filter });
     const out: string[] = [];
-    for await (const key of await this.raw.keys(filter)) out.push(key);
+    for (const subject of Object.keys(info.state.subjects ?? {})) {
+      const key = subject.slice(prefix.length);
+      // The index lists a key whose latest entry is a delete or purge marker too.
+      const entry = await this.raw.get(key);
+      if (entry?.operation === "PUT") out.push(key);
+    }
     return out;
   }
 
