@@ -25,7 +25,14 @@ async function startReceiver(t: { after(fn: () => Promise<void>): void }): Promi
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  // Alertmanager keeps its connections alive (idle up to minutes): close them too, or close() waits for them.
+  t.after(
+    () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  );
   const { port } = server.address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}/alertmanager`, received };
 }
