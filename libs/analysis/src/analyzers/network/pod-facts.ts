@@ -4,6 +4,7 @@
 import type { V1Pod } from "@kubernetes/client-node";
 import type { ClusterCache } from "@vigil/kube";
 import { ms } from "../../evidence.js";
+import { isPodReady } from "../pod/pod-facts.js";
 
 /** Neither finished nor being deleted: what a Service or a budget still counts. */
 export const isActivePod = (p: V1Pod): boolean =>
@@ -11,10 +12,8 @@ export const isActivePod = (p: V1Pod): boolean =>
 
 const readyCondition = (p: V1Pod) => p.status?.conditions?.find((c) => c.type === "Ready");
 
-export const isReadyPod = (p: V1Pod): boolean => readyCondition(p)?.status === "True";
-
 /** Epoch ms since which the pod has been Ready, or undefined when it is not. */
-export const readySince = (p: V1Pod): number | undefined => (isReadyPod(p) ? (ms(readyCondition(p)?.lastTransitionTime) ?? 0) : undefined);
+export const readySince = (p: V1Pod): number | undefined => (isPodReady(p) ? (ms(readyCondition(p)?.lastTransitionTime) ?? 0) : undefined);
 
 /** One short phrase saying why a pod is not ready: `CrashLoopBackOff (last: OOMKilled)`, `Pending`, `not ready`. */
 export function notReadyReason(p: V1Pod): string {

@@ -4,7 +4,8 @@
 // renamed app usually shows up.
 import type { V1Endpoints, V1Pod, V1Service } from "@kubernetes/client-node";
 import { compileSelector, selectorMatches, type ClusterCache } from "@vigil/kube";
-import { describeWorkload, isActivePod, isReadyPod, workloadOf, type WorkloadRef } from "./pod-facts.js";
+import { isPodReady } from "../pod/pod-facts.js";
+import { describeWorkload, isActivePod, workloadOf, type WorkloadRef } from "./pod-facts.js";
 
 /** Set on Endpoints used as a leader-election lock (old client-go resourcelock): not a Service's backends. */
 export const LEADER_ANNOTATION = "control-plane.alpha.kubernetes.io/leader";
@@ -137,7 +138,7 @@ export function nearMisses(cache: ClusterCache, svc: V1Service): NearMiss[] {
       ready: false,
     };
     group.pods.push(pod.metadata?.name ?? "");
-    group.ready ||= isReadyPod(pod);
+    group.ready ||= isPodReady(pod);
     groups.set(id, group);
   }
   const rank = (m: NearMiss): number => (m.servedElsewhere ? 4 : 0) + (m.exposesTargetPort ? 0 : 2) + (m.ready ? 0 : 1);

@@ -7,7 +7,8 @@
 import type { V1Pod, V1Service } from "@kubernetes/client-node";
 import { defineAnalyzer, type AnalysisContext, type FindingDraft } from "../../analyzer-definition.js";
 import { eventEvidence, objectEvidence, refOf } from "../../evidence.js";
-import { isReadyPod, notReadyReason, readySince, workloadOf, describeWorkload } from "./pod-facts.js";
+import { isPodReady } from "../pod/pod-facts.js";
+import { notReadyReason, readySince, workloadOf, describeWorkload } from "./pod-facts.js";
 import {
   LEADER_ANNOTATION,
   endpointCounts,
@@ -36,7 +37,7 @@ export const serviceAnalyzer = defineAnalyzer({
     if (counts.ready > 0) return [];
     const pods = selectedPods(ctx.cache, svc);
     if (pods.length === 0) return hasLeavingPods(ctx.cache, svc) ? [] : [selectsNothing(svc, ctx, counts)];
-    const ready = pods.filter(isReadyPod);
+    const ready = pods.filter(isPodReady);
     if (ready.length === 0) return [noneReady(svc, ctx, pods, counts)];
     const settled = ready.filter((p) => ctx.now - (readySince(p) ?? ctx.now) >= PUBLISH_GRACE_MS);
     return counts.known && settled.length > 0 ? [notPublished(svc, settled, counts)] : [];
