@@ -21,7 +21,8 @@ const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The collector runs with the DaemonSet's NODE_OPTIONS (V8 heap settings), as it does in a cluster. */
-const daemonSetNodeOptions = ((): string => {
+/** The DaemonSet's runtime settings (V8 flags, glibc arenas): the bench runs the collector as deployed. */
+const daemonSetRuntimeEnv = ((): Record<string, string> => {
   const docs = parseAllDocuments(readFileSync("deploy/kubernetes/collector.yaml", "utf8")).map(
     (d) =>
       d.toJS() as {
@@ -30,11 +31,13 @@ const daemonSetNodeOptions = ((): string => {
       },
   );
   const env = docs.find((d) => d.kind === "DaemonSet")?.spec?.template?.spec?.containers?.[0]?.env ?? [];
-  return env.find((e) => e.name === "NODE_OPTIONS")?.value ?? "";
+  return Object.fromEntries(
+    env.filter((e) => (e.name === "NODE_OPTIONS" || e.name === "MALLOC_ARENA_MAX") && e.value !== undefined).map((e) => [e.name, e.value!]),
+  );
 })();
 
 console.log(
-  `# collector bench: node ${process.version}, ${cpus().length} CPUs, ${cpus()[0]?.model.trim()}; collector NODE_OPTIONS "${daemonSetNodeOptions}" (from the DaemonSet)`,
+  `# collector bench: node ${process.version}, ${cpus().length} CPUs, ${cpus()[0]?.model.trim()}; collector ${JSON.stringify(daemonSetRuntimeEnv)} (from the DaemonSet)`,
 );
 
 // (1) CPU per sample.
@@ -89,7 +92,7 @@ async function startCollector(env: Record<string, string>, profile = false) {
         NODE_NAME: "bench-node",
         LOG_LEVEL: "warn",
         COLLECTOR_CRI_ENDPOINT: runtime.endpoint,
-        NODE_OPTIONS: daemonSetNodeOptions,
+        ...daemonSetRuntimeEnv,
         ...env,
       },
       stdio: ["ignore", "inherit", "inherit"],

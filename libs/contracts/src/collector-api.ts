@@ -17,7 +17,7 @@ export const sinceParam = z.string().transform((s, ctx): SinceParam => {
   if (/^\d{4}-\d{2}-\d{2}T/.test(s) && Number.isFinite(at)) return { atMs: at };
   ctx.addIssue({
     code: "custom",
-    message: `since: "${s}" is neither a duration (e.g. 5m, 90s) nor an RFC 3339 time (e.g. 2026-11-22T05:00:00Z)`,
+    message: `"${s}" is neither a duration (e.g. 5m, 90s) nor an RFC 3339 time (e.g. 2026-11-22T05:00:00Z)`,
   });
   return z.NEVER;
 });
@@ -36,6 +36,6 @@ export type CollectorHistoryQuery = z.infer<typeof collectorHistoryQuery>;
 /** `GET /stream?scope=stats|events`; resume with the `Last-Event-ID` header (or `lastEventId`, for clients that cannot set headers). */
 export const collectorStreamQuery = z.object({
   scope: collectorScope.default("stats"),
-  lastEventId: z.string().regex(/^\d+$/, "lastEventId: expected the numeric id of an event received before").optional(),
+  lastEventId: z.string().regex(/^\d+$/, "expected the numeric id of an event received before").optional(),
 });
 export type CollectorStreamQuery = z.infer<typeof collectorStreamQuery>;

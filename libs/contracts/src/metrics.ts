@@ -2,7 +2,14 @@ import { z } from "zod";
 import { messageBase, timestamp } from "./message.js";
 
 const rate = z.number().nonnegative();
-const psi = z.object({ avg10: z.number(), avg60: z.number(), avg300: z.number(), totalRate: rate.optional() });
+const psi = z.object({
+  avg10: z.number(),
+  avg60: z.number(),
+  avg300: z.number(),
+  totalRate: rate.optional(),
+  /** The kernel's running total of stall time in seconds (its `total=` in µs); a counter, for exporters. */
+  totalSeconds: z.number().nonnegative().optional(),
+});
 
 const netRates = {
   rxBytesRate: rate.optional(),
@@ -78,8 +85,24 @@ export const nodeSampleMessage = messageBase.extend({
         /** Mean time per completed read/write in the interval; absent when none completed. */
         readAwaitMs: z.number().optional(),
         writeAwaitMs: z.number().optional(),
+        /** Devices this one is built on (/sys/block/<device>/slaves; often partitions): set for dm and md devices. */
+        slaves: z.array(z.string()).optional(),
+        /** Device-mapper name of a dm-N device (LVM's "vg-lv", a dm-crypt mapping name). */
+        dmName: z.string().optional(),
       }),
     )
+    .optional(),
+  /**
+   * Disk I/O with each byte counted once: the sum over the devices that have no `slaves` (the physical disks),
+   * so I/O through dm or md devices is counted where it lands, not once per layer.
+   */
+  disksTotal: z
+    .object({
+      readBytesRate: rate.optional(),
+      writeBytesRate: rate.optional(),
+      readOpsRate: rate.optional(),
+      writeOpsRate: rate.optional(),
+    })
     .optional(),
   /** Every interface of the host network namespace, lo and virtual ones included. */
   network: z.array(z.object({ iface: z.string(), ...netRates })).optional(),
@@ -159,11 +182,23 @@ export const podSample = z.object({
   /** CRI pod sandbox id; always set by @vigil/cri. */
   sandboxId: z.string().optional(),
   cpuNanoCores: amount.optional(),
+  /** The pod cgroup's CPU time since it was created (the runtime's usage_core_nano_seconds, in seconds). */
+  cpuUsageSecondsTotal: amount.optional(),
   memoryWorkingSetBytes: amount.optional(),
   memoryUsageBytes: amount.optional(),
   processes: z.number().int().nonnegative().optional(),
   network: z
-    .object({ rxBytesRate: rate.optional(), txBytesRate: rate.optional(), rxErrorsRate: rate.optional(), txErrorsRate: rate.optional() })
+    .object({
+      rxBytesRate: rate.optional(),
+      txBytesRate: rate.optional(),
+      rxErrorsRate: rate.optional(),
+      txErrorsRate: rate.optional(),
+      /** The interface's running totals as the runtime reports them (cumulative since the pod's netns was created). */
+      rxBytesTotal: amount.optional(),
+      txBytesTotal: amount.optional(),
+      rxErrorsTotal: amount.optional(),
+      txErrorsTotal: amount.optional(),
+    })
     .optional(),
   containers: z.array(containerSample),
   /** The pod cgroup's pressure files (cgroup v2); avg* are percentages, totalRate is stalled seconds per second (0-1). */

@@ -121,7 +121,7 @@ function cpuUsage(
 }
 
 function podUsage(key: string, s: NonNullable<PodSandboxStats["linux"]>, rates: CounterRates, nowNs: bigint): Partial<PodSample> {
-  const { cpuNanoCores } = cpuUsage(key, s.cpu, rates, nowNs);
+  const { cpuNanoCores, cpuUsageSecondsTotal } = cpuUsage(key, s.cpu, rates, nowNs);
   const iface = s.network?.default_interface;
   let network: PodSample["network"];
   if (iface && s.network) {
@@ -132,10 +132,15 @@ function podUsage(key: string, s: NonNullable<PodSandboxStats["linux"]>, rates: 
       txBytesRate: r("tx", iface.tx_bytes),
       rxErrorsRate: r("rxerr", iface.rx_errors),
       txErrorsRate: r("txerr", iface.tx_errors),
+      rxBytesTotal: num(iface.rx_bytes),
+      txBytesTotal: num(iface.tx_bytes),
+      rxErrorsTotal: num(iface.rx_errors),
+      txErrorsTotal: num(iface.tx_errors),
     });
   }
   return defined({
     cpuNanoCores,
+    cpuUsageSecondsTotal,
     memoryWorkingSetBytes: num(s.memory?.working_set_bytes),
     memoryUsageBytes: num(s.memory?.usage_bytes),
     processes: num(s.process?.process_count),

@@ -134,7 +134,7 @@ export class PodPressureReader {
 
   private withRate(key: string, line: PressureLine, atNs: bigint): Pressure["some"] {
     const usPerS = this.rates.rate(key, line.totalUs, atNs);
-    const out: Pressure["some"] = { avg10: line.avg10, avg60: line.avg60, avg300: line.avg300 };
+    const out: Pressure["some"] = { avg10: line.avg10, avg60: line.avg60, avg300: line.avg300, totalSeconds: Number(line.totalUs) / 1e6 };
     if (usPerS !== undefined) out.totalRate = usPerS / 1e6;
     return out;
   }

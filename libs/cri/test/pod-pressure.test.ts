@@ -81,16 +81,33 @@ describe("per-pod PSI from a cgroup v2 tree", () => {
     let clock = 1_000_000_000n;
     const reader = new PodPressureReader({ cgroupRoot, clock: () => clock });
     const first = reader.read(UIDS.systemdBurstable);
+    // totalSeconds is the kernel's running total (µs → s), there from the first read; totalRate needs two.
     assert.deepEqual(first, {
       psi: {
-        cpu: { some: { avg10: 12.5, avg60: 8.25, avg300: 3 }, full: { avg10: 1, avg60: 0.5, avg300: 0.1 } },
-        memory: { some: { avg10: 0, avg60: 0, avg300: 0 }, full: { avg10: 0, avg60: 0, avg300: 0 } },
-        io: { some: { avg10: 2, avg60: 1, avg300: 0.5 }, full: { avg10: 1.5, avg60: 0.75, avg300: 0.25 } },
+        cpu: {
+          some: { avg10: 12.5, avg60: 8.25, avg300: 3, totalSeconds: 4 },
+          full: { avg10: 1, avg60: 0.5, avg300: 0.1, totalSeconds: 0.5 },
+        },
+        memory: {
+          some: { avg10: 0, avg60: 0, avg300: 0, totalSeconds: 0.00012 },
+          full: { avg10: 0, avg60: 0, avg300: 0, totalSeconds: 0.0001 },
+        },
+        io: {
+          some: { avg10: 2, avg60: 1, avg300: 0.5, totalSeconds: 0.9 },
+          full: { avg10: 1.5, avg60: 0.75, avg300: 0.25, totalSeconds: 0.8 },
+        },
       },
     });
-    assert.deepEqual(reader.read(UIDS.systemdGuaranteed), { psi: { cpu: { some: { avg10: 0.1, avg60: 0.2, avg300: 0.3 } } } });
+    assert.deepEqual(reader.read(UIDS.systemdGuaranteed), {
+      psi: { cpu: { some: { avg10: 0.1, avg60: 0.2, avg300: 0.3, totalSeconds: 0.000042 } } },
+    });
     assert.deepEqual(reader.read(UIDS.cgroupfsBestEffort), {
-      psi: { memory: { some: { avg10: 5, avg60: 4, avg300: 3 }, full: { avg10: 1, avg60: 1, avg300: 1 } } },
+      psi: {
+        memory: {
+          some: { avg10: 5, avg60: 4, avg300: 3, totalSeconds: 0.000007 },
+          full: { avg10: 1, avg60: 1, avg300: 1, totalSeconds: 0.000003 },
+        },
+      },
     });
     assert.deepEqual(Object.keys(reader.read(UIDS.cgroupfsGuaranteed).psi ?? {}), ["io"]);
     assert.deepEqual(reader.read(UIDS.noCgroup), {});
@@ -102,8 +119,8 @@ describe("per-pod PSI from a cgroup v2 tree", () => {
     });
     const second = reader.read(UIDS.systemdBurstable);
     assert.deepEqual(second.psi?.cpu, {
-      some: { avg10: 20, avg60: 9, avg300: 3.1, totalRate: 0.25 },
-      full: { avg10: 2, avg60: 0.6, avg300: 0.11, totalRate: 0.05 },
+      some: { avg10: 20, avg60: 9, avg300: 3.1, totalRate: 0.25, totalSeconds: 4.5 },
+      full: { avg10: 2, avg60: 0.6, avg300: 0.11, totalRate: 0.05, totalSeconds: 0.6 },
     });
     assert.equal(second.psi?.memory?.some.totalRate, 0);
   });

@@ -109,10 +109,15 @@ describe("PodSampler against a fake containerd over gRPC", () => {
       namespace: "shop",
       sandboxId: cart.sandboxId,
       cpuNanoCores: 300_000_000,
+      cpuUsageSecondsTotal: 23,
       memoryWorkingSetBytes: 350 * MiB,
       memoryUsageBytes: 480 * MiB,
       processes: 9,
-      network: { rxBytesRate: 100_000, txBytesRate: 50_000, rxErrorsRate: 0, txErrorsRate: 0 },
+      network: {
+        ...{ rxBytesRate: 100_000, txBytesRate: 50_000, rxErrorsRate: 0, txErrorsRate: 0 },
+        // The runtime's running totals, for exporters (cAdvisor's container_network_*_total).
+        ...{ rxBytesTotal: 6_000_000, txBytesTotal: 2_500_000, rxErrorsTotal: 0, txErrorsTotal: 0 },
+      },
       containers: [
         {
           name: "app",

@@ -47,7 +47,8 @@ const NOT_DISKS = /^(loop|ram|zram)\d+$/;
 /**
  * Whole devices are exactly the entries of /sys/block (partitions live under their disk), so counting only
  * those never counts the same I/O twice for a disk and its partitions. dm-* and md* are whole devices
- * too and are kept: they are what filesystems sit on, though their I/O also reaches the disks below them.
+ * too and are kept: they are what filesystems sit on, though their I/O also reaches the disks below them
+ * (each names those in `slaves`, and disksTotal sums only the bottom of each stack: see block-relations.ts).
  * sysfs writes "/" in device names as "!" (cciss/c0d0 is /sys/block/cciss!c0d0).
  */
 export function isWholeDisk(device: string, sysBlock: ReadonlySet<string>): boolean {

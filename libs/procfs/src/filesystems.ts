@@ -44,6 +44,8 @@ export const nodeFsCalls: FsCalls = {
  */
 export class FilesystemProbe {
   private readonly remote = new Map<string, { usage?: FsUsage; pending: boolean }>();
+  /** statfs of each filesystem the last `sample()` reported, by mountpoint: a new map per sample. */
+  lastUsage: ReadonlyMap<string, FsUsage> = new Map();
 
   constructor(
     private readonly hostRoot: string,
@@ -53,6 +55,7 @@ export class FilesystemProbe {
   /** Undefined when there were filesystems to read but none could be: unknown, not "no filesystems". */
   sample(mounts: readonly MountEntry[]): FilesystemSample[] | undefined {
     const out: FilesystemSample[] = [];
+    const usageByMount = new Map<string, FsUsage>();
     const seenRemote = new Set<string>();
     for (const m of mounts) {
       const path = join(this.hostRoot, m.mountpoint);
@@ -63,9 +66,13 @@ export class FilesystemProbe {
       } else {
         usage = this.localUsage(path, m);
       }
-      if (usage) out.push(toSample(m, usage));
+      if (usage) {
+        out.push(toSample(m, usage));
+        usageByMount.set(m.mountpoint, usage);
+      }
     }
     for (const path of this.remote.keys()) if (!seenRemote.has(path)) this.remote.delete(path);
+    this.lastUsage = usageByMount;
     return mounts.length > 0 && out.length === 0 ? undefined : out;
   }
 

@@ -1,9 +1,10 @@
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
+import { BlockRelations, disksTotal, withRelations } from "./block-relations.js";
 import { cpuUsage, type ProcStat, parseStat } from "./cpu.js";
 import { type DiskCounters, diskRates, isWholeDisk, parseDiskstats } from "./disks.js";
-import { type FsCalls, FilesystemProbe } from "./filesystems.js";
+import { type FsCalls, type FsUsage, FilesystemProbe } from "./filesystems.js";
 import { parseLoadavg } from "./load.js";
 import { parseMeminfo, selectMemory } from "./memory.js";
 import { type MountEntry, parseMountinfo, selectFilesystems } from "./mounts.js";
@@ -45,15 +46,25 @@ export interface NodeSamplerOptions {
 const PSI_RESOURCES = ["cpu", "memory", "io"] as const;
 type PsiResource = (typeof PSI_RESOURCES)[number];
 
-/** Counters kept from one sample to the next. */
-interface Previous {
+/**
+ * The kernel's readings behind one sample, as read: running totals (CPU ticks, vmstat, PSI µs, diskstats,
+ * net/dev), every meminfo field and each filesystem's statfs. Kept to compute the next sample's rates, and
+ * exposed (`NodeSampler.counters`) so an exporter can publish absolute counters that match node_exporter's.
+ */
+export interface NodeCounters {
+  /** Monotonic ms when the sample was taken. */
   at: number;
   stat?: ProcStat;
   vmstat?: Map<string, number>;
   psi: Partial<Record<PsiResource, Pressure>>;
   disks?: Map<string, DiskCounters>;
   net?: Map<string, NetCounters>;
+  meminfo?: Record<string, number>;
+  /** statfs per mountpoint, for the filesystems the sample reports. */
+  filesystems?: ReadonlyMap<string, FsUsage>;
 }
+
+type Previous = NodeCounters;
 
 const systemClock: Clock = { wall: () => Date.now(), monotonic: () => performance.now() };
 
@@ -91,6 +102,11 @@ export class NodeSampler {
     this.fs = new FilesystemProbe(root, options.fsCalls);
   }
 
+  /** The readings behind the last `sample()`; undefined before the first. Replaced, never mutated, by the next. */
+  get counters(): Readonly<NodeCounters> | undefined {
+    return this.prev;
+  }
+
   sample(): NodeSample {
     const at = this.clock.monotonic();
     const out: NodeSample = { node: this.options.node, ts: new Date(this.clock.wall()).toISOString() };
@@ -112,7 +128,9 @@ export class NodeSampler {
     if (load) out.load = load;
 
     const meminfo = readText(`${this.proc}/meminfo`);
-    const memory = meminfo === undefined ? undefined : selectMemory(parseMeminfo(meminfo));
+    const parsedMeminfo = meminfo === undefined ? undefined : parseMeminfo(meminfo);
+    if (parsedMeminfo) next.meminfo = parsedMeminfo;
+    const memory = parsedMeminfo === undefined ? undefined : selectMemory(parsedMeminfo);
     if (memory) out.memory = memory;
 
     const vmstatText = readText(`${this.proc}/vmstat`);
@@ -130,7 +148,10 @@ export class NodeSampler {
 
     const mountinfo = readText(`${this.proc}/1/mountinfo`, "utf8") ?? readText(`${this.proc}/self/mountinfo`, "utf8");
     const filesystems = mountinfo === undefined ? undefined : this.fs.sample(this.selectMounts(mountinfo));
-    if (filesystems) out.filesystems = filesystems;
+    if (filesystems) {
+      out.filesystems = filesystems;
+      next.filesystems = this.fs.lastUsage;
+    }
 
     const pids = this.count % this.topEvery === 0 ? listPids(this.proc) : undefined;
     const system = this.system(stat, pids);
@@ -189,8 +210,16 @@ export class NodeSampler {
     }
     next.disks = new Map();
     for (const d of parseDiskstats(text)) if (isWholeDisk(d.device, sysBlock)) next.disks.set(d.device, d);
-    if (prev?.disks && seconds > 0) out.disks = diskRates(prev.disks, [...next.disks.values()], seconds);
+    if (!prev?.disks || !(seconds > 0)) return;
+    // dm and md devices name the disks they sit on, so the total can count each byte once.
+    this.blockRelations ??= new BlockRelations(`${this.sys}/block`);
+    const relations = this.blockRelations.of(next.disks.keys());
+    out.disks = withRelations(diskRates(prev.disks, [...next.disks.values()], seconds), relations);
+    const total = disksTotal(out.disks, relations);
+    if (total) out.disksTotal = total;
   }
+
+  private blockRelations: BlockRelations | undefined;
 
   private network(out: NodeSample, prev: Previous | undefined, next: Previous, seconds: number): void {
     // PID 1's view is the host's network namespace even when the collector runs in its own.

@@ -7,6 +7,7 @@ export type CpuSample = NonNullable<NodeSample["cpu"]>;
 export type LoadSample = NonNullable<NodeSample["load"]>;
 export type PsiSample = NonNullable<NodeSample["psi"]>;
 export type DiskSample = NonNullable<NodeSample["disks"]>[number];
+export type DisksTotalSample = NonNullable<NodeSample["disksTotal"]>;
 export type NetworkSample = NonNullable<NodeSample["network"]>[number];
 export type NetworkTotalSample = NonNullable<NodeSample["networkTotal"]>;
 export type FilesystemSample = NonNullable<NodeSample["filesystems"]>[number];

@@ -297,4 +297,12 @@ describe("counters that go backwards give no rate, never a negative one", () => 
     ]);
     assert.equal(vmstatRates(prev, cur, 1), undefined);
   });
+
+  it("PSI totalRate keeps a steady stall under 50 µs/s (it read 0 at 4 decimals)", () => {
+    const line = (total: number) => ({ avg10: 0, avg60: 0, avg300: 0, total });
+    // 30 µs stalled in 1 s, then 7 µs over 10 s.
+    assert.equal(pressureSample({ some: line(1_000) }, { some: line(1_030) }, 1)?.some.totalRate, 0.00003);
+    assert.equal(pressureSample({ some: line(1_000) }, { some: line(1_007) }, 10)?.some.totalRate, 7e-7);
+    assert.equal(pressureSample({ some: line(1_000) }, { some: line(1_000) }, 1)?.some.totalRate, 0, "no stall is 0");
+  });
 });

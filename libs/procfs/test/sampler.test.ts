@@ -66,7 +66,7 @@ describe("NodeSampler on two real captures", () => {
   it("PSI: kernel averages and the interval's stall fraction", () => {
     assert.deepEqual(second.psi, {
       cpu: {
-        some: { avg10: 1.41, avg60: 1.06, avg300: 5.99, totalRate: 0.0213 }, // 105450 µs / 4.96 s
+        some: { avg10: 1.41, avg60: 1.06, avg300: 5.99, totalRate: 0.0212601 }, // 105450 µs / 4.96 s
         full: { avg10: 0, avg60: 0, avg300: 0, totalRate: 0 },
       },
       memory: {
@@ -74,8 +74,8 @@ describe("NodeSampler on two real captures", () => {
         full: { avg10: 0, avg60: 0, avg300: 0, totalRate: 0 },
       },
       io: {
-        some: { avg10: 11.48, avg60: 2.79, avg300: 1.8, totalRate: 0.315 }, // 1562530 µs
-        full: { avg10: 10.97, avg60: 2.64, avg300: 1.61, totalRate: 0.3036 }, // 1505642 µs
+        some: { avg10: 11.48, avg60: 2.79, avg300: 1.8, totalRate: 0.315026 }, // 1562530 µs
+        full: { avg10: 10.97, avg60: 2.64, avg300: 1.61, totalRate: 0.303557 }, // 1505642 µs
       },
     });
   });

@@ -2,13 +2,16 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Bus } from "@vigil/bus";
 import type { StreamDefinition } from "@vigil/contracts";
-import { checkDatabaseConfig, type Database, type DatabaseConfig, databaseConfigShape } from "@vigil/db";
+import type { Database } from "@vigil/db";
+// Only the config schema up front: the pool, pg and the migration runner load when a service declares a database
+// (a collector on every node would otherwise carry pg, node-pg-migrate and glob in its heap for nothing).
+import { checkDatabaseConfig, type DatabaseConfig, databaseConfigShape } from "@vigil/db/config";
 import express from "express";
 import type { Logger } from "pino";
 import { collectDefaultMetrics, Gauge, Registry } from "prom-client";
 import type { z } from "zod";
 import { type BaseConfig, ConfigError, loadConfig } from "./config.js";
-import { type DatabaseRequirement, openServiceDatabase } from "./database.js";
+import type { DatabaseRequirement } from "./database.js";
 import { createHttpApp } from "./http-app.js";
 import { createLogger } from "./logger.js";
 import { Readiness, type ReadinessResult } from "./readiness.js";
@@ -163,6 +166,7 @@ export async function startService<S extends z.ZodRawShape>(
     await bus.provision(def.streams);
     if (def.database) {
       const requirement = def.database;
+      const { openServiceDatabase } = await import("./database.js");
       db = await openServiceDatabase({
         name: def.name,
         config: config as unknown as DatabaseConfig,

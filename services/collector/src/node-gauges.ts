@@ -1,76 +1,99 @@
-// Node figures for dashboards and alert rules, from each sample. Rates come from the sampler; the *_total
-// counters add rate × interval back up, so PromQL rate()/increase() work on them as on node_exporter's.
-import { Counter, Gauge, type Registry } from "prom-client";
+// Node series on /metrics, all computed at scrape time from the latest sample (so one scrape never mixes
+// two samples, and nothing is printed before the first): the collector's own vigil_node_* figures and
+// node_exporter's series under a vigil_ prefix (node-exporter-series.ts).
 import type { NodeSampleMessage } from "@vigil/contracts";
+import type { NodeCounters } from "@vigil/procfs";
+import type { Registry } from "prom-client";
+import { type LatestNode, MeminfoSeries, type NodeSnapshot, registerNodeExporterSeries } from "./node-exporter-series.js";
+import { type ReadSeries, type SeriesValue, SnapshotCounter, SnapshotGauge, single } from "./snapshot-metric.js";
 
-type Psi = { avg10: number; avg60: number; avg300: number; totalRate?: number | undefined };
+/** Where the kernel readings behind the sample just taken come from: the node sampler. */
+export interface NodeCounterSource {
+  readonly counters: Readonly<NodeCounters> | undefined;
+}
+
 const RESOURCES = ["cpu", "memory", "io"] as const;
+const PSI_WINDOWS = [
+  ["10s", "avg10"],
+  ["60s", "avg60"],
+  ["300s", "avg300"],
+] as const;
+/** vmstat running totals exported as counters, by the kernel's name. */
+const VMSTAT_COUNTERS = [
+  ["pswpin", "vigil_node_swap_in_pages_total", "Pages swapped in (vmstat pswpin)"],
+  ["pswpout", "vigil_node_swap_out_pages_total", "Pages swapped out (vmstat pswpout)"],
+  ["pgmajfault", "vigil_node_major_page_faults_total", "Major page faults (vmstat pgmajfault)"],
+  ["oom_kill", "vigil_node_oom_kills_total", "OOM kills (vmstat oom_kill)"],
+] as const;
 
 export class NodeGauges {
-  private readonly memAvailable: Gauge;
-  private readonly memTotal: Gauge;
-  private readonly swapUsed: Gauge;
-  private readonly cpuUsage: Gauge;
-  private readonly load1: Gauge;
-  private readonly psiAvg: Gauge<"resource" | "kind" | "window">;
-  private readonly psiStalled: Counter<"resource" | "kind">;
-  private readonly vmCounters: Record<string, Counter>;
+  private latest: NodeSnapshot | undefined;
+  private readonly meminfo: MeminfoSeries;
 
-  constructor(registry: Registry) {
+  constructor(
+    registry: Registry,
+    private readonly source?: NodeCounterSource,
+  ) {
     const registers = [registry];
-    this.memAvailable = new Gauge({ name: "vigil_node_memory_available_bytes", help: "MemAvailable from /proc/meminfo", registers });
-    this.memTotal = new Gauge({ name: "vigil_node_memory_total_bytes", help: "MemTotal from /proc/meminfo", registers });
-    this.swapUsed = new Gauge({ name: "vigil_node_swap_used_bytes", help: "SwapTotal - SwapFree (absent without swap)", registers });
-    this.cpuUsage = new Gauge({
-      name: "vigil_node_cpu_usage_ratio",
-      help: "CPU busy fraction over the last interval, all CPUs",
-      registers,
+    const now: LatestNode = () => this.latest;
+    const msg = () => this.latest?.message;
+    const gauge = (name: string, help: string, read: ReadSeries<string>) => new SnapshotGauge({ name, help, registers }, read);
+    gauge("vigil_node_memory_available_bytes", "MemAvailable from /proc/meminfo", () => single(msg()?.memory?.MemAvailable));
+    gauge("vigil_node_memory_total_bytes", "MemTotal from /proc/meminfo", () => single(msg()?.memory?.MemTotal));
+    gauge("vigil_node_swap_used_bytes", "SwapTotal - SwapFree (absent without swap)", () => {
+      const m = msg()?.memory;
+      return m?.SwapTotal && m.SwapFree !== undefined ? single(m.SwapTotal - m.SwapFree) : [];
     });
-    this.load1 = new Gauge({ name: "vigil_node_load1", help: "1-minute load average", registers });
-    this.psiAvg = new Gauge({
-      name: "vigil_node_pressure_ratio",
-      help: "PSI: share of time some/all tasks stalled on cpu, memory or io, averaged over 10s/60s/300s",
-      labelNames: ["resource", "kind", "window"],
-      registers,
+    gauge("vigil_node_cpu_usage_ratio", "CPU busy fraction over the last interval, all CPUs", () => {
+      const cpu = msg()?.cpu;
+      return cpu ? single(cpu.totalPct / 100) : [];
     });
-    this.psiStalled = new Counter({
-      name: "vigil_node_pressure_stalled_seconds_total",
-      help: "PSI: seconds some/all tasks stalled on cpu, memory or io",
-      labelNames: ["resource", "kind"],
-      registers,
-    });
-    const counter = (name: string, help: string) => new Counter({ name, help, registers });
-    this.vmCounters = {
-      pswpin: counter("vigil_node_swap_in_pages_total", "Pages swapped in (vmstat pswpin)"),
-      pswpout: counter("vigil_node_swap_out_pages_total", "Pages swapped out (vmstat pswpout)"),
-      pgmajfault: counter("vigil_node_major_page_faults_total", "Major page faults (vmstat pgmajfault)"),
-      oom_kill: counter("vigil_node_oom_kills_total", "OOM kills (vmstat oom_kill)"),
-    };
+    new SnapshotGauge(
+      {
+        name: "vigil_node_pressure_ratio",
+        help: "PSI: share of time some/all tasks stalled on cpu, memory or io, averaged over 10s/60s/300s",
+        labelNames: ["resource", "kind", "window"],
+        registers,
+      },
+      () => {
+        const out: SeriesValue<"resource" | "kind" | "window">[] = [];
+        for (const resource of RESOURCES)
+          for (const kind of ["some", "full"] as const) {
+            const p = this.latest?.counters?.psi[resource]?.[kind];
+            if (p) for (const [window, key] of PSI_WINDOWS) out.push({ labels: { resource, kind, window }, value: p[key] / 100 });
+          }
+        return out;
+      },
+    );
+    // The kernel's running stall totals (µs), not rate × interval added up: absolute values match node_exporter's.
+    new SnapshotCounter(
+      {
+        name: "vigil_node_pressure_stalled_seconds_total",
+        help: "PSI: seconds some/all tasks stalled on cpu, memory or io, since boot",
+        labelNames: ["resource", "kind"],
+        registers,
+      },
+      () => {
+        const out: SeriesValue<"resource" | "kind">[] = [];
+        for (const resource of RESOURCES)
+          for (const kind of ["some", "full"] as const) {
+            const p = this.latest?.counters?.psi[resource]?.[kind];
+            if (p) out.push({ labels: { resource, kind }, value: p.total / 1e6 });
+          }
+        return out;
+      },
+    );
+    for (const [key, name, help] of VMSTAT_COUNTERS) {
+      new SnapshotCounter({ name, help: `${help}, since boot`, registers }, () => single(this.latest?.counters?.vmstat?.get(key)));
+    }
+    registerNodeExporterSeries(registry, now);
+    this.meminfo = new MeminfoSeries(registry, now);
   }
 
-  update(s: NodeSampleMessage): void {
-    // The first sample has no interval, hence no rates: counters start with the second.
-    const seconds = (s.intervalMs ?? 0) / 1000;
-    const mem = s.memory;
-    if (mem?.MemAvailable !== undefined) this.memAvailable.set(mem.MemAvailable);
-    if (mem?.MemTotal !== undefined) this.memTotal.set(mem.MemTotal);
-    if (mem?.SwapTotal && mem.SwapFree !== undefined) this.swapUsed.set(mem.SwapTotal - mem.SwapFree);
-    if (s.cpu) this.cpuUsage.set(s.cpu.totalPct / 100);
-    if (s.load) this.load1.set(s.load.one);
-    for (const resource of RESOURCES) {
-      const r = s.psi?.[resource] as { some?: Psi; full?: Psi } | undefined;
-      for (const kind of ["some", "full"] as const) {
-        const p = r?.[kind];
-        if (!p) continue;
-        this.psiAvg.set({ resource, kind, window: "10s" }, p.avg10 / 100);
-        this.psiAvg.set({ resource, kind, window: "60s" }, p.avg60 / 100);
-        this.psiAvg.set({ resource, kind, window: "300s" }, p.avg300 / 100);
-        if (p.totalRate !== undefined) this.psiStalled.inc({ resource, kind }, p.totalRate * seconds);
-      }
-    }
-    for (const [key, c] of Object.entries(this.vmCounters)) {
-      const rate = s.vmstat?.[key];
-      if (rate !== undefined) c.inc(Math.round(rate * seconds));
-    }
+  /** Called right after each sample: the source's readings are that sample's. */
+  update(message: NodeSampleMessage): void {
+    const counters = this.source?.counters;
+    this.latest = { message, counters };
+    this.meminfo.addNewFields(counters?.meminfo);
   }
 }

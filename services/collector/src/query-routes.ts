@@ -27,6 +27,20 @@ const parse = <S extends z.ZodType>(schema: S, req: Request): z.output<S> => {
   return r.data;
 };
 
+/**
+ * The resume point a client sent in Last-Event-ID: an id this API gave it, so digits. Anything else is refused
+ * with a 400 rather than taken as a fresh connection, which would silently lose what the client missed. An
+ * empty header is what the SSE spec sends before any id was received, so it means "no resume point".
+ */
+function lastEventId(header: string | undefined): number | undefined {
+  const value = header?.trim();
+  if (!value) return undefined;
+  if (!/^\d+$/.test(value)) {
+    throw new InvalidInputError(`invalid Last-Event-ID header: "${value.slice(0, 64)}" is not the numeric id of an event received before`);
+  }
+  return Number(value);
+}
+
 export function queryRoutes({ rings, hub, eventNames }: QueryRoutesOptions): Router {
   const router = express.Router();
 
@@ -48,13 +62,7 @@ export function queryRoutes({ rings, hub, eventNames }: QueryRoutesOptions): Rou
 
   router.get("/stream", (req, res) => {
     const q = parse(collectorStreamQuery, req);
-    const header = req.get("Last-Event-ID");
-    const resumeFrom =
-      header !== undefined && /^\d+$/.test(header.trim())
-        ? Number(header.trim())
-        : q.lastEventId !== undefined
-          ? Number(q.lastEventId)
-          : undefined;
+    const resumeFrom = lastEventId(req.get("Last-Event-ID")) ?? (q.lastEventId !== undefined ? Number(q.lastEventId) : undefined);
     const backlog = resumeFrom === undefined ? [] : rings[q.scope].after(resumeFrom);
     res.locals.logFields = { scope: q.scope, resumeFrom, replayed: backlog.length };
     hub.open(res, q.scope, eventNames[q.scope], backlog);

@@ -7,6 +7,7 @@ import { NodeGauges } from "./node-gauges.js";
 import { NODE_SAMPLE_EVENT, nodeSampling } from "./node-sampling.js";
 import { createNodeSampler, createPodSampler } from "./samplers.js";
 import { podSampling } from "./pod-sampling.js";
+import { PodGauges } from "./pod-gauges.js";
 import { queryRoutes } from "./query-routes.js";
 import { SamplePublisher } from "./sample-publisher.js";
 import { SseHub } from "./sse-hub.js";
@@ -39,19 +40,32 @@ export const collectorService: ServiceDefinition<typeof collectorConfigShape> = 
     router.use(queryRoutes({ rings, hub, eventNames: { stats: NODE_SAMPLE_EVENT, events: KERNEL_EVENT } }));
     const publisher = new SamplePublisher(bus, metrics, log, config.COLLECTOR_PUBLISH);
 
+    // The gauges read the kernel's running totals behind each sample from the sampler itself.
+    const nodeSampler = createNodeSampler(config);
     const nodeLoop = nodeSampling({
       node,
       intervalMs: config.COLLECTOR_SAMPLE_INTERVAL,
-      sampler: createNodeSampler(config),
+      sampler: nodeSampler,
       ring: rings.stats,
       hub,
-      gauges: new NodeGauges(registry),
+      gauges: new NodeGauges(registry, nodeSampler),
       publisher,
       metrics,
       log,
     });
     const pods = await createPodSampler(config, log);
-    const podLoop = pods && podSampling({ node, intervalMs: config.COLLECTOR_POD_SAMPLE_INTERVAL, sampler: pods, publisher, metrics, log });
+    const podGauges = pods && new PodGauges(registry);
+    const podLoop =
+      pods &&
+      podSampling({
+        node,
+        intervalMs: config.COLLECTOR_POD_SAMPLE_INTERVAL,
+        sampler: pods,
+        publisher,
+        metrics,
+        log,
+        onSample: (m) => podGauges?.update(m),
+      });
     // This node's kernel events (from ebpf-ingest or any producer) read back from JetStream: the stream
     // sequence is the event's id, so SSE clients resume exactly, across collector restarts too.
     const feed = new StreamFeed({
@@ -71,12 +85,11 @@ export const collectorService: ServiceDefinition<typeof collectorConfigShape> = 
       },
     });
 
-    // Ready once a node sample is fresh: a stuck sampler must take the pod out of service.
+    // Ready once a node sample is fresh: a stuck sampler must take the pod out of service. The age is monotonic
+    // (see Periodic), so a wall-clock step neither hides a stall nor fakes one.
     readiness.add("node-sampling", async () => {
-      const last = rings.stats.lastId;
-      return last !== undefined && Date.now() - last < Math.max(5_000, 3 * config.COLLECTOR_SAMPLE_INTERVAL)
-        ? true
-        : "no fresh node sample";
+      const age = nodeLoop.sinceLastSuccessMs();
+      return age !== undefined && age < Math.max(5_000, 3 * config.COLLECTOR_SAMPLE_INTERVAL) ? true : "no fresh node sample";
     });
     nodeLoop.start();
     podLoop?.start();

@@ -110,10 +110,31 @@ describe("collector: publishing and the query API", () => {
     assert.match(((await badScope.json()) as { error: { message: string } }).error.message, /scope/);
     const badSince = await fetch(`${collector.url}/history?since=yesterday`);
     assert.equal(badSince.status, 400);
-    assert.match(((await badSince.json()) as { error: { message: string } }).error.message, /since: "yesterday" is neither a duration/);
+    const sinceMessage = ((await badSince.json()) as { error: { message: string } }).error.message;
+    assert.match(sinceMessage, /since: "yesterday" is neither a duration/);
+    assert.doesNotMatch(sinceMessage, /since: since:/, "the field is named once");
     const post = await fetch(`${collector.url}/history`, { method: "POST" });
     assert.equal(post.status, 405);
     assert.equal(post.headers.get("allow"), "GET");
+  });
+
+  it("refuses a Last-Event-ID (header or query) that is not an id it gave, instead of starting afresh", async () => {
+    const badHeader = await fetch(`${collector.url}/stream`, { headers: { "Last-Event-ID": "abc" } });
+    assert.equal(badHeader.status, 400);
+    assert.match(
+      ((await badHeader.json()) as { error: { message: string } }).error.message,
+      /Last-Event-ID header: "abc" is not the numeric id/,
+    );
+    const badQuery = await fetch(`${collector.url}/stream?lastEventId=abc`);
+    assert.equal(badQuery.status, 400);
+    assert.match(
+      ((await badQuery.json()) as { error: { message: string } }).error.message,
+      /^invalid query: lastEventId: expected the numeric id/,
+    );
+    // An empty header is what a client sends before it received any id: a fresh connection, not an error.
+    const fresh = await SseClient.open(`${collector.url}/stream`, { "Last-Event-ID": "" });
+    assert.equal(fresh.status, 200);
+    fresh.close();
   });
 
   it("GET /stream sends only new samples with id and event fields, and resumes after Last-Event-ID", async () => {
