@@ -11,7 +11,7 @@ import { startLocalNats } from "@vigil/local-nats";
 import { KubeSim } from "@vigil/kube-sim";
 
 const root = new URL("..", import.meta.url).pathname;
-const ports: Record<string, number> = { webhook: 8080, analyzer: 8081, collector: 3100, "ebpf-ingest": 3101 };
+const ports: Record<string, number> = { webhook: 8080, analyzer: 8081, investigator: 8082, collector: 3100, "ebpf-ingest": 3101 };
 
 function log(line: string) {
   process.stdout.write(`\x1b[1m[vigil]\x1b[0m ${line}\n`);

@@ -1,5 +1,5 @@
 // The shape of one row of the acceptance table: the alert a scenario fires and what a correct diagnosis says.
-import type { DiagnosisOutcome, FindingCode, KernelEventMessage, ResourceRef } from "@vigil/contracts";
+import type { ActionName, DiagnosisOutcome, FindingCode, KernelEventMessage, ResourceRef } from "@vigil/contracts";
 import type { KubeSim } from "@vigil/kube-sim";
 import type { ScenarioAlert } from "./scenario-alerts.js";
 
@@ -31,4 +31,6 @@ export interface ScenarioExpectation {
   kernelEvidence?: FindingCode;
   /** No finding at all, not even info (the no-false-positive baseline). */
   noFindings?: boolean;
+  /** What the investigator's rules engine decides on this diagnosis (with no effectiveness history). */
+  proposal?: { kind: "action" | "no_action" | "escalate"; action?: ActionName };
 }

@@ -5,6 +5,7 @@ import type { ScenarioExpectation } from "./expectation-types.js";
 export const clusterExpectations: readonly ScenarioExpectation[] = [
   {
     scenario: "pending-insufficient-memory",
+    proposal: { kind: "escalate" },
     why: "KubePodNotReady on a Pending pod: 3 Insufficient memory",
     alert: (sim) => podNotReady("data", podWith(sim, "data", "reporting", phase("Pending"))),
     outcome: "issue_found",
@@ -14,6 +15,7 @@ export const clusterExpectations: readonly ScenarioExpectation[] = [
   },
   {
     scenario: "pending-untolerated-taint",
+    proposal: { kind: "escalate" },
     why: "KubePodNotReady on a Pending pod: untolerated taint {nvidia.com/gpu: present}",
     alert: (sim) => podNotReady("ml", podWith(sim, "ml", "trainer", phase("Pending"))),
     outcome: "issue_found",
@@ -23,6 +25,7 @@ export const clusterExpectations: readonly ScenarioExpectation[] = [
   },
   {
     scenario: "node-not-ready",
+    proposal: { kind: "action", action: "cordon_node" },
     why: "KubeNodeNotReady: worker-2's kubelet stopped posting status",
     alert: () => ({
       labels: {
@@ -42,6 +45,7 @@ export const clusterExpectations: readonly ScenarioExpectation[] = [
   },
   {
     scenario: "pvc-near-full",
+    proposal: { kind: "action", action: "expand_pvc" },
     why: "KubePersistentVolumeFillingUp from the kubelet's volume stats (the kubelet's node label comes along)",
     alert: (sim) => ({
       labels: {
@@ -65,6 +69,7 @@ export const clusterExpectations: readonly ScenarioExpectation[] = [
   },
   {
     scenario: "hpa-at-max",
+    proposal: { kind: "action", action: "update_hpa" },
     why: "KubeHpaMaxedOut: currentReplicas == maxReplicas",
     alert: () => ({
       labels: {
@@ -86,6 +91,7 @@ export const clusterExpectations: readonly ScenarioExpectation[] = [
   },
   {
     scenario: "hpa-metrics-unavailable",
+    proposal: { kind: "escalate" },
     why: "KubernetesHpaMetricsUnavailability (awesome-prometheus-alerts): ScalingActive=False FailedGetResourceMetric",
     alert: () => ({
       labels: {
@@ -108,6 +114,7 @@ export const clusterExpectations: readonly ScenarioExpectation[] = [
   },
   {
     scenario: "service-selector-mismatch",
+    proposal: { kind: "escalate" },
     why: "TargetDown for the web ServiceMonitor job: Service shop/web has no endpoints to scrape",
     alert: () => ({
       labels: { alertname: "TargetDown", severity: "warning", namespace: "shop", service: "web", job: "web" },
@@ -123,6 +130,7 @@ export const clusterExpectations: readonly ScenarioExpectation[] = [
   },
   {
     scenario: "ingress-missing-backend",
+    proposal: { kind: "escalate" },
     why: "an ingress-nginx 5xx-ratio rule (sum by exported_namespace, ingress): every request to shop.example.com gets 503",
     alert: () => ({
       labels: {
@@ -144,6 +152,7 @@ export const clusterExpectations: readonly ScenarioExpectation[] = [
   },
   {
     scenario: "coredns-down",
+    proposal: { kind: "action", action: "increase_resources" },
     why: "KubePodCrashLooping on coredns (OOMKilled at start-up)",
     alert: (sim) => crashLooping("kube-system", podWith(sim, "kube-system", "coredns", lastTerminated("OOMKilled")), "coredns"),
     outcome: "issue_found",
@@ -156,6 +165,7 @@ export const clusterExpectations: readonly ScenarioExpectation[] = [
   },
   {
     scenario: "pvc-pending-missing-storageclass",
+    proposal: { kind: "escalate" },
     why: "KubernetesPersistentvolumeclaimPending (awesome-prometheus-alerts): StorageClass fast-ssd does not exist",
     alert: () => ({
       labels: {
@@ -177,6 +187,7 @@ export const clusterExpectations: readonly ScenarioExpectation[] = [
   },
   {
     scenario: "node-affinity-no-match",
+    proposal: { kind: "escalate" },
     why: "KubePodNotReady on a Pending pod: 3 node(s) didn't match Pod's node affinity/selector",
     alert: (sim) => podNotReady("payments", podWith(sim, "payments", "payments-api", phase("Pending"))),
     outcome: "issue_found",
@@ -186,6 +197,7 @@ export const clusterExpectations: readonly ScenarioExpectation[] = [
   },
   {
     scenario: "too-many-pods-per-node",
+    proposal: { kind: "escalate" },
     why: "KubePodNotReady on a Pending checkout pod: 3 Too many pods",
     alert: (sim) => podNotReady("shop", podWith(sim, "shop", "checkout", phase("Pending"))),
     outcome: "issue_found",
@@ -195,6 +207,7 @@ export const clusterExpectations: readonly ScenarioExpectation[] = [
   },
   {
     scenario: "pdb-blocks-drain",
+    proposal: { kind: "escalate" },
     why: "KubernetesPodDisruptionBudgetAtLimit (awesome-prometheus-alerts): ledger has 0 disruptions allowed while its pod sits on cordoned worker-1",
     alert: () => ({
       labels: {
@@ -215,6 +228,7 @@ export const clusterExpectations: readonly ScenarioExpectation[] = [
   },
   {
     scenario: "disk-pressure-evictions",
+    proposal: { kind: "action", action: "cordon_node" },
     why: "KubeNodePressure (kubernetes-mixin) with condition DiskPressure on the node transcoder fills",
     alert: (sim) => nodePressure(nodeWith(sim, "DiskPressure"), "DiskPressure"),
     outcome: "issue_found",
@@ -224,6 +238,7 @@ export const clusterExpectations: readonly ScenarioExpectation[] = [
   },
   {
     scenario: "memory-pressure",
+    proposal: { kind: "escalate" },
     why: "KubePodNotReady on the Evicted pdf-renderer pod (phase Failed)",
     alert: (sim) => podNotReady("reports", podWith(sim, "reports", "pdf-renderer", phase("Failed", "Evicted"))),
     outcome: "issue_found",
@@ -233,6 +248,7 @@ export const clusterExpectations: readonly ScenarioExpectation[] = [
   },
   {
     scenario: "noisy-neighbour",
+    proposal: { kind: "action", action: "cordon_node" },
     why: "KubeNodePressure with condition MemoryPressure on ingest-1",
     alert: () => nodePressure("ingest-1", "MemoryPressure"),
     outcome: "issue_found",

@@ -16,6 +16,7 @@ import type { ScenarioExpectation } from "./expectation-types.js";
 export const workloadExpectations: readonly ScenarioExpectation[] = [
   {
     scenario: "healthy",
+    proposal: { kind: "no_action" },
     why: "a KubePodNotReady that fired during a rollout and is still being delivered: the pod is fine now",
     alert: (sim) =>
       podNotReady(
@@ -29,6 +30,7 @@ export const workloadExpectations: readonly ScenarioExpectation[] = [
   },
   {
     scenario: "oom-crashloop",
+    proposal: { kind: "action", action: "increase_resources" },
     why: "KubePodCrashLooping on the api container; ebpf-ingest saw the memcg OOM kill",
     alert: (sim) => crashLooping("shop", podWith(sim, "shop", "payments-api", lastTerminated("OOMKilled")), "api"),
     kernelEvents: (sim) => [containerOomKill(sim, podWith(sim, "shop", "payments-api", lastTerminated("OOMKilled")), "api")],
@@ -40,6 +42,7 @@ export const workloadExpectations: readonly ScenarioExpectation[] = [
   },
   {
     scenario: "image-pull-backoff",
+    proposal: { kind: "action", action: "rollback_deployment" },
     why: "KubePodNotReady on the new ReplicaSet's pod, stuck in ImagePullBackOff",
     alert: (sim) => podNotReady("shop", podWith(sim, "shop", "catalog", waiting("ImagePullBackOff"))),
     outcome: "issue_found",
@@ -52,6 +55,7 @@ export const workloadExpectations: readonly ScenarioExpectation[] = [
   },
   {
     scenario: "bad-config-crashloop",
+    proposal: { kind: "action", action: "restart_pod" },
     why: "KubePodCrashLooping: exit 1, FATAL missing DATABASE_URL",
     alert: (sim) => crashLooping("shop", podWith(sim, "shop", "orders", waiting("CrashLoopBackOff")), "orders"),
     outcome: "issue_found",
@@ -61,6 +65,7 @@ export const workloadExpectations: readonly ScenarioExpectation[] = [
   },
   {
     scenario: "bad-rollout-readiness",
+    proposal: { kind: "action", action: "rollback_deployment" },
     why: "KubeDeploymentRolloutStuck: Progressing=False ProgressDeadlineExceeded after the 2.4.0 rollout",
     alert: () => ({
       labels: {
@@ -84,6 +89,7 @@ export const workloadExpectations: readonly ScenarioExpectation[] = [
   },
   {
     scenario: "liveness-probe-slow-start",
+    proposal: { kind: "action", action: "restart_pod" },
     why: "KubePodCrashLooping: the liveness probe kills inventory before its ~75 s start-up",
     alert: (sim) => crashLooping("shop", podWith(sim, "shop", "inventory", waiting("CrashLoopBackOff")), "inventory"),
     outcome: "issue_found",
@@ -96,6 +102,7 @@ export const workloadExpectations: readonly ScenarioExpectation[] = [
   },
   {
     scenario: "create-container-config-error",
+    proposal: { kind: "escalate" },
     why: "KubePodNotReady: CreateContainerConfigError (key password missing from Secret shop/checkout-db)",
     alert: (sim) => podNotReady("shop", podWith(sim, "shop", "checkout", waiting("CreateContainerConfigError"))),
     outcome: "issue_found",
@@ -108,6 +115,7 @@ export const workloadExpectations: readonly ScenarioExpectation[] = [
   },
   {
     scenario: "init-container-failing",
+    proposal: { kind: "action", action: "rollback_deployment" },
     why: "KubePodNotReady on the rollout's new pod (KubePodCrashLooping does not cover init containers): db-migrate in Init:CrashLoopBackOff",
     alert: (sim) => podNotReady("shop", podWith(sim, "shop", "orders", waiting("CrashLoopBackOff", "db-migrate"))),
     outcome: "issue_found",
@@ -118,6 +126,7 @@ export const workloadExpectations: readonly ScenarioExpectation[] = [
   },
   {
     scenario: "cpu-throttling",
+    proposal: { kind: "escalate" },
     why: "CPUThrottlingHigh on the pricing container (kube-prometheus, info): its readiness probe times out",
     alert: (sim) => {
       const pod = podWith(sim, "shop", "pricing", notReady);
@@ -139,6 +148,7 @@ export const workloadExpectations: readonly ScenarioExpectation[] = [
   },
   {
     scenario: "job-backoff-limit-exceeded",
+    proposal: { kind: "escalate" },
     why: "KubeJobFailed: BackoffLimitExceeded",
     alert: () => ({
       labels: {
@@ -161,6 +171,7 @@ export const workloadExpectations: readonly ScenarioExpectation[] = [
   },
   {
     scenario: "cronjob-concurrency-blocked",
+    proposal: { kind: "escalate" },
     why: "KubeJobNotCompleted on the hung run; the CronJob (Forbid) misses every schedule behind it",
     alert: (sim) => {
       const job = sim
@@ -188,6 +199,7 @@ export const workloadExpectations: readonly ScenarioExpectation[] = [
   },
   {
     scenario: "slow-memory-leak",
+    proposal: { kind: "action", action: "increase_resources" },
     why: "KubernetesContainerOomKiller (awesome-prometheus-alerts): the search container was OOMKilled after hours of growth",
     alert: (sim) => {
       const pod = podWith(sim, "shop", "search", lastTerminated("OOMKilled"));

@@ -1,12 +1,18 @@
 // @vigil/analysis: analyzers in a registry, diagnoses with evidence and hypotheses, node telemetry windows
 // and the cluster-analysis views. See README.md.
 export * from "./analyzer-definition.js";
+export { ANALYSIS_CACHED_KINDS } from "./cached-kinds.js";
 export * from "./evidence.js";
 export * from "./usage-view.js";
 export * from "./telemetry/telemetry-view.js";
 export { NodeTelemetry, type NodeTelemetryOptions, type NodeTelemetryStats } from "./telemetry/node-telemetry.js";
 export { startTelemetryFeeds, type TelemetryFeeds, type TelemetryFeedsOptions } from "./telemetry/telemetry-feeds.js";
+export { DiagnosisMemory } from "./memory/diagnosis-memory.js";
 export { memoryThresholds } from "./telemetry/memory-thresholds.js";
+export { recentNodeSamples, recentKernelEvents, telemetryWindows, windowText } from "./telemetry/recent-telemetry.js";
+export { swapTrend, swapUsed, type SwapTrend, type SwapTrendName } from "./telemetry/swap-trend.js";
+export { swapLatency, type SwapLatency } from "./telemetry/swap-latency.js";
+export { oomScopeOf, oomKillCount, oomVictim, oomVictimRssBytes } from "./telemetry/oom-kills.js";
 export { nodePressureView, type NodePressureResult } from "./views/node-pressure.js";
 export { analyzers, analyzersFor, analyzerNamed } from "./analyzers/index.js";
 export { analyzeObject, type AnalyzerFinding } from "./run-analyzers.js";

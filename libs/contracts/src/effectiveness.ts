@@ -37,6 +37,8 @@ export const assessmentMessage = pipelineBase
   .extend({
     /** The action-history row assessed; causationId is the execution record that triggered it. */
     executionId: messageId,
+    /** The proposal that led to the execution: joins a proposal's confidence with its outcome (calibration). */
+    proposalId: messageId,
     action: catalogActionName,
     target: resourceRef,
     outcome: effectivenessOutcome,

@@ -10,6 +10,7 @@ export * from "./proposal.js";
 export * from "./execution.js";
 export * from "./approval.js";
 export * from "./effectiveness.js";
+export * from "./calibration-api.js";
 export * from "./incident.js";
 export * from "./metrics.js";
 export * from "./kernel-event.js";

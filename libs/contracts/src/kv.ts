@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { type ActionName, catalogActionName } from "./catalog/index.js";
+import { calibrationRecordValue } from "./calibration-api.js";
 import { effectivenessOutcome } from "./effectiveness.js";
 import { incidentState } from "./incident.js";
 import { messageId, resourceRef, timestamp } from "./message.js";
@@ -188,6 +189,15 @@ export const kvBuckets = {
     ttlMs: 30 * DAY,
     value: incidentState,
     key: (scope: "id" | "owner", value: string) => joinKey(scope, value),
+  },
+  /** Calibration: each action proposal's confidence joined with its assessed outcome, `key(proposalId)`. */
+  calibration: {
+    name: "vigil_calibration",
+    description: "Action proposals' confidence and their assessed outcome, by proposal id",
+    history: 1,
+    ttlMs: 90 * DAY,
+    value: calibrationRecordValue,
+    key: (proposalId: string) => joinKey(proposalId),
   },
   /** Executor control flags shared by every replica; today the break-glass pause: `key("pause")`. */
   executorControl: {

@@ -15,3 +15,15 @@ export { startAlertmanager, postAlerts, alertmanagerConfig } from "./alertmanage
 export type { AlertmanagerHandle, StartAlertmanagerOptions, PostableAlert } from "./alertmanager.js";
 export { readStream, type ReadStreamOptions, type StoredMessage } from "./streams.js";
 export { makeAlert } from "./alerts.js";
+export { startScriptedLlm, chatRequestSchema } from "./scripted-llm/index.js";
+export type {
+  ScriptedLlm,
+  RecordedRequest,
+  RejectedRequest,
+  StartScriptedLlmOptions,
+  Script,
+  ScriptStep,
+  UsageFn,
+  ChatRequest,
+  ChatMessage,
+} from "./scripted-llm/index.js";

@@ -1,8 +1,3 @@
-// What the analyzer keeps in its informer caches: libs/kube's defaults, plus ControllerRevisions, which hold
-// the revisions of StatefulSets and DaemonSets (Deployments keep theirs in ReplicaSets): without them a
-// StatefulSet's previous revision is invisible once its rollout finished, and the recent-rollout correlation
-// and the rollout history of a diagnosis would see only Deployments. deploy/kubernetes/analyzer.yaml grants
-// list/watch on exactly these (deploy/test/analyzer-rbac.test.ts checks it against the simulator's RBAC).
-import { DEFAULT_CACHED_KINDS, type KindName } from "@vigil/kube";
-
-export const ANALYZER_CACHED_KINDS: readonly KindName[] = [...DEFAULT_CACHED_KINDS, "ControllerRevision"];
+// What the analyzer keeps in its informer caches: the list every process running analyses shares (see
+// libs/analysis/src/cached-kinds.ts for why ControllerRevisions are in it). Named here for the RBAC test.
+export { ANALYSIS_CACHED_KINDS as ANALYZER_CACHED_KINDS } from "@vigil/analysis";

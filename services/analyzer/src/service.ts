@@ -2,7 +2,7 @@
 // Everything it reads comes from caches kept current in the background: the cluster (ClusterCache, list +
 // watch), resource usage (UsageCache, polled), node telemetry and kernel events (bounded windows fed from
 // JetStream), and incidents (a KV watch). Neither an alert nor a request waits on the API server.
-import type { AnalysisContext } from "@vigil/analysis";
+import { type AnalysisContext, DiagnosisMemory } from "@vigil/analysis";
 import { RetryableError } from "@vigil/bus";
 import { kvBuckets, streams } from "@vigil/contracts";
 import { ClusterCache, findKubeConfig, UsageCache } from "@vigil/kube";
@@ -14,7 +14,6 @@ import { ANALYZER_CACHED_KINDS } from "./cached-kinds.js";
 import { analysisSettingsFrom, analyzerConfigShape } from "./config.js";
 import { AnalyzerMetrics } from "./metrics.js";
 import { AlertPipeline } from "./pipeline/alert-pipeline.js";
-import { DiagnosisMemory } from "./pipeline/diagnosis-memory.js";
 import { IncidentMirror } from "./pipeline/incident-mirror.js";
 import { IncidentStore } from "./pipeline/incident-store.js";
 import { libraryAnalysis } from "./pipeline/library-analysis.js";

@@ -269,6 +269,7 @@ export const execution: ExecutionMessage = {
 export const assessment: AssessmentMessage = {
   ...derive(execution, { id: "eff_1" }),
   executionId: execution.executionId,
+  proposalId: execution.proposalId,
   action: "increase_resources",
   target: owner,
   outcome: "effective",

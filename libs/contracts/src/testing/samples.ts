@@ -141,4 +141,13 @@ export const kvSamples: { [K in keyof typeof kvBuckets]: KvValueOf<(typeof kvBuc
   },
   incidents: incidentOpened.incident,
   executorControl: { paused: true, by: "bob@example.com", at: t, reason: "incident review in progress" },
+  calibration: {
+    proposalId: "prop_1",
+    source: "rules",
+    action: "increase_resources",
+    confidence: 0.85,
+    proposedAt: t,
+    outcome: "effective",
+    assessedAt: "2026-11-22T05:30:00.000Z",
+  },
 };

@@ -12,13 +12,12 @@
 // crash before the ack, a restart) republishes the same messages, which JetStream's `Nats-Msg-Id` dedupe drops,
 // and never counts the alert twice.
 import { performance } from "node:perf_hooks";
-import type { AnalysisContext } from "@vigil/analysis";
+import type { AnalysisContext, DiagnosisMemory } from "@vigil/analysis";
 import { type Bus, type HandlerContext, RetryableError } from "@vigil/bus";
 import { type AlertMessage, type DiagnosisMessage, deriveFromAlert, type IncidentState, topics } from "@vigil/contracts";
 import type { Logger } from "pino";
 import type { AnalyzerMetrics, AlertOutcome } from "../metrics.js";
 import type { AlertAnalysis, AlertResolution } from "./alert-analysis.js";
-import type { DiagnosisMemory } from "./diagnosis-memory.js";
 import { diagnosisIdFor, incidentEventIdFor, incidentIdFor, ownerRef } from "./incident-grouping.js";
 import type { IncidentMirror } from "./incident-mirror.js";
 import type { IncidentStore } from "./incident-store.js";

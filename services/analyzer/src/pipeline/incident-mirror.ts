@@ -2,9 +2,9 @@
 // incidents without a NATS round trip per request (a list would otherwise cost one read per incident), and the
 // pipeline finds the incident a resolved alert belongs to by its fingerprint. Incidents written by any replica
 // arrive through the watch; the writer's own also go in at once (`apply`), so a read right after a write sees it.
+import type { DiagnosisMemory } from "@vigil/analysis";
 import { type IncidentState, incidentState } from "@vigil/contracts";
 import type { Logger } from "pino";
-import type { DiagnosisMemory } from "./diagnosis-memory.js";
 import { incidentProgress } from "./incident-grouping.js";
 import type { IncidentReader, IncidentWithDiagnosis } from "./incident-reader.js";
 import type { IncidentsKv } from "./incident-store.js";

@@ -1,10 +1,12 @@
-// The latest diagnosis of each incident, for `/api/v1/incidents`: diagnoses live in the VIGIL_ANALYSIS stream,
-// which cannot be read by incident, so the analyzer keeps them in memory, read back from the stream: at start
-// the window of incidents the API lists (those resolved within a day, and the open ones), then every diagnosis
-// any replica publishes. Bounded: the least recently updated incidents are forgotten first.
-import { type Bus, StreamFeed } from "@vigil/bus";
+// The latest diagnosis of each incident, for the analyzer's `/api/v1/incidents` and the investigator's tools:
+// diagnoses live in the VIGIL_ANALYSIS stream, which cannot be read by incident, so each service keeps them in
+// memory, read back from the stream: at start the window of incidents it needs (the analyzer: those resolved
+// within a day, and the open ones), then every diagnosis any replica publishes. Bounded: the least recently
+// updated incidents are forgotten first.
+import { type Bus, StreamFeed, type StreamFeedOptions } from "@vigil/bus";
 import { type DiagnosisMessage, topics } from "@vigil/contracts";
-import type { Logger } from "pino";
+
+type Logger = StreamFeedOptions<typeof topics.diagnoses>["log"];
 
 export class DiagnosisMemory {
   private readonly byIncident = new Map<string, DiagnosisMessage>();

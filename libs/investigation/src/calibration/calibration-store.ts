@@ -1,0 +1,139 @@
+// Calibration records in KV `vigil_calibration` (key = proposal id), mirrored in memory: the investigator
+// records each action proposal it publishes, joins the effectiveness assessment to it when one arrives, and
+// reads every record (for the report and the thresholds) without a NATS round trip. Records written by any
+// replica arrive through a KV watch; the writer's own go in at once, so a read right after a write sees it.
+import type { TypedKv } from "@vigil/bus";
+import { type AssessmentMessage, calibrationRecordValue, type kvBuckets, type ProposalMessage } from "@vigil/contracts";
+import type { Logger } from "pino";
+import type { CalibrationRecord } from "./stats.js";
+
+export type CalibrationKv = TypedKv<typeof kvBuckets.calibration>;
+
+type WatchEntries = Awaited<ReturnType<CalibrationKv["raw"]["watch"]>>;
+
+const WATCH_RESTART_MS = 1_000;
+
+export class CalibrationStore {
+  /** KV key → the latest record seen and its revision (a watch entry older than a local write is ignored). */
+  private readonly held = new Map<string, { record: CalibrationRecord; revision: number }>();
+  private watcher: { stop(): void } | undefined;
+  private loadedFlag = false;
+  private stopped = false;
+
+  constructor(
+    private readonly kv: CalibrationKv,
+    private readonly log: Logger,
+  ) {}
+
+  get loaded(): boolean {
+    return this.loadedFlag;
+  }
+
+  /** Loads what is stored and follows changes; resolves after the first load. A watch that ends is started again. */
+  async start(): Promise<void> {
+    const { following } = await this.watchAndLoad();
+    this.loadedFlag = true;
+    void this.keepFollowing(following);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.watcher?.stop();
+    this.watcher = undefined;
+  }
+
+  /** Only action proposals are calibrated: no_action and escalate carry no action whose outcome could be judged. */
+  async recordProposal(p: ProposalMessage): Promise<void> {
+    if (p.kind !== "action") return;
+    const key = this.kv.key(p.id);
+    const record: CalibrationRecord = {
+      proposalId: p.id,
+      source: p.source,
+      action: p.action,
+      confidence: p.confidence,
+      proposedAt: p.proposedAt,
+    };
+    // A redelivered proposal must not erase the outcome already joined to it: write only when absent.
+    const stored = await this.kv.modify(key, (current) => (current === undefined ? record : undefined));
+    if (stored) this.apply(key, stored.value, stored.revision);
+  }
+
+  /** Joins the outcome to its proposal; an assessment of an unknown proposal is logged and ignored. */
+  async recordAssessment(a: AssessmentMessage): Promise<void> {
+    const key = this.kv.key(a.proposalId);
+    let known = true;
+    const stored = await this.kv.modify(key, (current) => {
+      known = current !== undefined;
+      // Idempotent: the same assessment again, or one older than what is held, changes nothing.
+      if (current === undefined || (current.assessedAt !== undefined && Date.parse(current.assessedAt) >= Date.parse(a.assessedAt))) {
+        return undefined;
+      }
+      return { ...current, outcome: a.outcome, assessedAt: a.assessedAt };
+    });
+    const context = { incidentId: a.incidentId, correlationId: a.correlationId, proposalId: a.proposalId, executionId: a.executionId };
+    if (!known) {
+      this.log.warn(context, "assessment of an unknown proposal (not an action proposal of this investigator, or expired): not calibrated");
+      return;
+    }
+    if (stored) this.apply(key, stored.value, stored.revision);
+    if (stored && stored.value.action !== a.action)
+      this.log.warn({ ...context, proposed: stored.value.action, assessed: a.action }, "assessed action differs from the proposal's");
+  }
+
+  records(): CalibrationRecord[] {
+    return [...this.held.values()].map((h) => h.record);
+  }
+
+  private apply(key: string, record: CalibrationRecord, revision: number): void {
+    const held = this.held.get(key);
+    if (held && held.revision >= revision) return;
+    this.held.set(key, { record, revision });
+  }
+
+  /** Watches for changes first, then loads what is stored, so nothing written in between is missed. */
+  private async watchAndLoad(): Promise<{ following: Promise<void> }> {
+    const updates = await this.kv.raw.watch({ include: "updates" });
+    this.watcher = updates;
+    const following = this.follow(updates);
+    for (const key of await this.kv.keys()) {
+      const entry = await this.kv
+        .get(key)
+        .catch((err: unknown) => this.log.warn({ err, key }, "skipping an unreadable calibration record"));
+      if (entry) this.apply(key, entry.value, entry.revision);
+    }
+    return { following };
+  }
+
+  /** The watch's consumer can be lost (NATS restarted without its store): until it is back, reads serve what they had. */
+  private async keepFollowing(following: Promise<void>): Promise<void> {
+    await following;
+    while (!this.stopped) {
+      this.log.warn("calibration watch ended; starting it again");
+      await new Promise((r) => setTimeout(r, WATCH_RESTART_MS));
+      if (this.stopped) return;
+      try {
+        await (
+          await this.watchAndLoad()
+        ).following;
+      } catch (err) {
+        this.log.warn({ err }, "calibration watch could not start; retrying");
+      }
+    }
+  }
+
+  private async follow(updates: WatchEntries): Promise<void> {
+    try {
+      for await (const entry of updates) {
+        if (entry.operation !== "PUT") {
+          this.held.delete(entry.key); // an operator's delete or purge
+          continue;
+        }
+        const parsed = calibrationRecordValue.safeParse(entry.json());
+        if (parsed.success) this.apply(entry.key, parsed.data, entry.revision);
+        else this.log.warn({ key: entry.key, revision: entry.revision }, "ignoring a calibration record that does not match its schema");
+      }
+    } catch (err) {
+      if (!this.stopped) this.log.error({ err }, "calibration watch failed; serving the records held");
+    }
+  }
+}
