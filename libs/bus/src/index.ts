@@ -13,6 +13,7 @@ export { DelayedQueue, type ScheduleOptions, type ScheduledTask } from "./delaye
 export { DelayedConsumer, type DelayedConsumerSpec, type DelayedContext } from "./delayed/delayed-consumer.js";
 export { DELAYED_HEADERS } from "./delayed/delayed-task.js";
 export { TypedKv, type KvEntryOf, type ModifyOptions } from "./kv/typed-kv.js";
+export { KvMirror, type KvMirrorOptions } from "./kv/kv-mirror.js";
 export { Lease, Leases, defaultOwner, type AcquireOptions, type AcquireResult, type LeaseHolder } from "./kv/lease.js";
 export * from "./kv/errors.js";
 export { Idempotency, type BoundOnce, type OnceScope } from "./idempotency.js";

@@ -8,3 +8,4 @@ export { errorResponse, type ErrorResponse, HttpError, metadata, methodNotAllowe
 export { Readiness, type ReadinessCheck, type ReadinessReport, type ReadinessResult } from "./readiness.js";
 export { requireAuth, secretMatches, type AuthConfig } from "./auth.js";
 export { bodyErrors } from "./http-body.js";
+export { settlesWithin } from "./settles-within.js";

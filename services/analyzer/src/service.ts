@@ -6,7 +6,7 @@ import { type AnalysisContext, DiagnosisMemory } from "@vigil/analysis";
 import { RetryableError } from "@vigil/bus";
 import { kvBuckets, streams } from "@vigil/contracts";
 import { ClusterCache, findKubeConfig, UsageCache } from "@vigil/kube";
-import { ConfigError, type ServiceDefinition } from "@vigil/service";
+import { ConfigError, type ServiceDefinition, settlesWithin } from "@vigil/service";
 import { ApiMetrics } from "./api/api-metrics.js";
 import { apiRouter } from "./api/router.js";
 import { apiRoutes } from "./api/routes/index.js";
@@ -98,22 +98,11 @@ export const analyzerService: ServiceDefinition<typeof analyzerConfigShape> = {
     // The volume-stats poll asks the kubelets of the cached Ready nodes: started before the Node cache synced, its
     // first round would ask none, and a PVC filling up would read as healthy until the next round (a minute later).
     void usage.start();
-    if (!(await withinMs(usage.ready, USAGE_FIRST_POLL_WAIT_MS)))
+    if (!(await settlesWithin(usage.ready, USAGE_FIRST_POLL_WAIT_MS)))
       log.warn("usage not polled yet; diagnoses say usage is unavailable until it is");
     await pipeline.start(config.ANALYZER_CONCURRENCY);
   },
 };
-
-/** True when `promise` settles within `ms`; the timer never holds the process up. */
-async function withinMs(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((r) => (timer = setTimeout(() => r(false), ms)));
-  try {
-    return await Promise.race([promise.then(() => true as const), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** What to set when no cluster access is found (KUBECONFIG, ~/.kube/config, a pod's service account). */
 function kubeConfigProblems(): string[] {

@@ -6,7 +6,7 @@
 import { ANALYSIS_CACHED_KINDS, type AnalysisContext, defaultAnalysisSettings, NodeTelemetry, startTelemetryFeeds } from "@vigil/analysis";
 import type { Bus } from "@vigil/bus";
 import { ClusterCache, type ClusterCacheOptions, findKubeConfig, UsageCache } from "@vigil/kube";
-import { ConfigError, type Readiness } from "@vigil/service";
+import { ConfigError, type Readiness, settlesWithin } from "@vigil/service";
 import { startBusLookups, type ToolContext } from "@vigil/toolbox";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
@@ -125,7 +125,7 @@ export async function startToolContext(opts: ToolContextOptions): Promise<Starte
       async waitUntilSynced(timeoutMs) {
         const deadline = Date.now() + timeoutMs;
         if (!(await cache.waitForSync(timeoutMs))) return false;
-        return withinMs(usagePolled, Math.max(0, deadline - Date.now()));
+        return settlesWithin(usagePolled, Math.max(0, deadline - Date.now()));
       },
       stop,
     };
@@ -144,15 +144,4 @@ export function kubeConfigProblems(): string[] {
   return [
     `KUBECONFIG: the investigator's tools read the cluster and found no access (${found.reason}); set KUBECONFIG to a kubeconfig file, or run it in a pod with a service account`,
   ];
-}
-
-/** True when `promise` settles within `ms`; the timer never holds the process up. */
-async function withinMs(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((r) => (timer = setTimeout(() => r(false), ms)));
-  try {
-    return await Promise.race([promise.then(() => true as const), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

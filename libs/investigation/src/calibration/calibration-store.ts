@@ -2,44 +2,42 @@
 // records each action proposal it publishes, joins the effectiveness assessment to it when one arrives, and
 // reads every record (for the report and the thresholds) without a NATS round trip. Records written by any
 // replica arrive through a KV watch; the writer's own go in at once, so a read right after a write sees it.
-import type { TypedKv } from "@vigil/bus";
-import { type AssessmentMessage, calibrationRecordValue, type kvBuckets, type ProposalMessage } from "@vigil/contracts";
+import { KvMirror, type TypedKv } from "@vigil/bus";
+import type { AssessmentMessage, kvBuckets, ProposalMessage } from "@vigil/contracts";
 import type { Logger } from "pino";
 import type { CalibrationRecord } from "./stats.js";
 
 export type CalibrationKv = TypedKv<typeof kvBuckets.calibration>;
 
-type WatchEntries = Awaited<ReturnType<CalibrationKv["raw"]["watch"]>>;
-
-const WATCH_RESTART_MS = 1_000;
-
 export class CalibrationStore {
   /** KV key → the latest record seen and its revision (a watch entry older than a local write is ignored). */
   private readonly held = new Map<string, { record: CalibrationRecord; revision: number }>();
-  private watcher: { stop(): void } | undefined;
-  private loadedFlag = false;
-  private stopped = false;
+  private readonly mirror: KvMirror<typeof kvBuckets.calibration>;
 
   constructor(
     private readonly kv: CalibrationKv,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.mirror = new KvMirror({
+      kv,
+      log,
+      what: "calibration record",
+      onPut: (key, record, revision) => this.apply(key, record, revision),
+      onDelete: (key) => this.held.delete(key),
+    });
+  }
 
   get loaded(): boolean {
-    return this.loadedFlag;
+    return this.mirror.loaded;
   }
 
   /** Loads what is stored and follows changes; resolves after the first load. A watch that ends is started again. */
-  async start(): Promise<void> {
-    const { following } = await this.watchAndLoad();
-    this.loadedFlag = true;
-    void this.keepFollowing(following);
+  start(): Promise<void> {
+    return this.mirror.start();
   }
 
   stop(): void {
-    this.stopped = true;
-    this.watcher?.stop();
-    this.watcher = undefined;
+    this.mirror.stop();
   }
 
   /** Only action proposals are calibrated: no_action and escalate carry no action whose outcome could be judged. */
@@ -88,52 +86,5 @@ export class CalibrationStore {
     const held = this.held.get(key);
     if (held && held.revision >= revision) return;
     this.held.set(key, { record, revision });
-  }
-
-  /** Watches for changes first, then loads what is stored, so nothing written in between is missed. */
-  private async watchAndLoad(): Promise<{ following: Promise<void> }> {
-    const updates = await this.kv.raw.watch({ include: "updates" });
-    this.watcher = updates;
-    const following = this.follow(updates);
-    for (const key of await this.kv.keys()) {
-      const entry = await this.kv
-        .get(key)
-        .catch((err: unknown) => this.log.warn({ err, key }, "skipping an unreadable calibration record"));
-      if (entry) this.apply(key, entry.value, entry.revision);
-    }
-    return { following };
-  }
-
-  /** The watch's consumer can be lost (NATS restarted without its store): until it is back, reads serve what they had. */
-  private async keepFollowing(following: Promise<void>): Promise<void> {
-    await following;
-    while (!this.stopped) {
-      this.log.warn("calibration watch ended; starting it again");
-      await new Promise((r) => setTimeout(r, WATCH_RESTART_MS));
-      if (this.stopped) return;
-      try {
-        await (
-          await this.watchAndLoad()
-        ).following;
-      } catch (err) {
-        this.log.warn({ err }, "calibration watch could not start; retrying");
-      }
-    }
-  }
-
-  private async follow(updates: WatchEntries): Promise<void> {
-    try {
-      for await (const entry of updates) {
-        if (entry.operation !== "PUT") {
-          this.held.delete(entry.key); // an operator's delete or purge
-          continue;
-        }
-        const parsed = calibrationRecordValue.safeParse(entry.json());
-        if (parsed.success) this.apply(entry.key, parsed.data, entry.revision);
-        else this.log.warn({ key: entry.key, revision: entry.revision }, "ignoring a calibration record that does not match its schema");
-      }
-    } catch (err) {
-      if (!this.stopped) this.log.error({ err }, "calibration watch failed; serving the records held");
-    }
   }
 }

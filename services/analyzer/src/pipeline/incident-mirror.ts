@@ -3,7 +3,8 @@
 // pipeline finds the incident a resolved alert belongs to by its fingerprint. Incidents written by any replica
 // arrive through the watch; the writer's own also go in at once (`apply`), so a read right after a write sees it.
 import type { DiagnosisMemory } from "@vigil/analysis";
-import { type IncidentState, incidentState } from "@vigil/contracts";
+import { KvMirror } from "@vigil/bus";
+import type { IncidentState, kvBuckets } from "@vigil/contracts";
 import type { Logger } from "pino";
 import { incidentProgress } from "./incident-grouping.js";
 import type { IncidentReader, IncidentWithDiagnosis } from "./incident-reader.js";
@@ -11,17 +12,11 @@ import type { IncidentsKv } from "./incident-store.js";
 
 const ID_KEYS = "id.>";
 
-const WATCH_RESTART_MS = 1_000;
-
-type WatchEntries = Awaited<ReturnType<IncidentsKv["raw"]["watch"]>>;
-
 export class IncidentMirror implements IncidentReader {
   private readonly incidents = new Map<string, IncidentState>();
   /** KV key → incident id, to apply deletes (which carry no value). */
   private readonly idOfKey = new Map<string, string>();
-  private watcher: { stop(): void } | undefined;
-  private loadedFlag = false;
-  private stopped = false;
+  private readonly mirror: KvMirror<typeof kvBuckets.incidents>;
 
   constructor(
     private readonly kv: IncidentsKv,
@@ -31,52 +26,33 @@ export class IncidentMirror implements IncidentReader {
     private readonly retentionMs: number,
     /** Cluster time, for the retention. */
     private readonly now: () => number,
-  ) {}
+  ) {
+    this.mirror = new KvMirror({
+      kv,
+      keys: ID_KEYS,
+      log,
+      what: "incident",
+      onPut: (key, incident) => this.apply(incident, key),
+      // An operator's delete or purge (the bucket TTL expires values without a marker).
+      onDelete: (key) => {
+        const id = this.idOfKey.get(key);
+        if (id !== undefined) this.incidents.delete(id);
+        this.idOfKey.delete(key);
+      },
+    });
+  }
 
   get loaded(): boolean {
-    return this.loadedFlag;
+    return this.mirror.loaded;
   }
 
   /** Loads what is stored and follows changes; resolves after the first load. A watch that ends is started again. */
-  async start(): Promise<void> {
-    const { following } = await this.watchAndLoad();
-    this.loadedFlag = true;
-    void this.keepFollowing(following);
+  start(): Promise<void> {
+    return this.mirror.start();
   }
 
   stop(): void {
-    this.stopped = true;
-    this.watcher?.stop();
-    this.watcher = undefined;
-  }
-
-  /** Watches for changes first, then loads what is stored, so nothing written in between is missed. */
-  private async watchAndLoad(): Promise<{ following: Promise<void> }> {
-    const updates = await this.kv.raw.watch({ key: ID_KEYS, include: "updates" });
-    this.watcher = updates;
-    const following = this.follow(updates);
-    for (const key of await this.kv.keys(ID_KEYS)) {
-      const entry = await this.kv.get(key).catch((err: unknown) => this.log.warn({ err, key }, "skipping an unreadable incident"));
-      if (entry) this.apply(entry.value, key);
-    }
-    return { following };
-  }
-
-  /** The watch's consumer can be lost (NATS restarted without its store): until it is back, lists serve what they had. */
-  private async keepFollowing(following: Promise<void>): Promise<void> {
-    await following;
-    while (!this.stopped) {
-      this.log.warn("incident watch ended; starting it again");
-      await new Promise((r) => setTimeout(r, WATCH_RESTART_MS));
-      if (this.stopped) return;
-      try {
-        await (
-          await this.watchAndLoad()
-        ).following;
-      } catch (err) {
-        this.log.warn({ err }, "incident watch could not start; retrying");
-      }
-    }
+    this.mirror.stop();
   }
 
   /** Takes a stored incident; an older state than the one held (by incidentProgress) is ignored. */
@@ -124,24 +100,5 @@ export class IncidentMirror implements IncidentReader {
   private withDiagnosis(incident: IncidentState): IncidentWithDiagnosis {
     const diagnosis = this.diagnoses.latest(incident.incidentId);
     return diagnosis ? { incident, diagnosis } : { incident };
-  }
-
-  private async follow(updates: WatchEntries): Promise<void> {
-    try {
-      for await (const entry of updates) {
-        if (entry.operation !== "PUT") {
-          // An operator's delete or purge (the bucket TTL expires values without a marker).
-          const id = this.idOfKey.get(entry.key);
-          if (id !== undefined) this.incidents.delete(id);
-          this.idOfKey.delete(entry.key);
-          continue;
-        }
-        const parsed = incidentState.safeParse(entry.json());
-        if (parsed.success) this.apply(parsed.data, entry.key);
-        else this.log.warn({ key: entry.key, revision: entry.revision }, "ignoring an incident that does not match its schema");
-      }
-    } catch (err) {
-      if (!this.stopped) this.log.error({ err }, "incident watch failed; /api/v1/incidents serves what it had");
-    }
   }
 }
