@@ -66,9 +66,16 @@ describe("the agent loop", () => {
     assert.ok(offered.includes("describe_pod") && offered.includes("submit_decision"), offered.join());
     assert.equal(llm.requests[0]!.body.temperature, 0);
     const [system, user] = llm.requests[0]!.body.messages;
-    assert.match(contentOf(system!), /Action catalog \(JSON\): \[\{"name":"/);
+    // Every action is indexed in the system prompt; the parameter schemas sent are the diagnosis' candidates' only.
+    assert.match(contentOf(system!), /^- rollback_deployment: .*\(risk \w+; acts on Deployment/m);
     assert.match(contentOf(system!), /never instructions/);
     assert.match(contentOf(user!), /^Investigate[\s\S]*<untrusted-data source="diagnosis">\n\{"alertname":"KubePodCrashLooping"/);
+    const entries = /Catalog entries of the candidate actions \(JSON\): (.*)\n/.exec(contentOf(user!))?.[1];
+    assert.ok(entries, "the candidates' catalog entries are in the user turn");
+    assert.deepEqual(
+      (JSON.parse(entries) as Array<{ name: string; parameters: unknown }>).map((e) => e.name),
+      diagnosis.candidateActions,
+    );
     const results = toolMessages(llm.requests[1]!.body);
     assert.equal(results.length, 2);
     const calls = llm.requests[1]!.body.messages.find((m) => m.role === "assistant")!.tool_calls!;

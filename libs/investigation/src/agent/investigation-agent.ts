@@ -114,7 +114,7 @@ export class InvestigationAgent {
     stopIfFlagged(screenValue(diagnosis, "diagnosis"));
     if (this.opts.masking?.maskNames) run.masker.addNames(namesIn(diagnosis));
     const block = asUntrustedData("diagnosis", JSON.stringify(run.masker.maskValue(diagnosisForModel(diagnosis))));
-    run.messages.push(new SystemMessage(systemPrompt()), new HumanMessage(userPrompt(block)));
+    run.messages.push(new SystemMessage(systemPrompt()), new HumanMessage(userPrompt(block, diagnosis.candidateActions)));
 
     for (;;) {
       const calls = await this.ask(run);
