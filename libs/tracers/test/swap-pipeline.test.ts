@@ -47,6 +47,8 @@ test("swap.bt's histogram pipeline, on substitute probes: a 5 s log2 histogram i
     // log2 buckets: [0,1), [1,2), then [2^k, 2^(k+1)).
     assert.ok(b.range_start_us === 0 || b.range_end_us === b.range_start_us * 2, JSON.stringify(b));
   }
-  const slow = buckets.find((b) => b.range_start_us === 16384);
-  assert.ok(slow && slow.count >= 3, JSON.stringify(buckets));
+  // A sleep is never shorter than asked, but on a loaded machine it can be much longer: the three land at 16384 us
+  // or above (in microseconds: a unit slip would put them near 16-32), not necessarily all in the first bucket.
+  const slow = buckets.filter((b) => b.range_start_us >= 16384).reduce((n, b) => n + b.count, 0);
+  assert.ok(slow >= 3, JSON.stringify(buckets));
 });
