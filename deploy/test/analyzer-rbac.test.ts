@@ -2,48 +2,21 @@
 // kube-apiserver does), the analyzer's ServiceAccount syncs every cache it keeps, and nothing more: it cannot
 // change the cluster or read Secrets. A missing rule shows up here, not as a 403 loop in someone's cluster.
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { fileURLToPath } from "node:url";
-import { parseAllDocuments } from "yaml";
 import { ANALYZER_CACHED_KINDS } from "@vigil/analyzer";
-import { ClusterCache, KubeApiError, UsageCache, evictPod, kubeConfigFromFile, type KubeLogger } from "@vigil/kube";
-import { type KubeObject, KubeSim } from "@vigil/kube-sim";
+import { type ClusterCache, KubeApiError, UsageCache, evictPod, type KubeLogger } from "@vigil/kube";
+import { type RbacHarness, rbacHarness } from "./rbac-harness.js";
 
-type Obj = Record<string, any>;
-const root = fileURLToPath(new URL("../..", import.meta.url));
-const docs = (file: string) => parseAllDocuments(readFileSync(join(root, file), "utf8")).map((d) => d.toJS() as Obj);
-const manifests = docs("deploy/kubernetes/analyzer.yaml");
-const sa = manifests.find((d) => d.kind === "ServiceAccount")!;
-const identity = `system:serviceaccount:${sa.metadata.namespace}:${sa.metadata.name}`;
 const quiet: KubeLogger = { debug: () => {}, info: () => {}, warn: () => {} };
 
-let sim: KubeSim;
+let h: RbacHarness;
 let cache: ClusterCache;
 
 before(async () => {
-  sim = await KubeSim.start({ scenario: "oom-crashloop", clock: "virtual", unauthenticated: "anonymous" });
-  sim.load(<KubeObject[]>[
-    ...docs("deploy/kubernetes/webhook.yaml").filter((d) => d.kind === "Namespace"),
-    ...manifests.filter((d) => ["ServiceAccount", "ClusterRole", "ClusterRoleBinding"].includes(d.kind)),
-  ]);
-  const path = join(mkdtempSync(join(tmpdir(), "vigil-rbac-")), "kubeconfig");
-  await sim.writeKubeconfig(path, { user: identity });
-  const kubeConfig = kubeConfigFromFile(path);
-  cache = new ClusterCache({
-    kubeConfig,
-    kinds: ANALYZER_CACHED_KINDS,
-    log: quiet,
-    reflector: { backoff: { baseMs: 50, maxMs: 500 }, requestTimeoutMs: 5000 },
-  });
-  cache.start();
+  h = await rbacHarness("deploy/kubernetes/analyzer.yaml", ANALYZER_CACHED_KINDS);
+  ({ cache } = h);
 });
-after(async () => {
-  await cache?.stop();
-  await sim?.stop();
-});
+after(() => h?.stop());
 
 test("analyzer RBAC: the ServiceAccount lists and watches every cached kind", async () => {
   const synced = await cache.waitForSync(15_000);

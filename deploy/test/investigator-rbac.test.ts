@@ -3,47 +3,22 @@
 // logs, and nothing more: it cannot change the cluster or read Secrets. The model never acts, and neither can
 // the identity it investigates with.
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { fileURLToPath } from "node:url";
-import { parseAllDocuments } from "yaml";
 import { ANALYSIS_CACHED_KINDS } from "@vigil/analysis";
-import { ClusterCache, KubeApiError, UsageCache, evictPod, kubeConfigFromFile, readContainerLogs, type KubeLogger } from "@vigil/kube";
-import { type KubeObject, KubeSim } from "@vigil/kube-sim";
+import { type ClusterCache, KubeApiError, UsageCache, evictPod, readContainerLogs, type KubeLogger } from "@vigil/kube";
+import { type Obj, type RbacHarness, rbacHarness } from "./rbac-harness.js";
 
-type Obj = Record<string, any>;
-const root = fileURLToPath(new URL("../..", import.meta.url));
-const docs = (file: string) => parseAllDocuments(readFileSync(join(root, file), "utf8")).map((d) => d.toJS() as Obj);
-const manifests = docs("deploy/kubernetes/investigator.yaml");
-const sa = manifests.find((d) => d.kind === "ServiceAccount")!;
-const identity = `system:serviceaccount:${sa.metadata.namespace}:${sa.metadata.name}`;
 const quiet: KubeLogger = { debug: () => {}, info: () => {}, warn: () => {} };
 
-let sim: KubeSim;
+let h: RbacHarness;
 let cache: ClusterCache;
+let manifests: Obj[];
 
 before(async () => {
-  sim = await KubeSim.start({ scenario: "oom-crashloop", clock: "virtual", unauthenticated: "anonymous" });
-  sim.load(<KubeObject[]>[
-    ...docs("deploy/kubernetes/webhook.yaml").filter((d) => d.kind === "Namespace"),
-    ...manifests.filter((d) => ["ServiceAccount", "ClusterRole", "ClusterRoleBinding"].includes(d.kind)),
-  ]);
-  const path = join(mkdtempSync(join(tmpdir(), "vigil-rbac-")), "kubeconfig");
-  await sim.writeKubeconfig(path, { user: identity });
-  cache = new ClusterCache({
-    kubeConfig: kubeConfigFromFile(path),
-    kinds: ANALYSIS_CACHED_KINDS,
-    log: quiet,
-    reflector: { backoff: { baseMs: 50, maxMs: 500 }, requestTimeoutMs: 5000 },
-  });
-  cache.start();
+  h = await rbacHarness("deploy/kubernetes/investigator.yaml", ANALYSIS_CACHED_KINDS);
+  ({ cache, manifests } = h);
 });
-after(async () => {
-  await cache?.stop();
-  await sim?.stop();
-});
+after(() => h?.stop());
 
 test("investigator RBAC: the ClusterRole grants read verbs only (get, list, watch)", () => {
   const role = manifests.find((d) => d.kind === "ClusterRole")!;

@@ -20,11 +20,12 @@ const NOTHING = Symbol("nothing");
 export async function waitFor<T>(fn: () => T | Promise<T>, opts: WaitForOptions = {}): Promise<NonNullable<T>> {
   const timeoutMs = opts.timeoutMs ?? 10_000;
   const intervalMs = opts.intervalMs ?? 100;
-  const deadline = Date.now() + timeoutMs;
+  // Real elapsed time: a test that steps the wall clock (Date.now) must not end or stretch the wait.
+  const deadline = performance.now() + timeoutMs;
   let last: { error: unknown } | { value: unknown } | undefined;
 
   for (;;) {
-    const remaining = deadline - Date.now();
+    const remaining = deadline - performance.now();
     let timer: NodeJS.Timeout | undefined;
     try {
       const result = await Promise.race([
@@ -42,7 +43,7 @@ export async function waitFor<T>(fn: () => T | Promise<T>, opts: WaitForOptions 
     } finally {
       clearTimeout(timer);
     }
-    const left = deadline - Date.now();
+    const left = deadline - performance.now();
     if (left <= 0) break;
     // The final attempt lands on the deadline rather than being skipped.
     await new Promise((resolve) => setTimeout(resolve, Math.min(intervalMs, left)));

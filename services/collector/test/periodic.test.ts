@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { performance } from "node:perf_hooks";
 import { describe, it } from "node:test";
+import { waitFor } from "@vigil/testing";
 import { Periodic, type Timers } from "../src/periodic.js";
 
 /** A monotonic clock and timers that move only when the test says so: time-dependent behaviour without sleeps. */
@@ -53,15 +54,6 @@ async function withSteppedWallClock<T>(body: (step: (ms: number) => void) => Pro
   }
 }
 
-/** Resolves once `cond` holds, checking after each timer turn; fails after `timeoutMs` of real time. */
-async function waitFor(cond: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!cond()) {
-    if (performance.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
 describe("Periodic on a monotonic clock", () => {
   it("keeps its interval when the wall clock steps back 5 s, and forward 1 h, between runs", async () => {
     const intervalMs = 25;
@@ -81,7 +73,7 @@ describe("Periodic on a monotonic clock", () => {
       loop.start();
       try {
         // A wall-clock schedule would stall here for the 5 s of the step back.
-        await waitFor(() => runsAt.length >= 10, 2_000, "10 runs");
+        await waitFor(() => runsAt.length >= 10, { timeoutMs: 2_000, intervalMs: 5, message: "10 runs" });
       } finally {
         await loop.stop();
       }
