@@ -9,6 +9,7 @@ export * from "./catalog/index.js";
 export * from "./proposal.js";
 export * from "./execution.js";
 export * from "./approval.js";
+export * from "./executor-api.js";
 export * from "./effectiveness.js";
 export * from "./calibration-api.js";
 export * from "./incident.js";

@@ -132,7 +132,7 @@ describe("RBAC derivation", () => {
     assert.deepEqual(rbacRulesFor(["scale_deployment", "rollout_restart", "pause_rollout", "resume_rollout"]), [
       { apiGroups: [""], resources: ["resourcequotas"], verbs: ["list"] },
       { apiGroups: ["apps"], resources: ["daemonsets", "deployments", "deployments/scale", "statefulsets"], verbs: ["get", "patch"] },
-      { apiGroups: ["autoscaling"], resources: ["horizontalpodautoscalers"], verbs: ["list"] },
+      { apiGroups: ["autoscaling"], resources: ["horizontalpodautoscalers"], verbs: ["get", "list", "patch"] },
     ]);
   });
 

@@ -16,7 +16,8 @@ export const backupVolume = defineAction({
   requiresApproval: false,
   rbac: [
     rule("", "persistentvolumeclaims", ["get"]),
-    rule("snapshot.storage.k8s.io", "volumesnapshots", ["get", "create"]),
+    // list: a redelivered execution finds the snapshot it already made; delete: the revert removes it.
+    rule("snapshot.storage.k8s.io", "volumesnapshots", ["get", "list", "create", "delete"]),
     rule("snapshot.storage.k8s.io", "volumesnapshotclasses", ["list"]),
   ],
   examples: {

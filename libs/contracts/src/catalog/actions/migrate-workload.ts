@@ -13,7 +13,7 @@ export const migrateWorkload = defineAction({
   parameters: z.strictObject({ gracePeriodSeconds: wholeNumber(0, 3600).optional() }),
   reversible: false,
   requiresApproval: false,
-  rbac: [rule("", "pods", ["get"]), rule("", "pods/eviction", ["create"]), rule("policy", "poddisruptionbudgets", ["list"])],
+  rbac: [rule("", "pods", ["get", "list"]), rule("", "pods/eviction", ["create"]), rule("policy", "poddisruptionbudgets", ["list"])],
   examples: {
     valid: [{}, { gracePeriodSeconds: 60 }],
     invalid: [

@@ -16,7 +16,8 @@ export const quarantinePod = defineAction({
   rbac: [
     rule("", "pods", ["get", "patch"]),
     rule("", "services", ["list"]),
-    rule("networking.k8s.io", "networkpolicies", ["get", "create"]),
+    rule("apps", "replicasets", ["get"]),
+    rule("networking.k8s.io", "networkpolicies", ["get", "list", "create", "delete"]),
   ],
   examples: {
     valid: [{}, { allowDnsEgress: true }],

@@ -7,7 +7,7 @@ export const scaleDeployment = defineAction({
   name: "scale_deployment",
   title: "Scale a Deployment",
   description:
-    "Sets spec.replicas through the scale subresource. Refused when an HPA controls the Deployment (update_hpa changes the HPA instead) or when the scale-up does not fit capacity and quota.",
+    "Sets spec.replicas through the scale subresource. When an HPA controls the Deployment, changes the HPA's bounds instead (minReplicas up to the count for a scale-up, maxReplicas down to it for a scale-down). Refused when the scale-up does not fit capacity and quota.",
   risk: "medium",
   targetKinds: ["Deployment"],
   // Scaling to zero is an outage, never a remediation Vigil takes on its own.
@@ -17,7 +17,8 @@ export const scaleDeployment = defineAction({
   rbac: [
     rule("apps", "deployments", ["get"]),
     rule("apps", "deployments/scale", ["get", "patch"]),
-    rule("autoscaling", "horizontalpodautoscalers", ["list"]),
+    // An HPA-controlled workload is scaled through its HPA's bounds (the HPA would undo a direct scale).
+    rule("autoscaling", "horizontalpodautoscalers", ["get", "list", "patch"]),
     rule("", "resourcequotas", ["list"]),
   ],
   examples: {

@@ -7,7 +7,7 @@ export const scaleStatefulset = defineAction({
   name: "scale_statefulset",
   title: "Scale a StatefulSet",
   description:
-    "Sets spec.replicas through the scale subresource. Needs approval by default: scaling a StatefulSet down removes the highest ordinals, whose volumes stay but whose members leave the set.",
+    "Sets spec.replicas through the scale subresource (or, when an HPA controls the StatefulSet, the HPA's bounds). Needs approval by default: scaling a StatefulSet down removes the highest ordinals, whose volumes stay but whose members leave the set.",
   risk: "medium",
   targetKinds: ["StatefulSet"],
   parameters: z.strictObject({ replicas: wholeNumber(1, 1000) }),
@@ -16,7 +16,8 @@ export const scaleStatefulset = defineAction({
   rbac: [
     rule("apps", "statefulsets", ["get"]),
     rule("apps", "statefulsets/scale", ["get", "patch"]),
-    rule("autoscaling", "horizontalpodautoscalers", ["list"]),
+    // An HPA-controlled workload is scaled through its HPA's bounds (the HPA would undo a direct scale).
+    rule("autoscaling", "horizontalpodautoscalers", ["get", "list", "patch"]),
     rule("", "resourcequotas", ["list"]),
   ],
   examples: {

@@ -21,7 +21,11 @@ export const updateHpa = defineAction({
     }),
   reversible: true,
   requiresApproval: false,
-  rbac: [rule("autoscaling", "horizontalpodautoscalers", ["get", "patch"])],
+  rbac: [
+    rule("autoscaling", "horizontalpodautoscalers", ["get", "patch"]),
+    // The HPA's target, for the scale its new bounds force (capacity and quota preflight).
+    rule("apps", ["deployments", "statefulsets"], ["get"]),
+  ],
   examples: {
     valid: [{ maxReplicas: 20 }, { minReplicas: 2, maxReplicas: 10 }],
     invalid: [

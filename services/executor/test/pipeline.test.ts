@@ -1,0 +1,119 @@
+// The executor end to end on a real NATS, PostgreSQL and the simulator: a proposal becomes a real change (live) or a
+// server-side dry run, refusals are recorded with their reasons, and every outcome is published and kept in history.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { type NatsServerHandle, startNats } from "@vigil/testing";
+import { type ExecutorHarness, proposal, startExecutorHarness, waitFor } from "./harness.js";
+
+const deployment = { kind: "Deployment", namespace: "shop", name: "payments-api" };
+const memoryLimit = (h: ExecutorHarness) =>
+  (h.sim.get("Deployment", "payments-api", "shop") as any).spec.template.spec.containers.find((c: any) => c.name === "api").resources.limits.memory;
+
+describe("executor pipeline (live)", () => {
+  let nats: NatsServerHandle;
+  let h: ExecutorHarness;
+  before(async () => {
+    nats = await startNats();
+    h = await startExecutorHarness(nats.url, { scenario: "oom-crashloop" });
+  });
+  after(async () => {
+    await h?.stop();
+    await nats?.stop();
+  });
+
+  it("applies increase_resources for real, records it, publishes it, and the crash loop stops", async () => {
+    const before = memoryLimit(h);
+    const p = proposal("increase_resources", deployment, { container: "api", resource: "memory", limit: { quantity: "768Mi" } });
+    await h.publish(p);
+    const row = await h.executionOf(p.id, ["succeeded", "failed", "rejected", "reverted"]);
+    assert.equal(row.status, "succeeded", row.reason);
+    assert.equal(memoryLimit(h), "768Mi");
+    assert.notEqual(before, "768Mi");
+    assert.equal(row.dryRun, false);
+    assert.ok(row.operations.some((op: any) => op.verb === "patch" && op.resource === "deployments" && !op.dryRun), "the live patch is recorded");
+    assert.ok(row.operations.some((op: any) => op.verb === "patch" && op.dryRun), "the server-side dry run before it too");
+    assert.deepEqual(
+      row.transitions.map((t: any) => t.status),
+      ["received", "executing", "succeeded"],
+    );
+    const published = (await h.executed()).filter((m) => m.proposalId === p.id);
+    assert.deepEqual(
+      published.map((m) => m.status),
+      ["succeeded"],
+    );
+    assert.equal(published[0]!.correlationId, p.correlationId);
+    await h.sim.advance("5m");
+    const pods = h.sim.list("Pod", "shop").filter((pod: any) => pod.metadata.labels?.app === "payments-api" && !pod.metadata.deletionTimestamp);
+    assert.ok(pods.length > 0 && pods.every((pod: any) => pod.status.containerStatuses?.every((c: any) => c.ready)), "pods Ready with the raised limit");
+  });
+
+  it("the same proposal delivered twice executes once", async () => {
+    const pod = h.sim.list("Pod", "shop").find((x: any) => x.metadata.labels?.app === "payments-api" && !x.metadata.deletionTimestamp) as any;
+    const p = proposal("restart_pod", { kind: "Pod", namespace: "shop", name: pod.metadata.name }, {});
+    await h.publish(p, `${p.id}-first`);
+    await h.executionOf(p.id, ["succeeded"]);
+    await h.publish(p, `${p.id}-again`); // a different Nats-Msg-Id: JetStream stores it, the executor sees it twice
+    await waitFor(async () => (await h.executed()).filter((m) => m.proposalId === p.id).length >= 1);
+    const rows = (await h.api("/api/v1/actions?limit=500")).body.data.items.filter((r: any) => r.proposalId === p.id);
+    assert.equal(rows.length, 1);
+    const deletes = rows[0].operations.filter((op: any) => op.verb === "delete" && !op.dryRun);
+    assert.equal(deletes.length, 1, "one live delete");
+  });
+
+  it("refuses a protected namespace, recording the rule and reason", async () => {
+    const p = proposal("rollout_restart", { kind: "Deployment", namespace: "kube-system", name: "coredns" }, {});
+    await h.publish(p);
+    const row = await h.executionOf(p.id, ["rejected"]);
+    assert.ok(row.policy.matched.some((m: any) => m.effect === "deny" && /protected/.test(m.ruleId)), JSON.stringify(row.policy.matched));
+    assert.match(row.reason, /kube-system/);
+    assert.ok(!row.operations.some((op: any) => op.verb !== "get" && op.verb !== "list" && !op.dryRun), "nothing written");
+  });
+
+  it("a refused precondition is a rejection that says why (no-op never reported as success)", async () => {
+    const p = proposal("increase_resources", deployment, { container: "nope", resource: "memory", limit: { quantity: "1Gi" } });
+    await h.publish(p);
+    const row = await h.executionOf(p.id, ["rejected"]);
+    assert.match(row.reason, /nope/);
+  });
+
+  it("no_action proposals execute nothing", async () => {
+    const p = { ...proposal("restart_pod", deployment, {}), kind: "no_action", reasons: ["healthy"] } as any;
+    delete p.action;
+    delete p.target;
+    delete p.parameters;
+    delete p.risk;
+    delete p.alternatives;
+    await h.publish(p);
+    const marker = proposal("collect_diagnostics", deployment, {});
+    await h.publish(marker);
+    await h.executionOf(marker.id, ["succeeded", "dry_run"]);
+    const rows = (await h.api("/api/v1/actions?limit=500")).body.data.items.filter((r: any) => r.proposalId === p.id);
+    assert.equal(rows.length, 0);
+  });
+});
+
+describe("executor pipeline (dry-run mode)", () => {
+  let nats: NatsServerHandle;
+  let h: ExecutorHarness;
+  before(async () => {
+    nats = await startNats();
+    h = await startExecutorHarness(nats.url, { scenario: "oom-crashloop", env: { EXECUTOR_MODE: "dry-run" } });
+  });
+  after(async () => {
+    await h?.stop();
+    await nats?.stop();
+  });
+
+  it("validates through the API server's dry run and changes nothing", async () => {
+    const rv = (h.sim.get("Deployment", "payments-api", "shop") as any).metadata.resourceVersion;
+    const p = proposal("increase_resources", deployment, { container: "api", resource: "memory", limit: { quantity: "768Mi" } });
+    await h.publish(p);
+    const row = await h.executionOf(p.id, ["dry_run", "rejected", "failed"]);
+    assert.equal(row.status, "dry_run", row.reason);
+    assert.equal(row.dryRun, true);
+    assert.equal((h.sim.get("Deployment", "payments-api", "shop") as any).metadata.resourceVersion, rv, "nothing changed");
+    assert.ok(row.operations.every((op: any) => op.verb === "get" || op.verb === "list" || op.dryRun));
+    assert.match(String(row.details.diff), /768Mi/);
+    assert.equal(row.stateAfter[Object.keys(row.stateAfter).find((k) => k.endsWith("limits.memory"))!], "768Mi");
+  });
+});
