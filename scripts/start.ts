@@ -11,7 +11,31 @@ import { startLocalNats } from "@vigil/local-nats";
 import { KubeSim } from "@vigil/kube-sim";
 
 const root = new URL("..", import.meta.url).pathname;
-const ports: Record<string, number> = { webhook: 8080, analyzer: 8081, investigator: 8082, collector: 3100, "ebpf-ingest": 3101 };
+const ports: Record<string, number> = {
+  webhook: 8080,
+  analyzer: 8081,
+  investigator: 8082,
+  executor: 8083,
+  collector: 3100,
+  "ebpf-ingest": 3101,
+};
+
+/**
+ * Why a built service cannot run in this environment (it is then not started, and the line says how to run it), or
+ * undefined. The executor keeps its action history in PostgreSQL; a one-command stack with an embedded PostgreSQL
+ * comes with issue #18.
+ */
+function cannotStart(name: string): string | undefined {
+  if (name === "executor" && !process.env.DATABASE_URL)
+    return "executor not started: it needs PostgreSQL for its action history; run DATABASE_URL=postgres://user:password@host:5432/vigil npm start (an embedded PostgreSQL comes with issue #18)";
+  return undefined;
+}
+
+/** Per-service settings a local run needs on top of the environment. */
+const serviceEnv: Record<string, Record<string, string>> = {
+  // The shipped policy file (the built-in default has the same content): edits to it take effect on the next start.
+  executor: { EXECUTOR_POLICY_FILE: process.env.EXECUTOR_POLICY_FILE ?? join(root, "deploy", "executor", "policy.yaml") },
+};
 
 function log(line: string) {
   process.stdout.write(`\x1b[1m[vigil]\x1b[0m ${line}\n`);
@@ -55,10 +79,16 @@ const children: ChildProcess[] = [];
 for (const name of readdirSync(join(root, "services")).sort()) {
   const main = join(root, "services", name, "dist", "main.js");
   if (!existsSync(main)) continue;
+  const why = cannotStart(name);
+  if (why) {
+    log(why);
+    continue;
+  }
   const port = ports[name] ?? 0;
   const child = spawn(process.execPath, [main], {
     env: {
       ...process.env,
+      ...serviceEnv[name],
       NATS_URL: nats.url,
       KUBECONFIG: kubeconfig,
       PORT: String(process.env[`${name.toUpperCase().replace(/-/g, "_")}_PORT`] ?? port),

@@ -45,7 +45,8 @@ export interface PolicyHistory {
  * Live = not a dry run, and the cluster was (or is being) changed. A crash mid-write leaves `executing`,
  * which counts: the write may have happened.
  */
-const LIVE = sql`NOT dry_run AND (status IN ('executing', 'succeeded', 'reverted') OR (status = 'failed' AND wrote))`;
+// A succeeded read-only action (collect_diagnostics, notify_only) changed nothing: it is not a live change.
+const LIVE = sql`NOT dry_run AND (status = 'executing' OR (status IN ('succeeded', 'reverted', 'failed') AND wrote))`;
 
 const pastRow = z.object({
   execution_id: z.string(),

@@ -47,7 +47,9 @@ test("executions() answers the policy's history queries: window, filters, live-o
   await make("rejected", 6, [{ status: "rejected", reason: "cooldown" }]);
   await make("reverted", 7, [{ status: "executing" }, { status: "reverted", operations: [op("patch"), op("patch")] }]);
   await make("executing", 8, [{ status: "executing" }]);
-  await make("other-target", 9, [{ status: "executing" }, { status: "succeeded" }], {
+  // A read-only action that succeeded (collect_diagnostics) changed nothing: not live.
+  await make("read-only", 8.5, [{ status: "succeeded", operations: [op("get"), op("list")] }]);
+  await make("other-target", 9, [{ status: "executing" }, { status: "succeeded", operations: [op("delete")] }], {
     target: { ...api, container: "app" },
     owner: api,
     action: "restart_pod",
@@ -70,6 +72,7 @@ test("executions() answers the policy's history queries: window, filters, live-o
   assert.deepEqual(await names({ action: "restart_pod" }), ["other-target"]);
   assert.deepEqual(await names({ incidentId: "inc-1", action: "increase_resources" }), [
     "pending",
+    "read-only",
     "executing",
     "reverted",
     "rejected",
@@ -80,7 +83,7 @@ test("executions() answers the policy's history queries: window, filters, live-o
     "success",
   ]);
   const all = await history.executions({ since: new Date(base - 180 * minute).toISOString() });
-  assert.equal(all.length, 11, "a wider window reaches the old execution");
+  assert.equal(all.length, 12, "a wider window reaches the old execution");
   assert.equal(all.at(-1)?.executionId, "old-success");
 
   const [latest] = await history.executions({ since, targetKey: resourceKey(api) });

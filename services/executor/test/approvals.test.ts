@@ -20,6 +20,24 @@ approval:
 
 const web = { kind: "Deployment", namespace: "shop", name: "web" };
 const MANIFESTS = `
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: { name: web-ingress, namespace: shop }
+spec:
+  podSelector: { matchLabels: { app: web } }
+  policyTypes: [Ingress]
+  ingress: []
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: cart, namespace: shop }
+spec:
+  replicas: 1
+  selector: { matchLabels: { app: cart } }
+  template:
+    metadata: { labels: { app: cart } }
+    spec: { containers: [{ name: cart, image: nginx, resources: { requests: { cpu: 10m, memory: 16Mi } } }] }
+---
 apiVersion: apps/v1
 kind: Deployment
 metadata: { name: web, namespace: shop }
@@ -96,22 +114,49 @@ describe("executor approvals", () => {
   });
 
   it("an approval goes void when the target changed after the dry run; a new request replaces it", async () => {
-    const p = proposal("scale_deployment", web, { replicas: 5 });
+    const p = proposal("scale_deployment", { ...web, name: "cart" }, { replicas: 5 });
     await h.publish(p);
     const pending = await h.executionOf(p.id, ["pending_approval"]);
-    h.sim.patch("Deployment", "web", { metadata: { labels: { touched: "by-someone" } } }, { namespace: "shop" });
+    h.sim.patch("Deployment", "cart", { metadata: { labels: { touched: "by-someone" } } }, { namespace: "shop" });
     const res = await h.api(`/api/v1/actions/${pending.executionId}/approve`, { body: { by: "alice", diffHash: pending.approval.diffHash } });
     assert.equal(res.status, 409, JSON.stringify(res.body));
     assert.equal(res.body.data.state, "voided");
     assert.notEqual(res.body.data.newRequestId, pending.approval.requestId);
-    assert.equal(replicas(h), 3, "the voided approval applied nothing");
+    assert.equal(replicas(h, "cart"), 1, "the voided approval applied nothing");
     const renewed = (await h.api(`/api/v1/actions/${pending.executionId}`)).body.data;
     assert.equal(renewed.status, "pending_approval");
     assert.equal(renewed.approval.voided.length, 1);
     assert.match(renewed.approval.voided[0].reason, /changed/);
     const ok = await h.api(`/api/v1/actions/${pending.executionId}/approve`, { body: { by: "alice", diffHash: renewed.approval.diffHash } });
     assert.equal(ok.status, 200, JSON.stringify(ok.body));
-    assert.equal(replicas(h), 5);
+    assert.equal(replicas(h, "cart"), 5);
+  });
+
+  it("a high-risk change needs two distinct approvers (two-person rule)", async () => {
+    const p = proposal("update_network_policy", { kind: "NetworkPolicy", namespace: "shop", name: "web-ingress" }, {
+      direction: "ingress",
+      operation: "add_rule",
+      ports: [{ port: 80 }],
+      peers: [{ podSelector: { app: "cart" } }],
+    });
+    await h.publish(p);
+    const pending = await h.executionOf(p.id, ["pending_approval", "rejected", "failed"]);
+    assert.equal(pending.status, "pending_approval", pending.reason);
+    assert.equal(pending.approval.required, 2);
+    const decide = (by: string) => h.api(`/api/v1/actions/${pending.executionId}/approve`, { body: { by, diffHash: pending.approval.diffHash } });
+    const first = await decide("alice");
+    assert.equal(first.status, 202);
+    assert.deepEqual([first.body.data.approvals, first.body.data.required], [1, 2]);
+    assert.equal((await decide("alice")).status, 202, "the same person twice is still one approval");
+    const second = await decide("bob");
+    assert.equal(second.status, 200, JSON.stringify(second.body));
+    const row = await h.executionOf(p.id, ["succeeded"]);
+    assert.deepEqual(
+      row.policy.approval.approvers.map((a: any) => a.by),
+      ["alice", "bob"],
+    );
+    const policy = h.sim.get("NetworkPolicy", "web-ingress", "shop") as any;
+    assert.equal(policy.spec.ingress.length, 1);
   });
 
   it("a rejection is recorded with who and why; nothing changes", async () => {

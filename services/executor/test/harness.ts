@@ -167,15 +167,19 @@ export async function startExecutorHarness(natsUrl: string, opts: HarnessOptions
       await js.publish(subjects.actionsProposed, JSON.stringify(p), { msgID: msgId ?? p.id });
     },
     async executionOf(proposalId, statuses, { timeoutMs = 20_000, url } = {}) {
-      // The last value seen is in waitFor's timeout message: the status and reason it got stuck at.
-      return waitFor(
-        async () => {
-          const res = await api(`/api/v1/actions?limit=500`, url ? { url } : {});
-          const row = res.body?.data?.items?.find((r: any) => r.proposalId === proposalId);
-          return row && statuses.includes(row.status) ? row : false;
-        },
-        { timeoutMs, message: `execution of ${proposalId} did not reach ${statuses.join("/")}` },
-      );
+      let last: any;
+      try {
+        return await waitFor(
+          async () => {
+            const res = await api(`/api/v1/actions?limit=500`, url ? { url } : {});
+            last = res.body?.data?.items?.find((r: any) => r.proposalId === proposalId);
+            return last && statuses.includes(last.status) ? last : false;
+          },
+          { timeoutMs },
+        );
+      } catch {
+        throw new Error(`execution of ${proposalId} did not reach ${statuses.join("/")}: ${last ? `${last.status}: ${last.reason}` : "no row"}`);
+      }
     },
     async executed() {
       return (await readStream(jsm, streams.actions.name, { subject: subjects.actionsExecuted, parse: (j) => executionMessage.parse(j) })).map((m) => m.message);

@@ -39,6 +39,8 @@ export async function startConsumers(deps: ConsumersDeps): Promise<void> {
     // (back-off capped at a minute) rather than dead-lettering. A bad proposal is dead-lettered at once regardless.
     maxDeliver: 500,
     retryMaxMs: 60_000,
+    // A replica that dies mid-proposal hands it on within this (a live handler heartbeats, so it never expires).
+    ackWaitMs: 10_000,
     handler: (proposal, ctx) => deps.proposals.handle(proposal, ctx),
   });
 

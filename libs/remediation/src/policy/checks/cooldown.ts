@@ -1,14 +1,18 @@
 // A cooldown per (action, target): after a live run, the same action waits before it touches the same target
 // again, so a fix has time to show its effect. The KV entry (written by the executor after each live run) is
 // the shared truth; the history backs it up when the entry is missing (KV lost, swept by its TTL).
-import { resourceKey } from "@vigil/contracts";
+import { type ActionDefinition, resourceKey } from "@vigil/contracts";
 import { definePolicyCheck } from "../policy-check.js";
 import { cooldownFor } from "../policy-file.js";
 import { deny, durationText, refText } from "../verdicts.js";
 
+/** Reading or notifying needs no time to show an effect: only actions that write to the cluster cool down. */
+const writesToCluster = (def: ActionDefinition): boolean => def.rbac.some((r) => r.verbs.some((v) => !["get", "list", "watch"].includes(v)));
+
 export const cooldownCheck = definePolicyCheck({
   id: "cooldown",
-  async evaluate({ proposal }, ctx) {
+  async evaluate({ proposal, action: definition }, ctx) {
+    if (!writesToCluster(definition)) return undefined;
     const { action, target } = proposal;
     const now = ctx.now();
     const entry = await ctx.state.cooldown(action, target);
