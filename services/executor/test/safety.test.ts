@@ -77,3 +77,34 @@ describe("executor safety", () => {
     assert.equal(done.status, "succeeded", done.reason);
   });
 });
+
+describe("executor safety: HPA interplay", () => {
+  let nats: NatsServerHandle;
+  let h: ExecutorHarness;
+  before(async () => {
+    nats = await startNats();
+    h = await startExecutorHarness(nats.url, { scenario: "hpa-at-max" });
+  });
+  after(async () => {
+    await h?.stop();
+    await nats?.stop();
+  });
+
+  it("scaling a Deployment an HPA controls changes the HPA instead", async () => {
+    const search = { kind: "Deployment" as const, namespace: "shop", name: "search" };
+    const replicasBefore = (h.sim.get("Deployment", "search", "shop") as any).spec.replicas;
+    const p = proposal("scale_deployment", search, { replicas: 6 });
+    await h.publish(p);
+    const row = await h.executionOf(p.id, ["succeeded", "rejected", "failed"]);
+    assert.equal(row.status, "succeeded", row.reason);
+    assert.match(row.details.summary, /HPA/);
+    const hpa = h.sim.get("HorizontalPodAutoscaler", "search", "shop") as any;
+    assert.equal(hpa.spec.minReplicas, 6);
+    assert.ok(hpa.spec.maxReplicas >= 6);
+    assert.ok(
+      row.operations.every((op: any) => op.dryRun || op.verb === "get" || op.verb === "list" || op.resource === "horizontalpodautoscalers"),
+      "the only live write is to the HPA",
+    );
+    assert.equal((h.sim.get("Deployment", "search", "shop") as any).spec.replicas, replicasBefore, "the executor never wrote the Deployment's replicas");
+  });
+});

@@ -8,8 +8,13 @@ export const hpaCheck = definePolicyCheck({
   needsPlan: true,
   async evaluate({ plan }, ctx) {
     const change = plan?.consequences.replicas;
+    if (!plan) return undefined;
     if (!change?.workload.namespace) return undefined;
     const { workload } = change;
+    // A plan that changes the HPA's bounds (scale_deployment redirected, update_hpa) already goes the HPA's way.
+    const writes = plan.consequences.writes ?? [];
+    const writesWorkload = writes.some((w) => w.object.kind === workload.kind && w.object.metadata?.name === workload.name);
+    if (writes.length > 0 && !writesWorkload) return undefined;
     const hpas = await ctx.kube.list("HorizontalPodAutoscaler", { namespace: workload.namespace });
     const hpa = hpas.find((h) => h.spec?.scaleTargetRef.kind === workload.kind && h.spec.scaleTargetRef.name === workload.name);
     if (!hpa) return undefined;
