@@ -104,17 +104,21 @@ function cluster(): KubeObject[] {
 }
 
 /** What each proposal asks, by its index: four actions over the Deployments, each valid under the shipped policy. */
-const ACTIONS: Array<{ action: ActionName; parameters: Record<string, unknown> }> = [
+const ALL_ACTIONS: Array<{ action: ActionName; parameters: Record<string, unknown> }> = [
   { action: "scale_deployment", parameters: { replicas: REPLICAS + 1 } },
   { action: "rollout_restart", parameters: {} },
   { action: "increase_resources", parameters: { container: "app", resource: "memory", limit: { factor: 1.5 } } },
   { action: "pause_rollout", parameters: {} },
 ];
+/** BENCH_ACTIONS=rollout_restart,pause_rollout measures a subset (the per-action cost differs by the preflight it needs). */
+const ACTIONS = process.env.BENCH_ACTIONS ? ALL_ACTIONS.filter((a) => process.env.BENCH_ACTIONS!.split(",").includes(a.action)) : ALL_ACTIONS;
+if (ACTIONS.length === 0) throw new Error(`BENCH_ACTIONS names none of ${ALL_ACTIONS.map((a) => a.action).join(", ")}`);
 
 const runId = Date.now().toString(36);
 function proposalFor(phase: string, i: number): ProposalMessage {
   const d = i % DEPLOYMENTS;
-  const { action, parameters } = ACTIONS[Math.floor(i / DEPLOYMENTS) % ACTIONS.length]!;
+  // Consecutive proposals name different Deployments (no lease contention); each Deployment gets every action in turn.
+  const { action, parameters } = ACTIONS[(i + Math.floor(i / DEPLOYMENTS)) % ACTIONS.length]!;
   const target = { kind: "Deployment", namespace: `team-${d % NAMESPACES}`, name: `app-${d}` };
   const id = `${runId}-${phase}-${i}`;
   return {

@@ -1,45 +1,11 @@
-// The policy's view of the history (cooldowns, oscillation, per-incident and per-hour limits, concurrency).
-// The shapes are declared here, structurally identical to PolicyHistory / HistoryQuery / PastExecution in
-// @vigil/remediation's policy/policy-check.ts: importing that package would make it depend on us and us on it.
-import type { ActionName, ResourceRef } from "@vigil/contracts";
+// The policy's view of the history (cooldowns, oscillation, per-incident and per-hour limits, concurrency): the
+// PolicyHistory interface of @vigil/contracts, over PostgreSQL.
+import type { ActionName, HistoryQuery, PastExecution, PolicyHistory, ResourceRef } from "@vigil/contracts";
 import { sql, type Queryable, type SqlQuery } from "@vigil/db";
 import { z } from "zod";
 import { isoInstant } from "./record-state.js";
 
-export interface HistoryQuery {
-  /** ISO time: executions received at or after it. */
-  since: string;
-  action?: ActionName;
-  /** resourceKey(target) */
-  targetKey?: string;
-  /** resourceKey(owner) */
-  ownerKey?: string;
-  incidentId?: string;
-  /** Only executions that changed (or are changing) the cluster: executing, succeeded, reverted, failed after a write. */
-  liveOnly?: boolean;
-}
-
-export interface PastExecution {
-  executionId: string;
-  action: ActionName;
-  target: ResourceRef;
-  owner: ResourceRef;
-  incidentId: string;
-  alertname: string;
-  status: string;
-  dryRun: boolean;
-  parameters: Record<string, unknown>;
-  /** ISO time the execution started (received, cluster time). */
-  at: string;
-  effectivenessScore: number | null;
-}
-
-export interface PolicyHistory {
-  /** Newest first. */
-  executions(query: HistoryQuery): Promise<PastExecution[]>;
-  /** Live executions in progress right now, across replicas. */
-  running(): Promise<number>;
-}
+export type { HistoryQuery, PastExecution, PolicyHistory };
 
 /**
  * Live = not a dry run, and the cluster was (or is being) changed. A crash mid-write leaves `executing`,

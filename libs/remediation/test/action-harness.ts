@@ -46,7 +46,12 @@ export interface ActionHarness {
   sim: KubeSim;
   client: KubeClient;
   /** Plans only (reads); rejects with the ActionRefusal when the action does not apply. */
-  plan<N extends ActionName>(action: N, target: ResourceRef, parameters: unknown, opts?: { env?: Partial<ActionEnvironment> }): Promise<{ plan: ActionPlan; log: OperationLog }>;
+  plan<N extends ActionName>(
+    action: N,
+    target: ResourceRef,
+    parameters: unknown,
+    opts?: { env?: Partial<ActionEnvironment> },
+  ): Promise<{ plan: ActionPlan; log: OperationLog }>;
   /** Plans, applies (dryRun: server-side dry run), and verifies a live apply. */
   run<N extends ActionName>(
     action: N,
@@ -61,7 +66,9 @@ export interface ActionHarness {
   stop(): Promise<void>;
 }
 
-export async function actionHarness(opts: { scenario?: string; manifests?: string | object[]; env?: Partial<ActionEnvironment> } = {}): Promise<ActionHarness> {
+export async function actionHarness(
+  opts: { scenario?: string; manifests?: string | object[]; env?: Partial<ActionEnvironment> } = {},
+): Promise<ActionHarness> {
   const sim = await KubeSim.start({ clock: "virtual", ...(opts.scenario ? { scenario: opts.scenario } : {}) });
   if (opts.manifests) sim.load(opts.manifests as never);
   const client = new KubeClient(kubeConfigFromUrl(sim.url), { fieldManager: "vigil-executor" });
@@ -73,7 +80,12 @@ export async function actionHarness(opts: { scenario?: string; manifests?: strin
     ...opts.env,
     ...extra,
   });
-  const plan = async (action: ActionName, target: ResourceRef, parameters: unknown, o: { env?: Partial<ActionEnvironment>; client?: KubeClient } = {}) => {
+  const plan = async (
+    action: ActionName,
+    target: ResourceRef,
+    parameters: unknown,
+    o: { env?: Partial<ActionEnvironment>; client?: KubeClient } = {},
+  ) => {
     const def = getAction(action);
     const parsed = def.parameters.parse(parameters);
     const log = new OperationLog();
@@ -82,7 +94,7 @@ export async function actionHarness(opts: { scenario?: string; manifests?: strin
     const made = await impl.plan({
       action,
       target,
-      parameters: parsed as never,
+      parameters: parsed,
       kube,
       env: env(o.env),
       execution: testExecution,

@@ -88,22 +88,25 @@ describe("loadRepairJobTemplates", () => {
 
   it("reports every problem at once, naming the entry and the field", async () => {
     const path = await file("invalid.yaml", invalid);
-    assert.throws(() => loadRepairJobTemplates(path), (err: unknown) => {
-      assert.ok(err instanceof RepairJobsFileError);
-      assert.deepEqual(err.problems, [
-        'repair job "pg-failover": job.spec.template: is required',
-        "repair job \"Bad_Name\": name: must be a DNS label: lower-case letters, digits and '-'",
-        'repair job "Bad_Name": allowedEnv[1]: must be an environment variable name',
-        'repair job "Bad_Name": job.spec.template.spec.containers: must have at least one container',
-        'repair job "Bad_Name": job.spec.template.spec.restartPolicy: must be Never or OnFailure',
-        'repair job "extra": job.metadata.name: is not a template field',
-        'repair job "extra": job.spec.template.spec.containers[0].image: is required',
-        'repair job "extra": image: is not a template field',
-        'repair job "pg-repair": name: defined twice (names must be unique)',
-      ]);
-      assert.match(err.message, new RegExp(`repair job templates ${path} are invalid`));
-      return true;
-    });
+    assert.throws(
+      () => loadRepairJobTemplates(path),
+      (err: unknown) => {
+        assert.ok(err instanceof RepairJobsFileError);
+        assert.deepEqual(err.problems, [
+          'repair job "pg-failover": job.spec.template: is required',
+          "repair job \"Bad_Name\": name: must be a DNS label: lower-case letters, digits and '-'",
+          'repair job "Bad_Name": allowedEnv[1]: must be an environment variable name',
+          'repair job "Bad_Name": job.spec.template.spec.containers: must have at least one container',
+          'repair job "Bad_Name": job.spec.template.spec.restartPolicy: must be Never or OnFailure',
+          'repair job "extra": job.metadata.name: is not a template field',
+          'repair job "extra": job.spec.template.spec.containers[0].image: is required',
+          'repair job "extra": image: is not a template field',
+          'repair job "pg-repair": name: defined twice (names must be unique)',
+        ]);
+        assert.match(err.message, new RegExp(`repair job templates ${path} are invalid`));
+        return true;
+      },
+    );
   });
 
   it("refuses a file that is missing, not YAML, or not a list; an empty file has no templates", async () => {

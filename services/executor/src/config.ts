@@ -4,7 +4,15 @@
 // here: @vigil/kube finds it as kubectl does (KUBECONFIG, ~/.kube/config, the pod's service account).
 import { readFileSync } from "node:fs";
 import { durationMs } from "@vigil/contracts";
-import { loadPolicy, loadRepairJobTemplates, parseSinkConfigs, PolicyFileError, RepairJobsFileError, type SinkConfig, SinkConfigError } from "@vigil/remediation";
+import {
+  loadPolicy,
+  loadRepairJobTemplates,
+  parseSinkConfigs,
+  PolicyFileError,
+  RepairJobsFileError,
+  type SinkConfig,
+  SinkConfigError,
+} from "@vigil/remediation";
 import { z } from "zod";
 
 const duration = (fallback: string, minMs: number, maxMs: number, minText: string, maxText: string) =>

@@ -37,7 +37,11 @@ export class ExecutorMetrics {
       labelNames: ["decision", "via"],
       registers: [registry],
     });
-    this.noAction = new Counter({ name: "vigil_executor_no_action_proposals_total", help: "no_action proposals (nothing to execute)", registers: [registry] });
+    this.noAction = new Counter({
+      name: "vigil_executor_no_action_proposals_total",
+      help: "no_action proposals (nothing to execute)",
+      registers: [registry],
+    });
     this.leaseBusy = new Counter({
       name: "vigil_executor_lease_busy_total",
       help: "Proposals handed back because another replica held the target's lease",

@@ -26,7 +26,11 @@ const CONTEXT_WINDOW_MS = 6 * 60 * 60_000;
 
 const kubeConfigProblems = (): string[] => {
   const found = findKubeConfig();
-  return found.kubeConfig ? [] : [`KUBECONFIG: the executor changes the cluster and found no access (${found.reason}); set KUBECONFIG, or run it in a pod with its service account`];
+  return found.kubeConfig
+    ? []
+    : [
+        `KUBECONFIG: the executor changes the cluster and found no access (${found.reason}); set KUBECONFIG, or run it in a pod with its service account`,
+      ];
 };
 
 export const executorService: ServiceDefinition<typeof executorConfigShape> = {
@@ -42,7 +46,9 @@ export const executorService: ServiceDefinition<typeof executorConfigShape> = {
     const client = new KubeClient(kubeConfig, { fieldManager: "vigil-executor", registry });
     const policy = loadPolicy(config.EXECUTOR_POLICY_FILE ? { file: config.EXECUTOR_POLICY_FILE } : {});
     const notifier = createNotifier(notificationSinksFrom(config), { log, registry });
-    const repairJobs = config.EXECUTOR_REPAIR_JOBS_FILE ? loadRepairJobTemplates(config.EXECUTOR_REPAIR_JOBS_FILE) : new Map<never, never>();
+    const repairJobs = config.EXECUTOR_REPAIR_JOBS_FILE
+      ? loadRepairJobTemplates(config.EXECUTOR_REPAIR_JOBS_FILE)
+      : new Map<never, never>();
     const history = new ActionHistory(db, { now: () => client.clock.now(), log });
     const state = await SharedState.open(bus);
     const leases = await bus.leases();
@@ -52,7 +58,13 @@ export const executorService: ServiceDefinition<typeof executorConfigShape> = {
     const paused = await state.pause();
     metrics.paused.set(paused?.paused ? 1 : 0);
     log.info(
-      { mode: config.EXECUTOR_MODE, policy: config.EXECUTOR_POLICY_FILE ?? "built-in default", sinks: notifier.sinks, repairJobs: [...repairJobs.keys()], paused: paused?.paused ?? false },
+      {
+        mode: config.EXECUTOR_MODE,
+        policy: config.EXECUTOR_POLICY_FILE ?? "built-in default",
+        sinks: notifier.sinks,
+        repairJobs: [...repairJobs.keys()],
+        paused: paused?.paused ?? false,
+      },
       "executor configured",
     );
 
@@ -68,8 +80,22 @@ export const executorService: ServiceDefinition<typeof executorConfigShape> = {
       expiryMs: approvalExpiryFor(policy),
       ...(config.EXECUTOR_PUBLIC_URL ? { publicUrl: config.EXECUTOR_PUBLIC_URL } : {}),
     };
-    const conclusion = new Conclusion({ recorder, env, approvals: requests, live: { client, recorder, state, policy, reverts: bus.delayed(revertTask) } });
-    const desk = new ApprovalDesk({ bus, history, recorder, leases, leaseTtlMs: config.EXECUTOR_LEASE_TTL, deliberation, conclusion, requests });
+    const conclusion = new Conclusion({
+      recorder,
+      env,
+      approvals: requests,
+      live: { client, recorder, state, policy, reverts: bus.delayed(revertTask) },
+    });
+    const desk = new ApprovalDesk({
+      bus,
+      history,
+      recorder,
+      leases,
+      leaseTtlMs: config.EXECUTOR_LEASE_TTL,
+      deliberation,
+      conclusion,
+      requests,
+    });
 
     const waitForDatabase = async (hctx: HandlerContext): Promise<void> => {
       const deadline = Date.now() + config.EXECUTOR_DB_WAIT;
@@ -89,12 +115,44 @@ export const executorService: ServiceDefinition<typeof executorConfigShape> = {
         await new Promise((r) => setTimeout(r, 500));
       }
     };
-    const proposals = new ProposalHandler({ history, recorder, leases, deliberation, conclusion, context, metrics, leaseTtlMs: config.EXECUTOR_LEASE_TTL, waitForDatabase, now });
+    const proposals = new ProposalHandler({
+      history,
+      recorder,
+      leases,
+      deliberation,
+      conclusion,
+      context,
+      metrics,
+      leaseTtlMs: config.EXECUTOR_LEASE_TTL,
+      waitForDatabase,
+      now,
+    });
 
-    router.use(executorApi({ history, db, desk, state, policy, mode: config.EXECUTOR_MODE, metrics, log, ...(config.EXECUTOR_API_TOKEN ? { token: config.EXECUTOR_API_TOKEN } : {}) }));
+    router.use(
+      executorApi({
+        history,
+        db,
+        desk,
+        state,
+        policy,
+        mode: config.EXECUTOR_MODE,
+        metrics,
+        log,
+        ...(config.EXECUTOR_API_TOKEN ? { token: config.EXECUTOR_API_TOKEN } : {}),
+      }),
+    );
     readiness.add("context", () => context.loaded || "alerts and diagnoses not read back yet");
     const reverts = new ScheduledReverts({ history, client, env });
-    await startConsumers({ bus, log, metrics, proposals, desk, reverts, concurrency: config.EXECUTOR_CONCURRENCY, dbWaitMs: config.EXECUTOR_DB_WAIT });
+    await startConsumers({
+      bus,
+      log,
+      metrics,
+      proposals,
+      desk,
+      reverts,
+      concurrency: config.EXECUTOR_CONCURRENCY,
+      dbWaitMs: config.EXECUTOR_DB_WAIT,
+    });
     log.info({ topic: topics.actionsProposed.filter }, "executor consuming proposals");
   },
 };

@@ -13,7 +13,8 @@ before(async () => {
 });
 after(() => dir.remove());
 
-const configOf = (env: Record<string, string>) => loadConfig(executorConfigShape, { NATS_URL: "nats://127.0.0.1:4222", ...env }, { port: 8083 });
+const configOf = (env: Record<string, string>) =>
+  loadConfig(executorConfigShape, { NATS_URL: "nats://127.0.0.1:4222", ...env }, { port: 8083 });
 
 test("defaults: dry-run mode, the built-in policy, no sinks, no repair jobs", () => {
   const config = configOf({});
@@ -27,7 +28,11 @@ test("a bad policy, bad sinks and bad repair jobs are all reported together, eac
   const jobs = join(dir.path, "jobs.yaml");
   await writeFile(jobs, "- name: pg-failover\n  job: {}\n");
   const problems = executorConfigProblems(
-    configOf({ EXECUTOR_POLICY_FILE: policy, EXECUTOR_NOTIFY_SINKS: '[{"name":"oncall","type":"pager","url":"x"}]', EXECUTOR_REPAIR_JOBS_FILE: jobs }),
+    configOf({
+      EXECUTOR_POLICY_FILE: policy,
+      EXECUTOR_NOTIFY_SINKS: '[{"name":"oncall","type":"pager","url":"x"}]',
+      EXECUTOR_REPAIR_JOBS_FILE: jobs,
+    }),
   );
   const text = problems.join("\n");
   assert.match(text, /EXECUTOR_POLICY_FILE: rules\[0\]\.actions\[0\]: unknown action "restart_pods"/);

@@ -4,8 +4,17 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { freePort, type NatsServerHandle, type PostgresHandle, spawnTracked, startNats, startPostgres, type TrackedProcess, waitFor } from "@vigil/testing";
-import { type ExecutorHarness, proposal, startExecutorHarness } from "./harness.js";
+import {
+  freePort,
+  type NatsServerHandle,
+  type PostgresHandle,
+  spawnTracked,
+  startNats,
+  startPostgres,
+  type TrackedProcess,
+  waitFor,
+} from "@vigil/testing";
+import { type ExecutorHarness, executorSuite, proposal, startExecutorHarness } from "./harness.js";
 
 const main = new URL("../src/main.ts", import.meta.url).pathname;
 
@@ -28,7 +37,10 @@ async function spawnExecutor(h: ExecutorHarness, env: Record<string, string> = {
     },
   });
   const url = `http://127.0.0.1:${port}`;
-  await waitFor(async () => (await fetch(`${url}/readyz`)).status === 200, { timeoutMs: 60_000, message: `executor process ready\n${proc.tail(20)}` });
+  await waitFor(async () => (await fetch(`${url}/readyz`)).status === 200, {
+    timeoutMs: 60_000,
+    message: `executor process ready\n${proc.tail(20)}`,
+  });
   return { proc, url };
 }
 
@@ -36,27 +48,25 @@ const web = { kind: "Deployment" as const, namespace: "shop", name: "payments-ap
 const podsOf = (h: ExecutorHarness) => h.sim.list("Pod", "shop").filter((p: any) => p.metadata.labels?.app === "payments-api");
 
 describe("executor delivery: crashes", () => {
-  let nats: NatsServerHandle;
-  let h: ExecutorHarness;
-  before(async () => {
-    nats = await startNats();
-    h = await startExecutorHarness(nats.url, { scenario: "oom-crashloop" });
+  const suite = executorSuite({ scenario: "oom-crashloop" }, async (h) => {
     await h.executor.shutdown("the tests run the executor as processes");
-  });
-  after(async () => {
-    await h?.stop();
-    await nats?.stop();
   });
 
   for (const failpoint of ["after-apply", "before-ack"] as const) {
     it(`killed at ${failpoint}: the redelivered proposal does not change the cluster again`, async () => {
+      const { h } = suite;
       const victim = podsOf(h).find((p: any) => !p.metadata.deletionTimestamp) as any;
       const p = proposal("restart_pod", { kind: "Pod", namespace: "shop", name: victim.metadata.name }, { gracePeriodSeconds: 0 });
       const crashing = await spawnExecutor(h, { EXECUTOR_FAILPOINT: failpoint });
       await h.publish(p);
-      await waitFor(() => !crashing.proc.running, { timeoutMs: 30_000, message: `the executor dies at ${failpoint}\n${crashing.proc.tail(20)}` });
+      await waitFor(() => !crashing.proc.running, {
+        timeoutMs: 30_000,
+        message: `the executor dies at ${failpoint}\n${crashing.proc.tail(20)}`,
+      });
       assert.equal(h.sim.get("Pod", victim.metadata.name, "shop"), undefined, "the change was applied before the crash");
-      const podsAfterCrash = podsOf(h).map((x: any) => x.metadata.uid).sort();
+      const podsAfterCrash = podsOf(h)
+        .map((x: any) => x.metadata.uid)
+        .sort();
       const healthy = await spawnExecutor(h);
       try {
         const row = await h.executionOf(p.id, ["succeeded", "failed"], { url: healthy.url, timeoutMs: 60_000 });
@@ -66,7 +76,13 @@ describe("executor delivery: crashes", () => {
         const liveDeletes = row.operations.filter((op: any) => op.verb === "delete" && !op.dryRun);
         // Killed after the delete but before its record, the process took its operation log with it; never a second delete.
         assert.equal(liveDeletes.length, failpoint === "before-ack" ? 1 : 0, "live deletes in the record");
-        assert.deepEqual(podsOf(h).map((x: any) => x.metadata.uid).sort(), podsAfterCrash, "no second pod deleted on redelivery");
+        assert.deepEqual(
+          podsOf(h)
+            .map((x: any) => x.metadata.uid)
+            .sort(),
+          podsAfterCrash,
+          "no second pod deleted on redelivery",
+        );
         const published = (await h.executed()).filter((m) => m.proposalId === p.id);
         assert.deepEqual(new Set(published.map((m) => m.id)).size, 1, "one outcome published (a republish has the same id)");
         assert.equal(published[0]!.status, row.status);
@@ -109,27 +125,19 @@ describe("executor delivery: PostgreSQL outage", () => {
 });
 
 describe("executor delivery: two replicas racing for one target", () => {
-  let nats: NatsServerHandle;
-  let h: ExecutorHarness;
-  before(async () => {
-    nats = await startNats();
-    h = await startExecutorHarness(nats.url, {
-      scenario: "oom-crashloop",
-      policy: `
+  const suite = executorSuite({
+    scenario: "oom-crashloop",
+    policy: `
 rules:
   - { id: everything, effect: allow, actions: ["*"], namespaces: ["*"] }
 limits: { maxLivePerHour: 1000, maxPerIncident: 100, maxConcurrent: 10 }
 bounds: { maxResourceFactor: 4 }
 cooldowns: { default: 10m }
 `,
-    });
-  });
-  after(async () => {
-    await h?.stop();
-    await nats?.stop();
   });
 
   it("two executor processes: only one acts", async () => {
+    const { h } = suite;
     await h.executor.shutdown("the test runs two executor processes");
     const [a, b] = await Promise.all([spawnExecutor(h), spawnExecutor(h)]);
     try {
@@ -140,7 +148,12 @@ cooldowns: { default: 10m }
       const acted = rows.filter((r) => r.status === "succeeded");
       assert.equal(acted.length, 1, rows.map((r) => `${r.status}: ${r.reason}`).join("\n"));
       for (const r of rows.filter((x) => x.status === "rejected")) assert.match(r.reason, /cooling down/);
-      const restarts = new Set(h.sim.list("ReplicaSet", "shop").filter((rs: any) => rs.metadata.ownerReferences?.[0]?.name === "payments-api").map((rs: any) => rs.metadata.name));
+      const restarts = new Set(
+        h.sim
+          .list("ReplicaSet", "shop")
+          .filter((rs: any) => rs.metadata.ownerReferences?.[0]?.name === "payments-api")
+          .map((rs: any) => rs.metadata.name),
+      );
       assert.equal(restarts.size, 2, "one restart: the original ReplicaSet and one new one");
     } finally {
       for (const p of [a, b]) p.proc.child.kill("SIGTERM");

@@ -19,8 +19,18 @@ import {
   subjects,
 } from "@vigil/contracts";
 import { KubeSim } from "@vigil/kube-sim";
+import { after, before } from "node:test";
 import { startTestService, type TestService } from "@vigil/service/testing";
-import { freshDatabase, makeTempDir, type PostgresHandle, readStream, type TempDir, waitFor } from "@vigil/testing";
+import {
+  freshDatabase,
+  makeTempDir,
+  type NatsServerHandle,
+  type PostgresHandle,
+  readStream,
+  startNats,
+  type TempDir,
+  waitFor,
+} from "@vigil/testing";
 import pino from "pino";
 import { executorService } from "../src/index.js";
 
@@ -51,7 +61,10 @@ export interface ExecutorHarness {
   startReplica(env?: Record<string, string>): Promise<TestService>;
   publish(p: ProposalMessage, msgId?: string): Promise<void>;
   /** GET/POST on the first replica's API (bearer token set). */
-  api(path: string, init?: { method?: string; body?: unknown; token?: string | null; url?: string }): Promise<{ status: number; body: any }>;
+  api(
+    path: string,
+    init?: { method?: string; body?: unknown; token?: string | null; url?: string },
+  ): Promise<{ status: number; body: any }>;
   /** Waits until the execution of `proposalId` reaches one of `statuses` (REST). */
   executionOf(proposalId: string, statuses: readonly string[], opts?: { timeoutMs?: number; url?: string }): Promise<any>;
   executed(): Promise<ExecutionMessage[]>;
@@ -72,7 +85,12 @@ export interface HarnessOptions {
 let seq = 0;
 
 /** A valid action proposal, as the investigator would publish it. */
-export function proposal(action: ActionName, target: ResourceRef, parameters: Record<string, unknown>, extra: Partial<ProposalMessage> = {}): ProposalMessage {
+export function proposal(
+  action: ActionName,
+  target: ResourceRef,
+  parameters: Record<string, unknown>,
+  extra: Partial<ProposalMessage> = {},
+): ProposalMessage {
   const n = `${Date.now().toString(36)}-${++seq}`;
   return {
     id: `prop-${n}`,
@@ -144,7 +162,10 @@ export async function startExecutorHarness(natsUrl: string, opts: HarnessOptions
     const token = init.token === undefined ? API_TOKEN : init.token;
     const res = await fetch(`${init.url ?? executor.url}${path}`, {
       method: init.method ?? (init.body === undefined ? "GET" : "POST"),
-      headers: { ...(init.body !== undefined ? { "content-type": "application/json" } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      headers: {
+        ...(init.body !== undefined ? { "content-type": "application/json" } : {}),
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
       ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
     });
     const text = await res.text();
@@ -178,11 +199,15 @@ export async function startExecutorHarness(natsUrl: string, opts: HarnessOptions
           { timeoutMs },
         );
       } catch {
-        throw new Error(`execution of ${proposalId} did not reach ${statuses.join("/")}: ${last ? `${last.status}: ${last.reason}` : "no row"}`);
+        throw new Error(
+          `execution of ${proposalId} did not reach ${statuses.join("/")}: ${last ? `${last.status}: ${last.reason}` : "no row"}`,
+        );
       }
     },
     async executed() {
-      return (await readStream(jsm, streams.actions.name, { subject: subjects.actionsExecuted, parse: (j) => executionMessage.parse(j) })).map((m) => m.message);
+      return (
+        await readStream(jsm, streams.actions.name, { subject: subjects.actionsExecuted, parse: (j) => executionMessage.parse(j) })
+      ).map((m) => m.message);
     },
     async stop() {
       for (const r of replicas) await r.shutdown("test over").catch(() => undefined);
@@ -191,6 +216,30 @@ export async function startExecutorHarness(natsUrl: string, opts: HarnessOptions
       await sim.stop();
       if (!opts.db) await db.stop();
       await dir.remove();
+    },
+  };
+}
+
+/**
+ * The enclosing describe's harness: its own NATS and harness started before its tests (then `ready`, if given),
+ * stopped after them. Tests read it as `suite.h`.
+ */
+export function executorSuite(opts: HarnessOptions = {}, ready?: (h: ExecutorHarness) => Promise<void>): { readonly h: ExecutorHarness } {
+  let nats: NatsServerHandle | undefined;
+  let harness: ExecutorHarness | undefined;
+  before(async () => {
+    nats = await startNats();
+    harness = await startExecutorHarness(nats.url, opts);
+    await ready?.(harness);
+  });
+  after(async () => {
+    await harness?.stop();
+    await nats?.stop();
+  });
+  return {
+    get h(): ExecutorHarness {
+      if (!harness) throw new Error("the executor harness is not started (used outside a test?)");
+      return harness;
     },
   };
 }

@@ -21,7 +21,9 @@ const IDENTITY = `system:serviceaccount:${sa.metadata.namespace}:${sa.metadata.n
 
 /** The shipped rules without `delete` on core pods (the rule keeps its other verbs). */
 const withoutPodDelete = (rules: Obj[]): Obj[] =>
-  rules.map((r) => (r.apiGroups.includes("") && r.resources.includes("pods") ? { ...r, verbs: r.verbs.filter((v: string) => v !== "delete") } : r));
+  rules.map((r) =>
+    r.apiGroups.includes("") && r.resources.includes("pods") ? { ...r, verbs: r.verbs.filter((v: string) => v !== "delete") } : r,
+  );
 
 const livePods = (h: ExecutorHarness) =>
   h.sim.list("Pod", "shop").filter((p: any) => p.metadata.labels?.app === "payments-api" && !p.metadata.deletionTimestamp) as Obj[];

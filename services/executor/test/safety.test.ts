@@ -2,35 +2,35 @@
 // controller owns is not patched behind its back; the history is tamper-evident; and the break-glass pause set on one
 // replica stops live changes on another.
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { KubeClient, kubeConfigFromUrl } from "@vigil/kube";
-import { type NatsServerHandle, startNats } from "@vigil/testing";
 import pg from "pg";
-import { type ExecutorHarness, proposal, startExecutorHarness } from "./harness.js";
+import { executorSuite, proposal } from "./harness.js";
 
 const deployment = { kind: "Deployment" as const, namespace: "shop", name: "payments-api" };
 
 describe("executor safety", () => {
-  let nats: NatsServerHandle;
-  let h: ExecutorHarness;
-  before(async () => {
-    nats = await startNats();
-    h = await startExecutorHarness(nats.url, { scenario: "oom-crashloop" });
-  });
-  after(async () => {
-    await h?.stop();
-    await nats?.stop();
-  });
+  const suite = executorSuite({ scenario: "oom-crashloop" });
 
   it("preflight refuses a memory increase that fits no node", async () => {
-    const p = proposal("increase_resources", deployment, { container: "api", resource: "memory", limit: { quantity: "900Gi" }, request: { quantity: "900Gi" } });
+    const { h } = suite;
+    const p = proposal("increase_resources", deployment, {
+      container: "api",
+      resource: "memory",
+      limit: { quantity: "900Gi" },
+      request: { quantity: "900Gi" },
+    });
     await h.publish(p);
     const row = await h.executionOf(p.id, ["rejected", "succeeded", "failed"]);
     assert.equal(row.status, "rejected", row.reason);
-    assert.ok(row.policy.matched.some((m: any) => m.effect === "deny" && m.ruleId.startsWith("preflight")), JSON.stringify(row.policy.matched));
+    assert.ok(
+      row.policy.matched.some((m: any) => m.effect === "deny" && m.ruleId.startsWith("preflight")),
+      JSON.stringify(row.policy.matched),
+    );
   });
 
   it("a field owned by a GitOps controller is not patched", async () => {
+    const { h } = suite;
     // Argo CD syncs the Deployment's replicas (its controller's field manager).
     const argo = new KubeClient(kubeConfigFromUrl(h.sim.url), { fieldManager: "argocd-controller" });
     await argo.patch(deployment, "merge", { spec: { replicas: 1 } });
@@ -39,10 +39,11 @@ describe("executor safety", () => {
     const row = await h.executionOf(p.id, ["rejected", "succeeded", "failed"]);
     assert.equal(row.status, "rejected", row.reason);
     assert.match(row.reason, /argocd-controller/);
-    assert.equal((h.sim.get("Deployment", "payments-api", "shop") as any).spec.replicas, 1);
+    assert.equal(h.sim.get<any>("Deployment", "payments-api", "shop").spec.replicas, 1);
   });
 
   it("tampering with one history row makes audit verification fail", async () => {
+    const { h } = suite;
     const ok = await h.api("/api/v1/audit/verify");
     assert.equal(ok.body.data.ok, true, JSON.stringify(ok.body.data));
     const exported = await h.api("/api/v1/audit/export");
@@ -50,7 +51,9 @@ describe("executor safety", () => {
     const client = new pg.Client({ connectionString: h.db.url });
     await client.connect();
     try {
-      await client.query("UPDATE actions SET status = 'succeeded' WHERE execution_id = (SELECT execution_id FROM actions WHERE status = 'rejected' LIMIT 1)");
+      await client.query(
+        "UPDATE actions SET status = 'succeeded' WHERE execution_id = (SELECT execution_id FROM actions WHERE status = 'rejected' LIMIT 1)",
+      );
     } finally {
       await client.end();
     }
@@ -59,6 +62,7 @@ describe("executor safety", () => {
   });
 
   it("the break-glass pause set on one replica stops live changes on another", async () => {
+    const { h } = suite;
     const second = await h.startReplica();
     const paused = await h.api("/api/v1/pause", { body: { by: "oncall", reason: "incident review" } });
     assert.equal(paused.status, 200);
@@ -79,32 +83,28 @@ describe("executor safety", () => {
 });
 
 describe("executor safety: HPA interplay", () => {
-  let nats: NatsServerHandle;
-  let h: ExecutorHarness;
-  before(async () => {
-    nats = await startNats();
-    h = await startExecutorHarness(nats.url, { scenario: "hpa-at-max" });
-  });
-  after(async () => {
-    await h?.stop();
-    await nats?.stop();
-  });
+  const suite = executorSuite({ scenario: "hpa-at-max" });
 
   it("scaling a Deployment an HPA controls changes the HPA instead", async () => {
+    const { h } = suite;
     const search = { kind: "Deployment" as const, namespace: "shop", name: "search" };
-    const replicasBefore = (h.sim.get("Deployment", "search", "shop") as any).spec.replicas;
+    const replicasBefore = h.sim.get<any>("Deployment", "search", "shop").spec.replicas;
     const p = proposal("scale_deployment", search, { replicas: 6 });
     await h.publish(p);
     const row = await h.executionOf(p.id, ["succeeded", "rejected", "failed"]);
     assert.equal(row.status, "succeeded", row.reason);
     assert.match(row.details.summary, /HPA/);
-    const hpa = h.sim.get("HorizontalPodAutoscaler", "search", "shop") as any;
+    const hpa = h.sim.get<any>("HorizontalPodAutoscaler", "search", "shop");
     assert.equal(hpa.spec.minReplicas, 6);
     assert.ok(hpa.spec.maxReplicas >= 6);
     assert.ok(
       row.operations.every((op: any) => op.dryRun || op.verb === "get" || op.verb === "list" || op.resource === "horizontalpodautoscalers"),
       "the only live write is to the HPA",
     );
-    assert.equal((h.sim.get("Deployment", "search", "shop") as any).spec.replicas, replicasBefore, "the executor never wrote the Deployment's replicas");
+    assert.equal(
+      h.sim.get<any>("Deployment", "search", "shop").spec.replicas,
+      replicasBefore,
+      "the executor never wrote the Deployment's replicas",
+    );
   });
 });

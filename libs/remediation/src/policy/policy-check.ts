@@ -8,6 +8,7 @@ import type {
   AutonomyValue,
   CooldownValue,
   ExecutorControlValue,
+  PolicyHistory,
   PolicyRuleMatch,
   ProposalMessage,
   ResourceRef,
@@ -16,6 +17,8 @@ import type { Logger } from "pino";
 import type { ActionPlan } from "../action-implementation.js";
 import type { KubeReader } from "../kube-ops.js";
 import type { ExecutorPolicy } from "./policy-file.js";
+
+export type { HistoryQuery, PastExecution, PolicyHistory } from "@vigil/contracts";
 
 export type ActionProposal = Extract<ProposalMessage, { kind: "action" }>;
 
@@ -31,44 +34,6 @@ export interface PolicyInput {
   mode: "live" | "dry-run";
   /** `prod`, `dev`... from the policy's namespace classes: the earned-autonomy ledger is per class. */
   namespaceClass: string;
-}
-
-/** One past execution, as the oscillation, cooldown and rate checks see it. */
-export interface PastExecution {
-  executionId: string;
-  action: ActionName;
-  target: ResourceRef;
-  owner: ResourceRef;
-  incidentId: string;
-  alertname: string;
-  status: string;
-  dryRun: boolean;
-  parameters: Record<string, unknown>;
-  /** ISO time the execution started. */
-  at: string;
-  /** Filled by the effectiveness service (#17): null until assessed or when unscored. */
-  effectivenessScore: number | null;
-}
-
-export interface HistoryQuery {
-  /** ISO time: executions at or after it. */
-  since: string;
-  action?: ActionName;
-  /** resourceKey(target) */
-  targetKey?: string;
-  /** resourceKey(owner) */
-  ownerKey?: string;
-  incidentId?: string;
-  /** Only executions that changed (or were changing) the cluster: succeeded, failed after a write, reverted, executing. */
-  liveOnly?: boolean;
-}
-
-/** Read by the checks; implemented over PostgreSQL by @vigil/action-history. */
-export interface PolicyHistory {
-  /** Newest first. */
-  executions(query: HistoryQuery): Promise<PastExecution[]>;
-  /** Live executions in progress right now, across replicas. */
-  running(): Promise<number>;
 }
 
 /** Shared state in JetStream KV, read by the checks. */

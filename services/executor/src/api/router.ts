@@ -53,17 +53,19 @@ export function executorApi(deps: ExecutorApiDeps): Router {
     const q = parse(actionsQuery, req.query, "query");
     const page = await deps.history
       .list({
-      ...(q.status ? { status: q.status } : {}),
-      ...(q.action ? { action: q.action } : {}),
-      ...(q.namespace ? { namespace: q.namespace } : {}),
-      ...(q.incident ? { incidentId: q.incident } : {}),
-      ...(q.from ? { from: q.from } : {}),
-      ...(q.to ? { to: q.to } : {}),
-      limit: q.limit,
-      ...(q.cursor ? { cursor: q.cursor } : {}),
+        ...(q.status ? { status: q.status } : {}),
+        ...(q.action ? { action: q.action } : {}),
+        ...(q.namespace ? { namespace: q.namespace } : {}),
+        ...(q.incident ? { incidentId: q.incident } : {}),
+        ...(q.from ? { from: q.from } : {}),
+        ...(q.to ? { to: q.to } : {}),
+        limit: q.limit,
+        ...(q.cursor ? { cursor: q.cursor } : {}),
       })
       .catch((err: unknown) => {
-        throw err instanceof InvalidCursorError ? new InvalidInputError("Invalid request", { details: [{ in: "query", name: "cursor", message: err.message }] }) : err;
+        throw err instanceof InvalidCursorError
+          ? new InvalidInputError("Invalid request", { details: [{ in: "query", name: "cursor", message: err.message }] })
+          : err;
       });
     sendData(req, res, page);
   });
@@ -82,7 +84,12 @@ export function executorApi(deps: ExecutorApiDeps): Router {
       const body = parse(approvalDecisionBody, req.body, "body");
       const log = deps.log.child({ executionId: req.params.id, by: body.by });
       deps.metrics.approvals.inc({ decision: decision === "approve" ? "approved" : "rejected", via: "rest" });
-      const result = await deps.desk.decide(req.params.id, { decision: decision === "approve" ? "approved" : "rejected", ...body }, log, AbortSignal.timeout(120_000));
+      const result = await deps.desk.decide(
+        req.params.id,
+        { decision: decision === "approve" ? "approved" : "rejected", ...body },
+        log,
+        AbortSignal.timeout(120_000),
+      );
       sendData(req, res, result, result.state === "voided" ? 409 : result.state === "waiting" ? 202 : 200);
     });
     router.all(path, methodNotAllowed("POST"));

@@ -5,7 +5,16 @@
 // Every decision is recorded in the row (and its audit chain) and published.
 import type { ActionHistory, ActionRecord } from "@vigil/action-history";
 import type { Bus, Leases } from "@vigil/bus";
-import { approvalDecidedMessage, type ApprovalDecision, deterministicId, derive, diffHash, kvBuckets, resourceKey, topics } from "@vigil/contracts";
+import {
+  approvalDecidedMessage,
+  type ApprovalDecision,
+  deterministicId,
+  derive,
+  diffHash,
+  kvBuckets,
+  resourceKey,
+  topics,
+} from "@vigil/contracts";
 import { ConflictError, NotFoundError } from "@vigil/errors";
 import type { Logger } from "pino";
 import type { Conclusion } from "../pipeline/conclusion.js";
@@ -53,7 +62,9 @@ export class ApprovalDesk {
     const record = pending(await this.deps.history.get(executionId), executionId);
     const approval = record.approval;
     if (input.diffHash !== approval.diffHash) {
-      throw new ConflictError(`this decision is about diff ${input.diffHash.slice(0, 12)}…, but the pending change is diff ${approval.diffHash.slice(0, 12)}… (requested ${approval.requestedAt}): review the current diff`);
+      throw new ConflictError(
+        `this decision is about diff ${input.diffHash.slice(0, 12)}…, but the pending change is diff ${approval.diffHash.slice(0, 12)}… (requested ${approval.requestedAt}): review the current diff`,
+      );
     }
     const at = new Date().toISOString();
     const approvers = approval.approvers.some((a) => a.by === input.by)
@@ -63,7 +74,12 @@ export class ApprovalDesk {
     if (input.decision === "rejected") {
       const updated = await this.deps.recorder.record(
         record,
-        { status: "rejected", reason: `rejected by ${input.by}${input.comment ? `: ${input.comment}` : ""}`, policy: { ...policy, approval: { ...policy.approval, state: "rejected" } }, approval: { ...approval, approvers } },
+        {
+          status: "rejected",
+          reason: `rejected by ${input.by}${input.comment ? `: ${input.comment}` : ""}`,
+          policy: { ...policy, approval: { ...policy.approval, state: "rejected" } },
+          approval: { ...approval, approvers },
+        },
         log,
         "pending_approval",
       );
@@ -72,7 +88,11 @@ export class ApprovalDesk {
       return { state: "rejected", execution: updated };
     }
     if (approvers.length < approval.required) {
-      const updated = await this.deps.history.update(executionId, { approval: { ...approval, approvers }, policy }, { expectStatus: "pending_approval" });
+      const updated = await this.deps.history.update(
+        executionId,
+        { approval: { ...approval, approvers }, policy },
+        { expectStatus: "pending_approval" },
+      );
       if (!updated) throw new ConflictError(`execution ${executionId} was decided meanwhile`);
       await this.publishDecision(record, input, "approved");
       return { state: "waiting", approvals: approvers.length, required: approval.required, execution: updated };
@@ -94,9 +114,20 @@ export class ApprovalDesk {
     if (updated) await this.publishDecision(record as PendingRecord, { by: undefined, diffHash: record.approval.diffHash }, "expired");
   }
 
-  private async execute(record: PendingRecord, approvers: NonNullable<ActionRecord["approval"]>["approvers"], input: DecisionInput, log: Logger, signal: AbortSignal): Promise<DecisionResult> {
-    const lease = await this.deps.leases.acquire(kvBuckets.leases.key("executor", resourceKey(record.target)), { ttlMs: this.deps.leaseTtlMs, autoRenew: true, purpose: `approved ${record.action} (execution ${record.executionId})` });
-    if (!lease.acquired) throw new ConflictError(`${resourceKey(record.target)} is being changed by ${lease.heldBy.owner}: decide again in a moment`);
+  private async execute(
+    record: PendingRecord,
+    approvers: NonNullable<ActionRecord["approval"]>["approvers"],
+    input: DecisionInput,
+    log: Logger,
+    signal: AbortSignal,
+  ): Promise<DecisionResult> {
+    const lease = await this.deps.leases.acquire(kvBuckets.leases.key("executor", resourceKey(record.target)), {
+      ttlMs: this.deps.leaseTtlMs,
+      autoRenew: true,
+      purpose: `approved ${record.action} (execution ${record.executionId})`,
+    });
+    if (!lease.acquired)
+      throw new ConflictError(`${resourceKey(record.target)} is being changed by ${lease.heldBy.owner}: decide again in a moment`);
     try {
       const proposal = proposalOf(record);
       const d = await deliberate(this.deps.deliberation, record, proposal, log, signal);
@@ -105,7 +136,10 @@ export class ApprovalDesk {
         const resourceVersion = d.plan.subject?.resourceVersion ?? "none";
         if (resourceVersion !== approval.resourceVersion || diffHash(d.diff) !== approval.diffHash) {
           const reason = `the target changed since the dry run that was approved (resourceVersion ${approval.resourceVersion} → ${resourceVersion}): the approval is void and a new dry run awaits approval`;
-          const voided = [...(approval.voided ?? []), { requestId: approval.requestId, diffHash: approval.diffHash, at: new Date().toISOString(), reason }];
+          const voided = [
+            ...(approval.voided ?? []),
+            { requestId: approval.requestId, diffHash: approval.diffHash, at: new Date().toISOString(), reason },
+          ];
           const details = { summary: d.plan.summary, diff: d.diff, expectedAfter: d.dryRun.after };
           const renewed = await requestApproval(this.deps.requests, record, proposal, d, details, log, "pending_approval", voided);
           await this.publishDecision(record, input, "approved");
@@ -114,7 +148,20 @@ export class ApprovalDesk {
           log.warn({ executionId: record.executionId, newRequestId: renewed.requestId }, "approval voided: the target changed");
           return { state: "voided", reason, newRequestId: renewed.requestId, diffHash: renewed.diffHash, execution };
         }
-        const approved = { ...d, decision: { ...d.decision, decision: "allowed" as const, approval: { ...d.decision.approval, state: "approved" as const, required: approval.required, approvers, requestId: approval.requestId } } };
+        const approved = {
+          ...d,
+          decision: {
+            ...d.decision,
+            decision: "allowed" as const,
+            approval: {
+              ...d.decision.approval,
+              state: "approved" as const,
+              required: approval.required,
+              approvers,
+              requestId: approval.requestId,
+            },
+          },
+        };
         await this.deps.conclusion.conclude(record, proposal, approved, log, signal, "pending_approval");
       } else {
         // The policy now says otherwise (paused, cooldown, no longer needs approval): that decision stands.
@@ -127,9 +174,20 @@ export class ApprovalDesk {
     }
   }
 
-  private async publishDecision(record: PendingRecord, input: { by?: string | undefined; diffHash: string; comment?: string }, decision: ApprovalDecision): Promise<void> {
+  private async publishDecision(
+    record: PendingRecord,
+    input: { by?: string | undefined; diffHash: string; comment?: string },
+    decision: ApprovalDecision,
+  ): Promise<void> {
     const requestId = record.approval.requestId;
-    const parent = { id: requestId, correlationId: record.correlationId, incidentId: record.incidentId, alertname: record.alert.alertname, fingerprint: record.alert.fingerprint, owner: record.owner };
+    const parent = {
+      id: requestId,
+      correlationId: record.correlationId,
+      incidentId: record.incidentId,
+      alertname: record.alert.alertname,
+      fingerprint: record.alert.fingerprint,
+      owner: record.owner,
+    };
     const message = approvalDecidedMessage.parse({
       ...derive(parent, { id: deterministicId("apd", requestId, decision, input.by ?? "expiry") }),
       requestId,

@@ -87,7 +87,10 @@ export async function requestApproval(
   );
   if (!updated) return undefined;
   await deps.bus.publish(topics.approvalRequested, message);
-  await deps.expiries.schedule({ executionId: record.executionId, requestId }, { dueAt: expiresAt, id: `expiry-${requestId}`, correlationId: record.correlationId });
+  await deps.expiries.schedule(
+    { executionId: record.executionId, requestId },
+    { dueAt: expiresAt, id: `expiry-${requestId}`, correlationId: record.correlationId },
+  );
   if (deps.notifier.sinks.length > 0) {
     const link = deps.publicUrl ? `${deps.publicUrl.replace(/\/$/, "")}/api/v1/actions/${record.executionId}` : undefined;
     const deliveries = await deps.notifier.send({
@@ -100,7 +103,13 @@ export async function requestApproval(
       executionId: record.executionId,
       alertname: record.alert.alertname,
       target: proposal.target,
-      fields: { action: proposal.action, confidence: proposal.confidence.toFixed(2), expires: approval.expiresAt, diffHash: hash, ...(link ? { link } : {}) },
+      fields: {
+        action: proposal.action,
+        confidence: proposal.confidence.toFixed(2),
+        expires: approval.expiresAt,
+        diffHash: hash,
+        ...(link ? { link } : {}),
+      },
     });
     log.info({ requestId, delivered: deliveries.filter((x) => x.delivered).length }, "approval requested");
   } else {

@@ -33,17 +33,42 @@ export class Conclusion {
     const escalated = d.escalations.length ? { escalations: await this.escalate(record, d.escalations, log) } : {};
     const operations = d.ops.operations;
     if (d.kind === "denied") {
-      await recorder.record(record, { status: "rejected", reason: d.reason, policy: d.decision, ...(d.error ? { error: d.error } : {}), details: escalated, operations }, log, expect);
+      await recorder.record(
+        record,
+        {
+          status: "rejected",
+          reason: d.reason,
+          policy: d.decision,
+          ...(d.error ? { error: d.error } : {}),
+          details: escalated,
+          operations,
+        },
+        log,
+        expect,
+      );
       return;
     }
     if (d.kind === "failed") {
       // A change that needed approval never reached a human: it is rejected, with the API server's answer as the reason.
       const status = d.decision.decision === "allowed" ? "failed" : "rejected";
-      const policy = status === "rejected" ? { ...d.decision, decision: "denied" as const, matched: [...d.decision.matched, { ruleId: "api-server", effect: "deny" as const, reason: d.reason }] } : d.decision;
+      const policy =
+        status === "rejected"
+          ? {
+              ...d.decision,
+              decision: "denied" as const,
+              matched: [...d.decision.matched, { ruleId: "api-server", effect: "deny" as const, reason: d.reason }],
+            }
+          : d.decision;
       await recorder.record(record, { status, reason: d.reason, policy, error: d.error, details: escalated, operations }, log, expect);
       return;
     }
-    const details = { ...escalated, summary: d.plan.summary, diff: d.diff, expectedAfter: d.dryRun.after, ...(d.dryRun.details ? { dryRunDetails: d.dryRun.details } : {}) };
+    const details = {
+      ...escalated,
+      summary: d.plan.summary,
+      diff: d.diff,
+      expectedAfter: d.dryRun.after,
+      ...(d.dryRun.details ? { dryRunDetails: d.dryRun.details } : {}),
+    };
     if (d.decision.decision === "requires_approval") {
       await requestApproval(this.deps.approvals, record, proposal, d, details, log, expect);
       return;
@@ -51,7 +76,16 @@ export class Conclusion {
     if (d.mode === "dry-run") {
       await recorder.record(
         record,
-        { status: "dry_run", reason: `dry run: ${d.plan.summary}`, policy: d.decision, dryRun: true, stateBefore: d.plan.before, stateAfter: d.dryRun.after, details, operations },
+        {
+          status: "dry_run",
+          reason: `dry run: ${d.plan.summary}`,
+          policy: d.decision,
+          dryRun: true,
+          stateBefore: d.plan.before,
+          stateAfter: d.dryRun.after,
+          details,
+          operations,
+        },
         log,
         expect,
       );
@@ -73,10 +107,17 @@ export class Conclusion {
       const plan = await implementationOf(proposal.action).plan({
         action: proposal.action,
         target: proposal.target,
-        parameters: proposal.parameters as never,
+        parameters: proposal.parameters,
         kube: new KubeReader(this.deps.live.client, ops, signal),
         env: this.deps.env,
-        execution: { executionId: record.executionId, incidentId: record.incidentId, correlationId: record.correlationId, alertname: record.alert.alertname, reasoning: proposal.reasoning, confidence: proposal.confidence },
+        execution: {
+          executionId: record.executionId,
+          incidentId: record.incidentId,
+          correlationId: record.correlationId,
+          alertname: record.alert.alertname,
+          reasoning: proposal.reasoning,
+          confidence: proposal.confidence,
+        },
         now: () => this.deps.live.client.clock.now(),
         log,
         signal,
@@ -86,14 +127,40 @@ export class Conclusion {
       why = err instanceof Error ? err.message : String(err);
     }
     const keys = Object.keys(expected);
-    const applied = observed !== undefined && keys.length > 0 && keys.every((k) => JSON.stringify(observed[k]) === JSON.stringify(expected[k]));
+    const applied =
+      observed !== undefined && keys.length > 0 && keys.every((k) => JSON.stringify(observed[k]) === JSON.stringify(expected[k]));
     const policy = record.policy!;
     const target = resourceKey(record.target);
     if (applied) {
-      await this.deps.recorder.record(record, { status: "succeeded", reason: `the executor stopped after applying this change; on recovery ${target} shows it`, policy, dryRun: false, stateAfter: observed, operations: ops.operations }, log, "executing");
+      await this.deps.recorder.record(
+        record,
+        {
+          status: "succeeded",
+          reason: `the executor stopped after applying this change; on recovery ${target} shows it`,
+          policy,
+          dryRun: false,
+          stateAfter: observed,
+          operations: ops.operations,
+        },
+        log,
+        "executing",
+      );
     } else {
       const message = `interrupted: the executor stopped while applying this change, and it is not applied again (at most once); check ${target}${why ? ` (${why})` : ""}`;
-      await this.deps.recorder.record(record, { status: "failed", reason: message, policy, dryRun: false, error: { message }, ...(observed ? { stateAfter: observed } : {}), operations: ops.operations }, log, "executing");
+      await this.deps.recorder.record(
+        record,
+        {
+          status: "failed",
+          reason: message,
+          policy,
+          dryRun: false,
+          error: { message },
+          ...(observed ? { stateAfter: observed } : {}),
+          operations: ops.operations,
+        },
+        log,
+        "executing",
+      );
     }
   }
 

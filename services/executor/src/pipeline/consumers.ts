@@ -53,7 +53,12 @@ export async function startConsumers(deps: ConsumersDeps): Promise<void> {
       if (m.decision === "expired" || !m.by) return; // the executor's own expiry record
       metrics.approvals.inc({ decision: m.decision, via: "nats" });
       try {
-        await deps.desk.decide(m.executionId, { decision: m.decision, by: m.by, diffHash: m.diffHash, ...(m.comment ? { comment: m.comment } : {}) }, ctx.log, ctx.signal);
+        await deps.desk.decide(
+          m.executionId,
+          { decision: m.decision, by: m.by, diffHash: m.diffHash, ...(m.comment ? { comment: m.comment } : {}) },
+          ctx.log,
+          ctx.signal,
+        );
       } catch (err) {
         // Already decided (the REST call that published this message), voided, or unknown: nothing left to do.
         if (err instanceof ConflictError || err instanceof NotFoundError) {

@@ -4,7 +4,7 @@
 // a refused precondition or a failed dry run is a denial that names why, and a 403 names the missing permission.
 import type { ActionRecord } from "@vigil/action-history";
 import { getAction, type PolicyDecision, type PolicyRuleMatch, validateActionParameters } from "@vigil/contracts";
-import { KubeApiError } from "@vigil/kube";
+import { KubeApiError, type KubeClient } from "@vigil/kube";
 import {
   type ActionEnvironment,
   type ActionPlan,
@@ -24,7 +24,6 @@ import {
   type PolicyState,
   targetNamespace,
 } from "@vigil/remediation";
-import type { KubeClient } from "@vigil/kube";
 import type { Logger } from "pino";
 import { changeDiff } from "./change-diff.js";
 import { type ExecutionError, executionErrorOf } from "./execution-error.js";
@@ -41,8 +40,22 @@ export interface DeliberationDeps {
 
 export type Deliberation =
   /** The policy allowed it (or wanted approval), but the API server refused a read or the dry run (403, 422...). */
-  | { kind: "failed"; decision: PolicyDecision; reason: string; error: ExecutionError; escalations: PolicyEvaluation["escalations"]; ops: OperationLog }
-  | { kind: "denied"; decision: PolicyDecision; reason: string; escalations: PolicyEvaluation["escalations"]; error?: ExecutionError; ops: OperationLog }
+  | {
+      kind: "failed";
+      decision: PolicyDecision;
+      reason: string;
+      error: ExecutionError;
+      escalations: PolicyEvaluation["escalations"];
+      ops: OperationLog;
+    }
+  | {
+      kind: "denied";
+      decision: PolicyDecision;
+      reason: string;
+      escalations: PolicyEvaluation["escalations"];
+      error?: ExecutionError;
+      ops: OperationLog;
+    }
   | {
       kind: "ready";
       decision: PolicyDecision;
@@ -85,7 +98,7 @@ export async function deliberate(
       plan = await implementationOf(proposal.action).plan({
         action: proposal.action,
         target: proposal.target,
-        parameters: validated.parameters as never,
+        parameters: validated.parameters,
         kube: reader,
         env: deps.env,
         execution: {
@@ -107,7 +120,14 @@ export async function deliberate(
   }
 
   const evaluation = await evaluatePolicy(
-    { proposal, action: definition, parameters, ...(plan ? { plan } : {}), mode, namespaceClass: namespaceClassOf(deps.policy, targetNamespace(proposal.target)) },
+    {
+      proposal,
+      action: definition,
+      parameters,
+      ...(plan ? { plan } : {}),
+      mode,
+      namespaceClass: namespaceClassOf(deps.policy, targetNamespace(proposal.target)),
+    },
     { policy: deps.policy, history: deps.history, state: deps.state, kube: reader, now: () => deps.client.clock.now(), log },
   );
   let decision = evaluation.decision;
@@ -115,14 +135,24 @@ export async function deliberate(
     decision = { ...decision, decision: "allowed", approval: { ...approved, state: "approved" } };
   }
   if (planProblem?.error && decision.decision !== "denied") {
-    return { kind: "failed", decision, reason: planProblem.match.reason, error: planProblem.error, escalations: evaluation.escalations, ops };
+    return {
+      kind: "failed",
+      decision,
+      reason: planProblem.match.reason,
+      error: planProblem.error,
+      escalations: evaluation.escalations,
+      ops,
+    };
   }
   if (planProblem) decision = deny(decision, planProblem.match);
   if (decision.decision === "denied" || !plan) {
     const reasons = decision.matched.filter((m) => m.effect === "deny").map((m) => m.reason);
     return {
       kind: "denied",
-      decision: decision.decision === "denied" ? decision : deny(decision, { ruleId: "plan", effect: "deny", reason: "the action could not be planned" }),
+      decision:
+        decision.decision === "denied"
+          ? decision
+          : deny(decision, { ruleId: "plan", effect: "deny", reason: "the action could not be planned" }),
       reason: reasons.join("; ") || "denied by the policy",
       escalations: evaluation.escalations,
       ...(planProblem?.error ? { error: planProblem.error } : {}),
@@ -138,7 +168,9 @@ export async function deliberate(
     const reason = `the API server's dry run refused the change: ${error.message}`;
     return { kind: "failed", decision, reason, error, escalations: evaluation.escalations, ops };
   }
-  const subject = plan.subject ? `${plan.subject.ref.kind} ${plan.subject.ref.namespace ? `${plan.subject.ref.namespace}/` : ""}${plan.subject.ref.name} (resourceVersion ${plan.subject.resourceVersion})` : proposal.action;
+  const subject = plan.subject
+    ? `${plan.subject.ref.kind} ${plan.subject.ref.namespace ? `${plan.subject.ref.namespace}/` : ""}${plan.subject.ref.name} (resourceVersion ${plan.subject.resourceVersion})`
+    : proposal.action;
   return {
     kind: "ready",
     decision,
@@ -158,6 +190,7 @@ function planningProblem(err: unknown): { match: PolicyRuleMatch; error?: Execut
     return { match: { ruleId: err.kind === "unsupported" ? "unsupported" : "precondition", effect: "deny", reason: err.message } };
   }
   const error = executionErrorOf(err);
-  const reason = err instanceof KubeApiError && err.status === 403 ? error.message : `could not read the cluster to plan the change: ${error.message}`;
+  const reason =
+    err instanceof KubeApiError && err.status === 403 ? error.message : `could not read the cluster to plan the change: ${error.message}`;
   return { match: { ruleId: "plan", effect: "deny", reason }, error };
 }

@@ -35,7 +35,11 @@ export async function applyLive(
   prior: { details: Record<string, unknown>; operations: KubernetesOperation[] },
 ): Promise<void> {
   const { recorder, client } = deps;
-  const executing = await recorder.markExecuting(record, { reason: plan.summary, policy: decision, stateBefore: plan.before, ...prior }, expect);
+  const executing = await recorder.markExecuting(
+    record,
+    { reason: plan.summary, policy: decision, stateBefore: plan.before, ...prior },
+    expect,
+  );
   if (!executing) {
     log.info({ executionId: record.executionId }, "another replica moved this execution on; leaving it");
     return;
@@ -46,16 +50,29 @@ export async function applyLive(
   try {
     const applied = await plan.apply(writer);
     failpoint("after-apply");
-    const verification = plan.verify ? await plan.verify(new KubeReader(client, ops, signal), applied) : { ok: true as const, detail: "applied" };
+    const verification = plan.verify
+      ? await plan.verify(new KubeReader(client, ops, signal), applied)
+      : { ok: true as const, detail: "applied" };
     const allDetails = { ...applied.details, verification: verification.detail };
     if (verification.ok) {
       await recorder.record(
         executing,
-        { status: "succeeded", reason: `${plan.summary}: ${verification.detail}`, policy: decision, dryRun: false, stateAfter: applied.after, details: allDetails, operations: ops.operations },
+        {
+          status: "succeeded",
+          reason: `${plan.summary}: ${verification.detail}`,
+          policy: decision,
+          dryRun: false,
+          stateAfter: applied.after,
+          details: allDetails,
+          operations: ops.operations,
+        },
         log,
       );
       if (plan.revertAfterMs) {
-        await deps.reverts.schedule({ executionId: record.executionId }, { delayMs: plan.revertAfterMs, id: `revert-${record.executionId}`, correlationId: record.correlationId });
+        await deps.reverts.schedule(
+          { executionId: record.executionId },
+          { delayMs: plan.revertAfterMs, id: `revert-${record.executionId}`, correlationId: record.correlationId },
+        );
       }
     } else if (plan.revert) {
       const restored = await plan.revert(writer);
@@ -90,10 +107,19 @@ export async function applyLive(
     }
   } catch (err) {
     const error = executionErrorOf(err);
-    const failureDetails = err instanceof Error && "details" in err && typeof err.details === "object" ? (err.details as Record<string, unknown>) : {};
+    const failureDetails =
+      err instanceof Error && "details" in err && typeof err.details === "object" ? (err.details as Record<string, unknown>) : {};
     await recorder.record(
       executing,
-      { status: "failed", reason: error.message, policy: decision, dryRun: false, error, details: failureDetails, operations: ops.operations },
+      {
+        status: "failed",
+        reason: error.message,
+        policy: decision,
+        dryRun: false,
+        error,
+        details: failureDetails,
+        operations: ops.operations,
+      },
       log,
     );
   } finally {

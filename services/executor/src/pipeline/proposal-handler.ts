@@ -43,7 +43,15 @@ export function asActionProposal(p: ProposalMessage): ActionProposal | undefined
   if (p.kind === "no_action") return undefined;
   const { reasons, suggestedAction, kind: _kind, ...common } = p;
   const reason = [...reasons, ...(suggestedAction ? [`suggested action: ${suggestedAction}`] : [])].join("; ").slice(0, 2000);
-  return { ...common, kind: "action", action: "escalate", target: p.owner, parameters: { reason, urgency: "high" }, risk: "low", alternatives: [] };
+  return {
+    ...common,
+    kind: "action",
+    action: "escalate",
+    target: p.owner,
+    parameters: { reason, urgency: "high" },
+    risk: "low",
+    alternatives: [],
+  };
 }
 
 export class ProposalHandler {
@@ -119,4 +127,3 @@ export class ProposalHandler {
     };
   }
 }
-

@@ -63,7 +63,8 @@ export class Recorder {
     if (!updated) return undefined;
     await this.deps.bus.publish(topics.actionsExecuted, message);
     this.deps.metrics.recorded(record.action, outcome.status, message.durationMs / 1000);
-    if (outcome.status === "rejected") for (const m of outcome.policy.matched) if (m.effect === "deny") this.deps.metrics.denials.inc({ rule: m.ruleId });
+    if (outcome.status === "rejected")
+      for (const m of outcome.policy.matched) if (m.effect === "deny") this.deps.metrics.denials.inc({ rule: m.ruleId });
     log.info(
       { executionId: record.executionId, action: record.action, target: record.target, status: outcome.status, reason: outcome.reason },
       `execution ${outcome.status}`,
@@ -77,7 +78,13 @@ export class Recorder {
    */
   async markExecuting(
     record: ActionRecord,
-    change: { reason: string; policy: PolicyDecision; stateBefore: Record<string, unknown>; details: Record<string, unknown>; operations: RecordChange["operations"] },
+    change: {
+      reason: string;
+      policy: PolicyDecision;
+      stateBefore: Record<string, unknown>;
+      details: Record<string, unknown>;
+      operations: RecordChange["operations"];
+    },
     expect: ActionRecord["status"],
   ): Promise<ActionRecord | undefined> {
     return this.deps.history.update(
@@ -115,7 +122,7 @@ export class Recorder {
       policy: o.policy,
       reason: o.reason,
       operations: [...record.operations, ...(o.operations ?? [])],
-      ...(o.stateBefore ?? record.stateBefore ? { stateBefore: o.stateBefore ?? record.stateBefore ?? {} } : {}),
+      ...((o.stateBefore ?? record.stateBefore) ? { stateBefore: o.stateBefore ?? record.stateBefore ?? {} } : {}),
       ...(o.stateAfter ? { stateAfter: o.stateAfter } : {}),
       ...(o.error ? { error: o.error } : {}),
       startedAt: record.receivedAt,

@@ -3,7 +3,11 @@
 import { delayedTask } from "@vigil/contracts";
 import { z } from "zod";
 
-export const revertTask = delayedTask("executor-revert", z.object({ executionId: z.string().min(1) }), "revert a temporary change (enable_debug_mode)");
+export const revertTask = delayedTask(
+  "executor-revert",
+  z.object({ executionId: z.string().min(1) }),
+  "revert a temporary change (enable_debug_mode)",
+);
 
 export const approvalExpiryTask = delayedTask(
   "executor-approval-expiry",

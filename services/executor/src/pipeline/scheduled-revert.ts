@@ -33,10 +33,17 @@ export class ScheduledReverts {
         {
           action: record.action,
           target: record.target,
-          parameters: record.parameters as never,
+          parameters: record.parameters,
           kube: new KubeReader(client, ops, signal),
           env,
-          execution: { executionId, incidentId: record.incidentId, correlationId: record.correlationId, alertname: record.alert.alertname, reasoning: proposal.reasoning, confidence: proposal.confidence },
+          execution: {
+            executionId,
+            incidentId: record.incidentId,
+            correlationId: record.correlationId,
+            alertname: record.alert.alertname,
+            reasoning: proposal.reasoning,
+            confidence: proposal.confidence,
+          },
           now: () => client.clock.now(),
           log,
           signal,
@@ -44,7 +51,10 @@ export class ScheduledReverts {
         record.stateBefore,
       );
       const applied = await plan.apply(new KubeWriter(client, ops, record.dryRun, signal));
-      await history.update(executionId, { details: { scheduledRevert: { at, summary: plan.summary, stateAfter: applied.after } }, operations: ops.operations });
+      await history.update(executionId, {
+        details: { scheduledRevert: { at, summary: plan.summary, stateAfter: applied.after } },
+        operations: ops.operations,
+      });
       log.info({ executionId, summary: plan.summary }, "temporary change reverted on schedule");
       return "reverted";
     } catch (err) {

@@ -99,10 +99,13 @@ async function putBack(
   const containerNow = (obj: TemplatedWorkload) => templateOf(obj).spec?.containers?.find((c) => c.name === name);
   const now = snapshotOf(envOf(containerNow((await kube.get(ref)) as TemplatedWorkload), variable));
   if (now !== value) {
-    throw new ActionFailure(`${variable} on ${where} was changed since debug mode was enabled (now ${JSON.stringify(now)}): left as it is`, {
-      expected: value,
-      found: now,
-    });
+    throw new ActionFailure(
+      `${variable} on ${where} was changed since debug mode was enabled (now ${JSON.stringify(now)}): left as it is`,
+      {
+        expected: value,
+        found: now,
+      },
+    );
   }
   const item = old === null ? { $patch: "delete" } : typeof old === "string" ? { value: old } : { value: null, valueFrom: old.valueFrom };
   const answer = (await kube.patch(ref, "strategic", containerPatch(name, { env: [{ name: variable, ...item }] }))) as TemplatedWorkload;

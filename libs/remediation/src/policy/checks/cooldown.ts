@@ -7,7 +7,8 @@ import { cooldownFor } from "../policy-file.js";
 import { deny, durationText, refText } from "../verdicts.js";
 
 /** Reading or notifying needs no time to show an effect: only actions that write to the cluster cool down. */
-const writesToCluster = (def: ActionDefinition): boolean => def.rbac.some((r) => r.verbs.some((v) => !["get", "list", "watch"].includes(v)));
+const writesToCluster = (def: ActionDefinition): boolean =>
+  def.rbac.some((r) => r.verbs.some((v) => !["get", "list", "watch"].includes(v)));
 
 export const cooldownCheck = definePolicyCheck({
   id: "cooldown",
