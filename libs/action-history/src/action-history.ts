@@ -53,21 +53,24 @@ export class ActionHistory implements PolicyHistory {
   /**
    * Creates the row for a proposal, or finds the one a previous delivery created. Of concurrent claims of
    * one idempotency key (two replicas, a redelivery racing the first delivery) exactly one sees created: true.
+   * With `decided`, the row is created already in the state that change leaves it (one write and one audit event
+   * for a decision that needs no crash marker: a dry run, a rejection, an approval request).
    */
-  async claim(input: NewExecution): Promise<{ created: boolean; record: ActionRecord }> {
+  async claim(input: NewExecution, opts: { decided?: RecordChange } = {}): Promise<{ created: boolean; record: ActionRecord }> {
     const at = this.timestamp();
-    const record = initialRecord(input, at);
+    const change = opts.decided ? normalizeChange(opts.decided, at) : undefined;
+    const record = change ? applyChange(initialRecord(input, at), change, at) : initialRecord(input, at);
     return this.db.transaction(
       async (tx) => {
         // Insert first, chain lock after: a claim waiting on a concurrent insert of the same key holds no chain lock.
         const inserted = await tx.maybeOne(insertRow(record), actionRow);
         if (inserted) {
-          const stored = this.checkedRecord(rowToRecord(inserted), record);
+          const { stored, hash } = this.checkedRecord(rowToRecord(inserted), record);
           await appendAuditEvent(tx, {
             executionId: record.executionId,
             type: "created",
             at,
-            payload: { execution: input, stateHash: stateHash(stored) },
+            payload: { execution: input, ...(change ? { change } : {}), stateHash: hash },
           });
           return { created: true, record: stored };
         }
@@ -170,12 +173,12 @@ export class ActionHistory implements PolicyHistory {
           return undefined;
         }
         const next = applyChange(current, applied, at);
-        const stored = this.checkedRecord(rowToRecord(await tx.one(updateRow(next), actionRow)), next);
+        const { stored, hash } = this.checkedRecord(rowToRecord(await tx.one(updateRow(next), actionRow)), next);
         await appendAuditEvent(tx, {
           executionId,
           type,
           at,
-          payload: { change: applied, status: stored.status, stateHash: stateHash(stored) },
+          payload: { change: applied, status: stored.status, stateHash: hash },
         });
         return stored;
       },
@@ -193,13 +196,14 @@ export class ActionHistory implements PolicyHistory {
    * The row as stored must be the state computed in JavaScript, or the chain's replay (and verifyAudit) would
    * later flag an untouched row. A value PostgreSQL cannot store faithfully is refused here, at write time.
    */
-  private checkedRecord(stored: ActionRecord, computed: ActionRecord): ActionRecord {
-    if (stateHash(stored) !== stateHash(computed)) {
+  private checkedRecord(stored: ActionRecord, computed: ActionRecord): { stored: ActionRecord; hash: string } {
+    const hash = stateHash(stored);
+    if (hash !== stateHash(computed)) {
       throw new Error(
         `action-history: execution ${computed.executionId} does not read back as written (a value PostgreSQL stores differently); not recorded`,
       );
     }
-    return stored;
+    return { stored, hash };
   }
 
   private timestamp(): string {

@@ -16,6 +16,8 @@ export type AuditEventType = (typeof auditEventTypes)[number];
 /** `created`: the claim, with everything the executor knew; the row's first state follows from it alone. */
 export interface CreatedPayload {
   execution: NewExecution;
+  /** A row created already decided (`claim(input, { decided })`): the change applied on top of the claim. */
+  change?: RecordChange;
   /** stateHash() of the row right after this event. */
   stateHash: string;
 }

@@ -127,6 +127,11 @@ export class AuditChainVerifier {
         if (execution.executionId !== entry.execution_id)
           return `payload is for execution ${execution.executionId}, not ${entry.execution_id}`;
         record = initialRecord(execution, entry.at);
+        const decided = (entry.payload as { change?: RecordChange }).change;
+        if (decided !== undefined) {
+          if (typeof decided !== "object" || decided === null) return `"created" payload has a change that is not an object`;
+          record = applyChange(record, decided, entry.at);
+        }
       } else {
         if (!known) return `a "${entry.type}" event for execution ${entry.execution_id}, which has no "created" event before it`;
         const change = (entry.payload as { change?: RecordChange }).change;

@@ -16,7 +16,7 @@ export {
   type CreatedPayload,
 } from "./audit-chain.js";
 export { AUDIT_CHAIN_LOCK } from "./audit-append.js";
-export { stateHash, wroteToCluster } from "./record-state.js";
+export { initialRecord, stateHash, wroteToCluster } from "./record-state.js";
 export {
   AUDIT_EXPORT_FORMAT,
   AuditChainVerifier,

@@ -72,3 +72,24 @@ test("a claim stores the whole proposal, times normalized to UTC milliseconds", 
   assert.equal(record.effectiveness, null);
   await assert.rejects(history.claim(newExecution({ receivedAt: "yesterday" })), /receivedAt: "yesterday" is not a valid time/);
 });
+
+test("a row created already decided is one write and one audit event, and verifies (online and offline)", async (t) => {
+  const { db, history } = await historyDatabase(t);
+  const input = newExecution();
+  const { created, record } = await history.claim(input, {
+    decided: { status: "dry_run", reason: "dry run: scale web to 3", dryRun: true, stateAfter: { "spec.replicas": 3 } },
+  });
+  assert.equal(created, true);
+  assert.equal(record.status, "dry_run");
+  assert.deepEqual(
+    record.transitions.map((x) => x.status),
+    ["received", "dry_run"],
+  );
+  assert.deepEqual(record.stateAfter, { "spec.replicas": 3 });
+  const events = await db.one(sql`SELECT count(*) AS n FROM action_audit`, count);
+  assert.equal(events.n, 1);
+  assert.equal((await verifyAudit(db)).ok, true);
+  const again = await history.claim(input, { decided: { status: "rejected", reason: "a redelivery decided otherwise" } });
+  assert.equal(again.created, false, "the first decision stands");
+  assert.equal(again.record.status, "dry_run");
+});

@@ -99,6 +99,8 @@ export class Bus {
       name: opts.name,
       maxReconnectAttempts: -1,
       waitOnFirstConnect: true,
+      // An Error with a stack trace per request costs ~1 ms of CPU per message at load; ours carry the subject anyway.
+      noAsyncTraces: true,
       reconnectTimeWait: opts.reconnectTimeWaitMs ?? 2000,
       ...(opts.token ? { token: opts.token } : {}),
       ...(opts.user ? { user: opts.user, pass: opts.pass } : {}),

@@ -19,6 +19,7 @@ import { ProposalHandler } from "./pipeline/proposal-handler.js";
 import { Recorder } from "./pipeline/recorder.js";
 import { approvalExpiryTask, revertTask } from "./pipeline/revert-task.js";
 import { ScheduledReverts } from "./pipeline/scheduled-revert.js";
+import { PreflightCache } from "./state/preflight-cache.js";
 import { SharedState } from "./state/shared-state.js";
 
 /** Alerts and diagnoses read back for the history's context (labels, summary). */
@@ -71,7 +72,11 @@ export const executorService: ServiceDefinition<typeof executorConfigShape> = {
     const env = { notifier, repairJobs, vigilNamespace: config.VIGIL_NAMESPACE, pollIntervalMs: 2_000 };
     const now = () => client.clock.now();
     const recorder = new Recorder({ bus, history, metrics, now });
-    const deliberation = { client, policy, history, state, env, mode: config.EXECUTOR_MODE };
+    const preflight = new PreflightCache({ client, log, registry });
+    preflight.start();
+    onShutdown(() => preflight.stop());
+    readiness.add("preflight-cache", () => preflight.cache.cachesSynced());
+    const deliberation = { client, policy, history, state, env, mode: config.EXECUTOR_MODE, listCache: preflight };
     const requests = {
       bus,
       recorder,

@@ -9,6 +9,7 @@ import {
   type ActionEnvironment,
   type ActionPlan,
   ActionRefusal,
+  CachedKubeReader,
   type ActionProposal,
   type ApplyResult,
   evaluatePolicy,
@@ -16,6 +17,7 @@ import {
   implementationOf,
   KubeReader,
   KubeWriter,
+  type ListCache,
   modeFor,
   namespaceClassOf,
   OperationLog,
@@ -36,6 +38,8 @@ export interface DeliberationDeps {
   env: ActionEnvironment;
   /** EXECUTOR_MODE; the policy may override it per action. */
   mode: "dry-run" | "live";
+  /** Where the policy's whole-namespace and cluster-wide lists come from (an informer cache); the API server when absent. */
+  listCache?: ListCache;
 }
 
 export type Deliberation =
@@ -86,6 +90,7 @@ export async function deliberate(
 ): Promise<Deliberation> {
   const ops = new OperationLog();
   const reader = new KubeReader(deps.client, ops, signal);
+  const policyReader = deps.listCache ? new CachedKubeReader(deps.client, ops, deps.listCache, signal) : reader;
   const definition = getAction(proposal.action);
   const validated = validateActionParameters(proposal.action, proposal.parameters);
   const parameters = validated.ok ? (validated.parameters as Record<string, unknown>) : proposal.parameters;
@@ -128,7 +133,7 @@ export async function deliberate(
       mode,
       namespaceClass: namespaceClassOf(deps.policy, targetNamespace(proposal.target)),
     },
-    { policy: deps.policy, history: deps.history, state: deps.state, kube: reader, now: () => deps.client.clock.now(), log },
+    { policy: deps.policy, history: deps.history, state: deps.state, kube: policyReader, now: () => deps.client.clock.now(), log },
   );
   let decision = evaluation.decision;
   if (approved && decision.decision === "requires_approval") {

@@ -67,28 +67,30 @@ export class ProposalHandler {
       return;
     }
     await this.deps.waitForDatabase(hctx);
-    const { created, record } = await this.deps.history.claim(this.newExecution(proposal));
-    const rlog = log.child({ executionId: record.executionId, action: record.action, target: resourceKey(record.target) });
-    if (!created && record.status !== "received") {
-      if (record.status === "executing") await this.deps.conclusion.reconcile(record, proposal, rlog, hctx.signal);
-      else await this.deps.recorder.republish(record);
-      rlog.info({ status: record.status }, "proposal redelivered: already handled");
+    const input = this.newExecution(proposal);
+    const existing = await this.deps.history.byIdempotencyKey(input.idempotencyKey);
+    const rlog = log.child({ executionId: input.executionId, action: input.action, target: resourceKey(input.target) });
+    if (existing && existing.status !== "received") {
+      if (existing.status === "executing") await this.deps.conclusion.reconcile(existing, proposal, rlog, hctx.signal);
+      else await this.deps.recorder.republish(existing);
+      rlog.info({ status: existing.status }, "proposal redelivered: already handled");
       return;
     }
-    const lease = await this.deps.leases.acquire(kvBuckets.leases.key("executor", resourceKey(record.target)), {
+    const lease = await this.deps.leases.acquire(kvBuckets.leases.key("executor", resourceKey(input.target)), {
       ttlMs: this.deps.leaseTtlMs,
       autoRenew: true,
-      purpose: `${record.action} (execution ${record.executionId})`,
+      purpose: `${input.action} (execution ${input.executionId})`,
     });
     if (!lease.acquired) {
       metrics.leaseBusy.inc();
-      throw new RetryableError(`target ${resourceKey(record.target)} is being changed by ${lease.heldBy.owner}; retrying after it`, {
+      throw new RetryableError(`target ${resourceKey(input.target)} is being changed by ${lease.heldBy.owner}; retrying after it`, {
         retryAfterMs: 2_000,
       });
     }
     try {
-      const current = created ? record : await this.deps.history.get(record.executionId);
-      if (!current || current.status !== "received") return;
+      // A row left `received` (written by an earlier version, or a crash before deciding) is decided now; a new one
+      // is drafted in memory and written once, in the state the decision leaves it.
+      const current = existing ?? this.deps.recorder.draft(input);
       const deliberation = await deliberate(this.deps.deliberation, current, proposal, rlog, hctx.signal);
       await this.deps.conclusion.conclude(current, proposal, deliberation, rlog, hctx.signal, "received");
     } finally {

@@ -2,7 +2,7 @@
 // same row update), then published on `vigil.actions.executed`. A redelivery or a restart that finds the row in a
 // final state republishes that stored message as is: same id, so JetStream's duplicate window drops it, and
 // consumers downstream never see two outcomes of one execution.
-import type { ActionHistory, ActionRecord, RecordChange } from "@vigil/action-history";
+import { type ActionHistory, type ActionRecord, initialRecord, type NewExecution, type RecordChange } from "@vigil/action-history";
 import type { Bus } from "@vigil/bus";
 import {
   deterministicId,
@@ -40,7 +40,29 @@ export interface RecorderDeps {
 }
 
 export class Recorder {
+  /** Records not written yet, and what creates them: the first status written creates the row (one write, not two). */
+  private readonly drafts = new WeakMap<ActionRecord, NewExecution>();
+
   constructor(private readonly deps: RecorderDeps) {}
+
+  /**
+   * The row a new proposal will have, in memory only: deciding needs no database write, and the first status
+   * recorded (a dry run, a rejection, an approval request, or `executing` before a live write) creates the row in
+   * that state, under the proposal's idempotency key.
+   */
+  draft(input: NewExecution): ActionRecord {
+    const record = initialRecord(input, new Date(this.deps.now()).toISOString());
+    this.drafts.set(record, input);
+    return record;
+  }
+
+  /** Writes `change`: creates a drafted row in that state, else updates it (guarded by `expect`). Undefined when it lost a race. */
+  private async write(record: ActionRecord, change: RecordChange, expect?: ActionRecord["status"]): Promise<ActionRecord | undefined> {
+    const input = this.drafts.get(record);
+    if (!input) return this.deps.history.update(record.executionId, change, expect ? { expectStatus: expect } : undefined);
+    const { created, record: stored } = await this.deps.history.claim(input, { decided: change });
+    return created ? stored : undefined;
+  }
 
   /** Writes the outcome to the row (guarded: only from `expect` when given), then publishes it. Undefined when the guard failed. */
   async record(record: ActionRecord, outcome: Outcome, log: Logger, expect?: ActionRecord["status"]): Promise<ActionRecord | undefined> {
@@ -59,7 +81,7 @@ export class Recorder {
       ...(outcome.operations?.length ? { operations: outcome.operations } : {}),
       ...(outcome.approval !== undefined ? { approval: outcome.approval } : {}),
     };
-    const updated = await this.deps.history.update(record.executionId, change, expect ? { expectStatus: expect } : undefined);
+    const updated = await this.write(record, change, expect);
     if (!updated) return undefined;
     await this.deps.bus.publish(topics.actionsExecuted, message);
     this.deps.metrics.recorded(record.action, outcome.status, message.durationMs / 1000);
@@ -87,11 +109,7 @@ export class Recorder {
     },
     expect: ActionRecord["status"],
   ): Promise<ActionRecord | undefined> {
-    return this.deps.history.update(
-      record.executionId,
-      { status: "executing", at: new Date(this.deps.now()).toISOString(), dryRun: false, ...change },
-      { expectStatus: expect },
-    );
+    return this.write(record, { status: "executing", at: new Date(this.deps.now()).toISOString(), dryRun: false, ...change }, expect);
   }
 
   /** Republishes the row's last message (a redelivery of a proposal already decided). */
