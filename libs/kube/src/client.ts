@@ -12,6 +12,8 @@ import {
   type KubeConfig,
   type KubernetesObject,
 } from "@kubernetes/client-node";
+import { Agent as HttpAgent } from "node:http";
+import { Agent as HttpsAgent, type AgentOptions as HttpsAgentOptions } from "node:https";
 import { Registry } from "prom-client";
 import { ClusterClock } from "./cluster-clock.js";
 import { KubeApiError, isNotFound, toKubeApiError, type ErrorTarget } from "./errors.js";
@@ -113,6 +115,7 @@ export class KubeClient {
   readonly clock: ClusterClock;
   private readonly http: HttpLibrary;
   private readonly metrics: RequestMetrics;
+  private keepAliveAgent: HttpAgent | undefined;
 
   constructor(
     readonly kubeConfig: KubeConfig,
@@ -148,6 +151,8 @@ export class KubeClient {
     let code = 0;
     try {
       await this.kubeConfig.applySecurityAuthentication(ctx);
+      const agent = this.reusableAgent(ctx.getAgent());
+      if (agent) ctx.setAgent(agent);
       ctx.setSignal(signal);
       const res = await this.http.send(ctx).toPromise();
       code = res.httpStatusCode;
@@ -163,6 +168,21 @@ export class KubeClient {
       stopTimer();
       this.metrics.requests.inc({ verb, resource, code: String(code) });
     }
+  }
+
+  /**
+   * client-node makes a new Agent for every request, so every call opened a new TCP (and TLS) connection. A plain
+   * http/https Agent is replaced by one keep-alive Agent with the same options, made once per client; proxy agents
+   * are left as they are. Idle sockets are unref'd by Node, so they never keep a process alive.
+   */
+  private reusableAgent(agent: HttpAgent | HttpsAgent | undefined): HttpAgent | undefined {
+    if (!agent || (agent.constructor !== HttpAgent && agent.constructor !== HttpsAgent)) return undefined;
+    if (!this.keepAliveAgent) {
+      const common = { keepAlive: true, maxFreeSockets: 16 };
+      this.keepAliveAgent =
+        agent instanceof HttpsAgent ? new HttpsAgent({ ...(agent as HttpsAgent & { options: HttpsAgentOptions }).options, ...common }) : new HttpAgent(common);
+    }
+    return this.keepAliveAgent;
   }
 
   async requestJson(path: string, opts: RequestOptions = {}): Promise<unknown> {
