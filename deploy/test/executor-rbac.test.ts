@@ -27,15 +27,17 @@ const POLICY = "deploy/executor/policy.yaml";
  * What the policy's checks read besides the actions' own calls (libs/remediation/src/policy/checks and preflight/):
  * keep in step with them. Each is a list or get through the same KubeReader as the actions.
  */
+// The policy's whole-namespace and cluster-wide reads come from the executor's informer cache (list + watch,
+// services/executor/src/state/preflight-cache.ts), not a list per proposal.
 const POLICY_READS: PolicyRule[] = [
   // blast-radius (nodes already unschedulable); preflight.capacity and preflight.fits-node (free allocatable).
-  rule("", "nodes", ["list"]),
+  rule("", "nodes", ["list", "watch"]),
   // preflight.capacity and preflight.fits-node: the requests of the pods bound to each node, cluster-wide.
-  rule("", "pods", ["list"]),
-  rule("", "limitranges", ["list"]), // preflight.limit-range
-  rule("", "resourcequotas", ["list"]), // preflight.quota
-  rule("policy", "poddisruptionbudgets", ["list"]), // preflight.pdb
-  rule("autoscaling", "horizontalpodautoscalers", ["list"]), // preflight.hpa
+  rule("", "pods", ["list", "watch"]),
+  rule("", "limitranges", ["list", "watch"]), // preflight.limit-range
+  rule("", "resourcequotas", ["list", "watch"]), // preflight.quota
+  rule("policy", "poddisruptionbudgets", ["list", "watch"]), // preflight.pdb
+  rule("autoscaling", "horizontalpodautoscalers", ["list", "watch"]), // preflight.hpa
   // preflight.fits-node: the changed workload's selector (which pods on a node it replaces).
   rule("apps", ["deployments", "statefulsets", "daemonsets"], ["get"]),
 ];
@@ -134,7 +136,9 @@ test("executor manifest: the ClusterRole grants exactly the enabled actions' rul
   for (const r of ofKind("ClusterRole").rules as Obj[]) {
     assert.ok(!r.resources.includes("*") && !r.verbs.includes("*") && !r.apiGroups.includes("*"), "no wildcard");
     assert.ok(!r.resources.includes("secrets"), "no Secrets");
-    assert.ok(!r.verbs.includes("update") && !r.verbs.includes("watch"), `${r.resources}: patches only, no watch`);
+    assert.ok(!r.verbs.includes("update"), `${r.resources}: patches only`);
+    const cached = ["nodes", "pods", "limitranges", "resourcequotas", "poddisruptionbudgets", "horizontalpodautoscalers"];
+    if (r.verbs.includes("watch")) assert.ok(r.resources.every((x: string) => cached.includes(x)), `${r.resources}: watch only for the preflight cache`);
     assert.equal(r.resourceNames, undefined);
   }
 });
@@ -215,7 +219,7 @@ test("executor RBAC on the simulator: Secrets, RBAC, exec, update and deleting w
     ["create", "rbac.authorization.k8s.io", "clusterrolebindings"],
     ["escalate", "rbac.authorization.k8s.io", "clusterroles"],
     ["impersonate", "", "users"],
-    ["watch", "", "pods"],
+    ["watch", "", "events"],
   ];
   const allowed: string[] = [];
   for (const [verb, group, resource] of forbidden)

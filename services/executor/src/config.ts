@@ -38,6 +38,8 @@ export const executorConfigShape = {
   EXECUTOR_LEASE_TTL: duration("30s", 5_000, 600_000, "5s", "10m"),
   /** How long a proposal waits inside its handler for PostgreSQL before it is handed back (and redelivered). */
   EXECUTOR_DB_WAIT: duration("60s", 1_000, 600_000, "1s", "10m"),
+  /** How soon a proposal a crashed replica was handling goes to another one (live handlers heartbeat, so never sooner). */
+  EXECUTOR_ACK_WAIT: duration("10s", 1_000, 300_000, "1s", "5m"),
   /** The namespace Vigil runs in: protected, and never quarantined. */
   VIGIL_NAMESPACE: z.string().min(1).default("vigil"),
   /** Where humans reach this API, for the approve links in notifications. */

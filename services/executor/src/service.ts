@@ -157,6 +157,7 @@ export const executorService: ServiceDefinition<typeof executorConfigShape> = {
       reverts,
       concurrency: config.EXECUTOR_CONCURRENCY,
       dbWaitMs: config.EXECUTOR_DB_WAIT,
+      ackWaitMs: config.EXECUTOR_ACK_WAIT,
     });
     log.info({ topic: topics.actionsProposed.filter }, "executor consuming proposals");
   },

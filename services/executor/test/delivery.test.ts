@@ -33,6 +33,8 @@ async function spawnExecutor(h: ExecutorHarness, env: Record<string, string> = {
       LOG_LEVEL: "warn",
       EXECUTOR_MODE: "live",
       EXECUTOR_POLICY_FILE: join(h.dir.path, "policy.yaml"),
+      // A crashed process's proposal is redelivered after this: short, so the crash tests do not wait 10 s each.
+      EXECUTOR_ACK_WAIT: "2s",
       ...env,
     },
   });

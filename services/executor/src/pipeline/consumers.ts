@@ -22,6 +22,8 @@ export interface ConsumersDeps {
   concurrency: number;
   /** EXECUTOR_DB_WAIT: a handler may wait this long for PostgreSQL before handing its message back. */
   dbWaitMs: number;
+  /** EXECUTOR_ACK_WAIT: how soon a crashed replica's proposal is redelivered. */
+  ackWaitMs: number;
 }
 
 /** A live change must finish or fail, never be abandoned midway: handlers get a long deadline (a drain waits up to an hour). */
@@ -40,7 +42,7 @@ export async function startConsumers(deps: ConsumersDeps): Promise<void> {
     maxDeliver: 500,
     retryMaxMs: 60_000,
     // A replica that dies mid-proposal hands it on within this (a live handler heartbeats, so it never expires).
-    ackWaitMs: 10_000,
+    ackWaitMs: deps.ackWaitMs,
     handler: (proposal, ctx) => deps.proposals.handle(proposal, ctx),
   });
 
