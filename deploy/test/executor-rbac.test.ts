@@ -138,7 +138,11 @@ test("executor manifest: the ClusterRole grants exactly the enabled actions' rul
     assert.ok(!r.resources.includes("secrets"), "no Secrets");
     assert.ok(!r.verbs.includes("update"), `${r.resources}: patches only`);
     const cached = ["nodes", "pods", "limitranges", "resourcequotas", "poddisruptionbudgets", "horizontalpodautoscalers"];
-    if (r.verbs.includes("watch")) assert.ok(r.resources.every((x: string) => cached.includes(x)), `${r.resources}: watch only for the preflight cache`);
+    if (r.verbs.includes("watch"))
+      assert.ok(
+        r.resources.every((x: string) => cached.includes(x)),
+        `${r.resources}: watch only for the preflight cache`,
+      );
     assert.equal(r.resourceNames, undefined);
   }
 });

@@ -180,7 +180,9 @@ export class KubeClient {
     if (!this.keepAliveAgent) {
       const common = { keepAlive: true, maxFreeSockets: 16 };
       this.keepAliveAgent =
-        agent instanceof HttpsAgent ? new HttpsAgent({ ...(agent as HttpsAgent & { options: HttpsAgentOptions }).options, ...common }) : new HttpAgent(common);
+        agent instanceof HttpsAgent
+          ? new HttpsAgent({ ...(agent as HttpsAgent & { options: HttpsAgentOptions }).options, ...common })
+          : new HttpAgent(common);
     }
     return this.keepAliveAgent;
   }

@@ -5,7 +5,14 @@ import { ClusterCache, type KindName, type KubeClient, type KubeLogger, type Obj
 import type { ListCache } from "@vigil/remediation";
 import type { Registry } from "prom-client";
 
-export const PREFLIGHT_KINDS = ["Node", "Pod", "PodDisruptionBudget", "HorizontalPodAutoscaler", "LimitRange", "ResourceQuota"] as const satisfies readonly KindName[];
+export const PREFLIGHT_KINDS = [
+  "Node",
+  "Pod",
+  "PodDisruptionBudget",
+  "HorizontalPodAutoscaler",
+  "LimitRange",
+  "ResourceQuota",
+] as const satisfies readonly KindName[];
 
 export class PreflightCache implements ListCache {
   readonly cache: ClusterCache;
@@ -23,7 +30,7 @@ export class PreflightCache implements ListCache {
   }
 
   list<K extends KindName>(kind: K, namespace?: string): ObjectOf<K>[] {
-    return this.cache.store(kind).list(namespace === undefined ? {} : { namespace }) as unknown as ObjectOf<K>[];
+    return this.cache.store(kind).list(namespace === undefined ? {} : { namespace });
   }
 
   stop(): Promise<void> {
