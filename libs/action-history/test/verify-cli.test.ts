@@ -41,8 +41,9 @@ test("the CLI verifies an exported file, reports tampering with its seq, and rej
 
   const tamperedExport = structuredClone(exported);
   const fifth = tamperedExport.entries[4];
-  assert.ok(fifth && "change" in fifth.payload);
-  fifth.payload.change.reason = "nothing to see";
+  const change = fifth && "change" in fifth.payload ? fifth.payload.change : undefined;
+  assert.ok(change, "the fifth entry records a change");
+  change.reason = "nothing to see";
   const tampered = join(dir.path, "tampered.json");
   await writeFile(tampered, JSON.stringify(tamperedExport));
 
