@@ -1,23 +1,22 @@
 // One execution's row in the action history, as the executor, the REST API and (later) effectiveness see it.
 // The row is the current state; every change to it is also appended to the hash-chained audit log
 // (audit-chain.ts), which is what makes the history tamper-evident.
-import type {
-  ActionName,
-  ExecutionMessage,
-  ExecutionStatus,
-  KubernetesOperation,
-  PolicyDecision,
-  ProposalSource,
-  ResourceRef,
+import {
+  type ActionName,
+  type ExecutionMessage,
+  type KubernetesOperation,
+  type PolicyDecision,
+  type ProposalSource,
+  type ResourceRef,
+  recordStatus,
+  type RecordStatus,
 } from "@vigil/contracts";
 
-/** The contract's statuses, plus the executor's own intermediate ones. */
-export type RecordStatus =
-  /** Claimed by a replica; the policy has not decided yet. */
-  | "received"
-  /** A live write is in progress: a crash here leaves the row so, and a redelivery reconciles instead of re-running. */
-  | "executing"
-  | ExecutionStatus;
+/**
+ * The contract's statuses, plus the executor's own intermediate ones: `received` (claimed, not decided yet) and
+ * `executing` (a live write in progress: a crash leaves the row so, and a redelivery reconciles instead of re-running).
+ */
+export type { RecordStatus };
 
 export interface StatusTransition {
   status: RecordStatus;
@@ -128,17 +127,7 @@ export interface ListPage {
 }
 
 /** Every RecordStatus, for validating filters and input (the actions table has the same CHECK). */
-export const recordStatuses = [
-  "received",
-  "executing",
-  "succeeded",
-  "failed",
-  "dry_run",
-  "rejected",
-  "pending_approval",
-  "expired",
-  "reverted",
-] as const satisfies readonly RecordStatus[];
+export const recordStatuses: readonly RecordStatus[] = recordStatus.options;
 
 /** Options of ActionHistory.update. */
 export interface UpdateOptions {

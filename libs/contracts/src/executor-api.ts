@@ -5,7 +5,8 @@ import { executionStatus } from "./execution.js";
 import { timestamp } from "./message.js";
 
 /** Statuses a stored execution can have: the published ones plus the executor's own intermediate ones. */
-export const recordStatus = z.union([z.enum(["received", "executing"]), executionStatus]);
+export const recordStatus = z.enum(["received", "executing", ...executionStatus.options]);
+export type RecordStatus = z.infer<typeof recordStatus>;
 
 /** `GET /api/v1/actions` */
 export const actionsQuery = z.strictObject({

@@ -2,6 +2,7 @@
 // takes an action through what the executor does with it: validate the parameters against the catalog, plan
 // (reads only), apply as a server-side dry run or live, verify, revert. Every call goes over HTTP to the
 // simulator's API server, as the executor's would to a real one.
+import assert from "node:assert/strict";
 import { getAction, type ActionName, type ResourceRef } from "@vigil/contracts";
 import { kubeConfigFromUrl, KubeClient } from "@vigil/kube";
 import { KubeSim } from "@vigil/kube-sim";
@@ -9,6 +10,7 @@ import pino from "pino";
 import {
   type ActionEnvironment,
   type ActionPlan,
+  ActionRefusal,
   type ApplyResult,
   type ExecutionInfo,
   implementationOf,
@@ -24,6 +26,13 @@ const quiet = pino({ level: "silent" });
 const noSinks: ActionEnvironment["notifier"] = {
   sinks: [],
   send: () => Promise.reject(new Error("no notification sinks configured in this test")),
+};
+
+/** An assert.rejects/throws validator: the action refused (ActionRefusal), with a reason matching `pattern`. */
+export const refusal = (pattern: RegExp) => (err: unknown) => {
+  assert.ok(err instanceof ActionRefusal, String(err));
+  assert.match(err.message, pattern);
+  return true;
 };
 
 export const testExecution: ExecutionInfo = {

@@ -7,14 +7,9 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { KubeObject, Pod } from "@vigil/kube-sim";
 import { waitFor } from "@vigil/testing";
-import { ActionRefusal } from "../src/index.js";
-import { type ActionHarness, actionHarness } from "./action-harness.js";
 
-const refusal = (pattern: RegExp) => (err: unknown) => {
-  assert.ok(err instanceof ActionRefusal, String(err));
-  assert.match(err.message, pattern);
-  return true;
-};
+import { type ActionHarness, actionHarness, refusal } from "./action-harness.js";
+
 const failedPods = (h: ActionHarness, ns: string) => h.sim.list<Pod>("Pod", ns).filter((p) => p.status?.phase === "Failed");
 const finishedAt = (p: Pod) =>
   Math.max(...(p.status?.containerStatuses ?? []).map((c) => Date.parse(String(c.state?.terminated?.finishedAt))));

@@ -9,18 +9,12 @@ import type { KubeObject, Pod } from "@vigil/kube-sim";
 import { KubeClient, kubeConfigFromUrl, type RequestOptions } from "@vigil/kube";
 import { waitFor } from "@vigil/testing";
 import { ActionFailure, ActionRefusal } from "../src/index.js";
-import { type ActionHarness, actionHarness } from "./action-harness.js";
+import { type ActionHarness, actionHarness, refusal } from "./action-harness.js";
 
 const node = (name: string) => ({ kind: "Node", name });
 const podsOn = (h: ActionHarness, nodeName: string) => h.sim.list<Pod>("Pod").filter((p) => p.spec.nodeName === nodeName);
 const keyOf = (p: Pod) => `${p.metadata.namespace}/${p.metadata.name}`;
 const ledgerOn = (h: ActionHarness, nodeName: string) => podsOn(h, nodeName).find((p) => p.metadata.labels?.app === "ledger")!;
-
-const refusal = (pattern: RegExp) => (err: unknown) => {
-  assert.ok(err instanceof ActionRefusal, String(err));
-  assert.match(err.message, pattern);
-  return true;
-};
 
 /** Counts the eviction requests it sends: how the test knows the drain has met the budget before freeing it. */
 class EvictionCountingClient extends KubeClient {

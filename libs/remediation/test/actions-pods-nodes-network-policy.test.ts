@@ -7,8 +7,8 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Pod } from "@vigil/kube-sim";
 import { waitFor } from "@vigil/testing";
-import { ActionFailure, ActionRefusal, KubeWriter, OperationLog } from "../src/index.js";
-import { type ActionHarness, actionHarness } from "./action-harness.js";
+import { ActionFailure, KubeWriter, OperationLog } from "../src/index.js";
+import { type ActionHarness, actionHarness, refusal } from "./action-harness.js";
 
 const app = (name: string, annotations = "") => `
 apiVersion: apps/v1
@@ -61,11 +61,6 @@ const waitApiReady = (h: ActionHarness, want: boolean) =>
     },
     { message: `api ${want ? "Ready" : "not Ready"}`, timeoutMs: 20_000 },
   );
-const refusal = (pattern: RegExp) => (err: unknown) => {
-  assert.ok(err instanceof ActionRefusal, String(err));
-  assert.match(err.message, pattern);
-  return true;
-};
 
 describe("update_network_policy", () => {
   let h: ActionHarness;

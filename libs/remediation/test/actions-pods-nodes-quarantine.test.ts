@@ -6,8 +6,8 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Pod } from "@vigil/kube-sim";
 import { waitFor } from "@vigil/testing";
-import { ActionRefusal } from "../src/index.js";
-import { type ActionHarness, actionHarness } from "./action-harness.js";
+
+import { type ActionHarness, actionHarness, refusal } from "./action-harness.js";
 
 const QUARANTINED = "vigil.dev/quarantined";
 const ANNOTATION = "vigil.dev/quarantined-labels";
@@ -66,11 +66,6 @@ const endpointPods = (h: ActionHarness, svc: string): string[] =>
   ((h.sim.get("Endpoints", svc, "q")?.subsets ?? []) as Array<{ addresses?: Array<{ targetRef?: { name: string } }> }>).flatMap((s) =>
     (s.addresses ?? []).map((a) => a.targetRef?.name ?? ""),
   );
-const refusal = (pattern: RegExp) => (err: unknown) => {
-  assert.ok(err instanceof ActionRefusal, String(err));
-  assert.match(err.message, pattern);
-  return true;
-};
 
 describe("quarantine_pod", () => {
   let h: ActionHarness;

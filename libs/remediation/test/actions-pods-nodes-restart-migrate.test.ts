@@ -7,8 +7,8 @@ import { after, before, describe, it } from "node:test";
 import type { KubeObject, Pod } from "@vigil/kube-sim";
 import { KubeApiError } from "@vigil/kube";
 import { waitFor } from "@vigil/testing";
-import { ActionFailure, ActionRefusal, KubeWriter, OperationLog } from "../src/index.js";
-import { type ActionHarness, actionHarness } from "./action-harness.js";
+import { ActionFailure, KubeWriter, OperationLog } from "../src/index.js";
+import { type ActionHarness, actionHarness, refusal } from "./action-harness.js";
 
 const pod = (name: string, namespace = "shop") => ({ kind: "Pod", name, namespace });
 const running = (h: ActionHarness, app: string, ns = "shop") =>
@@ -17,12 +17,6 @@ const running = (h: ActionHarness, app: string, ns = "shop") =>
     .filter((p) => p.metadata.labels?.app === app && p.status?.phase === "Running" && !p.metadata.deletionTimestamp);
 const webReady = (h: ActionHarness) =>
   running(h, "web").filter((p) => p.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True"));
-
-const refusal = (pattern: RegExp) => (err: unknown) => {
-  assert.ok(err instanceof ActionRefusal, String(err));
-  assert.match(err.message, pattern);
-  return true;
-};
 
 const extras = `
 apiVersion: v1

@@ -4,8 +4,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { waitFor } from "@vigil/testing";
-import { ActionFailure, ActionRefusal } from "../src/index.js";
-import { type ActionHarness, actionHarness } from "./action-harness.js";
+import { ActionFailure } from "../src/index.js";
+import { type ActionHarness, actionHarness, refusal } from "./action-harness.js";
 
 /** What the simulator's objects always carry. */
 type Typed = { apiVersion: string; kind: string };
@@ -49,11 +49,6 @@ spec:
 const worker = { kind: "Deployment", name: "worker", namespace: "jobs" };
 const envOf = (h: ActionHarness, container: string) =>
   h.sim.get<Workload>("Deployment", "worker", "jobs")!.spec.template.spec.containers.find((c) => c.name === container)?.env ?? [];
-const refusal = (pattern: RegExp) => (err: unknown) => {
-  assert.ok(err instanceof ActionRefusal, String(err));
-  assert.match(err.message, pattern);
-  return true;
-};
 
 describe("enable_debug_mode", () => {
   let h: ActionHarness;

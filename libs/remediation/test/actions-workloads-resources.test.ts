@@ -5,8 +5,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { waitFor } from "@vigil/testing";
-import { ActionRefusal } from "../src/index.js";
-import { type ActionHarness, actionHarness } from "./action-harness.js";
+
+import { type ActionHarness, actionHarness, refusal } from "./action-harness.js";
 
 /** What the simulator's objects always carry. */
 type Typed = { apiVersion: string; kind: string };
@@ -35,12 +35,6 @@ spec:
         - { name: agent, image: ops/agent:1.0, resources: { limits: { cpu: 200m }, requests: { cpu: 50m } } }
         - { name: shipper, image: ops/shipper:1.0 }
 `;
-
-const refusal = (pattern: RegExp) => (err: unknown) => {
-  assert.ok(err instanceof ActionRefusal, String(err));
-  assert.match(err.message, pattern);
-  return true;
-};
 
 const api = { kind: "Deployment", name: "payments-api", namespace: "shop" };
 const agent = { kind: "DaemonSet", name: "agent", namespace: "ops" };

@@ -4,8 +4,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { waitFor } from "@vigil/testing";
-import { ActionRefusal } from "../src/index.js";
-import { type ActionHarness, actionHarness } from "./action-harness.js";
+
+import { type ActionHarness, actionHarness, refusal } from "./action-harness.js";
 
 /** What the simulator's objects always carry. */
 type Typed = { apiVersion: string; kind: string };
@@ -52,12 +52,6 @@ const manifests = [
   app("DaemonSet", "calico-node", "kube-system", "", "{ k8s-app: calico-node }"),
   app("Deployment", "metrics-server", "kube-system", "replicas: 1", "{ k8s-app: metrics-server }"),
 ].join("\n");
-
-const refusal = (pattern: RegExp) => (err: unknown) => {
-  assert.ok(err instanceof ActionRefusal, String(err));
-  assert.match(err.message, pattern);
-  return true;
-};
 
 const ref = (kind: string, name: string, namespace: string) => ({ kind, name, namespace });
 const livePods = (h: ActionHarness, ns: string, label: string, value: string) =>

@@ -11,9 +11,9 @@ import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
 import { KubeSim } from "@vigil/kube-sim";
 import { waitFor } from "@vigil/testing";
-import { ActionRefusal } from "../src/index.js";
+
 import { normalize } from "../src/actions/workloads/template-diff.js";
-import { type ActionHarness, actionHarness } from "./action-harness.js";
+import { type ActionHarness, actionHarness, refusal } from "./action-harness.js";
 
 /** What the simulator's objects always carry. */
 type Typed = { apiVersion: string; kind: string };
@@ -34,12 +34,6 @@ type Pod = Typed & {
 
 const storefront = { kind: "Deployment", name: "storefront", namespace: "shop" };
 const deploymentOf = (sim: KubeSim) => sim.get<Deployment>("Deployment", "storefront", "shop")!;
-
-const refusal = (pattern: RegExp) => (err: unknown) => {
-  assert.ok(err instanceof ActionRefusal, String(err));
-  assert.match(err.message, pattern);
-  return true;
-};
 
 const kubectlMissing = async () => {
   try {

@@ -4,8 +4,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { waitFor } from "@vigil/testing";
-import { ActionRefusal } from "../src/index.js";
-import { type ActionHarness, actionHarness } from "./action-harness.js";
+
+import { type ActionHarness, actionHarness, refusal } from "./action-harness.js";
 
 /** What the simulator's objects always carry. */
 type Typed = { apiVersion: string; kind: string };
@@ -38,12 +38,6 @@ spec:
     metadata: { labels: { app: kv } }
     spec: { containers: [{ name: kv, image: shop/kv:1.0 }] }
 `;
-
-const refusal = (pattern: RegExp) => (err: unknown) => {
-  assert.ok(err instanceof ActionRefusal, String(err));
-  assert.match(err.message, pattern);
-  return true;
-};
 
 const podsOf = (h: ActionHarness, app: string, ns = "shop") =>
   h.sim
