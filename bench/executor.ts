@@ -18,8 +18,8 @@ import { cpus } from "node:os";
 import { fileURLToPath } from "node:url";
 import { jetstream } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
-import { type ActionName, getAction, type ProposalMessage, subjects } from "@vigil/contracts";
-import { proposal as sampleProposal } from "@vigil/contracts/testing";
+import { type ActionName, type ProposalMessage, subjects } from "@vigil/contracts";
+import { actionProposal } from "@vigil/contracts/testing";
 import { executorService } from "@vigil/executor";
 import type { KubeObject } from "@vigil/kube-sim";
 import { startService } from "@vigil/service";
@@ -120,25 +120,12 @@ function proposalFor(phase: string, i: number): ProposalMessage {
   // Consecutive proposals name different Deployments (no lease contention); each Deployment gets every action in turn.
   const { action, parameters } = ACTIONS[(i + Math.floor(i / DEPLOYMENTS)) % ACTIONS.length]!;
   const target = { kind: "Deployment", namespace: `team-${d % NAMESPACES}`, name: `app-${d}` };
-  const id = `${runId}-${phase}-${i}`;
+  const key = `${runId}-${phase}-${i}`;
   return {
-    ...sampleProposal,
-    id: `prop-${id}`,
-    correlationId: `corr-${id}`,
-    causationId: `diag-${id}`,
-    diagnosisId: `diag-${id}`,
-    incidentId: `inc-${id}`,
-    fingerprint: `fp-${id}`,
+    ...actionProposal(key, action, target, parameters),
     alertname: "BenchAlert",
-    owner: target,
     confidence: 0.95,
     proposedAt: new Date().toISOString(),
-    kind: "action",
-    action,
-    target,
-    parameters,
-    risk: getAction(action).risk,
-    alternatives: [],
   };
 }
 

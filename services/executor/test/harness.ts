@@ -11,13 +11,12 @@ import {
   type ActionName,
   type ExecutionMessage,
   executionMessage,
-  getAction,
-  pipelineSchemaVersion,
   type ProposalMessage,
   type ResourceRef,
   streams,
   subjects,
 } from "@vigil/contracts";
+import { actionProposal } from "@vigil/contracts/testing";
 import { KubeSim } from "@vigil/kube-sim";
 import { after, before } from "node:test";
 import { startTestService, type TestService } from "@vigil/service/testing";
@@ -84,39 +83,16 @@ export interface HarnessOptions {
 
 let seq = 0;
 
-/** A valid action proposal, as the investigator would publish it. */
+/** A valid action proposal, as the investigator would publish it, with ids of its own. */
 export function proposal(
   action: ActionName,
   target: ResourceRef,
   parameters: Record<string, unknown>,
   extra: Partial<ProposalMessage> = {},
 ): ProposalMessage {
-  const n = `${Date.now().toString(36)}-${++seq}`;
   return {
-    id: `prop-${n}`,
-    correlationId: `corr-${n}`,
-    schemaVersion: pipelineSchemaVersion,
-    incidentId: `inc-${n}`,
-    alertname: "KubePodCrashLooping",
-    fingerprint: `fp-${n}`,
-    owner: target,
-    causationId: `diag-${n}`,
-    diagnosisId: `diag-${n}`,
+    ...actionProposal(`${Date.now().toString(36)}-${++seq}`, action, target, parameters),
     confidence: 0.95,
-    reasoning: "test proposal",
-    hypotheses: [],
-    source: "rules",
-    ruleId: "test-rule",
-    tokens: { prompt: 0, completion: 0 },
-    estimatedCostUsd: 0,
-    latencyMs: 1,
-    proposedAt: new Date().toISOString(),
-    kind: "action",
-    action,
-    target,
-    parameters,
-    risk: getAction(action).risk,
-    alternatives: [],
     ...extra,
   } as ProposalMessage;
 }

@@ -1,6 +1,7 @@
 // One alert's way through the decision pipeline, as samples: incident → diagnosis → proposal → approval →
 // execution → assessment. Each is built with `derive`, the way services build them.
 import {
+  type ActionProposal as ActionProposalMessage,
   type AlertMessage,
   type ApprovalDecidedMessage,
   type ApprovalRequestedMessage,
@@ -10,6 +11,7 @@ import {
   type DiagnosisMessage,
   diffHash,
   type ExecutionMessage,
+  getAction,
   type IncidentMessage,
   type ProposalMessage,
 } from "../index.js";
@@ -356,3 +358,31 @@ export const variants = {
     alertResolved: null,
   } satisfies AssessmentMessage,
 };
+
+/**
+ * An action proposal like `proposal`, with its own ids (`prop-<key>`, `corr-<key>`, `diag-<key>`, `inc-<key>`,
+ * `fp-<key>`), for `action` on `target`: the executor's tests and benchmark publish these as the investigator would.
+ */
+export function actionProposal(
+  key: string,
+  action: ActionProposalMessage["action"],
+  target: ActionProposalMessage["target"],
+  parameters: Record<string, unknown>,
+): ActionProposalMessage {
+  return {
+    ...(proposal as ActionProposalMessage),
+    id: `prop-${key}`,
+    correlationId: `corr-${key}`,
+    causationId: `diag-${key}`,
+    diagnosisId: `diag-${key}`,
+    incidentId: `inc-${key}`,
+    fingerprint: `fp-${key}`,
+    owner: target,
+    hypotheses: [],
+    alternatives: [],
+    action,
+    target,
+    parameters,
+    risk: getAction(action).risk,
+  };
+}
