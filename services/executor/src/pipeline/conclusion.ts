@@ -4,9 +4,10 @@
 // live change is applied. Also the recovery of an execution a crash left `executing`.
 import type { ActionRecord } from "@vigil/action-history";
 import { resourceKey } from "@vigil/contracts";
-import { type ActionEnvironment, type ActionProposal, implementationOf, KubeReader, OperationLog } from "@vigil/remediation";
+import { type ActionEnvironment, type ActionProposal, implementationOf, OperationLog } from "@vigil/remediation";
 import type { Logger } from "pino";
 import { type ApprovalRequestDeps, requestApproval } from "../approvals/approval-request.js";
+import { actionContext } from "./action-context.js";
 import type { Deliberation } from "./deliberation.js";
 import { applyLive, type LiveChangeDeps } from "./live-change.js";
 import type { Recorder } from "./recorder.js";
@@ -104,24 +105,9 @@ export class Conclusion {
     let observed: Record<string, unknown> | undefined;
     let why = "";
     try {
-      const plan = await implementationOf(proposal.action).plan({
-        action: proposal.action,
-        target: proposal.target,
-        parameters: proposal.parameters,
-        kube: new KubeReader(this.deps.live.client, ops, signal),
-        env: this.deps.env,
-        execution: {
-          executionId: record.executionId,
-          incidentId: record.incidentId,
-          correlationId: record.correlationId,
-          alertname: record.alert.alertname,
-          reasoning: proposal.reasoning,
-          confidence: proposal.confidence,
-        },
-        now: () => this.deps.live.client.clock.now(),
-        log,
-        signal,
-      });
+      const plan = await implementationOf(proposal.action).plan(
+        actionContext(this.deps.live.client, this.deps.env, record, proposal, ops, log, signal),
+      );
       observed = plan.before;
     } catch (err) {
       why = err instanceof Error ? err.message : String(err);

@@ -27,6 +27,7 @@ import {
   targetNamespace,
 } from "@vigil/remediation";
 import type { Logger } from "pino";
+import { actionContext } from "./action-context.js";
 import { changeDiff } from "./change-diff.js";
 import { type ExecutionError, executionErrorOf } from "./execution-error.js";
 
@@ -100,25 +101,10 @@ export async function deliberate(
   let planProblem: { match: PolicyRuleMatch; error?: ExecutionError } | undefined;
   if (validated.ok) {
     try {
-      plan = await implementationOf(proposal.action).plan({
-        action: proposal.action,
-        target: proposal.target,
-        parameters: validated.parameters,
-        kube: reader,
-        env: deps.env,
-        execution: {
-          executionId: record.executionId,
-          incidentId: record.incidentId,
-          correlationId: record.correlationId,
-          alertname: record.alert.alertname,
-          reasoning: proposal.reasoning,
-          confidence: proposal.confidence,
-          ...(record.diagnosisSummary ? { summary: record.diagnosisSummary } : {}),
-        },
-        now: () => deps.client.clock.now(),
-        log,
-        signal,
-      });
+      const validatedProposal = { ...proposal, parameters: validated.parameters as Record<string, unknown> };
+      plan = await implementationOf(proposal.action).plan(
+        actionContext(deps.client, deps.env, record, validatedProposal, ops, log, signal),
+      );
     } catch (err) {
       planProblem = planningProblem(err);
     }

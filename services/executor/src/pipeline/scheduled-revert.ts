@@ -4,9 +4,10 @@
 // execution, however often the task is delivered.
 import type { ActionHistory } from "@vigil/action-history";
 import type { KubeClient } from "@vigil/kube";
-import { type ActionEnvironment, implementationOf, KubeReader, KubeWriter, OperationLog } from "@vigil/remediation";
+import { type ActionEnvironment, implementationOf, KubeWriter, OperationLog } from "@vigil/remediation";
 import type { Logger } from "pino";
 import { proposalOf } from "../approvals/proposal-of.js";
+import { actionContext } from "./action-context.js";
 import { executionErrorOf } from "./execution-error.js";
 
 export interface ScheduledRevertDeps {
@@ -29,27 +30,7 @@ export class ScheduledReverts {
     const ops = new OperationLog();
     const at = new Date(client.clock.now()).toISOString();
     try {
-      const plan = await impl.restore(
-        {
-          action: record.action,
-          target: record.target,
-          parameters: record.parameters,
-          kube: new KubeReader(client, ops, signal),
-          env,
-          execution: {
-            executionId,
-            incidentId: record.incidentId,
-            correlationId: record.correlationId,
-            alertname: record.alert.alertname,
-            reasoning: proposal.reasoning,
-            confidence: proposal.confidence,
-          },
-          now: () => client.clock.now(),
-          log,
-          signal,
-        },
-        record.stateBefore,
-      );
+      const plan = await impl.restore(actionContext(client, env, record, proposal, ops, log, signal), record.stateBefore);
       const applied = await plan.apply(new KubeWriter(client, ops, record.dryRun, signal));
       await history.update(executionId, {
         details: { scheduledRevert: { at, summary: plan.summary, stateAfter: applied.after } },
