@@ -16,18 +16,21 @@ const ports: Record<string, number> = {
   analyzer: 8081,
   investigator: 8082,
   executor: 8083,
+  effectiveness: 8084,
   collector: 3100,
   "ebpf-ingest": 3101,
 };
 
 /**
  * Why a built service cannot run in this environment (it is then not started, and the line says how to run it), or
- * undefined. The executor keeps its action history in PostgreSQL; a one-command stack with an embedded PostgreSQL
- * comes with issue #18.
+ * undefined. The executor keeps its action history in PostgreSQL, and the effectiveness service records its assessments
+ * there; a one-command stack with an embedded PostgreSQL comes with issue #18.
  */
 function cannotStart(name: string): string | undefined {
   if (name === "executor" && !process.env.DATABASE_URL)
     return "executor not started: it needs PostgreSQL for its action history; run DATABASE_URL=postgres://user:password@host:5432/vigil npm start (an embedded PostgreSQL comes with issue #18)";
+  if (name === "effectiveness" && !process.env.DATABASE_URL)
+    return "effectiveness not started: it records assessments on the executor's action history in PostgreSQL; run DATABASE_URL=postgres://user:password@host:5432/vigil npm start (an embedded PostgreSQL comes with issue #18)";
   return undefined;
 }
 
@@ -35,6 +38,8 @@ function cannotStart(name: string): string | undefined {
 const serviceEnv: Record<string, Record<string, string>> = {
   // The shipped policy file (the built-in default has the same content): edits to it take effect on the next start.
   executor: { EXECUTOR_POLICY_FILE: process.env.EXECUTOR_POLICY_FILE ?? join(root, "deploy", "executor", "policy.yaml") },
+  // The executor's policy, for its namespace classes (the earned-autonomy ledger is kept per class).
+  effectiveness: { EXECUTOR_POLICY_FILE: process.env.EXECUTOR_POLICY_FILE ?? join(root, "deploy", "executor", "policy.yaml") },
 };
 
 function log(line: string) {

@@ -45,6 +45,16 @@ export interface EffectivenessRecord {
   method: string;
   notes: string;
   assessedAt: string;
+  /** The `vigil.effectiveness.assessed` message's id and the fields it carried beyond the above: enough to publish it again. */
+  assessmentId?: string;
+  alertResolved?: boolean | null;
+  recurrence?: boolean;
+  drift?: boolean;
+  /** ISO, cluster time. */
+  actionAt?: string;
+  windows?: { before: { from: string; to: string }; after: { from: string; to: string } };
+  /** The target right after the action and at the assessment (pods, rollout, node, volume, HPA, firing alerts). */
+  observed?: { baseline: unknown; current?: unknown };
 }
 
 /** What the executor knows when a proposal arrives. */

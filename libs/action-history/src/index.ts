@@ -3,6 +3,14 @@ export * from "./action-record.js";
 export { ActionHistory, UnknownExecutionError, type ActionHistoryOptions } from "./action-history.js";
 export type { HistoryQuery, PastExecution, PolicyHistory } from "./policy-history.js";
 export { InvalidCursorError } from "./list-cursor.js";
+export {
+  effectivenessSummary,
+  listAssessments,
+  type AssessmentListFilter,
+  type EffectivenessFilter,
+  type EffectivenessSummaryFilter,
+} from "./effectiveness-queries.js";
+export { AutonomyChanges, type AutonomyChangeFilter } from "./autonomy-changes.js";
 export { ACTION_HISTORY_MIGRATIONS, ACTION_HISTORY_MIGRATIONS_TABLE } from "./migrations.js";
 export { canonicalJson } from "./canonical-json.js";
 export {

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { catalogActionName } from "./catalog/index.js";
-import { messageId, resourceRef, timestamp } from "./message.js";
+import { messageBase, messageId, resourceRef, timestamp } from "./message.js";
 import { pipelineBase } from "./pipeline.js";
 
 export const effectivenessOutcome = z.enum([
@@ -19,6 +19,7 @@ export type EffectivenessOutcome = z.infer<typeof effectivenessOutcome>;
 export const unscoredOutcomes: readonly EffectivenessOutcome[] = ["insufficient_data", "not_applicable"];
 
 export const assessmentComponentName = z.enum(["health", "alert", "metrics", "kernel", "side_effects", "drift"]);
+export type AssessmentComponentName = z.infer<typeof assessmentComponentName>;
 
 /** One scored part of an assessment, explained. */
 export const assessmentComponent = z.object({
@@ -27,6 +28,8 @@ export const assessmentComponent = z.object({
   /** 0 (bad) .. 1 (good); null when this component had no data. */
   value: z.number().min(0).max(1).nullable(),
   explanation: z.string().min(1),
+  /** The figures the value was computed from (pods, restarts, alert times, samples...), for the REST API and audits. */
+  evidence: z.record(z.string(), z.unknown()).optional(),
 });
 export type AssessmentComponent = z.infer<typeof assessmentComponent>;
 
@@ -81,3 +84,23 @@ export const assessmentMessage = pipelineBase
     }
   });
 export type AssessmentMessage = z.infer<typeof assessmentMessage>;
+
+/**
+ * `vigil.effectiveness.autonomy`: one (action, alertname, namespace class) was promoted to run without approval,
+ * or demoted back to approval. Published once per change (its id is derived from the execution that caused it).
+ */
+export const autonomyChangeMessage = messageBase.extend({
+  action: catalogActionName,
+  alertname: z.string().min(1),
+  namespaceClass: z.string().min(1),
+  from: z.enum(["approval_required", "earned"]),
+  to: z.enum(["approval_required", "earned"]),
+  /** In words: "5 assessed successes, mean score 0.91", "score 0.20 (ineffective)", "drift: ...". */
+  reason: z.string().min(1),
+  /** The assessed execution that caused the change. */
+  executionId: messageId,
+  successes: z.number().int().nonnegative(),
+  meanScore: z.number().min(0).max(1).nullable(),
+  at: timestamp,
+});
+export type AutonomyChangeMessage = z.infer<typeof autonomyChangeMessage>;

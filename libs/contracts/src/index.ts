@@ -12,6 +12,7 @@ export * from "./approval.js";
 export * from "./executor-api.js";
 export * from "./action-history-query.js";
 export * from "./effectiveness.js";
+export * from "./effectiveness-api.js";
 export * from "./calibration-api.js";
 export * from "./incident.js";
 export * from "./metrics.js";

@@ -109,6 +109,8 @@ export const autonomyValue = z.object({
   lastChange: z
     .object({ from: autonomyState, to: autonomyState, at: timestamp, reason: z.string().min(1), executionId: messageId.optional() })
     .optional(),
+  /** Executions already counted, newest first: a redelivered assessment is not counted twice. */
+  counted: z.array(messageId).max(50).default([]),
   updatedAt: timestamp,
 });
 export type AutonomyValue = z.infer<typeof autonomyValue>;

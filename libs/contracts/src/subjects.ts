@@ -18,6 +18,8 @@ export const subjects = {
   /** Incident lifecycle: `vigil.incidents.opened|updated|resolved`. */
   incident: (event: "opened" | "updated" | "resolved") => `vigil.incidents.${event}`,
   effectivenessAssessed: "vigil.effectiveness.assessed",
+  /** Earned autonomy promoted or demoted for one (action, alertname, namespace class). */
+  autonomyChanged: "vigil.effectiveness.autonomy",
   nodeMetrics: (node: string) => `vigil.metrics.node.${subjectToken(node)}`,
   podMetrics: (node: string) => `vigil.metrics.pods.${subjectToken(node)}`,
   kernelEvent: (node: string, type: string) => `vigil.events.kernel.${subjectToken(node)}.${subjectToken(type)}`,

@@ -3,7 +3,7 @@ import { alertMessage } from "./alert.js";
 import { approvalDecidedMessage, approvalRequestedMessage } from "./approval.js";
 import { deadLetterMessage } from "./dead-letter.js";
 import { diagnosisMessage } from "./diagnosis.js";
-import { assessmentMessage } from "./effectiveness.js";
+import { assessmentMessage, autonomyChangeMessage } from "./effectiveness.js";
 import { executionMessage } from "./execution.js";
 import { incidentMessage } from "./incident.js";
 import { kernelEventMessage } from "./kernel-event.js";
@@ -62,6 +62,13 @@ export const topics = {
     subjects.effectivenessAssessed,
     assessmentMessage,
     () => subjects.effectivenessAssessed,
+  ),
+  autonomyChanges: topic(
+    "autonomy_changes",
+    streams.effectiveness,
+    subjects.autonomyChanged,
+    autonomyChangeMessage,
+    () => subjects.autonomyChanged,
   ),
   nodeMetrics: topic("node_metrics", streams.metrics, "vigil.metrics.node.*", nodeSampleMessage, (m) => subjects.nodeMetrics(m.node)),
   podMetrics: topic("pod_metrics", streams.metrics, "vigil.metrics.pods.*", podsSampleMessage, (m) => subjects.podMetrics(m.node)),

@@ -17,6 +17,12 @@ import type { Readiness } from "./readiness.js";
 export interface DatabaseRequirement {
   /** Directory of the service's migrations (`services/<name>/migrations`); applied at start under an advisory lock. */
   migrations: string;
+  /**
+   * The migrations table (and advisory lock). Default `pgmigrations_<service>`. Services that share one schema (the
+   * executor and effectiveness both read and write the action history) name the same table, so whichever starts
+   * first applies the migrations and the other finds them applied.
+   */
+  table?: string;
 }
 
 export interface OpenDatabaseOptions {
@@ -42,7 +48,7 @@ export async function openServiceDatabase(opts: OpenDatabaseOptions): Promise<Da
   readiness.add("postgres", () => db.ready());
   for (let failures = 1; ; failures++) {
     try {
-      const applied = await migrate(db, { dir: opts.requirement.migrations, table: `pgmigrations_${name.replace(/\W/g, "_")}`, log });
+      const applied = await migrate(db, { dir: opts.requirement.migrations, table: opts.requirement.table ?? `pgmigrations_${name.replace(/\W/g, "_")}`, log });
       log.info({ applied: applied.length, database: redactUrl(config.DATABASE_URL) }, "PostgreSQL ready; migrations applied");
       return db;
     } catch (err) {

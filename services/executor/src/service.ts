@@ -1,7 +1,7 @@
 // The executor: proposals → real Kubernetes changes behind the safety policy, with the action history in
 // PostgreSQL. Port 8083. Thin wiring: what an action does lives in @vigil/remediation (actions, policy, sinks), the
 // history in @vigil/action-history; here are the consumers, the approval desk and the REST API.
-import { ACTION_HISTORY_MIGRATIONS, ActionHistory } from "@vigil/action-history";
+import { ACTION_HISTORY_MIGRATIONS, ACTION_HISTORY_MIGRATIONS_TABLE, ActionHistory } from "@vigil/action-history";
 import type { HandlerContext } from "@vigil/bus";
 import { streams, topics } from "@vigil/contracts";
 import { RetryableError } from "@vigil/errors";
@@ -38,7 +38,7 @@ export const executorService: ServiceDefinition<typeof executorConfigShape> = {
   name: "executor",
   defaultPort: 8083,
   config: executorConfigShape,
-  database: { migrations: ACTION_HISTORY_MIGRATIONS },
+  database: { migrations: ACTION_HISTORY_MIGRATIONS, table: ACTION_HISTORY_MIGRATIONS_TABLE },
   streams: [streams.actions, streams.alerts, streams.analysis, streams.delayed, streams.deadLetters],
   checkConfig: (config) => [...executorConfigProblems(config), ...kubeConfigProblems()],
   async setup({ config, bus, db, router, registry, readiness, log, onShutdown }) {

@@ -48,6 +48,11 @@ export interface DelayedConsumerSpec<D extends DelayedTaskDefinition> {
    */
   maxWaiting?: number;
   pullBatch?: number;
+  /**
+   * The clock due times are read on (epoch ms). Default: this process's. A service that schedules on the cluster's
+   * clock (a simulated cluster's may be virtual) passes it here, with a short `maxDeferMs` so a jump is noticed soon.
+   */
+  now?: () => number;
 }
 
 export interface DelayedConsumerDeps extends ConsumerDeps {
@@ -116,7 +121,7 @@ export class DelayedConsumer<D extends DelayedTaskDefinition> {
 
   private deferIfEarly(msg: JsMsg): boolean {
     const envelope = readEnvelope(msg);
-    const wait = envelope ? envelope.dueAt - Date.now() : 0;
+    const wait = envelope ? envelope.dueAt - (this.spec.now ?? Date.now)() : 0;
     if (wait <= 0) return false;
     msg.nak(Math.min(wait, this.maxDeferMs));
     this.deps.metrics.delayedDeferred.inc({ consumer: this.spec.durable });
@@ -224,7 +229,7 @@ export class DelayedConsumer<D extends DelayedTaskDefinition> {
       // Publish first: a crash between the two re-runs this attempt, and the retry's msg id dedupes the republish.
       await this.deps.republish(
         msg.data,
-        { taskId: envelope.taskId, dueAt: Date.now() + delay, attempt: envelope.attempt + 1 },
+        { taskId: envelope.taskId, dueAt: (this.spec.now ?? Date.now)() + delay, attempt: envelope.attempt + 1 },
         correlationId,
       );
     } catch (err) {

@@ -1,0 +1,173 @@
+// The effectiveness service's deployment, checked against what it reads: its ClusterRole is exactly get/list/watch of
+// the kinds it caches, plus metrics.k8s.io and the kubelets' volume stats, recomputed here from the kind table. Applied
+// to the simulator (which enforces RBAC as kube-apiserver does), the ServiceAccount syncs every cache and polls usage,
+// and cannot change anything or read Secrets: judging an action never needs the power to take one.
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { parseAllDocuments } from "yaml";
+import { type ClusterCache, DEFAULT_CACHED_KINDS, evictPod, KINDS, KubeApiError, type KubeLogger, UsageCache } from "@vigil/kube";
+import { manifestDocs, type Obj, type RbacHarness, rbacHarness } from "./rbac-harness.js";
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+const MANIFEST = "deploy/kubernetes/effectiveness.yaml";
+// The kinds the service caches: DEFAULT_CACHED_KINDS ("what the analyzer, executor and effectiveness read").
+const CACHED_KINDS = DEFAULT_CACHED_KINDS;
+const quiet: KubeLogger = { debug: () => {}, info: () => {}, warn: () => {} };
+
+const docs = manifestDocs(MANIFEST);
+const ofKind = (kind: string, from: Obj[] = docs): Obj => {
+  const d = from.find((x) => x.kind === kind);
+  assert.ok(d, `no ${kind}`);
+  return d;
+};
+
+/** Every (group, resource, verb) a rule list grants, as sorted `group/resource:verb` strings. */
+const grants = (rules: readonly Obj[]): string[] =>
+  [
+    ...new Set(
+      rules.flatMap((r) =>
+        (r.apiGroups as string[]).flatMap((g) =>
+          (r.resources as string[]).flatMap((res) => (r.verbs as string[]).map((v) => `${g}/${res}:${v}`)),
+        ),
+      ),
+    ),
+  ].sort();
+
+const expected = [
+  ...CACHED_KINDS.flatMap((k) => ["get", "list", "watch"].map((v) => `${KINDS[k].group}/${KINDS[k].plural}:${v}`)),
+  "metrics.k8s.io/nodes:get",
+  "metrics.k8s.io/nodes:list",
+  "metrics.k8s.io/pods:get",
+  "metrics.k8s.io/pods:list",
+  "/nodes/proxy:get",
+].sort();
+
+let h: RbacHarness;
+let cache: ClusterCache;
+
+before(async () => {
+  h = await rbacHarness(MANIFEST, CACHED_KINDS);
+  ({ cache } = h);
+});
+after(() => h?.stop());
+
+test("effectiveness manifest: every document parses; the ServiceAccount, binding, Service and PDB fit together", () => {
+  for (const d of parseAllDocuments(readFileSync(join(root, MANIFEST), "utf8"))) assert.deepEqual(d.errors, []);
+  const sa = ofKind("ServiceAccount");
+  assert.deepEqual([sa.metadata.namespace, sa.metadata.name], ["vigil", "vigil-effectiveness"]);
+  const binding = ofKind("ClusterRoleBinding");
+  assert.deepEqual(binding.roleRef, {
+    apiGroup: "rbac.authorization.k8s.io",
+    kind: "ClusterRole",
+    name: ofKind("ClusterRole").metadata.name,
+  });
+  assert.deepEqual(binding.subjects, [{ kind: "ServiceAccount", name: "vigil-effectiveness", namespace: "vigil" }]);
+  const deploy = ofKind("Deployment");
+  const labels = deploy.spec.template.metadata.labels as Obj;
+  const selects = (sel: Obj) => Object.entries(sel).every(([k, v]) => labels[k] === v);
+  assert.ok(selects(deploy.spec.selector.matchLabels));
+  assert.ok(selects(ofKind("Service").spec.selector), "the Service selects the service's pods");
+  assert.ok(selects(ofKind("PodDisruptionBudget").spec.selector.matchLabels), "the PDB selects the service's pods");
+  assert.equal(ofKind("PodDisruptionBudget").spec.maxUnavailable, 1, "a drain is never blocked by Vigil itself");
+  assert.deepEqual(
+    ofKind("Service").spec.ports.map((p: Obj) => [p.port, p.targetPort]),
+    [[8084, "http"]],
+  );
+  assert.equal(deploy.spec.template.spec.serviceAccountName, "vigil-effectiveness");
+});
+
+test("effectiveness manifest: the executor's policy ConfigMap is mounted where EXECUTOR_POLICY_FILE points", () => {
+  const executorPolicy = ofKind("ConfigMap", manifestDocs("deploy/kubernetes/executor.yaml"));
+  const pod = ofKind("Deployment").spec.template.spec as Obj;
+  const c = pod.containers[0] as Obj;
+  const file = (c.env as Obj[]).find((e) => e.name === "EXECUTOR_POLICY_FILE")?.value as string;
+  assert.ok(file, "EXECUTOR_POLICY_FILE is set: the ledger's namespace classes are the policy's");
+  const mount = (c.volumeMounts as Obj[]).find((m) => file.startsWith(`${m.mountPath}/`));
+  assert.ok(mount, `no volume is mounted where ${file} is`);
+  assert.equal(mount.readOnly, true);
+  const volume = (pod.volumes as Obj[]).find((v) => v.name === mount.name);
+  assert.equal(volume?.configMap?.name, executorPolicy.metadata.name);
+  assert.ok(Object.hasOwn(executorPolicy.data as Obj, file.slice(mount.mountPath.length + 1)), "the file is a key of the ConfigMap");
+});
+
+test("effectiveness manifest: the pod runs non-root, read-only, without capabilities, with probes and the database URL from a Secret", () => {
+  const pod = ofKind("Deployment").spec.template.spec as Obj;
+  const c = pod.containers[0] as Obj;
+  assert.equal(pod.securityContext.runAsNonRoot, true);
+  assert.ok(pod.securityContext.runAsUser > 0);
+  assert.equal(pod.securityContext.seccompProfile?.type, "RuntimeDefault");
+  assert.equal(c.securityContext.allowPrivilegeEscalation, false);
+  assert.equal(c.securityContext.readOnlyRootFilesystem, true);
+  assert.deepEqual(c.securityContext.capabilities, { drop: ["ALL"] });
+  assert.doesNotMatch(c.image, /:latest$|^[^:]+$/, "a pinned image tag");
+  assert.deepEqual(c.ports, [{ name: "http", containerPort: 8084, protocol: "TCP" }]);
+  assert.equal(c.livenessProbe.httpGet.path, "/healthz");
+  assert.equal(c.readinessProbe.httpGet.path, "/readyz");
+  assert.ok(c.resources.requests.cpu && c.resources.requests.memory && c.resources.limits.memory);
+  const env = new Map((c.env as Obj[]).map((e) => [e.name as string, e]));
+  assert.equal(env.get("PORT")?.value, "8084");
+  assert.match(env.get("NATS_URL")?.value ?? "", /^nats:\/\//);
+  assert.equal(env.get("DATABASE_URL")?.value, undefined, "DATABASE_URL must not be inline");
+  assert.equal(env.get("DATABASE_URL")?.valueFrom?.secretKeyRef?.name, "vigil-effectiveness");
+  const shutdownMs = Number(env.get("SHUTDOWN_TIMEOUT_MS")?.value ?? 25_000);
+  assert.ok(Number(env.get("SHUTDOWN_DELAY_MS")?.value ?? 0) < shutdownMs);
+  assert.ok(shutdownMs < pod.terminationGracePeriodSeconds * 1000, "shutdown must finish before SIGKILL");
+});
+
+test("effectiveness manifest: the ClusterRole grants exactly reads of the cached kinds, metrics.k8s.io and nodes/proxy", () => {
+  const rules = ofKind("ClusterRole").rules as Obj[];
+  const actual = grants(rules);
+  const missing = expected.filter((g) => !actual.includes(g));
+  const extra = actual.filter((g) => !expected.includes(g));
+  assert.deepEqual({ missing, extra }, { missing: [], extra: [] }, `${MANIFEST}'s ClusterRole is not exactly what the service reads`);
+  for (const r of rules) {
+    for (const verb of r.verbs as string[]) assert.ok(["get", "list", "watch"].includes(verb), `${r.resources}: ${verb}`);
+    assert.ok(!r.resources.includes("secrets") && !r.resources.includes("*") && !r.apiGroups.includes("*"), "no Secrets, no wildcard");
+    assert.equal(r.resourceNames, undefined);
+  }
+});
+
+test("effectiveness RBAC on the simulator: the ServiceAccount lists and watches every cached kind", async () => {
+  const synced = await cache.waitForSync(15_000);
+  assert.ok(synced, String(cache.cachesSynced()));
+  for (const s of cache.status()) assert.equal(s.errors, 0, `${s.kind}: ${s.lastError ?? ""}`);
+  assert.deepEqual(
+    cache.status().map((s) => s.kind),
+    [...CACHED_KINDS],
+  );
+  assert.ok(cache.store("Pod").list({ namespace: "shop" }).length > 0, "the scenario's pods are visible");
+});
+
+test("effectiveness RBAC on the simulator: metrics.k8s.io and the kubelets' volume stats are polled without a refusal", async () => {
+  const usage = new UsageCache({ client: cache.client, nodes: () => cache.store("Node").list(), log: quiet });
+  try {
+    await usage.start();
+    for (const s of usage.status()) {
+      assert.equal(s.state, "available", `${s.source}: ${s.reason ?? ""}`);
+      assert.ok(s.polls > 0, s.source);
+    }
+  } finally {
+    await usage.stop();
+  }
+});
+
+test("effectiveness RBAC on the simulator: read-only — patches, deletes, evictions and Secrets are refused", async () => {
+  const refused = async (what: string, call: () => Promise<unknown>) => {
+    await assert.rejects(call, (err: unknown) => {
+      assert.ok(err instanceof KubeApiError, `${what}: ${String(err)}`);
+      assert.equal(err.status, 403, `${what}: ${err.message}`);
+      return true;
+    });
+  };
+  const pod = cache.store("Pod").list({ namespace: "shop" })[0]!;
+  await refused("patch a deployment", () =>
+    cache.client.patch({ kind: "Deployment", namespace: "shop", name: "payments-api" }, "merge", { spec: { replicas: 5 } }),
+  );
+  await refused("delete a pod", () => cache.client.delete({ kind: "Pod", namespace: "shop", name: pod.metadata!.name! }));
+  await refused("evict a pod", () => evictPod(cache.client, { namespace: "shop", name: pod.metadata!.name! }));
+  await refused("list secrets", () => cache.client.requestJson("/api/v1/namespaces/shop/secrets"));
+  await refused("read pod logs", () => cache.client.requestJson(`/api/v1/namespaces/shop/pods/${pod.metadata!.name!}/log`));
+});
