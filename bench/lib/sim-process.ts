@@ -1,6 +1,7 @@
 // The simulator in a process of its own, for benches that measure a service: in the bench's process its
 // controllers and its answers to the service's polls (metrics, 500 kubelets' stats) would be counted as the
-// service's latency. Started with the kube-sim CLI on a YAML of the manifests, a virtual clock and a kubeconfig;
+// service's latency. Started with the kube-sim CLI on a YAML of the manifests, a clock (virtual unless asked: a
+// service whose work is due on the cluster clock needs the real one) and a kubeconfig;
 // driven through its control endpoints (/sim/v1/time, /sim/v1/advance) and the Kubernetes API.
 import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
@@ -17,18 +18,22 @@ export interface SimProcess {
   kubeconfig: string;
   /** GET a path of the simulated API server (as the cluster admin). */
   get<T>(path: string): Promise<T>;
-  /** Moves the virtual clock, controllers running at every step. */
+  /** Moves the virtual clock, controllers running at every step (a real clock cannot be moved). */
   advance(by: string): Promise<void>;
   /** Simulated time (ms). */
   now(): Promise<number>;
   stop(): Promise<void>;
 }
 
-export async function startSimProcess(objects: readonly KubeObject[], dir: string): Promise<SimProcess> {
+export async function startSimProcess(
+  objects: readonly KubeObject[],
+  dir: string,
+  opts: { clock?: "virtual" | "real" } = {},
+): Promise<SimProcess> {
   const manifests = join(dir, "cluster.yaml");
   const kubeconfig = join(dir, "kubeconfig");
   writeFileSync(manifests, objects.map((o) => stringify(o)).join("---\n"));
-  const child = spawn(process.execPath, [CLI, "--clock", "virtual", "--scenario", manifests, "--kubeconfig", kubeconfig], {
+  const child = spawn(process.execPath, [CLI, "--clock", opts.clock ?? "virtual", "--scenario", manifests, "--kubeconfig", kubeconfig], {
     stdio: ["ignore", "pipe", "inherit"],
   });
   const url = await new Promise<string>((resolve, reject) => {

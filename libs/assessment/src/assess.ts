@@ -2,7 +2,7 @@
 // A component that throws is a component without data (its reason kept), not a failed assessment: one broken
 // signal must not cost the verdict of the others.
 import type { TelemetryView } from "@vigil/analysis";
-import type { ClusterCache, UsageSource } from "@vigil/kube";
+import type { UsageSource } from "@vigil/kube";
 import type { AlertSources, AssessmentContext, AssessmentSubject, AssessmentWindows } from "./assessment-context.js";
 import type { AssessmentComponentDefinition } from "./component-definition.js";
 import { assessmentComponents } from "./components/index.js";
@@ -28,7 +28,7 @@ export interface AssessmentResult extends Verdict {
 /** The target as it is at `now`, with the alerts firing for its owner. */
 export function snapshotOf(sources: Pick<AssessmentSources, "cluster" | "usage" | "alerts">, subject: AssessmentSubject, now: number): TargetSnapshot {
   const snapshot = observeTarget({ cluster: sources.cluster, usage: sources.usage }, subject, now);
-  const firing = sources.alerts.history.firingAt(sources.cluster as Pick<ClusterCache, "store">, subject.owner, now);
+  const firing = sources.alerts.history.firingAt(sources.cluster, subject.owner, now);
   return {
     ...snapshot,
     firingAlerts: firing.map((e) => ({ fingerprint: e.fingerprint, alertname: e.alertname, startsAt: new Date(e.startsAt).toISOString() })),

@@ -7,6 +7,9 @@
 //   virtual clock that jumped is followed as soon as the watch delivers what happened after the jump.
 // Between observations it runs at this process's rate from the last one.
 
+/** How long an answer may take to arrive and its Date header still be read as agreeing with the local clock. */
+const IN_FLIGHT_MS = 100;
+
 export interface ClusterClockOptions {
   /** This process's clock (tests inject one). */
   localNow?: () => number;
@@ -44,15 +47,18 @@ export class ClusterClock {
   }
 
   /**
-   * An HTTP Date header from the API server. It has whole seconds, so the true time is in [t, t+1s): the
-   * middle of that second is the best estimate.
+   * An HTTP Date header from the API server. It has whole seconds, so the true time is in [t, t+1s): the local
+   * clock when it falls in that second, else the middle of that second is the best estimate.
    */
   observeServerDate(header: string | undefined): void {
     if (!header) return;
     const at = Date.parse(header);
     if (!Number.isFinite(at)) return;
     const local = this.localNow();
-    this.offsetMs = at + 500 - local;
+    // A local clock inside the header's second (a little past it: the answer took time to arrive) agrees with the
+    // server better than the header can say: keep it. The middle of the second would put up to ±0.5 s of error on
+    // every synchronised host, enough to run work due on the cluster clock early.
+    this.offsetMs = local >= at && local < at + 1000 + IN_FLIGHT_MS ? 0 : at + 500 - local;
     this.dateSeenAt = local;
     // A header that moved the clock backwards (a virtual clock reset, a skew correction) outranks older objects.
     if (this.newest && at + 1000 < this.newest.at + (local - this.newest.seenAt)) this.newest = undefined;

@@ -64,4 +64,17 @@ describe("ClusterClock", () => {
     clock.observeServerDate("not a date");
     assert.equal(clock.now(), 6_000_500);
   });
+
+  it("keeps a local clock that falls inside the header's second: no half-second error on a synchronised host", () => {
+    let local = 7_000_250;
+    const clock = new ClusterClock({ localNow: () => local });
+    clock.observeServerDate(new Date(7_000_000).toUTCString());
+    assert.equal(clock.now(), 7_000_250);
+    local = 7_001_040; // the answer arrived 40 ms after the server's second ended
+    clock.observeServerDate(new Date(7_000_000).toUTCString());
+    assert.equal(clock.now(), 7_001_040);
+    local = 7_003_000; // 2 s behind the server: the middle of its second
+    clock.observeServerDate(new Date(7_005_000).toUTCString());
+    assert.equal(clock.now(), 7_005_500);
+  });
 });

@@ -69,9 +69,9 @@ export function effectivenessConfigProblems(config: EffectivenessConfig): string
   const problems: string[] = [];
   const timing = timingOf(config);
   for (const [action, ms] of Object.entries({ default: timing.stabilizationMs, ...timing.perAction })) {
-    if (ms! >= timing.validityMs)
+    if (ms >= timing.validityMs)
       problems.push(
-        `EFFECTIVENESS_VALIDITY_WINDOW: must be longer than every stabilization window (${action}: ${Math.round(ms! / 1000)}s), or no assessment could ever be in time`,
+        `EFFECTIVENESS_VALIDITY_WINDOW: must be longer than every stabilization window (${action}: ${Math.round(ms / 1000)}s), or no assessment could ever be in time`,
       );
   }
   try {

@@ -4,12 +4,12 @@
 // runs without approval. One low score demotes it, and the next proposal waits for a human again. Every change is
 // published on `vigil.effectiveness.autonomy` and recorded in PostgreSQL.
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import { nameOf, podNotReady } from "@vigil/acceptance";
 import { autonomyChangeMessage, kvBuckets, streams, subjects } from "@vigil/contracts";
 import type { Pod } from "@vigil/kube-sim";
-import { readStream, startNats, type NatsServerHandle } from "@vigil/testing";
-import { type LoopHarness, OPEN_POLICY, startLoop } from "./loop-harness.js";
+import { readStream } from "@vigil/testing";
+import { loopSuite, OPEN_POLICY } from "./loop-harness.js";
 
 const web = { kind: "Deployment", name: "web", namespace: "shop" };
 const POLICY = `${OPEN_POLICY}
@@ -19,40 +19,33 @@ approval:
 `;
 
 describe("earned autonomy: promoted by good outcomes, demoted by a bad one", () => {
-  let nats: NatsServerHandle;
-  let h: LoopHarness;
-  before(async () => {
-    nats = await startNats();
-    h = await startLoop(nats.url, { scenario: "healthy", policy: POLICY, effectivenessEnv: { EFFECTIVENESS_AUTONOMY_SUCCESSES: "2" } });
-    await h.startEffectiveness();
-  });
-  after(async () => {
-    await h?.stop();
-    await nats?.stop();
-  });
+  const suite = loopSuite({ scenario: "healthy", policy: POLICY, effectivenessEnv: { EFFECTIVENESS_AUTONOMY_SUCCESSES: "2" } });
 
   /** One incident: the alert fires, rollout_restart is proposed (approved by alice if it waits), and the alert resolves or not. */
   async function incident(opts: { resolves: boolean }): Promise<{ row: any; approved: boolean }> {
-    const pod = h.sim.list<Pod>("Pod", "shop").find((p) => nameOf(p).startsWith("web-") && !p.metadata.deletionTimestamp)!;
+    const pod = suite.h.sim.list<Pod>("Pod", "shop").find((p) => nameOf(p).startsWith("web-") && !p.metadata.deletionTimestamp)!;
     const alert = podNotReady("shop", pod);
-    const firedAt = h.sim.clock.now() - 60_000;
-    await h.alert(alert, { startsAt: firedAt });
-    const p = await h.propose("rollout_restart", web, {}, { alertname: "KubePodNotReady", owner: web });
-    let row = await h.executionOf(p.id, ["pending_approval", "succeeded"]);
+    const firedAt = suite.h.sim.clock.now() - 60_000;
+    await suite.h.alert(alert, { startsAt: firedAt });
+    const p = await suite.h.propose("rollout_restart", web, {}, { alertname: "KubePodNotReady", owner: web });
+    let row = await suite.h.executionOf(p.id, ["pending_approval", "succeeded"]);
     const approved = row.status === "pending_approval";
     if (approved) {
-      const ok = await h.api(h.executorUrl, `/api/v1/actions/${row.executionId}/approve`, { body: { by: "alice", diffHash: row.approval.diffHash } });
+      const ok = await suite.h.api(suite.h.executorUrl, `/api/v1/actions/${row.executionId}/approve`, {
+        body: { by: "alice", diffHash: row.approval.diffHash },
+      });
       assert.equal(ok.status, 200, JSON.stringify(ok.body));
-      row = await h.executionOf(p.id, ["succeeded"]);
+      row = await suite.h.executionOf(p.id, ["succeeded"]);
     }
-    await h.advance("3m");
-    if (opts.resolves) await h.alert(alert, { startsAt: firedAt, endsAt: h.sim.clock.now() - 10_000 });
-    await h.advance("3m");
-    const a = await h.assessmentOf(row.executionId);
+    await suite.h.advance("3m");
+    if (opts.resolves) await suite.h.alert(alert, { startsAt: firedAt, endsAt: suite.h.sim.clock.now() - 10_000 });
+    await suite.h.advance("3m");
+    const a = await suite.h.assessmentOf(row.executionId);
     return { row: { ...row, assessment: a }, approved };
   }
 
-  const ledger = async () => (await (await h.bus.kv(kvBuckets.autonomy)).get(kvBuckets.autonomy.key("rollout_restart", "KubePodNotReady", "default")))?.value;
+  const ledger = async () =>
+    (await (await suite.h.bus.kv(kvBuckets.autonomy)).get(kvBuckets.autonomy.key("rollout_restart", "KubePodNotReady", "default")))?.value;
 
   test("two successes earn autonomy; the next one runs without approval; a low score takes it back", async () => {
     const first = await incident({ resolves: true });
@@ -80,7 +73,10 @@ describe("earned autonomy: promoted by good outcomes, demoted by a bad one", () 
     assert.equal(fourth.approved, true, "approval is required again after the demotion");
 
     const changes = (
-      await readStream(h.jsm, streams.effectiveness.name, { subject: subjects.autonomyChanged, parse: (j) => autonomyChangeMessage.parse(j) })
+      await readStream(suite.h.jsm, streams.effectiveness.name, {
+        subject: subjects.autonomyChanged,
+        parse: (j) => autonomyChangeMessage.parse(j),
+      })
     ).map((m) => m.message);
     assert.deepEqual(
       changes.map((c) => [c.to, c.executionId]),
@@ -89,7 +85,7 @@ describe("earned autonomy: promoted by good outcomes, demoted by a bad one", () 
         ["approval_required", third.row.executionId],
       ],
     );
-    const recorded = (await h.api(h.effectivenessUrl, "/api/v1/autonomy")).body.data;
+    const recorded = (await suite.h.api(suite.h.effectivenessUrl, "/api/v1/autonomy")).body.data;
     assert.equal(recorded.changes.length, 2, JSON.stringify(recorded));
   });
 });

@@ -5,40 +5,35 @@
 // rolling back the bad rollout worked, an alert still firing is not resolved, a patch someone reverted is
 // drift, and a dry run is never scored.
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
-import { containerOomKill, crashLooping, lastTerminated, nameOf, podNotReady, podWith, waiting } from "@vigil/acceptance";
+import { describe, test } from "node:test";
+import { containerOomKill, crashLooping, lastTerminated, nameOf, podNotReady, podWith } from "@vigil/acceptance";
 import { kvBuckets, resourceKey } from "@vigil/contracts";
 import type { Pod } from "@vigil/kube-sim";
-import { startNats, type NatsServerHandle } from "@vigil/testing";
-import { type LoopHarness, startLoop, waitFor } from "./loop-harness.js";
+import { type LoopHarness, loopSuite, waitFor } from "./loop-harness.js";
 
 const payments = { kind: "Deployment", name: "payments-api", namespace: "shop" };
 const livePods = (h: LoopHarness, prefix: string) =>
   h.sim.list<Pod>("Pod", "shop").filter((p) => nameOf(p).startsWith(`${prefix}-`) && !p.metadata.deletionTimestamp);
 
-describe("closed loop: oom-crashloop", () => {
-  let nats: NatsServerHandle;
-  let h: LoopHarness;
-  before(async () => {
-    nats = await startNats();
-    h = await startLoop(nats.url, { scenario: "oom-crashloop" });
-    await h.startEffectiveness();
-  });
-  after(async () => {
-    await h?.stop();
-    await nats?.stop();
-  });
+describe("closed loop: oom-crashloop, and verdicts that must not be flattered", () => {
+  const suite = loopSuite({ scenario: "oom-crashloop" });
 
   test("increase_resources on the OOM-killed container scores high, and the aggregates count it", async () => {
+    const { h } = suite;
     const pod = podWith(h.sim, "shop", "payments-api", lastTerminated("OOMKilled"));
     const alert = crashLooping("shop", pod, "api");
     const firedAt = h.sim.clock.now() - 60_000;
     await h.alert(alert, { startsAt: firedAt });
     await h.kernelEvent(containerOomKill(h.sim, pod, "api"));
-    const p = await h.propose("increase_resources", payments, { container: "api", resource: "memory", limit: { quantity: "768Mi" } }, {
-      alertname: "KubePodCrashLooping",
-      owner: payments,
-    });
+    const p = await h.propose(
+      "increase_resources",
+      payments,
+      { container: "api", resource: "memory", limit: { quantity: "768Mi" } },
+      {
+        alertname: "KubePodCrashLooping",
+        owner: payments,
+      },
+    );
     const row = await h.executionOf(p.id, ["succeeded"]);
     // Assessed only once the window has passed: nothing before.
     await h.advance("2m");
@@ -68,22 +63,64 @@ describe("closed loop: oom-crashloop", () => {
     const byAlert = await kv.get(kvBuckets.effectiveness.key("alertname", "KubePodCrashLooping", "increase_resources"));
     assert.equal(byAlert?.value.recent[0]?.executionId, row.executionId);
   });
+
+  test("an alert firing continuously since before the action is not counted as resolved", async () => {
+    const { h } = suite;
+    // Prometheus keeps the alert firing whatever the pods do (a rule that lags, or a fix that did not take).
+    const pod = livePods(h, "payments-api")[0]!;
+    await h.alert(crashLooping("shop", pod, "api"), { startsAt: h.sim.clock.now() - 120_000 });
+    const p = await h.propose(
+      "increase_resources",
+      payments,
+      { container: "api", resource: "memory", limit: { quantity: "1Gi" } },
+      {
+        alertname: "KubePodCrashLooping",
+        owner: payments,
+      },
+    );
+    const row = await h.executionOf(p.id, ["succeeded"]);
+    await h.advance("6m");
+    const a = await h.assessmentOf(row.executionId);
+    assert.equal(a.alertResolved, false, a.notes);
+    const alertComponent = a.components.find((c) => c.name === "alert")!;
+    assert.equal(alertComponent.value, 0, alertComponent.explanation);
+    assert.notEqual(a.outcome, "effective", "a fix whose alert still fires is not effective");
+  });
+
+  test("a patch reverted by someone else is reported as drift", async () => {
+    const { h } = suite;
+    const p = await h.propose(
+      "increase_resources",
+      payments,
+      { container: "api", resource: "memory", limit: { quantity: "1536Mi" } },
+      {
+        alertname: "KubePodCrashLooping",
+        owner: payments,
+      },
+    );
+    const row = await h.executionOf(p.id, ["succeeded"]);
+    await h.advance("1m");
+    // Someone (a GitOps sync, a colleague) puts the old limit back.
+    h.sim.patch(
+      "Deployment",
+      "payments-api",
+      { spec: { template: { spec: { containers: [{ name: "api", resources: { limits: { memory: "1Gi" } } }] } } } },
+      { namespace: "shop" },
+    );
+    await h.advance("5m");
+    const a = await h.assessmentOf(row.executionId);
+    assert.equal(a.drift, true, a.notes);
+    const drift = a.components.find((c) => c.name === "drift")!;
+    assert.equal(drift.value, 0);
+    assert.match(drift.explanation, /1536Mi/);
+  });
 });
 
 describe("closed loop: oom-crashloop restarted", () => {
-  let nats: NatsServerHandle;
-  let h: LoopHarness;
-  before(async () => {
-    nats = await startNats();
-    h = await startLoop(nats.url, { scenario: "oom-crashloop" });
-    await h.startEffectiveness();
-  });
-  after(async () => {
-    await h?.stop();
-    await nats?.stop();
-  });
+  const suite = loopSuite({ scenario: "oom-crashloop" });
 
   test("restart_pod scores low with a recurrence: the replacement is OOM-killed again and the alert re-fires", async () => {
+    const { h } = suite;
     const pod = podWith(h.sim, "shop", "payments-api", lastTerminated("OOMKilled"));
     const alert = crashLooping("shop", pod, "api");
     const firedAt = h.sim.clock.now() - 60_000;
@@ -110,19 +147,10 @@ describe("closed loop: oom-crashloop restarted", () => {
 });
 
 describe("closed loop: bad-rollout-readiness", () => {
-  let nats: NatsServerHandle;
-  let h: LoopHarness;
-  before(async () => {
-    nats = await startNats();
-    h = await startLoop(nats.url, { scenario: "bad-rollout-readiness" });
-    await h.startEffectiveness();
-  });
-  after(async () => {
-    await h?.stop();
-    await nats?.stop();
-  });
+  const suite = loopSuite({ scenario: "bad-rollout-readiness" });
 
   test("rollback_deployment of the stuck rollout scores high", async () => {
+    const { h } = suite;
     const storefront = { kind: "Deployment", name: "storefront", namespace: "shop" };
     const pod = podWith(h.sim, "shop", "storefront", (x) => !x.status?.containerStatuses?.every((s) => s.ready));
     const alert = podNotReady("shop", pod);
@@ -140,71 +168,20 @@ describe("closed loop: bad-rollout-readiness", () => {
   });
 });
 
-describe("closed loop: verdicts that must not be flattered", () => {
-  let nats: NatsServerHandle;
-  let h: LoopHarness;
-  before(async () => {
-    nats = await startNats();
-    h = await startLoop(nats.url, { scenario: "oom-crashloop" });
-    await h.startEffectiveness();
-  });
-  after(async () => {
-    await h?.stop();
-    await nats?.stop();
-  });
-
-  test("an alert firing continuously since before the action is not counted as resolved", async () => {
-    const pod = podWith(h.sim, "shop", "payments-api", (x) => lastTerminated("OOMKilled")(x) || waiting("CrashLoopBackOff")(x));
-    await h.alert(crashLooping("shop", pod, "api"), { startsAt: h.sim.clock.now() - 120_000 });
-    const p = await h.propose("increase_resources", payments, { container: "api", resource: "memory", limit: { quantity: "768Mi" } }, {
-      alertname: "KubePodCrashLooping",
-      owner: payments,
-    });
-    const row = await h.executionOf(p.id, ["succeeded"]);
-    await h.advance("6m");
-    const a = await h.assessmentOf(row.executionId);
-    assert.equal(a.alertResolved, false, a.notes);
-    const alertComponent = a.components.find((c) => c.name === "alert")!;
-    assert.equal(alertComponent.value, 0, alertComponent.explanation);
-    assert.notEqual(a.outcome, "effective", "a fix whose alert still fires is not effective");
-  });
-
-  test("a patch reverted by someone else is reported as drift", async () => {
-    const p = await h.propose("increase_resources", payments, { container: "api", resource: "memory", limit: { quantity: "1Gi" } }, {
-      alertname: "KubePodCrashLooping",
-      owner: payments,
-    });
-    const row = await h.executionOf(p.id, ["succeeded"]);
-    await h.advance("1m");
-    // Someone (a GitOps sync, a colleague) puts the old limit back.
-    h.sim.patch("Deployment", "payments-api", { spec: { template: { spec: { containers: [{ name: "api", resources: { limits: { memory: "768Mi" } } }] } } } }, { namespace: "shop" });
-    await h.advance("5m");
-    const a = await h.assessmentOf(row.executionId);
-    assert.equal(a.drift, true, a.notes);
-    const drift = a.components.find((c) => c.name === "drift")!;
-    assert.equal(drift.value, 0);
-    assert.match(drift.explanation, /768Mi/);
-  });
-});
-
 describe("closed loop: dry run", () => {
-  let nats: NatsServerHandle;
-  let h: LoopHarness;
-  before(async () => {
-    nats = await startNats();
-    h = await startLoop(nats.url, { scenario: "oom-crashloop", executorEnv: { EXECUTOR_MODE: "dry-run" } });
-    await h.startEffectiveness();
-  });
-  after(async () => {
-    await h?.stop();
-    await nats?.stop();
-  });
+  const suite = loopSuite({ scenario: "oom-crashloop", executorEnv: { EXECUTOR_MODE: "dry-run" } });
 
   test("a dry run is not scored: an immediate not_applicable outcome, and no aggregate counts it", async () => {
-    const p = await h.propose("increase_resources", payments, { container: "api", resource: "memory", limit: { quantity: "768Mi" } }, {
-      alertname: "KubePodCrashLooping",
-      owner: payments,
-    });
+    const { h } = suite;
+    const p = await h.propose(
+      "increase_resources",
+      payments,
+      { container: "api", resource: "memory", limit: { quantity: "768Mi" } },
+      {
+        alertname: "KubePodCrashLooping",
+        owner: payments,
+      },
+    );
     const row = await h.executionOf(p.id, ["dry_run"]);
     const a = await h.assessmentOf(row.executionId);
     assert.equal(a.outcome, "not_applicable");

@@ -2,32 +2,25 @@
 // (SIGKILL) and started again, or NATS restarted. The schedule lives in JetStream (VIGIL_DELAYED, file storage),
 // the assessment id is derived from the execution, and the action-history row holds the first verdict.
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import pg from "pg";
 import { crashLooping, lastTerminated, podWith } from "@vigil/acceptance";
-import { startNats, type NatsServerHandle, waitFor } from "@vigil/testing";
-import { type LoopHarness, startLoop } from "./loop-harness.js";
+import { waitFor } from "@vigil/testing";
+import { type LoopHarness, loopSuite } from "./loop-harness.js";
 
 const payments = { kind: "Deployment", name: "payments-api", namespace: "shop" };
 
 describe("one assessment per execution across crashes and restarts", () => {
-  let nats: NatsServerHandle;
-  let h: LoopHarness;
-  before(async () => {
-    nats = await startNats();
-    h = await startLoop(nats.url, { scenario: "oom-crashloop", effectivenessProcess: true });
-    await h.startEffectiveness();
-  });
-  after(async () => {
-    await h?.stop();
-    await nats?.stop();
-  });
+  const suite = loopSuite({ scenario: "oom-crashloop", effectivenessProcess: true });
 
   const auditEvents = async (executionId: string): Promise<number> => {
-    const client = new pg.Client({ connectionString: h.db.url });
+    const client = new pg.Client({ connectionString: suite.h.db.url });
     await client.connect();
     try {
-      const { rows } = await client.query(`SELECT count(*)::int AS n FROM action_audit WHERE execution_id = $1 AND type = 'effectiveness_recorded'`, [executionId]);
+      const { rows } = await client.query(
+        `SELECT count(*)::int AS n FROM action_audit WHERE execution_id = $1 AND type = 'effectiveness_recorded'`,
+        [executionId],
+      );
       return Number(rows[0].n);
     } finally {
       await client.end();
@@ -35,44 +28,54 @@ describe("one assessment per execution across crashes and restarts", () => {
   };
 
   test("killed with SIGKILL in the middle of the window: exactly one assessment after it comes back", async () => {
-    const pod = podWith(h.sim, "shop", "payments-api", lastTerminated("OOMKilled"));
-    await h.alert(crashLooping("shop", pod, "api"), { startsAt: h.sim.clock.now() - 60_000 });
-    const p = await h.propose("increase_resources", payments, { container: "api", resource: "memory", limit: { quantity: "768Mi" } }, {
-      alertname: "KubePodCrashLooping",
-      owner: payments,
-    });
-    const row = await h.executionOf(p.id, ["succeeded"]);
+    const pod = podWith(suite.h.sim, "shop", "payments-api", lastTerminated("OOMKilled"));
+    await suite.h.alert(crashLooping("shop", pod, "api"), { startsAt: suite.h.sim.clock.now() - 60_000 });
+    const p = await suite.h.propose(
+      "increase_resources",
+      payments,
+      { container: "api", resource: "memory", limit: { quantity: "768Mi" } },
+      {
+        alertname: "KubePodCrashLooping",
+        owner: payments,
+      },
+    );
+    const row = await suite.h.executionOf(p.id, ["succeeded"]);
     // Scheduled (the delayed task is in JetStream), then the process dies before it is due.
-    await waitFor(async () => (await scheduledCount(h)) >= 1, {
+    await waitFor(async () => (await scheduledCount(suite.h)) >= 1, {
       timeoutMs: 15_000,
       message: "the assessment scheduled",
     });
-    await h.stopEffectiveness();
-    await h.advance("6m");
-    await h.startEffectiveness();
-    const a = await h.assessmentOf(row.executionId, 60_000);
+    await suite.h.stopEffectiveness();
+    await suite.h.advance("6m");
+    await suite.h.startEffectiveness();
+    const a = await suite.h.assessmentOf(row.executionId, 60_000);
     assert.equal(a.executionId, row.executionId);
     // Give a duplicate every chance to appear, then count.
-    await h.advance("1m");
+    await suite.h.advance("1m");
     await new Promise((r) => setTimeout(r, 1_500));
-    assert.equal((await h.assessments()).filter((x) => x.executionId === row.executionId).length, 1);
+    assert.equal((await suite.h.assessments()).filter((x) => x.executionId === row.executionId).length, 1);
     assert.equal(await auditEvents(row.executionId), 1);
   });
 
   test("NATS restarted in the middle of the window: exactly one assessment", async () => {
-    const p = await h.propose("increase_resources", payments, { container: "api", resource: "memory", limit: { quantity: "1Gi" } }, {
-      alertname: "KubePodCrashLooping",
-      owner: payments,
-    });
-    const row = await h.executionOf(p.id, ["succeeded"]);
-    await waitFor(async () => (await scheduledCount(h)) >= 2, { timeoutMs: 15_000, message: "the second assessment scheduled" });
-    await nats.restart();
-    await h.advance("6m");
-    const a = await h.assessmentOf(row.executionId, 60_000);
+    const p = await suite.h.propose(
+      "increase_resources",
+      payments,
+      { container: "api", resource: "memory", limit: { quantity: "1Gi" } },
+      {
+        alertname: "KubePodCrashLooping",
+        owner: payments,
+      },
+    );
+    const row = await suite.h.executionOf(p.id, ["succeeded"]);
+    await waitFor(async () => (await scheduledCount(suite.h)) >= 2, { timeoutMs: 15_000, message: "the second assessment scheduled" });
+    await suite.nats.restart();
+    await suite.h.advance("6m");
+    const a = await suite.h.assessmentOf(row.executionId, 60_000);
     assert.equal(a.executionId, row.executionId);
-    await h.advance("1m");
+    await suite.h.advance("1m");
     await new Promise((r) => setTimeout(r, 1_500));
-    assert.equal((await h.assessments()).filter((x) => x.executionId === row.executionId).length, 1);
+    assert.equal((await suite.h.assessments()).filter((x) => x.executionId === row.executionId).length, 1);
     assert.equal(await auditEvents(row.executionId), 1);
   });
 });

@@ -4,6 +4,7 @@
 // scenario's state would fire and resolve, as the webhook normalizes them, and proposals as the investigator does.
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { after, before } from "node:test";
 import { jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { alertMessageFor, type ScenarioAlert } from "@vigil/acceptance";
@@ -26,9 +27,11 @@ import {
   freePort,
   freshDatabase,
   makeTempDir,
+  type NatsServerHandle,
   type PostgresHandle,
   readStream,
   spawnTracked,
+  startNats,
   type TempDir,
   type TrackedProcess,
   waitFor,
@@ -78,7 +81,12 @@ export interface LoopHarness {
   /** Publishes an alert as the webhook would, firing at `startsAt` (cluster time) or resolved at `endsAt`. */
   alert(a: ScenarioAlert, opts: { startsAt: number; endsAt?: number }): Promise<void>;
   kernelEvent(e: KernelEventMessage): Promise<void>;
-  propose(action: ActionName, target: ResourceRef, parameters: Record<string, unknown>, extra?: Partial<ProposalMessage>): Promise<ProposalMessage>;
+  propose(
+    action: ActionName,
+    target: ResourceRef,
+    parameters: Record<string, unknown>,
+    extra?: Partial<ProposalMessage>,
+  ): Promise<ProposalMessage>;
   api(url: string, path: string, init?: { method?: string; body?: unknown }): Promise<{ status: number; body: any }>;
   executionOf(proposalId: string, statuses: readonly string[]): Promise<any>;
   assessments(): Promise<AssessmentMessage[]>;
@@ -146,7 +154,10 @@ export async function startLoop(natsUrl: string, opts: LoopOptions = {}): Promis
       }
       inProcess = await startTestService(effectivenessService, natsUrl, { ...common, ...effectivenessEnv });
       h.effectivenessUrl = inProcess.url;
-      await waitFor(async () => (await fetch(`${inProcess!.url}/readyz`)).status === 200, { timeoutMs: 30_000, message: "effectiveness ready" });
+      await waitFor(async () => (await fetch(`${inProcess!.url}/readyz`)).status === 200, {
+        timeoutMs: 30_000,
+        message: "effectiveness ready",
+      });
     },
     async stopEffectiveness() {
       if (h.effectivenessProc?.running) await h.effectivenessProc.stop("SIGKILL");
@@ -162,7 +173,11 @@ export async function startLoop(natsUrl: string, opts: LoopOptions = {}): Promis
       await bus.publish(topics.kernelEvents, e);
     },
     async propose(action, target, parameters, extra = {}) {
-      const p = { ...actionProposal(`loop-${Date.now().toString(36)}-${++seq}`, action, target, parameters), confidence: 0.95, ...extra } as ProposalMessage;
+      const p = {
+        ...actionProposal(`loop-${Date.now().toString(36)}-${++seq}`, action, target, parameters),
+        confidence: 0.95,
+        ...extra,
+      } as ProposalMessage;
       await bus.js.publish(subjects.actionsProposed, JSON.stringify(p), { msgID: p.id });
       return p;
     },
@@ -180,18 +195,25 @@ export async function startLoop(natsUrl: string, opts: LoopOptions = {}): Promis
       try {
         return await waitFor(
           async () => {
-            last = (await h.api(executor.url, "/api/v1/actions?limit=500")).body?.data?.items?.find((r: any) => r.proposalId === proposalId);
+            last = (await h.api(executor.url, "/api/v1/actions?limit=500")).body?.data?.items?.find(
+              (r: any) => r.proposalId === proposalId,
+            );
             return last && statuses.includes(last.status) ? last : false;
           },
           { timeoutMs: 30_000 },
         );
       } catch {
-        throw new Error(`execution of ${proposalId} did not reach ${statuses.join("/")}: ${last ? `${last.status}: ${last.reason}` : "no row"}`);
+        throw new Error(
+          `execution of ${proposalId} did not reach ${statuses.join("/")}: ${last ? `${last.status}: ${last.reason}` : "no row"}`,
+        );
       }
     },
     async assessments() {
       return (
-        await readStream(jsm, streams.effectiveness.name, { subject: subjects.effectivenessAssessed, parse: (j) => assessmentMessage.parse(j) })
+        await readStream(jsm, streams.effectiveness.name, {
+          subject: subjects.effectivenessAssessed,
+          parse: (j) => assessmentMessage.parse(j),
+        })
       ).map((m) => m.message);
     },
     async assessmentOf(executionId, timeoutMs = 30_000) {
@@ -214,4 +236,32 @@ export async function startLoop(natsUrl: string, opts: LoopOptions = {}): Promis
     },
   };
   return h;
+}
+
+/**
+ * The enclosing describe's loop: its own NATS and harness (effectiveness started) before its tests, stopped after
+ * them. Tests read it as `suite.h`.
+ */
+export function loopSuite(opts: LoopOptions = {}): { readonly h: LoopHarness; readonly nats: NatsServerHandle } {
+  let nats: NatsServerHandle | undefined;
+  let harness: LoopHarness | undefined;
+  before(async () => {
+    nats = await startNats();
+    harness = await startLoop(nats.url, opts);
+    await harness.startEffectiveness();
+  });
+  after(async () => {
+    await harness?.stop();
+    await nats?.stop();
+  });
+  return {
+    get h(): LoopHarness {
+      if (!harness) throw new Error("the loop harness is not started (used outside a test?)");
+      return harness;
+    },
+    get nats(): NatsServerHandle {
+      if (!nats) throw new Error("NATS is not started (used outside a test?)");
+      return nats;
+    },
+  };
 }

@@ -80,7 +80,9 @@ describe("effectiveness feeds back into the investigator's next decision", () =>
   });
 
   const crashingPod = (): Pod =>
-    h.sim.list<Pod>("Pod", "shop").find((p) => nameOf(p).startsWith("orders-") && !p.metadata.deletionTimestamp && waiting("CrashLoopBackOff")(p))!;
+    h.sim
+      .list<Pod>("Pod", "shop")
+      .find((p) => nameOf(p).startsWith("orders-") && !p.metadata.deletionTimestamp && waiting("CrashLoopBackOff")(p))!;
 
   /** Executes and assesses one action proposal, the way the investigator publishes it; returns its score. */
   async function executedAndAssessed(proposalId: string): Promise<number | null> {
@@ -96,7 +98,10 @@ describe("effectiveness feeds back into the investigator's next decision", () =>
     const a = await waitFor(
       async () =>
         (
-          await readStream(h.jsm, streams.effectiveness.name, { subject: subjects.effectivenessAssessed, parse: (j) => assessmentMessage.parse(j) })
+          await readStream(h.jsm, streams.effectiveness.name, {
+            subject: subjects.effectivenessAssessed,
+            parse: (j) => assessmentMessage.parse(j),
+          })
         ).find((m) => m.message.executionId === row.executionId)?.message,
       { timeoutMs: 30_000, message: `assessment of ${row.executionId}` },
     );

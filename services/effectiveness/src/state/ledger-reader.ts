@@ -1,7 +1,7 @@
 // The autonomy ledger as the REST API lists it: every key of KV `vigil_autonomy`, decoded back into its
 // (action, alertname, namespace class), with its value.
 import type { TypedKv } from "@vigil/bus";
-import { type ActionName, type AutonomyValue, kvBuckets } from "@vigil/contracts";
+import { type ActionName, type AutonomyValue, type kvBuckets } from "@vigil/contracts";
 
 export interface LedgerEntry {
   key: string;
