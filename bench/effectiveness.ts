@@ -14,7 +14,6 @@
 // Env: BENCH_ASSESSMENTS (1000), BENCH_DEPLOYMENTS (200), BENCH_REPLICAS (2), BENCH_NODES (20), BENCH_PACED_RATE (20),
 // BENCH_PACED_SECONDS (10), BENCH_WINDOW (the stabilization window, 20s), EFFECTIVENESS_CONCURRENCY (the service's, 8),
 // EFFECTIVENESS_DUE_RECHECK (1s).
-import { readdirSync, readFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { connect } from "@nats-io/transport-node";
 import { ActionHistory, type NewExecution } from "@vigil/action-history";
@@ -38,7 +37,7 @@ import { pino } from "pino";
 import { z } from "zod";
 import { envNum } from "./lib/bench-cluster.js";
 import { calibrationLine, stockPublishRate, windowed } from "./lib/calibration.js";
-import { cpuSeconds, selfCpuSeconds } from "./lib/procstat.js";
+import { cpuPerUnitText, stackCpuSeconds } from "./lib/procstat.js";
 import { startSimProcess } from "./lib/sim-process.js";
 
 const ASSESSMENTS = envNum("BENCH_ASSESSMENTS", 1000);
@@ -177,33 +176,8 @@ function execution(phase: string, i: number, finishedAt: number): { row: NewExec
   return { row, message };
 }
 
-/** CPU seconds of the processes that do the work: this one (the service and the bench), NATS, PostgreSQL, the simulator. */
-function cpuByProcess(): Record<string, number> {
-  const children = (ppid: number) =>
-    readdirSync("/proc")
-      .filter((e) => /^\d+$/.test(e))
-      .filter((e) => {
-        try {
-          const stat = readFileSync(`/proc/${e}/stat`, "utf8");
-          return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === ppid;
-        } catch {
-          return false;
-        }
-      })
-      .map(Number);
-  const sum = (pids: number[]) => pids.reduce((s, p) => s + (cpuSeconds(p) || 0), 0);
-  const postmaster = childPidsNamed("postgres");
-  return {
-    "effectiveness+bench": selfCpuSeconds(),
-    "nats-server": sum(childPidsNamed("nats-server")),
-    postgres: sum([...postmaster, ...postmaster.flatMap(children)]),
-    "kube-sim": sum(childPidsNamed("node")),
-  };
-}
-const cpuText = (a: Record<string, number>, b: Record<string, number>, n: number) =>
-  Object.keys(b)
-    .map((k) => `${k} ${(((b[k]! - a[k]!) * 1000) / n).toFixed(2)}`)
-    .join(", ");
+const cpuByProcess = () => stackCpuSeconds("effectiveness+bench", childPidsNamed);
+const cpuText = cpuPerUnitText;
 
 console.log(`# effectiveness bench: node ${process.version}, ${cpus().length} CPUs`);
 const nats = await startNats();

@@ -13,7 +13,6 @@
 //
 // Env: BENCH_PROPOSALS (2000), BENCH_DEPLOYMENTS (200), BENCH_REPLICAS (2), BENCH_NODES (20), BENCH_PACED_RATE,
 // BENCH_PACED_PROPOSALS, BENCH_ACTIONS (a comma-separated subset of the four), EXECUTOR_CONCURRENCY (the service's, 4).
-import { readdirSync, readFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { fileURLToPath } from "node:url";
 import { jetstream } from "@nats-io/jetstream";
@@ -26,7 +25,7 @@ import { startService } from "@vigil/service";
 import { childPidsNamed, makeTempDir, startNats, startPostgres, waitFor } from "@vigil/testing";
 import { envNum } from "./lib/bench-cluster.js";
 import { calibrationLine, stockPublishRate, windowed } from "./lib/calibration.js";
-import { cpuSeconds, selfCpuSeconds } from "./lib/procstat.js";
+import { cpuPerUnitText, stackCpuSeconds } from "./lib/procstat.js";
 import { startSimProcess } from "./lib/sim-process.js";
 
 const PROPOSALS = envNum("BENCH_PROPOSALS", 2000);
@@ -129,33 +128,8 @@ function proposalFor(phase: string, i: number): ProposalMessage {
   };
 }
 
-/** CPU seconds of the processes that do the work: this one (the executor and the publisher), NATS, PostgreSQL, the simulator. */
-function cpuByProcess(): Record<string, number> {
-  const children = (ppid: number) =>
-    readdirSync("/proc")
-      .filter((e) => /^\d+$/.test(e))
-      .filter((e) => {
-        try {
-          const stat = readFileSync(`/proc/${e}/stat`, "utf8");
-          return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === ppid;
-        } catch {
-          return false;
-        }
-      })
-      .map(Number);
-  const sum = (pids: number[]) => pids.reduce((s, p) => s + (cpuSeconds(p) || 0), 0);
-  const postmaster = childPidsNamed("postgres");
-  return {
-    "executor+bench": selfCpuSeconds(),
-    "nats-server": sum(childPidsNamed("nats-server")),
-    postgres: sum([...postmaster, ...postmaster.flatMap(children)]),
-    "kube-sim": sum(childPidsNamed("node")),
-  };
-}
-const cpuText = (a: Record<string, number>, b: Record<string, number>, n: number) =>
-  Object.keys(b)
-    .map((k) => `${k} ${(((b[k]! - a[k]!) * 1000) / n).toFixed(2)}`)
-    .join(", ");
+const cpuByProcess = () => stackCpuSeconds("executor+bench", childPidsNamed);
+const cpuText = cpuPerUnitText;
 
 console.log(`# executor bench: node ${process.version}, ${cpus().length} CPUs`);
 const nats = await startNats();

@@ -2,7 +2,7 @@
 // On a 2-core box the load generator, the server under test and nats-server compete for the same
 // cores, so "req/s" alone does not say who was the bottleneck; CPU seconds per process do.
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, release, totalmem } from "node:os";
 
 /** Kernel clock ticks per second for utime/stime; 100 on every Linux we target (USER_HZ). */
@@ -99,3 +99,39 @@ export function machineInfo(natsServerVersion: string): MachineInfo {
     loadAvgAtStart: loadavg().map((l) => Math.round(l * 100) / 100),
   };
 }
+
+/** PIDs of `ppid`'s children, from /proc. */
+function childrenOf(ppid: number): number[] {
+  return readdirSync("/proc")
+    .filter((e) => /^\d+$/.test(e))
+    .filter((e) => {
+      try {
+        const stat = readFileSync(`/proc/${e}/stat`, "utf8");
+        return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === ppid;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+/**
+ * CPU seconds of the processes a service bench runs: this one (the service in-process and the load, under `self`),
+ * NATS, PostgreSQL (the postmaster and its backends) and the simulator (the bench's node children).
+ */
+export function stackCpuSeconds(self: string, childPidsNamed: (name: string) => number[]): Record<string, number> {
+  const sum = (pids: number[]) => pids.reduce((s, p) => s + (cpuSeconds(p) || 0), 0);
+  const postmaster = childPidsNamed("postgres");
+  return {
+    [self]: selfCpuSeconds(),
+    "nats-server": sum(childPidsNamed("nats-server")),
+    postgres: sum([...postmaster, ...postmaster.flatMap(childrenOf)]),
+    "kube-sim": sum(childPidsNamed("node")),
+  };
+}
+
+/** CPU ms per unit of work of each process between two `stackCpuSeconds` readings. */
+export const cpuPerUnitText = (a: Record<string, number>, b: Record<string, number>, n: number): string =>
+  Object.keys(b)
+    .map((k) => `${k} ${(((b[k]! - a[k]!) * 1000) / n).toFixed(2)}`)
+    .join(", ");

@@ -1,10 +1,11 @@
 // Shared by the cluster-side component tests: a ClusterCache and metrics.k8s.io/kubelet usage on a simulated
 // cluster, assessment subjects with defaults, target snapshots taken as the pipeline takes them (baseline right
 // after the change, current at assessment), and AssessmentContexts built from them on the cluster's clock.
+import { after, before } from "node:test";
 import type { KubernetesObject } from "@kubernetes/client-node";
 import { noTelemetry } from "@vigil/analysis";
 import { ClusterCache, DEFAULT_CACHED_KINDS, kubeConfigFromUrl, UsageCache, type KubeLogger, type UsageSource } from "@vigil/kube";
-import type { KubeSim } from "@vigil/kube-sim";
+import { KubeSim } from "@vigil/kube-sim";
 import { waitFor } from "@vigil/testing";
 import { AlertHistory } from "../src/alert-history.js";
 import type { AssessmentContext, AssessmentSubject } from "../src/assessment-context.js";
@@ -138,4 +139,40 @@ export function podNamed(sim: KubeSim, namespace: string, prefix: string): Kuber
     .sort((a, b) => (a.metadata.name! < b.metadata.name! ? -1 : 1))[0];
   if (!pod) throw new Error(`no pod ${namespace}/${prefix}*`);
   return pod as KubernetesObject;
+}
+
+/** The enclosing describe's scenario: a simulator (virtual clock) and its harness before its tests, stopped after. */
+export function scenarioSuite(scenario: string): { readonly sim: KubeSim; readonly h: ClusterHarness } {
+  let sim: KubeSim | undefined;
+  let h: ClusterHarness | undefined;
+  before(async () => {
+    sim = await KubeSim.start({ clock: "virtual", scenario });
+    h = await clusterHarness(sim);
+  });
+  after(async () => {
+    await h?.stop();
+    await sim?.stop();
+  });
+  return {
+    get sim(): KubeSim {
+      if (!sim) throw new Error(`scenario ${scenario} is not started (used outside a test?)`);
+      return sim;
+    },
+    get h(): ClusterHarness {
+      if (!h) throw new Error(`scenario ${scenario} is not started (used outside a test?)`);
+      return h;
+    },
+  };
+}
+
+/** Runs `fn` on a fresh simulator of `scenario` and its harness, stopped whatever happens. */
+export async function withScenario<T>(scenario: string, fn: (sim: KubeSim, h: ClusterHarness) => Promise<T>): Promise<T> {
+  const sim = await KubeSim.start({ clock: "virtual", scenario });
+  const h = await clusterHarness(sim);
+  try {
+    return await fn(sim, h);
+  } finally {
+    await h.stop();
+    await sim.stop();
+  }
 }

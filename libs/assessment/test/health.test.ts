@@ -1,12 +1,11 @@
 // The health component on the simulator: the snapshot right after the action (baseline) vs the one 5 minutes
 // later (current), for the fixes of the closed-loop scenarios and for ones that do not work.
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
-import { KubeSim } from "@vigil/kube-sim";
+import { describe, test } from "node:test";
 import type { AssessmentSubject } from "../src/assessment-context.js";
 import type { ComponentResult } from "../src/component-definition.js";
 import { health } from "../src/components/health.js";
-import { clusterHarness, podNamed, subjectFor, type ClusterHarness } from "./context-helpers.js";
+import { podNamed, scenarioSuite, subjectFor, withScenario, type ClusterHarness } from "./context-helpers.js";
 
 const PAYMENTS = { kind: "Deployment", name: "payments-api", namespace: "shop" };
 
@@ -19,22 +18,13 @@ async function assessAfter(h: ClusterHarness, subject: AssessmentSubject, wait =
 }
 
 describe("health on oom-crashloop", () => {
-  let sim: KubeSim;
-  let h: ClusterHarness;
-  before(async () => {
-    sim = await KubeSim.start({ clock: "virtual", scenario: "oom-crashloop" });
-    h = await clusterHarness(sim);
-  });
-  after(async () => {
-    await h?.stop();
-    await sim?.stop();
-  });
+  const suite = scenarioSuite("oom-crashloop");
 
   test("restart_pod: 0, the replacement crash-loops again (CrashLoopBackOff) and restarted since the action", async () => {
-    const pod = podNamed(sim, "shop", "payments-api-");
-    sim.delete("Pod", pod.metadata!.name!, "shop");
+    const pod = podNamed(suite.sim, "shop", "payments-api-");
+    suite.sim.delete("Pod", pod.metadata!.name!, "shop");
     const target = { kind: "Pod", name: pod.metadata!.name!, namespace: "shop" };
-    const r = await assessAfter(h, subjectFor(sim, { action: "restart_pod", target, owner: PAYMENTS }));
+    const r = await assessAfter(suite.h, subjectFor(suite.sim, { action: "restart_pod", target, owner: PAYMENTS }));
     assert.equal(r.value, 0, r.explanation);
     assert.match(r.explanation, /0 of 2 pods ready, 2 container\(s\) in CrashLoopBackOff/);
     const pods = r.evidence!["pods"] as Record<string, unknown>;
@@ -46,48 +36,57 @@ describe("health on oom-crashloop", () => {
   });
 
   test("increase_resources to 768Mi: 1 after 5 minutes, all ready, no restart, rollout complete", async () => {
-    sim.patch(
+    suite.sim.patch(
       "Deployment",
       "payments-api",
       { spec: { template: { spec: { containers: [{ name: "api", resources: { limits: { memory: "768Mi" } } }] } } } },
       { namespace: "shop" },
     );
-    const r = await assessAfter(h, subjectFor(sim, { action: "increase_resources", target: PAYMENTS, owner: PAYMENTS }));
+    const r = await assessAfter(suite.h, subjectFor(suite.sim, { action: "increase_resources", target: PAYMENTS, owner: PAYMENTS }));
     assert.equal(r.value, 1, r.explanation);
     assert.match(r.explanation, /all 2 of 2 pods ready, no restart since the action; the rollout is complete \(2 of 2 updated/);
     assert.deepEqual([(r.evidence!["pods"] as { value: number }).value, (r.evidence!["rollout"] as { value: number }).value], [1, 1]);
   });
 
   test("a pod OOM-killed after the action with all pods ready: 0.25; one that only restarted: 0.75; fewer ready than right after: worsened", async () => {
-    const subject = subjectFor(sim, { action: "increase_resources", target: PAYMENTS, owner: PAYMENTS, actionAt: h.now() - 1000 });
-    const baseline = await h.observe(subject);
+    const subject = subjectFor(suite.sim, {
+      action: "increase_resources",
+      target: PAYMENTS,
+      owner: PAYMENTS,
+      actionAt: suite.h.now() - 1000,
+    });
+    const baseline = await suite.h.observe(subject);
     const [p0, p1] = baseline.pods;
-    const later = new Date(h.now()).toISOString();
+    const later = new Date(suite.h.now()).toISOString();
     const restarted = (reason: string) => ({
       ...baseline,
       pods: [{ ...p0!, containers: [{ ...p0!.containers[0]!, restarts: 1, lastTerminationReason: reason, lastTerminatedAt: later }] }, p1!],
     });
-    const oom = await health.assess(h.context(subject, { baseline, current: restarted("OOMKilled") }));
+    const oom = await health.assess(suite.h.context(subject, { baseline, current: restarted("OOMKilled") }));
     assert.equal(oom.value, 0.25, oom.explanation);
     assert.match(oom.explanation, /but OOM-killed since the action/);
-    const error = await health.assess(h.context(subject, { baseline, current: restarted("Error") }));
+    const error = await health.assess(suite.h.context(subject, { baseline, current: restarted("Error") }));
     assert.equal(error.value, 0.75, error.explanation);
     assert.match(error.explanation, /1 restart\(s\) since the action/);
-    const oneDown = await health.assess(h.context(subject, { baseline, current: { ...baseline, pods: [{ ...p0!, ready: false }, p1!] } }));
+    const oneDown = await health.assess(
+      suite.h.context(subject, { baseline, current: { ...baseline, pods: [{ ...p0!, ready: false }, p1!] } }),
+    );
     assert.equal(oneDown.value, 0.5, oneDown.explanation);
     assert.equal(oneDown.worsened, true);
     assert.match(oneDown.explanation, /1 pods ready now, 2 right after the action/);
   });
 
   test("null for notify_only and for an owner kind with nothing to judge; 0 when the owner is gone", async () => {
-    const notify = await health.assess(h.context(subjectFor(sim, { action: "notify_only", target: PAYMENTS, owner: PAYMENTS })));
+    const notify = await health.assess(
+      suite.h.context(subjectFor(suite.sim, { action: "notify_only", target: PAYMENTS, owner: PAYMENTS })),
+    );
     assert.equal(notify.value, null);
     const cron = { kind: "CronJob", name: "nightly", namespace: "shop" };
-    const s = subjectFor(sim, { action: "suspend_cronjob", target: cron, owner: cron });
-    assert.equal((await health.assess(h.context(s, { current: await h.observe(s) }))).value, null);
+    const s = subjectFor(suite.sim, { action: "suspend_cronjob", target: cron, owner: cron });
+    assert.equal((await health.assess(suite.h.context(s, { current: await suite.h.observe(s) }))).value, null);
     const ghost = { kind: "Deployment", name: "ghost", namespace: "shop" };
-    const g = subjectFor(sim, { action: "rollout_restart", target: ghost, owner: ghost });
-    const gone = await health.assess(h.context(g, { current: await h.observe(g) }));
+    const g = subjectFor(suite.sim, { action: "rollout_restart", target: ghost, owner: ghost });
+    const gone = await health.assess(suite.h.context(g, { current: await suite.h.observe(g) }));
     assert.equal(gone.value, 0);
     assert.match(gone.explanation, /is gone/);
   });
@@ -95,9 +94,7 @@ describe("health on oom-crashloop", () => {
 
 describe("health on bad-rollout-readiness", () => {
   test("stuck rollout: 0 (ProgressDeadlineExceeded); rollback_deployment to 2.3.0: 1", async () => {
-    const sim = await KubeSim.start({ clock: "virtual", scenario: "bad-rollout-readiness" });
-    const h = await clusterHarness(sim);
-    try {
+    await withScenario("bad-rollout-readiness", async (sim, h) => {
       const storefront = { kind: "Deployment", name: "storefront", namespace: "shop" };
       const stuck = await assessAfter(h, subjectFor(sim, { action: "notify_only", target: storefront, owner: storefront }), "1m");
       assert.equal(stuck.value, null);
@@ -115,18 +112,13 @@ describe("health on bad-rollout-readiness", () => {
       const r = await assessAfter(h, subjectFor(sim, { action: "rollback_deployment", target: storefront, owner: storefront }));
       assert.equal(r.value, 1, r.explanation);
       assert.match(r.explanation, /all 4 of 4 pods ready/);
-    } finally {
-      await h.stop();
-      await sim.stop();
-    }
+    });
   });
 });
 
 describe("health of nodes (pdb-blocks-drain)", () => {
   test("uncordon_node: 1 when schedulable and Ready; cordon_node undone by someone: 0; a node that went NotReady: worsened", async () => {
-    const sim = await KubeSim.start({ clock: "virtual", scenario: "pdb-blocks-drain" });
-    const h = await clusterHarness(sim);
-    try {
+    await withScenario("pdb-blocks-drain", async (sim, h) => {
       const worker1 = { kind: "Node", name: "worker-1" };
       sim.patch("Node", "worker-1", { spec: { unschedulable: false } });
       const up = await assessAfter(h, subjectFor(sim, { action: "uncordon_node", target: worker1, owner: worker1 }), "1m");
@@ -144,16 +136,11 @@ describe("health of nodes (pdb-blocks-drain)", () => {
       assert.equal(r.value, 0, r.explanation);
       assert.equal(r.worsened, true);
       assert.match(r.explanation, /NotReady, schedulable.*worker-3 went NotReady after the action/);
-    } finally {
-      await h.stop();
-      await sim.stop();
-    }
+    });
   });
 
   test("drain_node blocked by the PDB: 0.5, the ledger pod is still on the node", async () => {
-    const sim = await KubeSim.start({ clock: "virtual", scenario: "pdb-blocks-drain" });
-    const h = await clusterHarness(sim);
-    try {
+    await withScenario("pdb-blocks-drain", async (sim, h) => {
       const worker1 = { kind: "Node", name: "worker-1" };
       // The drain evicts what it may (the web pods) and gives up on the ledger pod, which its PDB protects.
       const onNode = sim.list("Pod").filter((p) => (p.spec as { nodeName?: string }).nodeName === "worker-1");
@@ -165,18 +152,13 @@ describe("health of nodes (pdb-blocks-drain)", () => {
       assert.equal(r.value, 0.5, r.explanation);
       assert.deepEqual((r.evidence!["node"] as { podsLeftToMove: string[] }).podsLeftToMove, ledger);
       assert.match(r.explanation, /node worker-1 is Ready, unschedulable; 1 pod\(s\) still on it \(finance\/ledger-/);
-    } finally {
-      await h.stop();
-      await sim.stop();
-    }
+    });
   });
 });
 
 describe("health of a volume (pvc-near-full) and an HPA (hpa-at-max)", () => {
   test("expand_pvc to 20Gi: the volume drops under 85% full → 1; without the expansion it stays full → 0", async () => {
-    const sim = await KubeSim.start({ clock: "virtual", scenario: "pvc-near-full" });
-    const h = await clusterHarness(sim);
-    try {
+    await withScenario("pvc-near-full", async (sim, h) => {
       const pvc = { kind: "PersistentVolumeClaim", name: "data-postgres-0", namespace: "db" };
       const owner = { kind: "StatefulSet", name: "postgres", namespace: "db" };
       const failed = await assessAfter(h, subjectFor(sim, { action: "expand_pvc", target: pvc, owner }), "1m");
@@ -192,16 +174,11 @@ describe("health of a volume (pvc-near-full) and an HPA (hpa-at-max)", () => {
       const r = await assessAfter(h, subjectFor(sim, { action: "expand_pvc", target: pvc, owner }), "3m");
       assert.equal(r.value, 1, r.explanation);
       assert.match(r.explanation, /volume data-postgres-0 is 4\d% full/);
-    } finally {
-      await h.stop();
-      await sim.stop();
-    }
+    });
   });
 
   test("update_hpa maxReplicas 4 → 30: no longer pinned → 1; scale_deployment under a pinned HPA: 0.25", async () => {
-    const sim = await KubeSim.start({ clock: "virtual", scenario: "hpa-at-max" });
-    const h = await clusterHarness(sim);
-    try {
+    await withScenario("hpa-at-max", async (sim, h) => {
       const search = { kind: "Deployment", name: "search", namespace: "shop" };
       const hpa = { kind: "HorizontalPodAutoscaler", name: "search", namespace: "shop" };
       const pinned = await assessAfter(h, subjectFor(sim, { action: "scale_deployment", target: search, owner: search }), "2m");
@@ -215,9 +192,6 @@ describe("health of a volume (pvc-near-full) and an HPA (hpa-at-max)", () => {
       const r = await assessAfter(h, subjectFor(sim, { action: "update_hpa", target: hpa, owner: search }));
       assert.equal(r.value, 1, r.explanation);
       assert.match(r.explanation, /HPA search was pinned right after the action, is no longer pinned/);
-    } finally {
-      await h.stop();
-      await sim.stop();
-    }
+    });
   });
 });

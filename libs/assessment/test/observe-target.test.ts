@@ -1,9 +1,9 @@
 // observeTarget on the simulator: the owner's pods, rollout, node, volume and HPA as the caches and
 // metrics.k8s.io/kubelet stats show them, before and after a fix, in cluster time.
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
-import { KubeSim } from "@vigil/kube-sim";
-import { clusterHarness, subjectFor, type ClusterHarness } from "./context-helpers.js";
+import { describe, test } from "node:test";
+import { type KubeSim } from "@vigil/kube-sim";
+import { scenarioSuite, subjectFor, withScenario } from "./context-helpers.js";
 
 const Mi = 1024 ** 2;
 const PAYMENTS = { kind: "Deployment", name: "payments-api", namespace: "shop" };
@@ -16,19 +16,10 @@ const raiseLimit = (sim: KubeSim, memory: string) =>
   );
 
 describe("observeTarget: a crash-looping deployment, then fixed (oom-crashloop)", () => {
-  let sim: KubeSim;
-  let h: ClusterHarness;
-  before(async () => {
-    sim = await KubeSim.start({ clock: "virtual", scenario: "oom-crashloop" });
-    h = await clusterHarness(sim);
-  });
-  after(async () => {
-    await h?.stop();
-    await sim?.stop();
-  });
+  const suite = scenarioSuite("oom-crashloop");
 
   test("while OOM-killed: 0 of 2 ready, CrashLoopBackOff after OOMKilled, 256Mi limits, BackOff warnings", async () => {
-    const s = await h.observe(subjectFor(sim, { action: "increase_resources", target: PAYMENTS, owner: PAYMENTS }));
+    const s = await suite.h.observe(subjectFor(suite.sim, { action: "increase_resources", target: PAYMENTS, owner: PAYMENTS }));
     assert.equal(s.exists, true);
     assert.equal(s.pods.length, 2);
     for (const p of s.pods) {
@@ -39,7 +30,7 @@ describe("observeTarget: a crash-looping deployment, then fixed (oom-crashloop)"
       assert.equal(c!.waitingReason, "CrashLoopBackOff");
       assert.equal(c!.lastTerminationReason, "OOMKilled");
       assert.ok(c!.restarts >= 3, `restarts ${c!.restarts}`);
-      assert.ok(Date.parse(c!.lastTerminatedAt!) <= h.now());
+      assert.ok(Date.parse(c!.lastTerminatedAt!) <= suite.h.now());
       assert.equal(c!.memoryLimitBytes, 256 * Mi);
     }
     assert.deepEqual(
@@ -53,12 +44,12 @@ describe("observeTarget: a crash-looping deployment, then fixed (oom-crashloop)"
   });
 
   test("5 minutes after the limit is raised to 768Mi: 2 of 2 ready, no restarts, rollout complete, working set under the limit", async () => {
-    raiseLimit(sim, "768Mi");
-    const actionAt = h.now();
-    await h.advance("5m");
-    const subject = subjectFor(sim, { action: "increase_resources", target: PAYMENTS, owner: PAYMENTS, actionAt });
-    const s = await h.observe(subject);
-    assert.equal(s.at, new Date(h.now()).toISOString());
+    raiseLimit(suite.sim, "768Mi");
+    const actionAt = suite.h.now();
+    await suite.h.advance("5m");
+    const subject = subjectFor(suite.sim, { action: "increase_resources", target: PAYMENTS, owner: PAYMENTS, actionAt });
+    const s = await suite.h.observe(subject);
+    assert.equal(s.at, new Date(suite.h.now()).toISOString());
     assert.equal(s.pods.length, 2);
     for (const p of s.pods) {
       assert.equal(p.ready, true);
@@ -75,21 +66,19 @@ describe("observeTarget: a crash-looping deployment, then fixed (oom-crashloop)"
     );
     // The old pods' BackOff warnings were last seen around the change, 5 minutes ago: inside a 10-minute window, not a 1-minute one.
     assert.ok(s.warningEvents >= 1);
-    assert.equal((await h.observe(subject, { warningWindowMs: 60_000 })).warningEvents, 0);
+    assert.equal((await suite.h.observe(subject, { warningWindowMs: 60_000 })).warningEvents, 0);
   });
 
   test("an owner that does not exist: exists false, no pods", async () => {
     const ghost = { kind: "Deployment", name: "ghost", namespace: "shop" };
-    const s = await h.observe(subjectFor(sim, { action: "rollout_restart", target: ghost, owner: ghost }));
+    const s = await suite.h.observe(subjectFor(suite.sim, { action: "rollout_restart", target: ghost, owner: ghost }));
     assert.deepEqual([s.exists, s.pods.length, s.workload, s.warningEvents], [false, 0, undefined, 0]);
   });
 });
 
 describe("observeTarget: nodes (pdb-blocks-drain)", () => {
   test("a cordoned Ready node, and a NotReady one", async () => {
-    const sim = await KubeSim.start({ clock: "virtual", scenario: "pdb-blocks-drain" });
-    const h = await clusterHarness(sim);
-    try {
+    await withScenario("pdb-blocks-drain", async (sim, h) => {
       const worker1 = { kind: "Node", name: "worker-1" };
       const s = await h.observe(subjectFor(sim, { action: "drain_node", target: worker1, owner: worker1 }));
       assert.deepEqual(s.node, { name: "worker-1", ready: true, unschedulable: true, pressure: [] });
@@ -99,18 +88,13 @@ describe("observeTarget: nodes (pdb-blocks-drain)", () => {
       await h.advance("2m");
       const down = await h.observe(subjectFor(sim, { action: "drain_node", target: worker1, owner: worker1 }));
       assert.equal(down.node!.ready, false);
-    } finally {
-      await h.stop();
-      await sim.stop();
-    }
+    });
   });
 });
 
 describe("observeTarget: a PVC's volume (pvc-near-full) and a pinned HPA (hpa-at-max)", () => {
   test("the claim's usage from kubelet stats, the StatefulSet's pods", async () => {
-    const sim = await KubeSim.start({ clock: "virtual", scenario: "pvc-near-full" });
-    const h = await clusterHarness(sim);
-    try {
+    await withScenario("pvc-near-full", async (sim, h) => {
       const pvc = { kind: "PersistentVolumeClaim", name: "data-postgres-0", namespace: "db" };
       const owner = { kind: "StatefulSet", name: "postgres", namespace: "db" };
       const s = await h.observe(subjectFor(sim, { action: "expand_pvc", target: pvc, owner }));
@@ -121,25 +105,17 @@ describe("observeTarget: a PVC's volume (pvc-near-full) and a pinned HPA (hpa-at
         [s.workload!.kind, s.workload!.desired, s.workload!.ready, s.pods.map((p) => p.name)],
         ["StatefulSet", 1, 1, ["postgres-0"]],
       );
-    } finally {
-      await h.stop();
-      await sim.stop();
-    }
+    });
   });
 
   test("the HPA scaling the deployment, pinned at its maximum of 4", async () => {
-    const sim = await KubeSim.start({ clock: "virtual", scenario: "hpa-at-max" });
-    const h = await clusterHarness(sim);
-    try {
+    await withScenario("hpa-at-max", async (sim, h) => {
       const search = { kind: "Deployment", name: "search", namespace: "shop" };
       const s = await h.observe(subjectFor(sim, { action: "scale_deployment", target: search, owner: search }));
       assert.deepEqual(s.hpa, { name: "search", current: 4, desired: 4, min: 2, max: 4, pinned: true });
       assert.equal(s.pods.length, 4);
       const viaHpa = { kind: "HorizontalPodAutoscaler", name: "search", namespace: "shop" };
       assert.equal((await h.observe(subjectFor(sim, { action: "update_hpa", target: viaHpa, owner: search }))).hpa!.pinned, true);
-    } finally {
-      await h.stop();
-      await sim.stop();
-    }
+    });
   });
 });

@@ -1,10 +1,10 @@
 // The side_effects component on the simulator: Warning events first seen after the action on the owner, its pods
 // and ReplicaSets count against it; a warning series that began before the action (the incident) does not.
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
-import { KubeSim } from "@vigil/kube-sim";
+import { describe, test } from "node:test";
+import { type KubeSim } from "@vigil/kube-sim";
 import { sideEffects, sideEffectValue } from "../src/components/side-effects.js";
-import { clusterHarness, podNamed, subjectFor, type ClusterHarness } from "./context-helpers.js";
+import { podNamed, scenarioSuite, subjectFor } from "./context-helpers.js";
 
 const PAYMENTS = { kind: "Deployment", name: "payments-api", namespace: "shop" };
 const setMemory = (sim: KubeSim, resources: Record<string, unknown>) =>
@@ -22,27 +22,18 @@ interface Warning {
 }
 
 describe("side_effects on oom-crashloop", () => {
-  let sim: KubeSim;
-  let h: ClusterHarness;
-  before(async () => {
-    sim = await KubeSim.start({ clock: "virtual", scenario: "oom-crashloop" });
-    h = await clusterHarness(sim);
-  });
-  after(async () => {
-    await h?.stop();
-    await sim?.stop();
-  });
+  const suite = scenarioSuite("oom-crashloop");
 
   test("restart_pod: the replacement's new BackOff warnings count; the other pod's continuing BackOff does not", async () => {
-    const pod = podNamed(sim, "shop", "payments-api-");
-    sim.delete("Pod", pod.metadata!.name!, "shop");
-    const subject = subjectFor(sim, {
+    const pod = podNamed(suite.sim, "shop", "payments-api-");
+    suite.sim.delete("Pod", pod.metadata!.name!, "shop");
+    const subject = subjectFor(suite.sim, {
       action: "restart_pod",
       target: { kind: "Pod", name: pod.metadata!.name!, namespace: "shop" },
       owner: PAYMENTS,
     });
-    await h.advance("5m");
-    const r = await sideEffects.assess(h.context(subject));
+    await suite.h.advance("5m");
+    const r = await sideEffects.assess(suite.h.context(subject));
     const fresh = r.evidence!["newWarnings"] as Warning[];
     const continuing = r.evidence!["continuingWarnings"] as Warning[];
     assert.ok(fresh.length >= 1, r.explanation);
@@ -56,20 +47,20 @@ describe("side_effects on oom-crashloop", () => {
   });
 
   test("increase_resources to 768Mi: 1, no new warning (the old pods' BackOff is the incident, not a side effect)", async () => {
-    setMemory(sim, { limits: { memory: "768Mi" } });
-    const subject = subjectFor(sim, { action: "increase_resources", target: PAYMENTS, owner: PAYMENTS });
-    await h.advance("5m");
-    const r = await sideEffects.assess(h.context(subject));
+    setMemory(suite.sim, { limits: { memory: "768Mi" } });
+    const subject = subjectFor(suite.sim, { action: "increase_resources", target: PAYMENTS, owner: PAYMENTS });
+    await suite.h.advance("5m");
+    const r = await sideEffects.assess(suite.h.context(subject));
     assert.equal(r.value, 1, r.explanation);
     assert.deepEqual(r.evidence!["newWarnings"], []);
     assert.match(r.explanation, /no new Warning event on the target, its owner or its pods since the action/);
   });
 
   test("a request no node can fit: FailedScheduling is a side effect", async () => {
-    setMemory(sim, { requests: { memory: "64Gi" }, limits: { memory: "64Gi" } });
-    const subject = subjectFor(sim, { action: "increase_resources", target: PAYMENTS, owner: PAYMENTS });
-    await h.advance("2m");
-    const r = await sideEffects.assess(h.context(subject));
+    setMemory(suite.sim, { requests: { memory: "64Gi" }, limits: { memory: "64Gi" } });
+    const subject = subjectFor(suite.sim, { action: "increase_resources", target: PAYMENTS, owner: PAYMENTS });
+    await suite.h.advance("2m");
+    const r = await sideEffects.assess(suite.h.context(subject));
     assert.ok(r.value! < 1, r.explanation);
     assert.ok(
       (r.evidence!["newWarnings"] as Warning[]).some((w) => w.reason === "FailedScheduling"),
@@ -80,7 +71,7 @@ describe("side_effects on oom-crashloop", () => {
 
   test("null for an owner the cache does not know and that has no events", async () => {
     const ghost = { kind: "Deployment", name: "ghost", namespace: "shop" };
-    const r = await sideEffects.assess(h.context(subjectFor(sim, { action: "rollout_restart", target: ghost, owner: ghost })));
+    const r = await sideEffects.assess(suite.h.context(subjectFor(suite.sim, { action: "rollout_restart", target: ghost, owner: ghost })));
     assert.equal(r.value, null);
     assert.match(r.explanation, /not in the cluster cache and has no events/);
   });

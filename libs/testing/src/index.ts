@@ -3,6 +3,7 @@ export { freePort } from "./ports.js";
 export { waitFor } from "./wait.js";
 export type { WaitForOptions } from "./wait.js";
 export { spawnTracked, runCommand, childPidsNamed } from "./processes.js";
+export { startServiceProcess, type ServiceProcess, type ServiceProcessOptions } from "./service-process.js";
 export type { SpawnOptions, TrackedProcess, ExitInfo, RunResult } from "./processes.js";
 export { onProcessExit, makeTempDir } from "./cleanup.js";
 export type { TempDir } from "./cleanup.js";

@@ -9,9 +9,8 @@ import { describe, test } from "node:test";
 import { containerOomKill, crashLooping, lastTerminated, nameOf, podNotReady, podWith } from "@vigil/acceptance";
 import { kvBuckets, resourceKey } from "@vigil/contracts";
 import type { Pod } from "@vigil/kube-sim";
-import { type LoopHarness, loopSuite, waitFor } from "./loop-harness.js";
+import { type LoopHarness, loopSuite, PAYMENTS as payments, raisePaymentsLimit, waitFor } from "./loop-harness.js";
 
-const payments = { kind: "Deployment", name: "payments-api", namespace: "shop" };
 const livePods = (h: LoopHarness, prefix: string) =>
   h.sim.list<Pod>("Pod", "shop").filter((p) => nameOf(p).startsWith(`${prefix}-`) && !p.metadata.deletionTimestamp);
 
@@ -25,16 +24,7 @@ describe("closed loop: oom-crashloop, and verdicts that must not be flattered", 
     const firedAt = h.sim.clock.now() - 60_000;
     await h.alert(alert, { startsAt: firedAt });
     await h.kernelEvent(containerOomKill(h.sim, pod, "api"));
-    const p = await h.propose(
-      "increase_resources",
-      payments,
-      { container: "api", resource: "memory", limit: { quantity: "768Mi" } },
-      {
-        alertname: "KubePodCrashLooping",
-        owner: payments,
-      },
-    );
-    const row = await h.executionOf(p.id, ["succeeded"]);
+    const row = await raisePaymentsLimit(h, "768Mi", "succeeded");
     // Assessed only once the window has passed: nothing before.
     await h.advance("2m");
     assert.equal((await h.assessments()).filter((a) => a.executionId === row.executionId).length, 0);
@@ -69,16 +59,7 @@ describe("closed loop: oom-crashloop, and verdicts that must not be flattered", 
     // Prometheus keeps the alert firing whatever the pods do (a rule that lags, or a fix that did not take).
     const pod = livePods(h, "payments-api")[0]!;
     await h.alert(crashLooping("shop", pod, "api"), { startsAt: h.sim.clock.now() - 120_000 });
-    const p = await h.propose(
-      "increase_resources",
-      payments,
-      { container: "api", resource: "memory", limit: { quantity: "1Gi" } },
-      {
-        alertname: "KubePodCrashLooping",
-        owner: payments,
-      },
-    );
-    const row = await h.executionOf(p.id, ["succeeded"]);
+    const row = await raisePaymentsLimit(h, "1Gi", "succeeded");
     await h.advance("6m");
     const a = await h.assessmentOf(row.executionId);
     assert.equal(a.alertResolved, false, a.notes);
@@ -89,16 +70,7 @@ describe("closed loop: oom-crashloop, and verdicts that must not be flattered", 
 
   test("a patch reverted by someone else is reported as drift", async () => {
     const { h } = suite;
-    const p = await h.propose(
-      "increase_resources",
-      payments,
-      { container: "api", resource: "memory", limit: { quantity: "1536Mi" } },
-      {
-        alertname: "KubePodCrashLooping",
-        owner: payments,
-      },
-    );
-    const row = await h.executionOf(p.id, ["succeeded"]);
+    const row = await raisePaymentsLimit(h, "1536Mi", "succeeded");
     await h.advance("1m");
     // Someone (a GitOps sync, a colleague) puts the old limit back.
     h.sim.patch(
@@ -173,16 +145,7 @@ describe("closed loop: dry run", () => {
 
   test("a dry run is not scored: an immediate not_applicable outcome, and no aggregate counts it", async () => {
     const { h } = suite;
-    const p = await h.propose(
-      "increase_resources",
-      payments,
-      { container: "api", resource: "memory", limit: { quantity: "768Mi" } },
-      {
-        alertname: "KubePodCrashLooping",
-        owner: payments,
-      },
-    );
-    const row = await h.executionOf(p.id, ["dry_run"]);
+    const row = await raisePaymentsLimit(h, "768Mi", "dry_run");
     const a = await h.assessmentOf(row.executionId);
     assert.equal(a.outcome, "not_applicable");
     assert.equal(a.score, null);

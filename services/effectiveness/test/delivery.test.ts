@@ -6,9 +6,7 @@ import { describe, test } from "node:test";
 import pg from "pg";
 import { crashLooping, lastTerminated, podWith } from "@vigil/acceptance";
 import { waitFor } from "@vigil/testing";
-import { type LoopHarness, loopSuite } from "./loop-harness.js";
-
-const payments = { kind: "Deployment", name: "payments-api", namespace: "shop" };
+import { type LoopHarness, loopSuite, raisePaymentsLimit } from "./loop-harness.js";
 
 describe("one assessment per execution across crashes and restarts", () => {
   const suite = loopSuite({ scenario: "oom-crashloop", effectivenessProcess: true });
@@ -30,16 +28,7 @@ describe("one assessment per execution across crashes and restarts", () => {
   test("killed with SIGKILL in the middle of the window: exactly one assessment after it comes back", async () => {
     const pod = podWith(suite.h.sim, "shop", "payments-api", lastTerminated("OOMKilled"));
     await suite.h.alert(crashLooping("shop", pod, "api"), { startsAt: suite.h.sim.clock.now() - 60_000 });
-    const p = await suite.h.propose(
-      "increase_resources",
-      payments,
-      { container: "api", resource: "memory", limit: { quantity: "768Mi" } },
-      {
-        alertname: "KubePodCrashLooping",
-        owner: payments,
-      },
-    );
-    const row = await suite.h.executionOf(p.id, ["succeeded"]);
+    const row = await raisePaymentsLimit(suite.h, "768Mi", "succeeded");
     // Scheduled (the delayed task is in JetStream), then the process dies before it is due.
     await waitFor(async () => (await scheduledCount(suite.h)) >= 1, {
       timeoutMs: 15_000,
@@ -58,16 +47,7 @@ describe("one assessment per execution across crashes and restarts", () => {
   });
 
   test("NATS restarted in the middle of the window: exactly one assessment", async () => {
-    const p = await suite.h.propose(
-      "increase_resources",
-      payments,
-      { container: "api", resource: "memory", limit: { quantity: "1Gi" } },
-      {
-        alertname: "KubePodCrashLooping",
-        owner: payments,
-      },
-    );
-    const row = await suite.h.executionOf(p.id, ["succeeded"]);
+    const row = await raisePaymentsLimit(suite.h, "1Gi", "succeeded");
     await waitFor(async () => (await scheduledCount(suite.h)) >= 2, { timeoutMs: 15_000, message: "the second assessment scheduled" });
     await suite.nats.restart();
     await suite.h.advance("6m");

@@ -24,14 +24,13 @@ import { actionProposal } from "@vigil/contracts/testing";
 import { KubeSim } from "@vigil/kube-sim";
 import { startTestService, type TestService } from "@vigil/service/testing";
 import {
-  freePort,
   freshDatabase,
   makeTempDir,
   type NatsServerHandle,
   type PostgresHandle,
   readStream,
-  spawnTracked,
   startNats,
+  startServiceProcess,
   type TempDir,
   type TrackedProcess,
   waitFor,
@@ -113,19 +112,10 @@ export async function startLoop(natsUrl: string, opts: LoopOptions = {}): Promis
   const procs: TrackedProcess[] = [];
   const common = { KUBECONFIG: kubeconfig, NATS_URL: natsUrl, DATABASE_URL: db.url, EXECUTOR_POLICY_FILE: policyFile, HOST: "127.0.0.1" };
 
-  const spawnService = async (name: string, main: string, env: Record<string, string>): Promise<{ proc: TrackedProcess; url: string }> => {
-    const port = await freePort();
-    const proc = spawnTracked(process.execPath, ["--conditions=@vigil/source", "--import", "tsx", main], {
-      name,
-      env: { ...process.env, ...common, PORT: String(port), LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "warn", ...env },
-    });
-    procs.push(proc);
-    const url = `http://127.0.0.1:${port}`;
-    await waitFor(async () => (await fetch(`${url}/readyz`).catch(() => undefined))?.status === 200, {
-      timeoutMs: 90_000,
-      message: `${name} process ready\n${proc.tail(20)}`,
-    });
-    return { proc, url };
+  const spawnService = async (name: string, main: string, env: Record<string, string>) => {
+    const started = await startServiceProcess({ name, main, env: { ...common, ...env } });
+    procs.push(started.proc);
+    return started;
   };
 
   const effectivenessEnv = { EFFECTIVENESS_DUE_RECHECK: "200ms", ...opts.effectivenessEnv };
@@ -264,4 +254,18 @@ export function loopSuite(opts: LoopOptions = {}): { readonly h: LoopHarness; re
       return nats;
     },
   };
+}
+
+/** oom-crashloop's Deployment. */
+export const PAYMENTS = { kind: "Deployment", name: "payments-api", namespace: "shop" };
+
+/** Proposes raising payments-api's memory limit (for its crash-loop alert) and waits for its execution to reach `status`. */
+export async function raisePaymentsLimit(h: LoopHarness, quantity: string, status: "succeeded" | "dry_run" = "succeeded"): Promise<any> {
+  const p = await h.propose(
+    "increase_resources",
+    PAYMENTS,
+    { container: "api", resource: "memory", limit: { quantity } },
+    { alertname: "KubePodCrashLooping", owner: PAYMENTS },
+  );
+  return h.executionOf(p.id, [status]);
 }

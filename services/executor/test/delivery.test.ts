@@ -5,13 +5,12 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import {
-  freePort,
   type NatsServerHandle,
   type PostgresHandle,
-  spawnTracked,
+  type ServiceProcess,
   startNats,
   startPostgres,
-  type TrackedProcess,
+  startServiceProcess,
   waitFor,
 } from "@vigil/testing";
 import { type ExecutorHarness, executorSuite, proposal, startExecutorHarness } from "./harness.js";
@@ -19,17 +18,15 @@ import { type ExecutorHarness, executorSuite, proposal, startExecutorHarness } f
 const main = new URL("../src/main.ts", import.meta.url).pathname;
 
 /** The executor as its own process, on the harness's NATS, database and cluster. */
-async function spawnExecutor(h: ExecutorHarness, env: Record<string, string> = {}): Promise<{ proc: TrackedProcess; url: string }> {
-  const port = await freePort();
-  const proc = spawnTracked(process.execPath, ["--conditions=@vigil/source", "--import", "tsx", main], {
+async function spawnExecutor(h: ExecutorHarness, env: Record<string, string> = {}): Promise<ServiceProcess> {
+  return startServiceProcess({
     name: "executor",
+    main,
+    readyTimeoutMs: 60_000,
     env: {
-      ...process.env,
       KUBECONFIG: h.kubeconfig,
       NATS_URL: h.natsUrl,
       DATABASE_URL: h.db.url,
-      PORT: String(port),
-      HOST: "127.0.0.1",
       LOG_LEVEL: "warn",
       EXECUTOR_MODE: "live",
       EXECUTOR_POLICY_FILE: join(h.dir.path, "policy.yaml"),
@@ -38,12 +35,6 @@ async function spawnExecutor(h: ExecutorHarness, env: Record<string, string> = {
       ...env,
     },
   });
-  const url = `http://127.0.0.1:${port}`;
-  await waitFor(async () => (await fetch(`${url}/readyz`)).status === 200, {
-    timeoutMs: 60_000,
-    message: `executor process ready\n${proc.tail(20)}`,
-  });
-  return { proc, url };
 }
 
 const web = { kind: "Deployment" as const, namespace: "shop", name: "payments-api" };

@@ -13,14 +13,13 @@ import { assessmentMessage, kvBuckets, resourceKey, streams, subjects, topics } 
 import { actionProposal } from "@vigil/contracts/testing";
 import type { Pod } from "@vigil/kube-sim";
 import {
-  freePort,
   freshDatabase,
   makeTempDir,
   type NatsServerHandle,
   type PostgresHandle,
   readStream,
-  spawnTracked,
   startNats,
+  startServiceProcess,
   type TempDir,
   type TrackedProcess,
 } from "@vigil/testing";
@@ -46,17 +45,12 @@ describe("effectiveness feeds back into the investigator's next decision", () =>
   let executorUrl = "";
 
   const spawnService = async (service: string, env: Record<string, string>): Promise<string> => {
-    const port = await freePort();
-    const proc = spawnTracked(process.execPath, ["--conditions=@vigil/source", "--import", "tsx", main(service)], {
+    const { proc, url } = await startServiceProcess({
       name: service,
-      env: { ...process.env, NATS_URL: nats.url, DATABASE_URL: db.url, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn", ...env },
+      main: main(service),
+      env: { NATS_URL: nats.url, DATABASE_URL: db.url, ...env },
     });
     procs.push(proc);
-    const url = `http://127.0.0.1:${port}`;
-    await waitFor(async () => (await fetch(`${url}/readyz`).catch(() => undefined))?.status === 200, {
-      timeoutMs: 90_000,
-      message: `${service} ready\n${proc.tail(20)}`,
-    });
     return url;
   };
 

@@ -18,7 +18,6 @@ import {
   aggregateQuery,
   assessmentsQuery,
   autonomyQuery,
-  type AutonomyValue,
   type EffectivenessAggregateValue,
   effectivenessQuery,
 } from "@vigil/contracts";
@@ -29,14 +28,9 @@ import { type AssessmentTiming, stabilizationFor } from "@vigil/assessment";
 import express, { type Router } from "express";
 import type { Logger } from "pino";
 import type { z } from "zod";
+import type { LedgerEntry } from "../state/ledger-reader.js";
 
-export interface LedgerEntry {
-  key: string;
-  action: ActionName;
-  alertname: string;
-  namespaceClass: string;
-  value: AutonomyValue;
-}
+export type { LedgerEntry };
 
 export interface EffectivenessApiDeps {
   db: Database;
