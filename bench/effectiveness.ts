@@ -35,7 +35,7 @@ import { startService } from "@vigil/service";
 import { childPidsNamed, makeTempDir, startNats, startPostgres, waitFor } from "@vigil/testing";
 import { pino } from "pino";
 import { z } from "zod";
-import { envNum } from "./lib/bench-cluster.js";
+import { envNum, serviceBenchDeployment, serviceBenchNode } from "./lib/bench-cluster.js";
 import { calibrationLine, stockPublishRate, windowed } from "./lib/calibration.js";
 import { cpuPerUnitText, stackCpuSeconds } from "./lib/procstat.js";
 import { startSimProcess } from "./lib/sim-process.js";
@@ -60,37 +60,11 @@ const spread = (xs: readonly number[]) =>
 /** Nodes, team namespaces, Deployments (a container `app` with a 256Mi memory limit): what the assessments read. */
 function cluster(): KubeObject[] {
   const objects: KubeObject[] = [];
-  for (let i = 1; i <= NODES; i++)
-    objects.push({
-      apiVersion: "v1",
-      kind: "Node",
-      metadata: { name: `node-${i}` },
-      status: { capacity: { cpu: "32", memory: "128Gi", pods: "110" } },
-    });
+  for (let i = 1; i <= NODES; i++) objects.push(serviceBenchNode(i));
   for (let n = 0; n < NAMESPACES; n++) objects.push({ apiVersion: "v1", kind: "Namespace", metadata: { name: `team-${n}` } });
   for (let i = 0; i < DEPLOYMENTS; i++) {
     const app = `app-${i}`;
-    objects.push({
-      apiVersion: "apps/v1",
-      kind: "Deployment",
-      metadata: { name: app, namespace: `team-${i % NAMESPACES}`, labels: { app } },
-      spec: {
-        replicas: REPLICAS,
-        selector: { matchLabels: { app } },
-        template: {
-          metadata: { labels: { app } },
-          spec: {
-            containers: [
-              {
-                name: "app",
-                image: `bench/${app}:1.0`,
-                resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "256Mi" } },
-              },
-            ],
-          },
-        },
-      },
-    });
+    objects.push(serviceBenchDeployment(app, `team-${i % NAMESPACES}`, REPLICAS));
   }
   return objects;
 }

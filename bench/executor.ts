@@ -23,7 +23,7 @@ import { executorService } from "@vigil/executor";
 import type { KubeObject } from "@vigil/kube-sim";
 import { startService } from "@vigil/service";
 import { childPidsNamed, makeTempDir, startNats, startPostgres, waitFor } from "@vigil/testing";
-import { envNum } from "./lib/bench-cluster.js";
+import { envNum, serviceBenchDeployment, serviceBenchNode } from "./lib/bench-cluster.js";
 import { calibrationLine, stockPublishRate, windowed } from "./lib/calibration.js";
 import { cpuPerUnitText, stackCpuSeconds } from "./lib/procstat.js";
 import { startSimProcess } from "./lib/sim-process.js";
@@ -43,13 +43,7 @@ const ms = (n: number) => `${n.toFixed(1)} ms`;
 /** Nodes, team namespaces each with a LimitRange and a ResourceQuota, Deployments each with a PDB: every preflight check has work. */
 function cluster(): KubeObject[] {
   const objects: KubeObject[] = [];
-  for (let i = 1; i <= NODES; i++)
-    objects.push({
-      apiVersion: "v1",
-      kind: "Node",
-      metadata: { name: `node-${i}` },
-      status: { capacity: { cpu: "32", memory: "128Gi", pods: "110" } },
-    });
+  for (let i = 1; i <= NODES; i++) objects.push(serviceBenchNode(i));
   for (let n = 0; n < NAMESPACES; n++) {
     const namespace = `team-${n}`;
     objects.push({ apiVersion: "v1", kind: "Namespace", metadata: { name: namespace } });
@@ -69,27 +63,7 @@ function cluster(): KubeObject[] {
   for (let i = 0; i < DEPLOYMENTS; i++) {
     const app = `app-${i}`;
     const namespace = `team-${i % NAMESPACES}`;
-    objects.push({
-      apiVersion: "apps/v1",
-      kind: "Deployment",
-      metadata: { name: app, namespace, labels: { app } },
-      spec: {
-        replicas: REPLICAS,
-        selector: { matchLabels: { app } },
-        template: {
-          metadata: { labels: { app } },
-          spec: {
-            containers: [
-              {
-                name: "app",
-                image: `bench/${app}:1.0`,
-                resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "256Mi" } },
-              },
-            ],
-          },
-        },
-      },
-    });
+    objects.push(serviceBenchDeployment(app, namespace, REPLICAS));
     objects.push({
       apiVersion: "policy/v1",
       kind: "PodDisruptionBudget",

@@ -79,3 +79,34 @@ export function benchCluster(opts: { services?: boolean } = {}): KubeObject[] {
   }
   return objects;
 }
+
+/** A node of the service benches' clusters (executor, effectiveness): 32 cores, 128Gi, room for 110 pods. */
+export const serviceBenchNode = (i: number): KubeObject => ({
+  apiVersion: "v1",
+  kind: "Node",
+  metadata: { name: `node-${i}` },
+  status: { capacity: { cpu: "32", memory: "128Gi", pods: "110" } },
+});
+
+/** A Deployment of the service benches: one container `app`, 100m/128Mi requested, a 256Mi memory limit. */
+export const serviceBenchDeployment = (app: string, namespace: string, replicas: number): KubeObject => ({
+  apiVersion: "apps/v1",
+  kind: "Deployment",
+  metadata: { name: app, namespace, labels: { app } },
+  spec: {
+    replicas,
+    selector: { matchLabels: { app } },
+    template: {
+      metadata: { labels: { app } },
+      spec: {
+        containers: [
+          {
+            name: "app",
+            image: `bench/${app}:1.0`,
+            resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "256Mi" } },
+          },
+        ],
+      },
+    },
+  },
+});

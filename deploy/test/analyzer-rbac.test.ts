@@ -4,8 +4,8 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { ANALYZER_CACHED_KINDS } from "@vigil/analyzer";
-import { type ClusterCache, KubeApiError, UsageCache, evictPod, type KubeLogger } from "@vigil/kube";
-import { type RbacHarness, rbacHarness } from "./rbac-harness.js";
+import { type ClusterCache, UsageCache, evictPod, type KubeLogger } from "@vigil/kube";
+import { type RbacHarness, rbacHarness, assertForbidden } from "./rbac-harness.js";
 
 const quiet: KubeLogger = { debug: () => {}, info: () => {}, warn: () => {} };
 
@@ -45,13 +45,7 @@ test("analyzer RBAC: the usage cache polls metrics.k8s.io and the kubelets' volu
 });
 
 test("analyzer RBAC: read-only — patches, deletes, evictions and Secrets are refused", async () => {
-  const refused = async (what: string, call: () => Promise<unknown>) => {
-    await assert.rejects(call, (err: unknown) => {
-      assert.ok(err instanceof KubeApiError, `${what}: ${String(err)}`);
-      assert.equal(err.status, 403, `${what}: ${err.message}`);
-      return true;
-    });
-  };
+  const refused = assertForbidden;
   const pod = cache.store("Pod").list({ namespace: "shop" })[0]!;
   await refused("patch a deployment", () =>
     cache.client.patch({ kind: "Deployment", namespace: "shop", name: "payments-api" }, "merge", { spec: { replicas: 5 } }),

@@ -3,15 +3,10 @@
 // to the simulator (which enforces RBAC as kube-apiserver does), the ServiceAccount syncs every cache and polls usage,
 // and cannot change anything or read Secrets: judging an action never needs the power to take one.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { fileURLToPath } from "node:url";
-import { parseAllDocuments } from "yaml";
-import { type ClusterCache, DEFAULT_CACHED_KINDS, evictPod, KINDS, KubeApiError, type KubeLogger, UsageCache } from "@vigil/kube";
-import { manifestDocs, type Obj, type RbacHarness, rbacHarness } from "./rbac-harness.js";
+import { type ClusterCache, DEFAULT_CACHED_KINDS, evictPod, KINDS, type KubeLogger, UsageCache } from "@vigil/kube";
+import { manifestDocs, type Obj, type RbacHarness, rbacHarness, assertForbidden, assertServiceWiring } from "./rbac-harness.js";
 
-const root = fileURLToPath(new URL("../..", import.meta.url));
 const MANIFEST = "deploy/kubernetes/effectiveness.yaml";
 // The kinds the service caches: DEFAULT_CACHED_KINDS ("what the analyzer, executor and effectiveness read").
 const CACHED_KINDS = DEFAULT_CACHED_KINDS;
@@ -55,28 +50,7 @@ before(async () => {
 after(() => h?.stop());
 
 test("effectiveness manifest: every document parses; the ServiceAccount, binding, Service and PDB fit together", () => {
-  for (const d of parseAllDocuments(readFileSync(join(root, MANIFEST), "utf8"))) assert.deepEqual(d.errors, []);
-  const sa = ofKind("ServiceAccount");
-  assert.deepEqual([sa.metadata.namespace, sa.metadata.name], ["vigil", "vigil-effectiveness"]);
-  const binding = ofKind("ClusterRoleBinding");
-  assert.deepEqual(binding.roleRef, {
-    apiGroup: "rbac.authorization.k8s.io",
-    kind: "ClusterRole",
-    name: ofKind("ClusterRole").metadata.name,
-  });
-  assert.deepEqual(binding.subjects, [{ kind: "ServiceAccount", name: "vigil-effectiveness", namespace: "vigil" }]);
-  const deploy = ofKind("Deployment");
-  const labels = deploy.spec.template.metadata.labels as Obj;
-  const selects = (sel: Obj) => Object.entries(sel).every(([k, v]) => labels[k] === v);
-  assert.ok(selects(deploy.spec.selector.matchLabels));
-  assert.ok(selects(ofKind("Service").spec.selector), "the Service selects the service's pods");
-  assert.ok(selects(ofKind("PodDisruptionBudget").spec.selector.matchLabels), "the PDB selects the service's pods");
-  assert.equal(ofKind("PodDisruptionBudget").spec.maxUnavailable, 1, "a drain is never blocked by Vigil itself");
-  assert.deepEqual(
-    ofKind("Service").spec.ports.map((p: Obj) => [p.port, p.targetPort]),
-    [[8084, "http"]],
-  );
-  assert.equal(deploy.spec.template.spec.serviceAccountName, "vigil-effectiveness");
+  assertServiceWiring(MANIFEST, { serviceAccount: "vigil-effectiveness", port: 8084 });
 });
 
 test("effectiveness manifest: the executor's policy ConfigMap is mounted where EXECUTOR_POLICY_FILE points", () => {
@@ -155,13 +129,7 @@ test("effectiveness RBAC on the simulator: metrics.k8s.io and the kubelets' volu
 });
 
 test("effectiveness RBAC on the simulator: read-only — patches, deletes, evictions and Secrets are refused", async () => {
-  const refused = async (what: string, call: () => Promise<unknown>) => {
-    await assert.rejects(call, (err: unknown) => {
-      assert.ok(err instanceof KubeApiError, `${what}: ${String(err)}`);
-      assert.equal(err.status, 403, `${what}: ${err.message}`);
-      return true;
-    });
-  };
+  const refused = assertForbidden;
   const pod = cache.store("Pod").list({ namespace: "shop" })[0]!;
   await refused("patch a deployment", () =>
     cache.client.patch({ kind: "Deployment", namespace: "shop", name: "payments-api" }, "merge", { spec: { replicas: 5 } }),

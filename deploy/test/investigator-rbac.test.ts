@@ -5,8 +5,8 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { ANALYSIS_CACHED_KINDS } from "@vigil/analysis";
-import { type ClusterCache, KubeApiError, UsageCache, evictPod, readContainerLogs, type KubeLogger } from "@vigil/kube";
-import { type Obj, type RbacHarness, rbacHarness } from "./rbac-harness.js";
+import { type ClusterCache, UsageCache, evictPod, readContainerLogs, type KubeLogger } from "@vigil/kube";
+import { type Obj, type RbacHarness, rbacHarness, assertForbidden } from "./rbac-harness.js";
 
 const quiet: KubeLogger = { debug: () => {}, info: () => {}, warn: () => {} };
 
@@ -63,13 +63,7 @@ test("investigator RBAC: container logs, metrics.k8s.io and the kubelets' volume
 });
 
 test("investigator RBAC: read-only — patches, deletes, evictions and Secrets are refused", async () => {
-  const refused = async (what: string, call: () => Promise<unknown>) => {
-    await assert.rejects(call, (err: unknown) => {
-      assert.ok(err instanceof KubeApiError, `${what}: ${String(err)}`);
-      assert.equal(err.status, 403, `${what}: ${err.message}`);
-      return true;
-    });
-  };
+  const refused = assertForbidden;
   const pod = cache.store("Pod").list({ namespace: "shop" })[0]!;
   await refused("patch a deployment", () =>
     cache.client.patch({ kind: "Deployment", namespace: "shop", name: "payments-api" }, "merge", { spec: { replicas: 5 } }),

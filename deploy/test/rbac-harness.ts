@@ -1,12 +1,14 @@
 // A read-only service's RBAC, for real: its manifest's ServiceAccount, ClusterRole and binding loaded into the
 // simulator (which enforces RBAC as kube-apiserver does), and a ClusterCache acting as that ServiceAccount over the
-// kinds the service caches. Shared by the analyzer's and the investigator's RBAC tests.
+// kinds the service caches. Shared by the analyzer's, the investigator's and effectiveness' RBAC tests; the checks of
+// a Deployment's wiring and of a refused call by every service's.
+import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseAllDocuments } from "yaml";
-import { ClusterCache, type KindName, kubeConfigFromFile, type KubeLogger } from "@vigil/kube";
+import { ClusterCache, type KindName, KubeApiError, kubeConfigFromFile, type KubeLogger } from "@vigil/kube";
 import { type KubeObject, KubeSim } from "@vigil/kube-sim";
 
 export type Obj = Record<string, any>;
@@ -50,4 +52,51 @@ export async function rbacHarness(manifestFile: string, kinds: readonly KindName
       await sim.stop();
     },
   };
+}
+
+/** The one object of `kind` among `docs`. */
+export function ofKind(docs: readonly Obj[], kind: string): Obj {
+  const d = docs.find((x) => x.kind === kind);
+  assert.ok(d, `no ${kind}`);
+  return d;
+}
+
+/**
+ * A service manifest fits together: every document parses; the ServiceAccount `vigil/<serviceAccount>` is the one the
+ * binding names and the pods run as; the binding points at the ClusterRole; the Service and the PDB select the
+ * Deployment's pods; the PDB never blocks a drain; the Service exposes `port` on the pods' `http` port.
+ */
+export function assertServiceWiring(file: string, expected: { serviceAccount: string; port: number }): void {
+  for (const d of parseAllDocuments(readFileSync(join(root, file), "utf8"))) assert.deepEqual(d.errors, []);
+  const docs = manifestDocs(file);
+  const sa = ofKind(docs, "ServiceAccount");
+  assert.deepEqual([sa.metadata.namespace, sa.metadata.name], ["vigil", expected.serviceAccount]);
+  const binding = ofKind(docs, "ClusterRoleBinding");
+  assert.deepEqual(binding.roleRef, {
+    apiGroup: "rbac.authorization.k8s.io",
+    kind: "ClusterRole",
+    name: ofKind(docs, "ClusterRole").metadata.name,
+  });
+  assert.deepEqual(binding.subjects, [{ kind: "ServiceAccount", name: expected.serviceAccount, namespace: "vigil" }]);
+  const deploy = ofKind(docs, "Deployment");
+  const labels = deploy.spec.template.metadata.labels as Obj;
+  const selects = (sel: Obj) => Object.entries(sel).every(([k, v]) => labels[k] === v);
+  assert.ok(selects(deploy.spec.selector.matchLabels));
+  assert.ok(selects(ofKind(docs, "Service").spec.selector), "the Service selects the service's pods");
+  assert.ok(selects(ofKind(docs, "PodDisruptionBudget").spec.selector.matchLabels), "the PDB selects the service's pods");
+  assert.equal(ofKind(docs, "PodDisruptionBudget").spec.maxUnavailable, 1, "a drain is never blocked by Vigil itself");
+  assert.deepEqual(
+    ofKind(docs, "Service").spec.ports.map((p: Obj) => [p.port, p.targetPort]),
+    [[expected.port, "http"]],
+  );
+  assert.equal(deploy.spec.template.spec.serviceAccountName, expected.serviceAccount);
+}
+
+/** `call` is refused with 403 Forbidden, as the API server refuses what a role does not grant. */
+export async function assertForbidden(what: string, call: () => Promise<unknown>): Promise<void> {
+  await assert.rejects(call, (err: unknown) => {
+    assert.ok(err instanceof KubeApiError, `${what}: ${String(err)}`);
+    assert.equal(err.status, 403, `${what}: ${err.message}`);
+    return true;
+  });
 }
