@@ -40,15 +40,17 @@ test("pod-issues: the snapshot is served while fresh, refreshed in the backgroun
   ]);
   await api.advance("5m");
 
-  // The stale snapshot may be served once more; the background refresh then brings the crash loop, with a later time.
+  // The stale snapshot may be served once more (or one refreshed while the 5 minutes were still being stepped through);
+  // a background refresh then brings the crash loop, with the time after the 5 minutes. The analyzer's cluster clock
+  // follows the jump through the objects it watches at once, and through the API server's Date header (whole seconds:
+  // "5 minutes later" within that second) at the latest when it asks the time again, 10 s after its last request.
+  const movedMs = (p: PodIssues) => Date.parse(p.analysisTime) - Date.parse(first.analysisTime);
   const updated = await waitFor(
     async () => {
       const now = await podIssues();
-      return (now.issueCategories["CrashLoopBackOff"] ?? 0) > 0 ? now : undefined;
+      return (now.issueCategories["CrashLoopBackOff"] ?? 0) > 0 && movedMs(now) >= 5 * 60_000 - 1000 ? now : undefined;
     },
-    { timeoutMs: 10_000 },
+    { timeoutMs: 20_000, message: "a snapshot after the 5 minutes, with the crash loop" },
   );
-  // The cluster clock reads the API server's Date header, whole seconds: "5 minutes later" within that second.
-  const movedMs = Date.parse(updated.analysisTime) - Date.parse(first.analysisTime);
-  assert.ok(movedMs >= 5 * 60_000 - 1000, `describes the cluster after the 5 minutes: ${first.analysisTime} → ${updated.analysisTime}`);
+  assert.ok(updated.issueCategories["CrashLoopBackOff"]! > 0);
 });
