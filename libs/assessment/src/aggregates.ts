@@ -23,7 +23,10 @@ export interface AggregateEntry {
 const round = (n: number): number => Math.round(n * 10_000) / 10_000;
 
 /** The aggregate with `entry` counted, or undefined when it is already counted. */
-export function foldAggregate(previous: EffectivenessAggregateValue | undefined, entry: AggregateEntry): EffectivenessAggregateValue | undefined {
+export function foldAggregate(
+  previous: EffectivenessAggregateValue | undefined,
+  entry: AggregateEntry,
+): EffectivenessAggregateValue | undefined {
   if (previous?.recent.some((r) => r.executionId === entry.executionId)) return undefined;
   const count = (previous?.count ?? 0) + 1;
   const scoredBefore = previous?.scored ?? 0;

@@ -26,7 +26,11 @@ export interface AssessmentResult extends Verdict {
 }
 
 /** The target as it is at `now`, with the alerts firing for its owner. */
-export function snapshotOf(sources: Pick<AssessmentSources, "cluster" | "usage" | "alerts">, subject: AssessmentSubject, now: number): TargetSnapshot {
+export function snapshotOf(
+  sources: Pick<AssessmentSources, "cluster" | "usage" | "alerts">,
+  subject: AssessmentSubject,
+  now: number,
+): TargetSnapshot {
   const snapshot = observeTarget({ cluster: sources.cluster, usage: sources.usage }, subject, now);
   const firing = sources.alerts.history.firingAt(sources.cluster, subject.owner, now);
   return {

@@ -71,6 +71,7 @@ export function foldAutonomy(
 function setbackOf(e: LedgerEvent, t: AutonomyThresholds): string | undefined {
   if (e.failure) return `execution ${e.executionId} failed or was reverted`;
   if (e.drift) return `drift: the change of execution ${e.executionId} was changed again by someone else`;
-  if (e.score !== null && e.score < t.minScore) return `score ${e.score.toFixed(2)} (${e.outcome}) for execution ${e.executionId}, below ${t.minScore}`;
+  if (e.score !== null && e.score < t.minScore)
+    return `score ${e.score.toFixed(2)} (${e.outcome}) for execution ${e.executionId}, below ${t.minScore}`;
   return undefined;
 }

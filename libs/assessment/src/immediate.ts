@@ -14,18 +14,48 @@ export function dispositionOf(e: Pick<ExecutionMessage, "status" | "dryRun" | "r
   switch (e.status) {
     case "succeeded":
       return e.dryRun
-        ? { kind: "immediate", method: "immediate-dry-run", notes: `Not scored: a dry run applied nothing (${e.reason}).`, failure: false, aggregate: false }
+        ? {
+            kind: "immediate",
+            method: "immediate-dry-run",
+            notes: `Not scored: a dry run applied nothing (${e.reason}).`,
+            failure: false,
+            aggregate: false,
+          }
         : { kind: "schedule" };
     case "dry_run":
-      return { kind: "immediate", method: "immediate-dry-run", notes: `Not scored: a dry run applied nothing (${e.reason}).`, failure: false, aggregate: false };
+      return {
+        kind: "immediate",
+        method: "immediate-dry-run",
+        notes: `Not scored: a dry run applied nothing (${e.reason}).`,
+        failure: false,
+        aggregate: false,
+      };
     case "rejected":
-      return { kind: "immediate", method: "immediate-rejected", notes: `Not scored: the action was refused and did not run (${e.reason}).`, failure: false, aggregate: false };
+      return {
+        kind: "immediate",
+        method: "immediate-rejected",
+        notes: `Not scored: the action was refused and did not run (${e.reason}).`,
+        failure: false,
+        aggregate: false,
+      };
     case "expired":
-      return { kind: "immediate", method: "immediate-expired", notes: `Not scored: the approval expired and the action did not run (${e.reason}).`, failure: false, aggregate: false };
+      return {
+        kind: "immediate",
+        method: "immediate-expired",
+        notes: `Not scored: the approval expired and the action did not run (${e.reason}).`,
+        failure: false,
+        aggregate: false,
+      };
     // A failure and a revert did touch the cluster and say something about the action: they count in the
     // aggregates and break an autonomy streak, but carry no score (nothing stayed in place to measure).
     case "failed":
-      return { kind: "immediate", method: "immediate-failed", notes: `Not scored: the action failed (${e.reason}).`, failure: true, aggregate: true };
+      return {
+        kind: "immediate",
+        method: "immediate-failed",
+        notes: `Not scored: the action failed (${e.reason}).`,
+        failure: true,
+        aggregate: true,
+      };
     case "reverted":
       return {
         kind: "immediate",

@@ -60,7 +60,9 @@ export function refBelongsTo(cache: Cache, ref: Pick<ResourceRef, "kind" | "name
   if (ref.kind === "ReplicaSet" && owner.kind === "Deployment" && ref.namespace === owner.namespace) {
     const rs = cache.store("ReplicaSet").get(ref.name, ref.namespace);
     const controller = rs?.metadata?.ownerReferences?.find((o) => o.controller) ?? rs?.metadata?.ownerReferences?.[0];
-    return controller ? controller.kind === "Deployment" && controller.name === owner.name : new RegExp(`^${escape(owner.name)}-[a-z0-9]{1,10}$`).test(ref.name);
+    return controller
+      ? controller.kind === "Deployment" && controller.name === owner.name
+      : new RegExp(`^${escape(owner.name)}-[a-z0-9]{1,10}$`).test(ref.name);
   }
   return false;
 }

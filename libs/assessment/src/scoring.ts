@@ -54,8 +54,17 @@ export function combine(results: readonly NamedResult[]): Verdict {
   const has = (name: string) => known.some((c) => c.name === name);
   const weight = known.reduce((s, c) => s + c.weight, 0);
   if ((!has("health") && !has("alert")) || weight < outcomeThresholds.minWeight) {
-    const why = !has("health") && !has("alert") ? "neither the target's health nor its alert could be judged" : `only ${round(weight)} of the weight had data`;
-    return { outcome: "insufficient_data", score: null, components, ...flags, notes: [`Insufficient data: ${why}.`, ...sentences].join(" ") };
+    const why =
+      !has("health") && !has("alert")
+        ? "neither the target's health nor its alert could be judged"
+        : `only ${round(weight)} of the weight had data`;
+    return {
+      outcome: "insufficient_data",
+      score: null,
+      components,
+      ...flags,
+      notes: [`Insufficient data: ${why}.`, ...sentences].join(" "),
+    };
   }
   const score = round(known.reduce((s, c) => s + c.weight * c.value!, 0) / weight);
   let outcome: EffectivenessOutcome =

@@ -16,7 +16,12 @@ export interface AssessmentTiming {
   beforeMs: number;
 }
 
-export const defaultTiming: AssessmentTiming = { stabilizationMs: 5 * 60_000, perAction: {}, validityMs: 30 * 60_000, beforeMs: 10 * 60_000 };
+export const defaultTiming: AssessmentTiming = {
+  stabilizationMs: 5 * 60_000,
+  perAction: {},
+  validityMs: 30 * 60_000,
+  beforeMs: 10 * 60_000,
+};
 
 export const stabilizationFor = (t: AssessmentTiming, action: ActionName): number => t.perAction[action] ?? t.stabilizationMs;
 

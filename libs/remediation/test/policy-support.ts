@@ -87,6 +87,7 @@ export class MemoryState implements PolicyState {
       state: "earned",
       successes: 5,
       meanScore: 0.9,
+      counted: [],
       updatedAt: new Date(T0).toISOString(),
     });
   }

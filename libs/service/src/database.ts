@@ -48,7 +48,11 @@ export async function openServiceDatabase(opts: OpenDatabaseOptions): Promise<Da
   readiness.add("postgres", () => db.ready());
   for (let failures = 1; ; failures++) {
     try {
-      const applied = await migrate(db, { dir: opts.requirement.migrations, table: opts.requirement.table ?? `pgmigrations_${name.replace(/\W/g, "_")}`, log });
+      const applied = await migrate(db, {
+        dir: opts.requirement.migrations,
+        table: opts.requirement.table ?? `pgmigrations_${name.replace(/\W/g, "_")}`,
+        log,
+      });
       log.info({ applied: applied.length, database: redactUrl(config.DATABASE_URL) }, "PostgreSQL ready; migrations applied");
       return db;
     } catch (err) {

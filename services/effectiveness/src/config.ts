@@ -18,7 +18,10 @@ const perActionWindows = z
   .default("")
   .transform((text, ctx) => {
     const out: Partial<Record<ActionName, number>> = {};
-    for (const item of text.split(",").map((s) => s.trim()).filter(Boolean)) {
+    for (const item of text
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean)) {
       const [name, value] = item.split("=").map((s) => s.trim());
       const action = catalogActionName.safeParse(name);
       const ms = durationMs.safeParse(value ?? "");

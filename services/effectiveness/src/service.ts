@@ -21,7 +21,9 @@ const kubeConfigProblems = (): string[] => {
   const found = findKubeConfig();
   return found.kubeConfig
     ? []
-    : [`KUBECONFIG: effectiveness reads the cluster and found no access (${found.reason}); set KUBECONFIG, or run it in a pod with its service account`];
+    : [
+        `KUBECONFIG: effectiveness reads the cluster and found no access (${found.reason}); set KUBECONFIG, or run it in a pod with its service account`,
+      ];
 };
 
 export const effectivenessService: ServiceDefinition<typeof effectivenessConfigShape> = {
@@ -30,7 +32,15 @@ export const effectivenessService: ServiceDefinition<typeof effectivenessConfigS
   config: effectivenessConfigShape,
   // The executor's schema: whichever of the two starts first applies it.
   database: { migrations: ACTION_HISTORY_MIGRATIONS, table: ACTION_HISTORY_MIGRATIONS_TABLE },
-  streams: [streams.actions, streams.alerts, streams.effectiveness, streams.metrics, streams.kernelEvents, streams.delayed, streams.deadLetters],
+  streams: [
+    streams.actions,
+    streams.alerts,
+    streams.effectiveness,
+    streams.metrics,
+    streams.kernelEvents,
+    streams.delayed,
+    streams.deadLetters,
+  ],
   checkConfig: (config) => [...effectivenessConfigProblems(config), ...kubeConfigProblems()],
   async setup({ config, bus, db, router, registry, readiness, log, onShutdown }) {
     const found = findKubeConfig();
@@ -87,7 +97,10 @@ export const effectivenessService: ServiceDefinition<typeof effectivenessConfigS
         history,
         changes,
         ledger: ledgerReader(feedback.ledger),
-        aggregates: { get: async (scope, subject, action) => (await feedback.aggregates.get(kvBuckets.effectiveness.key(scope, subject, action)))?.value },
+        aggregates: {
+          get: async (scope, subject, action) =>
+            (await feedback.aggregates.get(kvBuckets.effectiveness.key(scope, subject, action)))?.value,
+        },
         components: assessmentComponents.map(({ name, weight, description }) => ({ name, weight, description })),
         timing,
         log,

@@ -10,4 +10,5 @@ import { sideEffects } from "./side-effects.js";
 
 export const assessmentComponents: readonly AssessmentComponentDefinition[] = [health, alert, metrics, kernel, sideEffects, drift];
 
-export const componentNamed = (name: string): AssessmentComponentDefinition | undefined => assessmentComponents.find((c) => c.name === name);
+export const componentNamed = (name: string): AssessmentComponentDefinition | undefined =>
+  assessmentComponents.find((c) => c.name === name);

@@ -80,7 +80,9 @@ export function assessSideEffects(ctx: AssessmentContext): ComponentResult {
   const carried = continuing.length
     ? `; ${continuing.length} warning series from before the action continued (${[...new Set(continuing.map((w) => w.reason))].join(", ")}), not counted`
     : "";
-  const alertsText = newAlerts.length ? `; new alerts for the owner since the action: ${[...new Set(newAlerts.map((a) => a.alertname))].join(", ")}` : "";
+  const alertsText = newAlerts.length
+    ? `; new alerts for the owner since the action: ${[...new Set(newAlerts.map((a) => a.alertname))].join(", ")}`
+    : "";
   if (fresh.length === 0)
     return {
       value,
@@ -89,7 +91,11 @@ export function assessSideEffects(ctx: AssessmentContext): ComponentResult {
     };
   const summary = [...byReason].map(([reason, n]) => `${reason} ×${n}`).join(", ");
   const objects = [...new Set(fresh.map((w) => w.object))].slice(0, 5).join(", ");
-  return { value, explanation: `${fresh.length} new Warning event(s) since the action: ${summary} (on ${objects})${alertsText}${carried}`, evidence };
+  return {
+    value,
+    explanation: `${fresh.length} new Warning event(s) since the action: ${summary} (on ${objects})${alertsText}${carried}`,
+    evidence,
+  };
 }
 
 export const sideEffects = defineComponent({

@@ -41,7 +41,11 @@ export async function startConsumers(deps: ConsumersDeps): Promise<void> {
     durable: EXECUTIONS_DURABLE,
     concurrency: deps.concurrency,
     handler: async (execution, ctx) => {
-      const log = ctx.log.child({ incidentId: execution.incidentId, correlationId: execution.correlationId, executionId: execution.executionId });
+      const log = ctx.log.child({
+        incidentId: execution.incidentId,
+        correlationId: execution.correlationId,
+        executionId: execution.executionId,
+      });
       const d = dispositionOf(execution);
       if (d.kind === "ignore") return log.debug({ status: execution.status }, d.why);
       if (d.kind === "immediate") {
@@ -73,12 +77,22 @@ export async function startConsumers(deps: ConsumersDeps): Promise<void> {
     retryBaseMs: 2_000,
     retryMaxMs: 300_000,
     handler: async ({ execution, baseline, dueAt }, ctx) => {
-      const log = ctx.log.child({ incidentId: execution.incidentId, correlationId: execution.correlationId, executionId: execution.executionId });
+      const log = ctx.log.child({
+        incidentId: execution.incidentId,
+        correlationId: execution.correlationId,
+        executionId: execution.executionId,
+      });
       const end = metrics.assessSeconds.startTimer();
       const at = now();
       const result = await assess(sources, { subject: subjectOf(execution), baseline, now: at, timing });
       await outcomes.conclude(
-        { execution, judgement: judgementOf(result), failure: false, aggregate: true, observed: { baseline, ...(result.current ? { current: result.current } : {}) } },
+        {
+          execution,
+          judgement: judgementOf(result),
+          failure: false,
+          aggregate: true,
+          observed: { baseline, ...(result.current ? { current: result.current } : {}) },
+        },
         log,
       );
       if (ctx.attempt === 1) metrics.lateness.observe(Math.max(0, at - Date.parse(dueAt)) / 1000);

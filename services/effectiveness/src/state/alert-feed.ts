@@ -12,7 +12,11 @@ export interface AlertFeed {
   stop(): Promise<void>;
 }
 
-export function followAlerts(bus: Pick<Bus, "js">, history: AlertHistory, opts: { log: Logger; metrics: EffectivenessMetrics; windowMs: number }): AlertFeed {
+export function followAlerts(
+  bus: Pick<Bus, "js">,
+  history: AlertHistory,
+  opts: { log: Logger; metrics: EffectivenessMetrics; windowMs: number },
+): AlertFeed {
   const feed = new StreamFeed({
     js: bus.js,
     topic: topics.alerts,

@@ -42,7 +42,8 @@ export class Feedback {
   async apply({ assessment: a, failure, aggregate }: FeedbackInput, log: Logger): Promise<void> {
     if (!aggregate) return;
     const entry = { executionId: a.executionId, action: a.action, outcome: a.outcome, score: a.score, at: a.assessedAt };
-    for (const key of aggregateKeys(a.alertname, a.owner, a.action)) await this.aggregates.modify(key, (prev) => foldAggregate(prev, entry));
+    for (const key of aggregateKeys(a.alertname, a.owner, a.action))
+      await this.aggregates.modify(key, (prev) => foldAggregate(prev, entry));
     await this.updateLedger(a, failure, log);
   }
 
@@ -84,8 +85,18 @@ export class Feedback {
     if (change) {
       this.deps.metrics.autonomyChanges.inc({ to: made.to });
       log.info(
-        { incidentId: a.incidentId, correlationId: a.correlationId, action: a.action, alertname: a.alertname, namespaceClass, to: made.to, reason: made.reason },
-        made.to === "earned" ? "autonomy earned: this class of action now runs without approval" : "autonomy demoted: this class of action needs approval again",
+        {
+          incidentId: a.incidentId,
+          correlationId: a.correlationId,
+          action: a.action,
+          alertname: a.alertname,
+          namespaceClass,
+          to: made.to,
+          reason: made.reason,
+        },
+        made.to === "earned"
+          ? "autonomy earned: this class of action now runs without approval"
+          : "autonomy demoted: this class of action needs approval again",
       );
     }
   }

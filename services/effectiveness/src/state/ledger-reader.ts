@@ -21,7 +21,8 @@ export function ledgerReader(ledger: TypedKv<typeof kvBuckets.autonomy>): { list
       for (const key of await ledger.keys()) {
         const entry = await ledger.get(key);
         const [action, alertname, namespaceClass] = key.split(".").map(decodeToken);
-        if (entry && action && alertname && namespaceClass) out.push({ key, action: action as ActionName, alertname, namespaceClass, value: entry.value });
+        if (entry && action && alertname && namespaceClass)
+          out.push({ key, action: action as ActionName, alertname, namespaceClass, value: entry.value });
       }
       return out.sort((a, b) => a.key.localeCompare(b.key));
     },
