@@ -7,8 +7,7 @@
 // Keys that are not fields of the object (`pods[...]`, `jobs[...]`, `volumeSnapshot`, `networkPolicies[...]`)
 // describe other objects the action created or removed: they are not checkable here.
 import type { KubernetesObject } from "@kubernetes/client-node";
-import { ObjectSerializer } from "@kubernetes/client-node/dist/gen/models/ObjectSerializer.js";
-import { KINDS, isKindName } from "@vigil/kube";
+import { KINDS, isKindName, toWire } from "@vigil/kube";
 
 export type PathSegment = { field: string } | { item: string };
 
@@ -62,7 +61,7 @@ export function parseFieldPath(key: string): FieldPath | undefined {
 /** The object as the API server sends it (client-node models rename fields, e.g. NetworkPolicy's `from` → `_from`). */
 export function wireFormOf(kind: string, obj: KubernetesObject): unknown {
   const model = isKindName(kind) ? KINDS[kind].model : undefined;
-  return model ? ObjectSerializer.serialize(obj, model, "") : JSON.parse(JSON.stringify(obj));
+  return model ? toWire(obj, model) : JSON.parse(JSON.stringify(obj));
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);

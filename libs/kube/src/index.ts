@@ -59,6 +59,7 @@ export {
 export { ownerChain, type OwnerChain, type OwnerLink, type OwnerChainSources } from "./owner-chain.js";
 export { compileSelector, selectorMatches, type LabelSelectorInput } from "./label-selector.js";
 export { parseQuantity, cpuCores, bytesOf } from "./quantity.js";
+export { toWire, fromWire } from "./wire.js";
 export {
   readNodeMetrics,
   readPodMetrics,

@@ -9,7 +9,8 @@ import type { CoreV1Event } from "@kubernetes/client-node";
 import type { AssessmentContext } from "../assessment-context.js";
 import { defineComponent, type ComponentResult } from "../component-definition.js";
 import { newAlertsForOwner } from "../new-alerts.js";
-import { cachedObject, firstSeen, lastSeen, warningEventsAbout } from "../observe-target.js";
+import { cachedObject } from "../observe-target.js";
+import { firstSeen, lastSeen, warningEventsAbout } from "../owner-events.js";
 
 /** Each distinct reason costs this much of the value… */
 const PER_REASON = 0.2;
