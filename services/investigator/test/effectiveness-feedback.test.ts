@@ -2,8 +2,9 @@
 // processes of their own next to the investigator, on one simulated cluster (bad-config-crashloop: a container that
 // exits on a missing setting), one NATS and one PostgreSQL. The investigator's first answer to the crash loop is
 // restart_pod; after two restart_pod actions on the owner have been executed and assessed as not working, the
-// same diagnosis gets something else (collect diagnostics and escalate), citing the assessed history. Nothing is
-// shared but JetStream (the KV aggregates) and PostgreSQL.
+// same diagnosis gets something else (collect diagnostics and escalate), citing the assessed history, and the
+// executor refuses a third restart as an ineffective loop, citing the two scores. Nothing is shared but JetStream
+// (the KV aggregates) and PostgreSQL (the scores on the action history).
 import assert from "node:assert/strict";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -32,7 +33,7 @@ rules:
   - { id: everything, effect: allow, actions: ["*"], namespaces: ["*"] }
 limits: { maxLivePerHour: 1000, maxPerIncident: 100, maxConcurrent: 10 }
 cooldowns: { default: 1s }
-oscillation: { maxRepeats: 100 }
+oscillation: { maxRepeats: 2 }
 confidence: { low: 0.5 }
 `;
 
@@ -132,5 +133,30 @@ describe("effectiveness feeds back into the investigator's next decision", () =>
     const p3 = await proposalOf(h.jsm, again);
     assert.ok(!(p3.kind === "action" && p3.action === "restart_pod"), `proposed ${JSON.stringify(p3)}`);
     assert.match(JSON.stringify(p3), /restart_pod (was already tried|did not help)/);
+
+    // Whoever proposes a third restart anyway, the executor reads the two scores back from PostgreSQL and refuses.
+    const p4 = {
+      ...actionProposal(
+        `feedback-4-${Date.now().toString(36)}`,
+        "restart_pod",
+        { kind: "Pod", name: nameOf(crashingPod()), namespace: "shop" },
+        {},
+      ),
+      alertname: first.alertname,
+      owner: orders,
+    };
+    await h.bus.js.publish(subjects.actionsProposed, JSON.stringify(p4), { msgID: p4.id });
+    const refused = await waitFor(
+      async () => {
+        const body = (await (await fetch(`${executorUrl}/api/v1/actions?limit=500`)).json()) as { data: { items: any[] } };
+        return body.data.items.find((r) => r.proposalId === p4.id && r.status === "rejected");
+      },
+      { timeoutMs: 30_000, message: "the third restart refused" },
+    );
+    assert.ok(
+      refused.policy.matched.some((m: any) => m.ruleId === "oscillation.ineffective-loop"),
+      JSON.stringify(refused.policy.matched),
+    );
+    assert.match(refused.reason, new RegExp(`scores: ${s1!.toFixed(2)}, ${s2!.toFixed(2)}|scores: ${s2!.toFixed(2)}, ${s1!.toFixed(2)}`));
   });
 });
