@@ -5,10 +5,16 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { ANALYSIS_CACHED_KINDS } from "@vigil/analysis";
-import { type ClusterCache, UsageCache, evictPod, readContainerLogs, type KubeLogger } from "@vigil/kube";
-import { type Obj, type RbacHarness, rbacHarness, assertForbidden } from "./rbac-harness.js";
-
-const quiet: KubeLogger = { debug: () => {}, info: () => {}, warn: () => {} };
+import { type ClusterCache, readContainerLogs } from "@vigil/kube";
+import {
+  type Obj,
+  type RbacHarness,
+  rbacHarness,
+  assertForbidden,
+  assertReadOnly,
+  assertCachesSync,
+  assertUsagePolled,
+} from "./rbac-harness.js";
 
 let h: RbacHarness;
 let cache: ClusterCache;
@@ -30,16 +36,7 @@ test("investigator RBAC: the ClusterRole grants read verbs only (get, list, watc
   assert.ok(!resources.includes("secrets") && !resources.includes("*"), "no Secrets, no wildcard");
 });
 
-test("investigator RBAC: the ServiceAccount lists and watches every cached kind", async () => {
-  const synced = await cache.waitForSync(15_000);
-  assert.ok(synced, String(cache.cachesSynced()));
-  for (const s of cache.status()) assert.equal(s.errors, 0, `${s.kind}: ${s.lastError ?? ""}`);
-  assert.deepEqual(
-    cache.status().map((s) => s.kind),
-    [...ANALYSIS_CACHED_KINDS],
-  );
-  assert.ok(cache.store("Pod").list({ namespace: "shop" }).length > 0, "the scenario's pods are visible");
-});
+test("investigator RBAC: the ServiceAccount lists and watches every cached kind", () => assertCachesSync(cache, ANALYSIS_CACHED_KINDS));
 
 test("investigator RBAC: container logs, metrics.k8s.io and the kubelets' volume stats are readable", async () => {
   const pod = cache.store("Pod").list({ namespace: "shop" })[0]!;
@@ -53,25 +50,12 @@ test("investigator RBAC: container logs, metrics.k8s.io and the kubelets' volume
   );
   // A refusal would reject with a 403; an answer (or a typed "not started yet") means the read was allowed.
   assert.ok(logs.ok || logs.status !== 403, JSON.stringify(logs));
-  const usage = new UsageCache({ client: cache.client, nodes: () => cache.store("Node").list(), log: quiet });
-  try {
-    await usage.start();
-    for (const s of usage.status()) assert.equal(s.state, "available", `${s.source}: ${s.reason ?? ""}`);
-  } finally {
-    await usage.stop();
-  }
+  await assertUsagePolled(cache);
 });
 
-test("investigator RBAC: read-only — patches, deletes, evictions and Secrets are refused", async () => {
-  const refused = assertForbidden;
-  const pod = cache.store("Pod").list({ namespace: "shop" })[0]!;
-  await refused("patch a deployment", () =>
-    cache.client.patch({ kind: "Deployment", namespace: "shop", name: "payments-api" }, "merge", { spec: { replicas: 5 } }),
-  );
-  await refused("delete a pod", () => cache.client.delete({ kind: "Pod", namespace: "shop", name: pod.metadata!.name! }));
-  await refused("evict a pod", () => evictPod(cache.client, { namespace: "shop", name: pod.metadata!.name! }));
-  await refused("cordon a node", () =>
+test("investigator RBAC: read-only — patches, deletes, evictions, cordons and Secrets are refused", async () => {
+  await assertReadOnly(cache);
+  await assertForbidden("cordon a node", () =>
     cache.client.patch({ kind: "Node", name: cache.store("Node").list()[0]!.metadata!.name! }, "merge", { spec: { unschedulable: true } }),
   );
-  await refused("list secrets", () => cache.client.requestJson("/api/v1/namespaces/shop/secrets"));
 });

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseAllDocuments } from "yaml";
-import { ClusterCache, type KindName, KubeApiError, kubeConfigFromFile, type KubeLogger } from "@vigil/kube";
+import { ClusterCache, evictPod, type KindName, KubeApiError, kubeConfigFromFile, type KubeLogger, UsageCache } from "@vigil/kube";
 import { type KubeObject, KubeSim } from "@vigil/kube-sim";
 
 export type Obj = Record<string, any>;
@@ -99,4 +99,42 @@ export async function assertForbidden(what: string, call: () => Promise<unknown>
     assert.equal(err.status, 403, `${what}: ${err.message}`);
     return true;
   });
+}
+
+/** As the ServiceAccount, the cache lists and watches every kind it was given, without an error. */
+export async function assertCachesSync(cache: ClusterCache, kinds: readonly KindName[]): Promise<void> {
+  const synced = await cache.waitForSync(15_000);
+  assert.ok(synced, String(cache.cachesSynced()));
+  for (const s of cache.status()) assert.equal(s.errors, 0, `${s.kind}: ${s.lastError ?? ""}`);
+  assert.deepEqual(
+    cache.status().map((s) => s.kind),
+    [...kinds],
+  );
+  assert.ok(cache.store("Pod").list({ namespace: "shop" }).length > 0, "the scenario's pods are visible");
+}
+
+/** As the ServiceAccount, a UsageCache polls metrics.k8s.io and the kubelets' volume stats, every source answering. */
+export async function assertUsagePolled(cache: ClusterCache): Promise<UsageCache> {
+  const usage = new UsageCache({ client: cache.client, nodes: () => cache.store("Node").list(), log: quiet });
+  try {
+    await usage.start();
+    for (const s of usage.status()) {
+      assert.equal(s.state, "available", `${s.source}: ${s.reason ?? ""}`);
+      assert.ok(s.polls > 0, s.source);
+    }
+    return usage;
+  } finally {
+    await usage.stop();
+  }
+}
+
+/** As the ServiceAccount, nothing can be changed and no Secret read: patch, delete, evict and list secrets are 403s. */
+export async function assertReadOnly(cache: ClusterCache): Promise<void> {
+  const pod = cache.store("Pod").list({ namespace: "shop" })[0]!;
+  await assertForbidden("patch a deployment", () =>
+    cache.client.patch({ kind: "Deployment", namespace: "shop", name: "payments-api" }, "merge", { spec: { replicas: 5 } }),
+  );
+  await assertForbidden("delete a pod", () => cache.client.delete({ kind: "Pod", namespace: "shop", name: pod.metadata!.name! }));
+  await assertForbidden("evict a pod", () => evictPod(cache.client, { namespace: "shop", name: pod.metadata!.name! }));
+  await assertForbidden("list secrets", () => cache.client.requestJson("/api/v1/namespaces/shop/secrets"));
 }

@@ -15,7 +15,7 @@ import type {
   V1StatefulSet,
 } from "@kubernetes/client-node";
 import type { ResourceRef } from "@vigil/contracts";
-import { bytesOf, cpuCores, isKindName, type ClusterCache, type UsageSource } from "@vigil/kube";
+import { bytesOf, cpuCores, isKindName, type UsageSource } from "@vigil/kube";
 import type { AssessmentSubject } from "./assessment-context.js";
 import { type ClusterReader, lastSeen, warningEventsAbout } from "./owner-events.js";
 import { podsOf } from "./owner-scope.js";

@@ -157,6 +157,6 @@ describe("effectiveness feeds back into the investigator's next decision", () =>
       refused.policy.matched.some((m: any) => m.ruleId === "oscillation.ineffective-loop"),
       JSON.stringify(refused.policy.matched),
     );
-    assert.match(refused.reason, new RegExp(`scores: ${s1!.toFixed(2)}, ${s2!.toFixed(2)}|scores: ${s2!.toFixed(2)}, ${s1!.toFixed(2)}`));
+    assert.match(refused.reason, new RegExp(`scores: ${s1.toFixed(2)}, ${s2.toFixed(2)}|scores: ${s2.toFixed(2)}, ${s1.toFixed(2)}`));
   });
 });
