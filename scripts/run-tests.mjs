@@ -14,7 +14,7 @@
 // took 263 s that way and 89 s in two shards. Unit files share nothing that a shared process breaks (no servers,
 // no environment of their own); `--isolated` runs every file in its own process again, to rule that out.
 import { spawnSync } from "node:child_process";
-import { readdirSync, existsSync, mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, existsSync, mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { classify } from "./test-tiers.mjs";
@@ -54,7 +54,10 @@ if (selected.length === 0) {
   process.exit(1);
 }
 const cores = Math.max(2, availableParallelism());
-const units = flags.has("--isolated") ? [] : selected.filter((t) => t.tier === "unit").map((t) => t.file);
+// A unit file can ask for a process of its own with a `// vigil-test: own-process (why)` line, e.g. one whose
+// deadline must fire during a cold computation that a process warmed by other files would finish first.
+const ownProcess = (file) => /^\/\/ vigil-test: own-process\b/m.test(readFileSync(file, "utf8"));
+const units = flags.has("--isolated") ? [] : selected.filter((t) => t.tier === "unit" && !ownProcess(t.file)).map((t) => t.file);
 const alone = selected.map((t) => t.file).filter((f) => !units.includes(f));
 // One entry file per shard importing its unit files (by absolute path, through the same tsx loader).
 const shardDir = join(root, "node_modules", ".cache", "vigil-test-shards");

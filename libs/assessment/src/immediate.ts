@@ -1,6 +1,17 @@
 // Executions that changed nothing to judge get an outcome at once, of their own kind, never a made-up score
 // (Kubernaut scored a failure 0.1 and a dry run as if it had run). Only a live success waits for a window.
-import type { ExecutionMessage } from "@vigil/contracts";
+import type { ActionName, ExecutionMessage } from "@vigil/contracts";
+
+/**
+ * Actions that change nothing that could fix the problem (they tell humans, or keep evidence): their success says
+ * nothing about the alert, and scoring it would teach the loop that escalating "does not work".
+ */
+export const NOT_REMEDIATING: ReadonlySet<ActionName> = new Set<ActionName>([
+  "notify_only",
+  "escalate",
+  "collect_diagnostics",
+  "backup_volume",
+]);
 
 export type ExecutionDisposition =
   /** A live change that succeeded: assess it after the stabilization window. */
@@ -10,18 +21,26 @@ export type ExecutionDisposition =
   /** Not final yet (waiting for approval): its final status comes as another message. */
   | { kind: "ignore"; why: string };
 
-export function dispositionOf(e: Pick<ExecutionMessage, "status" | "dryRun" | "reason">): ExecutionDisposition {
+export function dispositionOf(e: Pick<ExecutionMessage, "status" | "dryRun" | "reason" | "action">): ExecutionDisposition {
   switch (e.status) {
     case "succeeded":
-      return e.dryRun
-        ? {
-            kind: "immediate",
-            method: "immediate-dry-run",
-            notes: `Not scored: a dry run applied nothing (${e.reason}).`,
-            failure: false,
-            aggregate: false,
-          }
-        : { kind: "schedule" };
+      if (e.dryRun)
+        return {
+          kind: "immediate",
+          method: "immediate-dry-run",
+          notes: `Not scored: a dry run applied nothing (${e.reason}).`,
+          failure: false,
+          aggregate: false,
+        };
+      if (NOT_REMEDIATING.has(e.action))
+        return {
+          kind: "immediate",
+          method: "immediate-no-remedy",
+          notes: `Not scored: ${e.action} changes nothing that could fix the problem, so there is no effect to measure (${e.reason}).`,
+          failure: false,
+          aggregate: false,
+        };
+      return { kind: "schedule" };
     case "dry_run":
       return {
         kind: "immediate",

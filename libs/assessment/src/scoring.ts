@@ -52,8 +52,9 @@ export function combine(results: readonly NamedResult[]): Verdict {
 
   const known = components.filter((c) => c.value !== null);
   const has = (name: string) => known.some((c) => c.name === name);
+  // Summed weights carry float error (0.35 + 0.05 = 0.3999…): the threshold compares with a tolerance.
   const weight = known.reduce((s, c) => s + c.weight, 0);
-  if ((!has("health") && !has("alert")) || weight < outcomeThresholds.minWeight) {
+  if ((!has("health") && !has("alert")) || weight < outcomeThresholds.minWeight - 1e-9) {
     const why =
       !has("health") && !has("alert")
         ? "neither the target's health nor its alert could be judged"

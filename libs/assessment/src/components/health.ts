@@ -12,6 +12,7 @@
 import type { V1Pod } from "@kubernetes/client-node";
 import type { AssessmentContext } from "../assessment-context.js";
 import { defineComponent, type ComponentResult } from "../component-definition.js";
+import { NOT_REMEDIATING } from "../immediate.js";
 import { podsOf } from "../owner-scope.js";
 import type { ContainerSnapshot, PodSnapshot, TargetSnapshot } from "../target-snapshot.js";
 
@@ -22,8 +23,6 @@ interface Part {
   worsened?: string;
 }
 
-/** Actions that do not change the target: whatever its health, it is not their effect. */
-const NOT_HEALING = new Set(["notify_only", "escalate", "collect_diagnostics", "backup_volume"]);
 /** Owners whose pods should all be Ready (a Job's pods complete instead). */
 const SERVING_KINDS = new Set(["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Pod"]);
 const SCALE_ACTIONS = new Set(["scale_deployment", "scale_statefulset", "update_hpa"]);
@@ -208,7 +207,7 @@ function hpaPart(ctx: AssessmentContext): Part | undefined {
 
 export function assessHealth(ctx: AssessmentContext): ComponentResult {
   const { subject } = ctx;
-  if (NOT_HEALING.has(subject.action))
+  if (NOT_REMEDIATING.has(subject.action))
     return { value: null, explanation: `${subject.action} changes nothing on the target: there is no health effect to judge` };
   const parts = Object.entries({
     pods: podsPart(ctx),
