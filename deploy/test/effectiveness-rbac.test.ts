@@ -15,6 +15,7 @@ import {
   assertCachesSync,
   assertReadOnly,
   assertUsagePolled,
+  assertHardenedPod,
 } from "./rbac-harness.js";
 
 const MANIFEST = "deploy/kubernetes/effectiveness.yaml";
@@ -77,27 +78,10 @@ test("effectiveness manifest: the executor's policy ConfigMap is mounted where E
 });
 
 test("effectiveness manifest: the pod runs non-root, read-only, without capabilities, with probes and the database URL from a Secret", () => {
-  const pod = ofKind("Deployment").spec.template.spec as Obj;
-  const c = pod.containers[0] as Obj;
-  assert.equal(pod.securityContext.runAsNonRoot, true);
-  assert.ok(pod.securityContext.runAsUser > 0);
-  assert.equal(pod.securityContext.seccompProfile?.type, "RuntimeDefault");
-  assert.equal(c.securityContext.allowPrivilegeEscalation, false);
-  assert.equal(c.securityContext.readOnlyRootFilesystem, true);
-  assert.deepEqual(c.securityContext.capabilities, { drop: ["ALL"] });
-  assert.doesNotMatch(c.image, /:latest$|^[^:]+$/, "a pinned image tag");
-  assert.deepEqual(c.ports, [{ name: "http", containerPort: 8084, protocol: "TCP" }]);
-  assert.equal(c.livenessProbe.httpGet.path, "/healthz");
-  assert.equal(c.readinessProbe.httpGet.path, "/readyz");
-  assert.ok(c.resources.requests.cpu && c.resources.requests.memory && c.resources.limits.memory);
-  const env = new Map((c.env as Obj[]).map((e) => [e.name as string, e]));
-  assert.equal(env.get("PORT")?.value, "8084");
+  const env = assertHardenedPod(MANIFEST, 8084);
   assert.match(env.get("NATS_URL")?.value ?? "", /^nats:\/\//);
   assert.equal(env.get("DATABASE_URL")?.value, undefined, "DATABASE_URL must not be inline");
   assert.equal(env.get("DATABASE_URL")?.valueFrom?.secretKeyRef?.name, "vigil-effectiveness");
-  const shutdownMs = Number(env.get("SHUTDOWN_TIMEOUT_MS")?.value ?? 25_000);
-  assert.ok(Number(env.get("SHUTDOWN_DELAY_MS")?.value ?? 0) < shutdownMs);
-  assert.ok(shutdownMs < pod.terminationGracePeriodSeconds * 1000, "shutdown must finish before SIGKILL");
 });
 
 test("effectiveness manifest: the ClusterRole grants exactly reads of the cached kinds, metrics.k8s.io and nodes/proxy", () => {

@@ -17,7 +17,7 @@ import { actionNames, type PolicyRule, rbacRulesFor, rule } from "@vigil/contrac
 import { KubeApiError, KubeClient, kubeConfigFromFile } from "@vigil/kube";
 import { type KubeObject, KubeSim } from "@vigil/kube-sim";
 import { actionEnabled, loadPolicy } from "@vigil/remediation";
-import { manifestDocs, type Obj, assertServiceWiring } from "./rbac-harness.js";
+import { manifestDocs, type Obj, assertServiceWiring, assertHardenedPod } from "./rbac-harness.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const MANIFEST = "deploy/kubernetes/executor.yaml";
@@ -140,29 +140,12 @@ test("executor manifest: every ClusterRole rule carries a comment saying who nee
 });
 
 test("executor manifest: the pod runs non-root, read-only, without capabilities, with probes and secrets from a Secret", () => {
-  const pod = ofKind("Deployment").spec.template.spec as Obj;
-  const c = pod.containers[0] as Obj;
-  assert.equal(pod.securityContext.runAsNonRoot, true);
-  assert.ok(pod.securityContext.runAsUser > 0);
-  assert.equal(pod.securityContext.seccompProfile?.type, "RuntimeDefault");
-  assert.equal(c.securityContext.allowPrivilegeEscalation, false);
-  assert.equal(c.securityContext.readOnlyRootFilesystem, true);
-  assert.deepEqual(c.securityContext.capabilities, { drop: ["ALL"] });
-  assert.doesNotMatch(c.image, /:latest$|^[^:]+$/, "a pinned image tag");
-  assert.deepEqual(c.ports, [{ name: "http", containerPort: 8083, protocol: "TCP" }]);
-  assert.equal(c.livenessProbe.httpGet.path, "/healthz");
-  assert.equal(c.readinessProbe.httpGet.path, "/readyz");
-  assert.ok(c.resources.requests.cpu && c.resources.requests.memory && c.resources.limits.memory);
-  const env = new Map((c.env as Obj[]).map((e) => [e.name as string, e]));
+  const env = assertHardenedPod(MANIFEST, 8083);
   assert.equal(env.get("EXECUTOR_MODE")?.value, "dry-run", "ships in dry run: going live is a decision");
-  assert.equal(env.get("PORT")?.value, "8083");
   for (const name of ["DATABASE_URL", "EXECUTOR_API_TOKEN"]) {
     assert.equal(env.get(name)?.value, undefined, `${name} must not be inline`);
     assert.equal(env.get(name)?.valueFrom?.secretKeyRef?.name, "vigil-executor", `${name} comes from the Secret`);
   }
-  const shutdownMs = Number(env.get("SHUTDOWN_TIMEOUT_MS")?.value ?? 25_000);
-  assert.ok(Number(env.get("SHUTDOWN_DELAY_MS")?.value ?? 0) < shutdownMs);
-  assert.ok(shutdownMs < pod.terminationGracePeriodSeconds * 1000, "shutdown must finish before SIGKILL");
 });
 
 /** The simulator's SelfSubjectAccessReview answer for the executor's ServiceAccount. */

@@ -138,3 +138,30 @@ export async function assertReadOnly(cache: ClusterCache): Promise<void> {
   await assertForbidden("evict a pod", () => evictPod(cache.client, { namespace: "shop", name: pod.metadata!.name! }));
   await assertForbidden("list secrets", () => cache.client.requestJson("/api/v1/namespaces/shop/secrets"));
 }
+
+/**
+ * The service's pod is hardened and observable: non-root with a seccomp profile, no privilege escalation, a read-only
+ * root filesystem, every capability dropped, a pinned image, `port` named `http`, probes on /healthz and /readyz,
+ * requests and a memory limit, a shutdown that ends before the kubelet's SIGKILL. Returns its container's environment.
+ */
+export function assertHardenedPod(file: string, port: number): Map<string, Obj> {
+  const pod = ofKind(manifestDocs(file), "Deployment").spec.template.spec as Obj;
+  const c = pod.containers[0] as Obj;
+  assert.equal(pod.securityContext.runAsNonRoot, true);
+  assert.ok(pod.securityContext.runAsUser > 0);
+  assert.equal(pod.securityContext.seccompProfile?.type, "RuntimeDefault");
+  assert.equal(c.securityContext.allowPrivilegeEscalation, false);
+  assert.equal(c.securityContext.readOnlyRootFilesystem, true);
+  assert.deepEqual(c.securityContext.capabilities, { drop: ["ALL"] });
+  assert.doesNotMatch(c.image, /:latest$|^[^:]+$/, "a pinned image tag");
+  assert.deepEqual(c.ports, [{ name: "http", containerPort: port, protocol: "TCP" }]);
+  assert.equal(c.livenessProbe.httpGet.path, "/healthz");
+  assert.equal(c.readinessProbe.httpGet.path, "/readyz");
+  assert.ok(c.resources.requests.cpu && c.resources.requests.memory && c.resources.limits.memory);
+  const env = new Map((c.env as Obj[]).map((e) => [e.name as string, e]));
+  assert.equal(env.get("PORT")?.value, String(port));
+  const shutdownMs = Number(env.get("SHUTDOWN_TIMEOUT_MS")?.value ?? 25_000);
+  assert.ok(Number(env.get("SHUTDOWN_DELAY_MS")?.value ?? 0) < shutdownMs);
+  assert.ok(shutdownMs < pod.terminationGracePeriodSeconds * 1000, "shutdown must finish before SIGKILL");
+  return env;
+}
