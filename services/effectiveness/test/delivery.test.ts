@@ -5,7 +5,9 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import pg from "pg";
 import { crashLooping, lastTerminated, podWith } from "@vigil/acceptance";
+import { streams } from "@vigil/contracts";
 import { waitFor } from "@vigil/testing";
+import { ASSESS_DURABLE, EXECUTIONS_DURABLE } from "../src/index.js";
 import { type LoopHarness, loopSuite, raisePaymentsLimit } from "./loop-harness.js";
 
 describe("one assessment per execution across crashes and restarts", () => {
@@ -39,9 +41,9 @@ describe("one assessment per execution across crashes and restarts", () => {
     await suite.h.startEffectiveness();
     const a = await suite.h.assessmentOf(row.executionId, 60_000);
     assert.equal(a.executionId, row.executionId);
-    // Give a duplicate every chance to appear, then count.
+    // Count once every delivery of both durables has been handled: a duplicate would have been published by then.
     await suite.h.advance("1m");
-    await new Promise((r) => setTimeout(r, 1_500));
+    await waitFor(() => settled(suite.h), { timeoutMs: 15_000, message: "effectiveness consumers settled" });
     assert.equal((await suite.h.assessments()).filter((x) => x.executionId === row.executionId).length, 1);
     assert.equal(await auditEvents(row.executionId), 1);
   });
@@ -54,11 +56,20 @@ describe("one assessment per execution across crashes and restarts", () => {
     const a = await suite.h.assessmentOf(row.executionId, 60_000);
     assert.equal(a.executionId, row.executionId);
     await suite.h.advance("1m");
-    await new Promise((r) => setTimeout(r, 1_500));
+    await waitFor(() => settled(suite.h), { timeoutMs: 15_000, message: "effectiveness consumers settled" });
     assert.equal((await suite.h.assessments()).filter((x) => x.executionId === row.executionId).length, 1);
     assert.equal(await auditEvents(row.executionId), 1);
   });
 });
+
+/** Both durables of the service have nothing left to deliver and nothing delivered unacknowledged. */
+async function settled(h: LoopHarness): Promise<boolean> {
+  const infos = await Promise.all([
+    h.jsm.consumers.info(streams.actions.name, EXECUTIONS_DURABLE),
+    h.jsm.consumers.info(streams.delayed.name, ASSESS_DURABLE),
+  ]);
+  return infos.every((i) => i.num_pending === 0 && i.num_ack_pending === 0);
+}
 
 /** Assessment tasks stored in VIGIL_DELAYED (one per execution: the task id is derived from it). */
 async function scheduledCount(h: LoopHarness): Promise<number> {
