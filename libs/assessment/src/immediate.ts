@@ -21,68 +21,34 @@ export type ExecutionDisposition =
   /** Not final yet (waiting for approval): its final status comes as another message. */
   | { kind: "ignore"; why: string };
 
+/** Nothing to wait for. `setback`: the action touched the cluster and did not work (aggregated, breaks a streak). */
+const now = (method: string, notes: string, setback = false): ExecutionDisposition => ({
+  kind: "immediate",
+  method: `immediate-${method}`,
+  notes: `Not scored: ${notes}.`,
+  failure: setback,
+  aggregate: setback,
+});
+
 export function dispositionOf(e: Pick<ExecutionMessage, "status" | "dryRun" | "reason" | "action">): ExecutionDisposition {
   switch (e.status) {
     case "succeeded":
-      if (e.dryRun)
-        return {
-          kind: "immediate",
-          method: "immediate-dry-run",
-          notes: `Not scored: a dry run applied nothing (${e.reason}).`,
-          failure: false,
-          aggregate: false,
-        };
+      if (e.dryRun) return now("dry-run", `a dry run applied nothing (${e.reason})`);
       if (NOT_REMEDIATING.has(e.action))
-        return {
-          kind: "immediate",
-          method: "immediate-no-remedy",
-          notes: `Not scored: ${e.action} changes nothing that could fix the problem, so there is no effect to measure (${e.reason}).`,
-          failure: false,
-          aggregate: false,
-        };
+        return now("no-remedy", `${e.action} changes nothing that could fix the problem, so there is no effect to measure (${e.reason})`);
       return { kind: "schedule" };
     case "dry_run":
-      return {
-        kind: "immediate",
-        method: "immediate-dry-run",
-        notes: `Not scored: a dry run applied nothing (${e.reason}).`,
-        failure: false,
-        aggregate: false,
-      };
+      return now("dry-run", `a dry run applied nothing (${e.reason})`);
     case "rejected":
-      return {
-        kind: "immediate",
-        method: "immediate-rejected",
-        notes: `Not scored: the action was refused and did not run (${e.reason}).`,
-        failure: false,
-        aggregate: false,
-      };
+      return now("rejected", `the action was refused and did not run (${e.reason})`);
     case "expired":
-      return {
-        kind: "immediate",
-        method: "immediate-expired",
-        notes: `Not scored: the approval expired and the action did not run (${e.reason}).`,
-        failure: false,
-        aggregate: false,
-      };
+      return now("expired", `the approval expired and the action did not run (${e.reason})`);
     // A failure and a revert did touch the cluster and say something about the action: they count in the
     // aggregates and break an autonomy streak, but carry no score (nothing stayed in place to measure).
     case "failed":
-      return {
-        kind: "immediate",
-        method: "immediate-failed",
-        notes: `Not scored: the action failed (${e.reason}).`,
-        failure: true,
-        aggregate: true,
-      };
+      return now("failed", `the action failed (${e.reason})`, true);
     case "reverted":
-      return {
-        kind: "immediate",
-        method: "immediate-reverted",
-        notes: `Not scored: the change failed its verification and was reverted (${e.reason}).`,
-        failure: true,
-        aggregate: true,
-      };
+      return now("reverted", `the change failed its verification and was reverted (${e.reason})`, true);
     case "pending_approval":
       return { kind: "ignore", why: "waiting for approval; its outcome comes later" };
   }
