@@ -60,7 +60,8 @@ const ownProcess = (file) => /^\/\/ vigil-test: own-process\b/m.test(readFileSyn
 const units = flags.has("--isolated") ? [] : selected.filter((t) => t.tier === "unit" && !ownProcess(t.file)).map((t) => t.file);
 const alone = selected.map((t) => t.file).filter((f) => !units.includes(f));
 // One entry file per shard importing its unit files (by absolute path, through the same tsx loader).
-const shardDir = join(root, "node_modules", ".cache", "vigil-test-shards");
+// Per run (by pid), so two runs side by side never overwrite each other's shards; removed when the run ends.
+const shardDir = join(root, "node_modules", ".cache", "vigil-test-shards", String(process.pid));
 rmSync(shardDir, { recursive: true, force: true });
 const shardCount = Math.min(cores, units.length);
 const shards = Array.from({ length: shardCount }, (_, i) => {
@@ -95,4 +96,5 @@ const res = spawnSync(process.execPath, args, {
   cwd: root,
   env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? "silent" },
 });
+rmSync(shardDir, { recursive: true, force: true });
 process.exit(res.status ?? 1);

@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse, parseAllDocuments } from "yaml";
@@ -163,6 +163,30 @@ test("Dockerfile: COPY sources from the build context exist", () => {
       assert.ok(existsSync(join(root, src)), `COPY source ${src} does not exist`);
     }
   }
+});
+
+test("Dockerfile: every directory production code reads next to its dist/ is staged into the image", () => {
+  // `new URL("../migrations", import.meta.url)` in src/ is dist/../migrations at runtime: the staging loop must copy it.
+  const staging = ops("RUN").find((i) => i.args.includes("/out/$d/"))?.args ?? "";
+  assert.ok(staging, "no staging RUN copying $d/... into /out");
+  const packages = ["libs", "services"].flatMap((group) => readdirSync(join(root, group)).map((p) => join(group, p)));
+  let found = 0;
+  for (const pkg of packages) {
+    const src = join(root, pkg, "src");
+    if (!existsSync(src)) continue;
+    const files = readdirSync(src, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts") && !/(^|\/)testing\b/.test(f));
+    for (const file of files) {
+      for (const [, dir] of read(join(pkg, "src", file)).matchAll(/new URL\("\.\.\/([\w-]+)\/?", import\.meta\.url\)/g)) {
+        assert.match(
+          staging,
+          new RegExp(`"\\$d/${dir}"`),
+          `${pkg}/src/${file} reads ../${dir} at runtime: the Dockerfile does not stage it`,
+        );
+        found++;
+      }
+    }
+  }
+  assert.ok(found >= 3, `found the runtime directories (migrations, bpftrace programs): ${found}`);
 });
 
 // ---- Kubernetes -----------------------------------------------------------------------------------------
