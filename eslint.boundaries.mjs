@@ -6,6 +6,8 @@
 //   type:sim      libs/kube-sim: a Kubernetes API simulator. Tests and the demo run it; no production code
 //                 imports it (production talks to a real API server through @vigil/kube).
 //   type:acceptance  libs/acceptance: what Vigil must conclude for each simulator scenario. Only tests import it.
+//   type:tooling  libs/stack, libs/demo: run all of Vigil on one machine (`npm start`, `npm run demo`), simulator
+//                 included; no service or library imports them.
 // Nx checks the imports of each file against the tags of its project, so production files and test files
 // get different constraint lists (eslint.config.mjs picks them by file glob).
 
@@ -18,6 +20,7 @@ export const productionConstraints = [
   { sourceTag: "type:testing", onlyDependOnLibsWithTags: ["type:lib"] },
   { sourceTag: "type:sim", onlyDependOnLibsWithTags: ["scope:contracts"] },
   { sourceTag: "type:acceptance", onlyDependOnLibsWithTags: ["type:lib", "type:sim"] },
+  { sourceTag: "type:tooling", onlyDependOnLibsWithTags: ["type:lib", "type:sim", "scope:contracts", "type:tooling"] },
 ];
 
 /** Test files add the test kit and the simulator; a service's tests still never import another service. */
@@ -28,6 +31,10 @@ export const testConstraints = [
   { sourceTag: "type:testing", onlyDependOnLibsWithTags: ["type:lib"] },
   { sourceTag: "type:sim", onlyDependOnLibsWithTags: ["scope:contracts", "type:testing"] },
   { sourceTag: "type:acceptance", onlyDependOnLibsWithTags: ["type:lib", "type:sim", "type:testing"] },
+  {
+    sourceTag: "type:tooling",
+    onlyDependOnLibsWithTags: ["type:lib", "type:sim", "scope:contracts", "type:tooling", "type:testing", "type:acceptance"],
+  },
 ];
 
 // @vigil/testing depends on @vigil/service (startTestService), so a test of service, bus, db or contracts that

@@ -117,6 +117,7 @@ export class ActionHistory implements PolicyHistory {
     if (filter.action !== undefined) where.push(sql`action = ${filter.action}`);
     if (filter.namespace !== undefined) where.push(sql`namespace = ${filter.namespace}`);
     if (filter.incidentId !== undefined) where.push(sql`incident_id = ${filter.incidentId}`);
+    if (filter.target !== undefined) where.push(sql`(target_key = ${filter.target} OR owner_key = ${filter.target})`);
     if (filter.from !== undefined) where.push(sql`created_at >= ${isoInstant(filter.from, "from")}::timestamptz`);
     if (filter.to !== undefined) where.push(sql`created_at < ${isoInstant(filter.to, "to")}::timestamptz`);
     if (filter.cursor !== undefined) {

@@ -122,6 +122,8 @@ export interface ListFilter {
   action?: ActionName;
   namespace?: string;
   incidentId?: string;
+  /** A resourceKey (`Deployment/shop/web`): executions whose target is that object or whose owner is (its pods). */
+  target?: string;
   /** ISO times on createdAt. */
   from?: string;
   to?: string;

@@ -148,6 +148,10 @@ test("list filters by status, action, namespace, incident and time, newest first
   assert.deepEqual(await only({ namespace: "pay" }), [ids[5], ids[6]].sort());
   assert.deepEqual(await only({ incidentId: "inc-b" }), [ids[4], ids[5], ids[6]].sort());
   assert.deepEqual(await only({ incidentId: "inc-a", action: "restart_pod" }), [ids[0], ids[2]].sort());
+  // target: the object itself, or its owner (every row here is owned by Deployment shop/web).
+  assert.deepEqual(await only({ target: "Deployment/pay/web-6" }), [ids[6]]);
+  assert.deepEqual(await only({ target: "Deployment/shop/web", namespace: "pay" }), [ids[5], ids[6]].sort());
+  assert.deepEqual(await only({ target: "Deployment/shop/none" }), []);
   // Times: from inclusive, to exclusive. Row i was created at +i minutes (rows 3 and 4 share +3).
   assert.deepEqual(await only({ from: "2026-03-01T10:03:00Z", to: "2026-03-01T10:05:00Z" }), [ids[3], ids[4], ids[5]].sort());
 

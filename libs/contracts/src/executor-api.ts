@@ -14,6 +14,8 @@ export const actionsQuery = z.strictObject({
   action: catalogActionName.optional(),
   namespace: z.string().min(1).max(253).optional(),
   incident: z.string().min(1).max(128).optional(),
+  /** `Kind/namespace/name` or `Kind/name` (resourceKey): the actions on that object, or on what it owns (its pods). */
+  target: z.string().min(1).max(800).optional(),
   from: timestamp.optional(),
   to: timestamp.optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),

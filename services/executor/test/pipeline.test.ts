@@ -102,6 +102,27 @@ describe("executor pipeline (live)", () => {
     const rows = (await h.api("/api/v1/actions?limit=500")).body.data.items.filter((r: any) => r.proposalId === p.id);
     assert.equal(rows.length, 0);
   });
+
+  it("?target= lists the actions on one object and on what it owns (`vigil history`)", async () => {
+    const { h } = suite;
+    const pod = h.sim
+      .list("Pod", "shop")
+      .find((x: any) => x.metadata.labels?.app === "payments-api" && !x.metadata.deletionTimestamp) as any;
+    const podRef = { kind: "Pod", namespace: "shop", name: pod.metadata.name };
+    const onPod = proposal("collect_diagnostics", podRef, {}, { owner: deployment });
+    const onDeployment = proposal("collect_diagnostics", deployment, {});
+    await h.publish(onPod);
+    await h.publish(onDeployment);
+    await h.executionOf(onPod.id, ["succeeded", "dry_run"]);
+    await h.executionOf(onDeployment.id, ["succeeded", "dry_run"]);
+    const proposalsOf = async (target: string) =>
+      ((await h.api(`/api/v1/actions?limit=500&target=${encodeURIComponent(target)}`)).body.data.items as any[]).map((r) => r.proposalId);
+    const ofDeployment = await proposalsOf("Deployment/shop/payments-api");
+    assert.ok(ofDeployment.includes(onPod.id), "an action on one of its pods (owner) is listed");
+    assert.ok(ofDeployment.includes(onDeployment.id), "an action on the Deployment itself is listed");
+    assert.deepEqual(await proposalsOf(`Pod/shop/${pod.metadata.name}`), [onPod.id]);
+    assert.deepEqual(await proposalsOf("Deployment/shop/nothing-here"), []);
+  });
 });
 
 describe("executor pipeline (dry-run mode)", () => {

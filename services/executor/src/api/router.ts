@@ -1,6 +1,6 @@
 // The executor's REST API (port 8083). Reads are open; decisions (approve, reject, pause, resume) need the bearer
 // token EXECUTOR_API_TOKEN, and answer 403 saying how to enable them when none is configured.
-//   GET  /api/v1/actions                  history, filtered (status, action, namespace, incident, from, to), paginated
+//   GET  /api/v1/actions                  history, filtered (status, action, namespace, incident, target, from, to), paginated
 //   GET  /api/v1/actions/{id}             one execution's full record: policy decision, transitions, operations, state
 //   POST /api/v1/actions/{id}/approve     {by, diffHash, comment?}: approves exactly that dry-run diff
 //   POST /api/v1/actions/{id}/reject      {by, diffHash, comment?}
@@ -57,6 +57,7 @@ export function executorApi(deps: ExecutorApiDeps): Router {
         ...(q.action ? { action: q.action } : {}),
         ...(q.namespace ? { namespace: q.namespace } : {}),
         ...(q.incident ? { incidentId: q.incident } : {}),
+        ...(q.target ? { target: q.target } : {}),
         ...(q.from ? { from: q.from } : {}),
         ...(q.to ? { to: q.to } : {}),
         limit: q.limit,
