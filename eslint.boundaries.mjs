@@ -7,7 +7,8 @@
 //                 imports it (production talks to a real API server through @vigil/kube).
 //   type:acceptance  libs/acceptance: what Vigil must conclude for each simulator scenario. Only tests import it.
 //   type:tooling  libs/stack, libs/demo: run all of Vigil on one machine (`npm start`, `npm run demo`), simulator
-//                 included; no service or library imports them.
+//                 included; no service or library imports them. They may import the acceptance table (the demo's
+//                 alerts and expected ends).
 // Nx checks the imports of each file against the tags of its project, so production files and test files
 // get different constraint lists (eslint.config.mjs picks them by file glob).
 
@@ -20,7 +21,7 @@ export const productionConstraints = [
   { sourceTag: "type:testing", onlyDependOnLibsWithTags: ["type:lib"] },
   { sourceTag: "type:sim", onlyDependOnLibsWithTags: ["scope:contracts"] },
   { sourceTag: "type:acceptance", onlyDependOnLibsWithTags: ["type:lib", "type:sim"] },
-  { sourceTag: "type:tooling", onlyDependOnLibsWithTags: ["type:lib", "type:sim", "scope:contracts", "type:tooling"] },
+  { sourceTag: "type:tooling", onlyDependOnLibsWithTags: ["type:lib", "type:sim", "scope:contracts", "type:tooling", "type:acceptance"] },
 ];
 
 /** Test files add the test kit and the simulator; a service's tests still never import another service. */

@@ -5,7 +5,15 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { ANALYZER_CACHED_KINDS } from "@vigil/analyzer";
 import type { ClusterCache } from "@vigil/kube";
-import { type RbacHarness, rbacHarness, assertCachesSync, assertReadOnly, assertUsagePolled } from "./rbac-harness.js";
+import {
+  type RbacHarness,
+  rbacHarness,
+  assertCachesSync,
+  assertExactGrants,
+  assertReadOnly,
+  assertUsagePolled,
+  readOnlyGrants,
+} from "./rbac-harness.js";
 
 let h: RbacHarness;
 let cache: ClusterCache;
@@ -15,6 +23,9 @@ before(async () => {
   ({ cache } = h);
 });
 after(() => h?.stop());
+
+test("analyzer RBAC: the ClusterRole is exactly what the code uses — the cached kinds and the usage reads, nothing more", () =>
+  assertExactGrants("deploy/kubernetes/analyzer.yaml", readOnlyGrants(ANALYZER_CACHED_KINDS)));
 
 test("analyzer RBAC: the ServiceAccount lists and watches every cached kind", () => assertCachesSync(cache, ANALYZER_CACHED_KINDS));
 

@@ -10,10 +10,12 @@ import {
   type Obj,
   type RbacHarness,
   rbacHarness,
+  assertExactGrants,
   assertForbidden,
   assertReadOnly,
   assertCachesSync,
   assertUsagePolled,
+  readOnlyGrants,
 } from "./rbac-harness.js";
 
 let h: RbacHarness;
@@ -35,6 +37,10 @@ test("investigator RBAC: the ClusterRole grants read verbs only (get, list, watc
   assert.ok(resources.includes("pods/log"), "container_logs needs pods/log");
   assert.ok(!resources.includes("secrets") && !resources.includes("*"), "no Secrets, no wildcard");
 });
+
+test("investigator RBAC: the ClusterRole is exactly what the code uses — the cached kinds, container logs and the usage reads", () =>
+  // container_logs (@vigil/kube readContainerLogs) is the one read outside the caches.
+  assertExactGrants("deploy/kubernetes/investigator.yaml", readOnlyGrants(ANALYSIS_CACHED_KINDS, ["/pods/log:get"])));
 
 test("investigator RBAC: the ServiceAccount lists and watches every cached kind", () => assertCachesSync(cache, ANALYSIS_CACHED_KINDS));
 

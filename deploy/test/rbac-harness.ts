@@ -3,12 +3,23 @@
 // kinds the service caches. Shared by the analyzer's, the investigator's and effectiveness' RBAC tests; the checks of
 // a Deployment's wiring and of a refused call by every service's.
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseAllDocuments } from "yaml";
-import { ClusterCache, evictPod, type KindName, KubeApiError, kubeConfigFromFile, type KubeLogger, UsageCache } from "@vigil/kube";
+import {
+  ClusterCache,
+  evictPod,
+  type KindName,
+  KINDS,
+  KubeApiError,
+  KubeClient,
+  kubeConfigFromFile,
+  kubeConfigFromUrl,
+  type KubeLogger,
+  UsageCache,
+} from "@vigil/kube";
 import { type KubeObject, KubeSim } from "@vigil/kube-sim";
 
 export type Obj = Record<string, any>;
@@ -164,4 +175,106 @@ export function assertHardenedPod(file: string, port: number): Map<string, Obj> 
   assert.ok(Number(env.get("SHUTDOWN_DELAY_MS")?.value ?? 0) < shutdownMs);
   assert.ok(shutdownMs < pod.terminationGracePeriodSeconds * 1000, "shutdown must finish before SIGKILL");
   return env;
+}
+
+/** Every (group, resource, verb) a rule list grants, as sorted `group/resource:verb` strings. */
+export const grants = (rules: readonly Obj[]): string[] =>
+  [
+    ...new Set(
+      rules.flatMap((r) =>
+        (r.apiGroups as string[]).flatMap((g) =>
+          (r.resources as string[]).flatMap((res) => (r.verbs as string[]).map((v) => `${g}/${res}:${v}`)),
+        ),
+      ),
+    ),
+  ].sort();
+
+/**
+ * What a read-only service's code uses, as grants: get, list and watch of every kind its ClusterCache holds (get for
+ * owner chains that reach an object before its watch delivered it), and the UsageCache's reads (metrics.k8s.io node
+ * and pod usage, one or all; the kubelets' volume stats through nodes/proxy), plus `extra`.
+ */
+export function readOnlyGrants(kinds: readonly KindName[], extra: readonly string[] = []): string[] {
+  return [
+    ...kinds.flatMap((k) => ["get", "list", "watch"].map((v) => `${KINDS[k].group}/${KINDS[k].plural}:${v}`)),
+    "metrics.k8s.io/nodes:get",
+    "metrics.k8s.io/nodes:list",
+    "metrics.k8s.io/pods:get",
+    "metrics.k8s.io/pods:list",
+    "/nodes/proxy:get",
+    ...extra,
+  ].sort();
+}
+
+/** The ClusterRole grants exactly `expected`: the difference both ways, so the message says what to add or remove. */
+export function assertExactGrants(file: string, expected: readonly string[]): void {
+  const actual = grants(ofKind(manifestDocs(file), "ClusterRole").rules as Obj[]);
+  const missing = expected.filter((g) => !actual.includes(g));
+  const extra = actual.filter((g) => !expected.includes(g));
+  assert.deepEqual({ missing, extra }, { missing: [], extra: [] }, `${file}'s ClusterRole is not exactly what the code uses`);
+}
+
+/** The RBAC objects of every service manifest of the base: what a cluster running Vigil holds. */
+const SERVICE_FILES = ["webhook", "analyzer", "investigator", "executor", "effectiveness", "collector", "ebpf-ingest"].map(
+  (s) => `deploy/kubernetes/${s}.yaml`,
+);
+export const allRbacObjects = (): Obj[] =>
+  SERVICE_FILES.flatMap(manifestDocs).filter((d) =>
+    ["Namespace", "ServiceAccount", "Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"].includes(d.kind),
+  );
+
+/**
+ * A service that never calls the Kubernetes API has no way to: its own ServiceAccount, no token mounted (on the
+ * ServiceAccount and the pod), no Role or binding for it anywhere in Vigil's manifests; and on the simulator, with all
+ * of Vigil's RBAC loaded, a call as that ServiceAccount gets 403 and one without a token (what the pod really has)
+ * gets 403 as system:anonymous.
+ */
+export async function assertNoApiAccess(file: string, serviceAccount: string): Promise<void> {
+  const docs = manifestDocs(file);
+  const sa = ofKind(docs, "ServiceAccount");
+  assert.deepEqual([sa.metadata.namespace, sa.metadata.name, sa.automountServiceAccountToken], ["vigil", serviceAccount, false]);
+  const workload = docs.find((d) => ["Deployment", "DaemonSet"].includes(d.kind))!;
+  assert.equal(workload.spec.template.spec.serviceAccountName, serviceAccount);
+  assert.equal(workload.spec.template.spec.automountServiceAccountToken, false, "no token in the pod");
+  const rbac = allRbacObjects();
+  const bound = rbac.filter((d) =>
+    ((d.subjects as Obj[] | undefined) ?? []).some(
+      (s) =>
+        (s.kind === "ServiceAccount" && s.name === serviceAccount) ||
+        (s.kind === "Group" && ["system:serviceaccounts", "system:serviceaccounts:vigil", "system:authenticated"].includes(s.name)),
+    ),
+  );
+  assert.deepEqual(bound, [], `nothing may be bound to ${serviceAccount}`);
+
+  const sim = await KubeSim.start({ clock: "virtual", scenario: "oom-crashloop", unauthenticated: "anonymous" });
+  const dir = mkdtempSync(join(tmpdir(), "vigil-no-api-"));
+  try {
+    sim.load(<KubeObject[]>rbac);
+    const user = `system:serviceaccount:vigil:${serviceAccount}`;
+    await sim.writeKubeconfig(join(dir, "kubeconfig"), { user });
+    const asServiceAccount = new KubeClient(kubeConfigFromFile(join(dir, "kubeconfig")));
+    const tokenless = new KubeClient(kubeConfigFromUrl(sim.url));
+    for (const [who, client] of [
+      [user, asServiceAccount],
+      ["system:anonymous", tokenless],
+    ] as const) {
+      for (const path of ["/api/v1/namespaces/vigil/pods", "/api/v1/nodes", "/api/v1/namespaces/shop/secrets", "/apis/apps/v1/deployments"])
+        await assert.rejects(client.requestJson(path), (err: unknown) => {
+          assert.ok(err instanceof KubeApiError, String(err));
+          assert.equal(err.status, 403, `${who} ${path}: ${err.message}`);
+          assert.match(err.message, new RegExp(`User "${who}" cannot list resource`));
+          return true;
+        });
+    }
+    // What the ServiceAccount may do in its namespace: only the self-reviews every authenticated user has.
+    const review = (await asServiceAccount.requestJson("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews", {
+      method: "POST",
+      body: { apiVersion: "authorization.k8s.io/v1", kind: "SelfSubjectRulesReview", spec: { namespace: "vigil" } },
+    })) as Obj;
+    const resources = (review.status.resourceRules as Obj[]).flatMap((r) => r.resources as string[]);
+    assert.ok(resources.length > 0 && resources.every((r) => r.startsWith("selfsubject")), resources.join(", "));
+  } finally {
+    await sim.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -7,6 +7,7 @@ import { InvalidInputError } from "@vigil/errors";
 import type { CommandContext, CommandDefinition, CommandOptions } from "./command-definition.js";
 import { builtinCommands } from "./commands/index.js";
 import { loadConfig, serviceNames, urlEnvOf, urlFlagOf } from "./config.js";
+import { findLocalStack } from "./local-stack.js";
 import { ExitCode, exitCodeHelp, exitCodeOf } from "./exit-codes.js";
 import { connectNats, type NatsHandle } from "./nats.js";
 import { Output } from "./output.js";
@@ -117,7 +118,7 @@ export async function runCli(
   });
   let nats: Promise<NatsHandle> | undefined;
   try {
-    const config = loadConfig(flags, io.env);
+    const config = loadConfig(flags, io.env, findLocalStack(io.env));
     const ctx: CommandContext = {
       args,
       flags,

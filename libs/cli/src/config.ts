@@ -1,5 +1,6 @@
-// Where the services are and how to reach NATS: flags first, then the environment, then the defaults of a local
-// `npm start` (every service on 127.0.0.1 at its default port).
+// Where the services are and how to reach NATS: flags first, then the environment, then the local stack `npm start`
+// runs next to this checkout (its connection.json), then the defaults (every service on 127.0.0.1 at its default port).
+import type { LocalStackConnection } from "@vigil/contracts";
 import { InvalidInputError } from "@vigil/errors";
 
 export const serviceNames = ["webhook", "analyzer", "investigator", "executor", "effectiveness", "collector", "ebpf-ingest"] as const;
@@ -54,7 +55,7 @@ function hostUrl(host: string, port: number): string {
   return url.toString().replace(/\/+$/, "");
 }
 
-export function loadConfig(flags: Record<string, unknown>, env: NodeJS.ProcessEnv): CliConfig {
+export function loadConfig(flags: Record<string, unknown>, env: NodeJS.ProcessEnv, local?: LocalStackConnection): CliConfig {
   const text = (name: string) => {
     const value = flags[name];
     return typeof value === "string" ? value : undefined;
@@ -63,9 +64,10 @@ export function loadConfig(flags: Record<string, unknown>, env: NodeJS.ProcessEn
   const urls = {} as Record<ServiceName, string>;
   for (const service of serviceNames) {
     const explicit = text(urlFlagOf(service)) ?? env[urlEnvOf(service)];
+    const started = host ? undefined : local?.services[service];
     urls[service] = explicit
       ? baseUrl(explicit, `--${urlFlagOf(service)} / ${urlEnvOf(service)}`)
-      : hostUrl(host ?? "127.0.0.1", defaultPorts[service]);
+      : (started ?? hostUrl(host ?? "127.0.0.1", defaultPorts[service]));
   }
   const timeoutText = text("timeout") ?? env["VIGIL_TIMEOUT_MS"] ?? "5000";
   const timeoutMs = Number(timeoutText);
@@ -75,12 +77,12 @@ export function loadConfig(flags: Record<string, unknown>, env: NodeJS.ProcessEn
   const token = optional(env["NATS_TOKEN"]);
   const user = optional(env["NATS_USER"]);
   const password = optional(env["NATS_PASSWORD"]);
-  const executorToken = optional(env["EXECUTOR_API_TOKEN"]);
+  const executorToken = optional(env["EXECUTOR_API_TOKEN"]) ?? local?.executorApiToken;
   const webhookToken = optional(env["WEBHOOK_BEARER_TOKEN"]);
   return {
     urls,
     nats: {
-      url: text("nats-url") ?? env["NATS_URL"] ?? "nats://127.0.0.1:4222",
+      url: text("nats-url") ?? env["NATS_URL"] ?? local?.natsUrl ?? "nats://127.0.0.1:4222",
       ...(token ? { token } : {}),
       ...(user ? { user } : {}),
       ...(password ? { password } : {}),

@@ -2,6 +2,7 @@
 // the table renderer and target parsing. runCli runs in-process with its streams captured; requests go to port 1,
 // where nothing listens, so a command that should have failed before any request would show exit 3 instead of 2.
 import assert from "node:assert/strict";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,6 +11,7 @@ import { describe, it } from "node:test";
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError, UnavailableError } from "@vigil/errors";
 import { ExitCode, exitCodeOf, parseTarget, renderTable, runCli } from "../src/index.js";
 import { loadConfig, serviceNames, urlEnvOf } from "../src/config.js";
+import { findLocalStack } from "../src/local-stack.js";
 import { colorWanted, makePaint } from "../src/paint.js";
 
 async function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -175,5 +177,43 @@ describe("vigil output", () => {
     for (const [text, key] of table) assert.equal(parseTarget(text).key, key, text);
     for (const bad of ["web", "deployment/web", "shop/web/x", "a//b", "node/a/b/c"])
       assert.throws(() => parseTarget(bad), /kind\/namespace\/name/, bad);
+  });
+});
+
+describe("vigil and the local stack", () => {
+  const connection = (pid: number) => ({
+    natsUrl: "nats://127.0.0.1:40001",
+    databaseUrl: "postgres://vigil:vigil@127.0.0.1:40002/vigil",
+    services: { executor: "http://127.0.0.1:40003", webhook: "http://127.0.0.1:40004" },
+    executorApiToken: "local-token",
+    pid,
+  });
+  const dataDir = (content: unknown): string => {
+    const dir = mkdtempSync(join(tmpdir(), "vigil-cli-local-"));
+    writeFileSync(join(dir, "connection.json"), JSON.stringify(content));
+    return dir;
+  };
+
+  it("finds a running npm start through its connection.json, below flags and the environment", () => {
+    const dir = dataDir(connection(process.pid));
+    const local = findLocalStack({ VIGIL_DATA_DIR: dir });
+    assert.ok(local, "the file of a live stack is read");
+    const config = loadConfig({}, {}, local);
+    assert.equal(config.urls.executor, "http://127.0.0.1:40003");
+    assert.equal(config.urls.analyzer, "http://127.0.0.1:8081", "a service the stack did not start keeps its default");
+    assert.equal(config.nats.url, "nats://127.0.0.1:40001");
+    assert.equal(config.executorToken, "local-token");
+    const env = loadConfig({}, { NATS_URL: "nats://elsewhere:4222", EXECUTOR_API_TOKEN: "mine", VIGIL_HOST: "h" }, local);
+    assert.equal(env.nats.url, "nats://elsewhere:4222");
+    assert.equal(env.executorToken, "mine");
+    assert.equal(env.urls.executor, "http://h:8083", "VIGIL_HOST means another machine: not the local stack");
+    assert.equal(loadConfig({ "executor-url": "http://x:1" }, {}, local).urls.executor, "http://x:1");
+  });
+
+  it("ignores the file of a stack that is gone, and a file that is not one", () => {
+    const gone = 2 ** 31 - 2; // above any pid_max: no process has it
+    assert.equal(findLocalStack({ VIGIL_DATA_DIR: dataDir(connection(gone)) }), undefined);
+    assert.equal(findLocalStack({ VIGIL_DATA_DIR: dataDir({ natsUrl: 1 }) }), undefined);
+    assert.equal(findLocalStack({ VIGIL_DATA_DIR: join(tmpdir(), "no-such-vigil-dir") }), undefined);
   });
 });

@@ -10,6 +10,7 @@ export * from "./proposal.js";
 export * from "./execution.js";
 export * from "./approval.js";
 export * from "./executor-api.js";
+export * from "./local-stack.js";
 export * from "./action-history-query.js";
 export * from "./effectiveness.js";
 export * from "./effectiveness-api.js";

@@ -75,10 +75,10 @@ describe("shipped rules, one at a time", () => {
     assertPublishable(d, decision);
   });
 
-  test("oom-raise-limit: OOMKilled with a limit raises that container's memory limit on the owner by 1.5x", async () => {
+  test("oom-raise-limit: OOMKilled with a limit raises that container's memory limit on the owner by 2x (the most one change may take)", async () => {
     const d = diagnosisWith([finding("POD_OOM_KILLED")], { candidateActions: ["increase_resources", "collect_diagnostics"] });
     const decision = assertAction(await decideWithRule(shipped("oom-raise-limit"), d, noHistory), "increase_resources", OWNER);
-    assert.deepEqual(decision.parameters, { container: "app", resource: "memory", limit: { factor: 1.5 } });
+    assert.deepEqual(decision.parameters, { container: "app", resource: "memory", limit: { factor: 2 } });
     assert.equal(decision.risk, "medium");
     assertPublishable(d, decision);
     // No limit (the analyzer offers no increase_resources), or no container named: not this rule.

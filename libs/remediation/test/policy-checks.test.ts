@@ -85,15 +85,21 @@ test("protected namespaces: never mutated, the target's or one the plan touches;
   assert.equal(notify.decision.decision, "allowed", "read-only actions may concern a protected namespace");
 });
 
-test("confidence: below the minimum for the action's risk is denied", async () => {
+test("confidence: below the minimum for the action's risk is denied, and escalated to a human", async () => {
   const ctx = contextFor();
   const low = await evaluatePolicy(inputFor("rollout_restart", web, {}, { extra: { confidence: 0.55 } }), ctx);
   assert.match(
     low.decision.matched.find((m) => m.ruleId === "confidence.low")!.reason,
     /confidence 0\.55 is below the policy's minimum of 0\.6 for low-risk actions/,
   );
+  assert.deepEqual(
+    low.escalations.map((e) => e.checkId),
+    ["confidence"],
+  );
+  assert.match(low.escalations[0]!.reason, /^rollout_restart was proposed but not run: confidence 0\.55/);
   const ok = await evaluatePolicy(inputFor("rollout_restart", web, {}, { extra: { confidence: 0.61 } }), ctx);
   assert.equal(ok.decision.decision, "allowed");
+  assert.deepEqual(ok.escalations, []);
   const medium = await evaluatePolicy(
     inputFor(
       "update_hpa",

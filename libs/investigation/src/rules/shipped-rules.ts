@@ -116,10 +116,10 @@ export const shippedRules: readonly RuleInput[] = [
       action: "increase_resources",
       target: "owner",
       targetKinds: ["Deployment", "StatefulSet", "DaemonSet"],
-      parameters: { container: "{{finding.container}}", resource: "memory", limit: { factor: 1.5 } },
+      parameters: { container: "{{finding.container}}", resource: "memory", limit: { factor: 2 } },
       confidence: 0.8,
       reasoning:
-        "{{finding.summary}}. The container's memory limit is below what it uses: raise the limit of {{finding.container}} by 1.5x (bounded; the executor refuses a size no node fits). {{finding.detail}}",
+        "{{finding.summary}}. The container's memory limit is below what it uses: raise the limit of {{finding.container}} by 2x, the most one change may take (bounded; the executor refuses a size no node fits). {{finding.detail}}",
       fallback: { suggestedAction: "collect_diagnostics" },
       alternatives: [{ action: "restart_pod", whyNot: "a restarted container with the same limit is OOM-killed again" }],
     },

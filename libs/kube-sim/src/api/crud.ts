@@ -10,6 +10,7 @@ import { readDeleteOptions } from "./delete-options.js";
 import { createdOverApi } from "../kubelet/kubelet-presence.js";
 import type { KubeObject } from "../types.js";
 import { managerFromUserAgent } from "../store/managed-fields.js";
+import { fieldValidationOf, validateFields } from "../admission/strict-fields.js";
 
 type IncludeObject = "None" | "Metadata" | "Object";
 
@@ -18,6 +19,13 @@ const writer = (ctx: ApiContext): { fieldManager: string; apiVersion: string } =
   fieldManager: ctx.query.get("fieldManager") || managerFromUserAgent(ctx.req.headers["user-agent"]),
   apiVersion: ctx.target.type.group ? `${ctx.target.type.group}/${ctx.target.version}` : ctx.target.version,
 });
+
+/** fieldValidation of a create or update body: a 400 under Strict, a Warning header per unknown field under Warn. */
+const checkFields = (ctx: ApiContext, obj: KubeObject): void => {
+  const { group, kind } = ctx.target.type;
+  const warnings = validateFields({ group, version: ctx.target.version, kind }, obj, fieldValidationOf(ctx.query));
+  if (warnings.length) ctx.res.setHeader("Warning", warnings);
+};
 
 const includeObject = (ctx: ApiContext): IncludeObject => (ctx.query.get("includeObject") as IncludeObject | null) ?? "Metadata";
 
@@ -84,6 +92,7 @@ const checkKind = (ctx: ApiContext, obj: KubeObject): void => {
 export const handleCreate = async (ctx: ApiContext): Promise<void> => {
   const obj = await readObject(ctx);
   checkKind(ctx, obj);
+  checkFields(ctx, obj);
   const ns = ctx.target.namespace;
   if (ns && obj.metadata.namespace && obj.metadata.namespace !== ns) {
     throw badRequest("the namespace of the provided object does not match the namespace sent on the request");
@@ -105,6 +114,7 @@ const checkIdentity = (ctx: ApiContext, obj: KubeObject): void => {
 export const handleUpdate = async (ctx: ApiContext, subresource?: "status"): Promise<void> => {
   const obj = await readObject(ctx);
   checkKind(ctx, obj);
+  checkFields(ctx, obj);
   checkIdentity(ctx, obj);
   const updated = ctx.cluster.update(ctx.key, obj, {
     dryRun: dryRunOf(ctx.query),

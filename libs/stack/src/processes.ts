@@ -1,0 +1,49 @@
+// Small process and port helpers: the stack checks that what it stops is gone, and picks free ports itself so every
+// URL is known before a service starts.
+import { readFileSync } from "node:fs";
+import { createServer } from "node:net";
+
+/** True while `pid` exists and is not a zombie (a zombie is dead, only not reaped yet). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+  try {
+    const stat = readStat(pid);
+    return stat !== "Z" && stat !== "X";
+  } catch {
+    return true;
+  }
+}
+
+function readStat(pid: number): string {
+  // "pid (comm) S ...": comm may contain spaces, so the state is read after the last ')'.
+  const text = readFileSync(`/proc/${pid}/stat`, "utf8");
+  return text.slice(text.lastIndexOf(")") + 2, text.lastIndexOf(")") + 3);
+}
+
+/** Resolves true once `pid` is gone, false when it still runs after `timeoutMs`. */
+export async function waitUntilGone(pid: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (isAlive(pid)) {
+    if (Date.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return true;
+}
+
+/** A TCP port on 127.0.0.1 that was free a moment ago. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.once("error", reject);
+    server.listen({ host: "127.0.0.1", port: 0, exclusive: true }, () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close((err) => (err ? reject(err) : resolve(port)));
+    });
+  });
+}
