@@ -69,6 +69,16 @@ export const crashLooping = (ns: string, pod: Pod, container: string, extra: Rec
   },
 });
 
+/** kube-prometheus' alert on a Deployment, not on one of its pods: the workload's symptom. */
+export const deploymentReplicasMismatch = (ns: string, deployment: string): ScenarioAlert => ({
+  labels: { alertname: "KubeDeploymentReplicasMismatch", severity: "warning", namespace: ns, deployment, job: "kube-state-metrics" },
+  annotations: {
+    description: `Deployment ${ns}/${deployment} has not matched the expected number of replicas for longer than 15 minutes.`,
+    summary: "Deployment has not matched the expected number of replicas.",
+    runbook_url: "https://runbooks.prometheus-operator.dev/runbooks/kubernetes/kubedeploymentreplicasmismatch",
+  },
+});
+
 export const podNotReady = (ns: string, pod: Pod): ScenarioAlert => ({
   labels: { alertname: "KubePodNotReady", severity: "warning", namespace: ns, pod: nameOf(pod), job: "kube-state-metrics" },
   annotations: {

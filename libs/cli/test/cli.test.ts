@@ -51,7 +51,7 @@ describe("vigil against a running Vigil", () => {
 
   it("status: everything checked is up (exit 0); a service down exits 1 and says which", async () => {
     const { s } = stack;
-    const up = await s.vigil(["status", "--service", "executor,webhook,effectiveness", "--json"]);
+    const up = await s.vigilProcess(["status", "--service", "executor,webhook,effectiveness", "--json"]);
     assert.equal(up.code, 0, up.stderr + up.stdout);
     const report = up.json();
     assert.equal(report.ok, true);
@@ -80,7 +80,7 @@ describe("vigil against a running Vigil", () => {
     assert.match(table.stdout, /OK: everything checked is up/);
 
     // Nothing listens on port 1: the analyzer is "down".
-    const down = await s.vigil(["status", "--service", "executor,analyzer", "--json"], {
+    const down = await s.vigilProcess(["status", "--service", "executor,analyzer", "--json"], {
       env: { VIGIL_ANALYZER_URL: "http://127.0.0.1:1" },
     });
     assert.equal(down.code, 1, down.stderr);
@@ -212,7 +212,7 @@ describe("vigil against a running Vigil", () => {
     const first = await s.vigil(["replay", good, "--json"], { env: withToken });
     assert.equal(first.code, 0, first.stderr);
     assert.deepEqual(first.json(), { received: 1, published: 1, duplicates: 0, filtered: 0 });
-    const second = await s.vigil(["replay", "-"], {
+    const second = await s.vigilProcess(["replay", "-"], {
       env: withToken,
       stdin: await readFile(good, "utf8"),
     });
@@ -232,11 +232,14 @@ describe("vigil against a running Vigil", () => {
     const incident = incidents.json().incidents[0].incident;
     assert.deepEqual(
       incident.alerts.map((a: any) => a.alertname),
-      ["KubePodCrashLooping"],
+      ["KubeDeploymentReplicasMismatch"],
     );
     const table = await s.vigil(["incidents"]);
     assert.match(table.stdout, /^INCIDENT\s+STATUS\s+SEVERITY\s+OWNER\s+ALERTS\s+SEEN\s+UPDATED\s+DIAGNOSIS/m);
-    assert.match(table.stdout, new RegExp(`^${incident.incidentId}\\s+open\\s+\\w+\\s+\\S+\\s+KubePodCrashLooping\\s+1\\s`, "m"));
+    assert.match(
+      table.stdout,
+      new RegExp(`^${incident.incidentId}\\s+open\\s+\\w+\\s+\\S+\\s+KubeDeploymentReplicasMismatch\\s+1\\s`, "m"),
+    );
 
     const noToken = await s.vigil(["replay", good]);
     assert.equal(noToken.code, 4, noToken.stderr);

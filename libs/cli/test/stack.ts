@@ -1,13 +1,18 @@
 // One Vigil stack for the CLI's tests, as it runs in production: a real NATS and PostgreSQL, a simulated cluster on
 // a virtual clock, and the executor, the webhook, the analyzer and the effectiveness service each as its own process. The CLI
-// runs as a process too (`vigil` from source), against their URLs, as an operator would run it.
+// runs against their URLs as an operator would run it: in this process (runCli, with its own environment and streams;
+// a process per command cost about 1.5 s of CPU each), and as its own process (`vigil` from source) where the
+// process itself is the point: exit codes, stdin.
 import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { PassThrough, Readable } from "node:stream";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before } from "node:test";
 import { jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { KubeSim } from "@vigil/kube-sim";
+import { runCli } from "../src/index.js";
 import {
   freshDatabase,
   makeTempDir,
@@ -89,6 +94,8 @@ export interface Stack {
   /** The environment `vigil` runs with: every URL, NATS, the executor token (not the webhook's). */
   env: Record<string, string>;
   vigil(args: string[], opts?: { env?: Record<string, string | undefined>; stdin?: string }): Promise<VigilRun>;
+  /** The same as its own process. */
+  vigilProcess(args: string[], opts?: { env?: Record<string, string | undefined>; stdin?: string }): Promise<VigilRun>;
   /** GET on the executor's API (`data`). */
   executor(path: string): Promise<any>;
 }
@@ -135,6 +142,8 @@ export function cliStack(): { readonly s: Stack } {
       EXECUTOR_API_TOKEN: EXECUTOR_TOKEN,
       VIGIL_USER: "cli-tester",
       VIGIL_TIMEOUT_MS: "15000",
+      // Never the connection.json of an `npm start` running in this checkout.
+      VIGIL_DATA_DIR: join(dir.path, "no-local-stack"),
     };
     stack = {
       sim,
@@ -145,7 +154,8 @@ export function cliStack(): { readonly s: Stack } {
       urls: { executor: executor.url, webhook: webhook.url, analyzer: analyzer.url, effectiveness: effectiveness.url },
       dir,
       env,
-      vigil: (args, opts = {}) => runVigil(args, { ...env, ...opts.env }, opts.stdin),
+      vigil: (args, opts = {}) => runVigilHere(args, { ...env, ...opts.env }, opts.stdin),
+      vigilProcess: (args, opts = {}) => runVigil(args, { ...env, ...opts.env }, opts.stdin),
       async executor(path) {
         const res = await fetch(`${executor.url}${path}`);
         return ((await res.json()) as { data: unknown }).data;
@@ -168,12 +178,50 @@ export function cliStack(): { readonly s: Stack } {
   };
 }
 
-/** Runs `vigil` from source as its own process; PATH and HOME only from this process, the rest as given. */
-export function runVigil(args: string[], env: Record<string, string | undefined>, stdin?: string): Promise<VigilRun> {
+/** PATH and HOME only from this process, the rest as given. */
+function environmentOf(env: Record<string, string | undefined>): Record<string, string> {
   const childEnv: Record<string, string> = { PATH: process.env["PATH"] ?? "", HOME: process.env["HOME"] ?? "/tmp", NO_COLOR: "1" };
   for (const [k, v] of Object.entries(env))
     if (v !== undefined) childEnv[k] = v;
     else delete childEnv[k];
+  return childEnv;
+}
+
+function vigilRun(args: string[], code: number | null, stdout: string, stderr: string): VigilRun {
+  return {
+    code,
+    stdout,
+    stderr,
+    json() {
+      try {
+        return JSON.parse(stdout);
+      } catch {
+        throw new Error(`vigil ${args.join(" ")} printed no JSON (exit ${code}):\n${stdout}\n--- stderr ---\n${stderr}`);
+      }
+    },
+  };
+}
+
+/** Runs `vigil` in this process, with its own environment and streams. */
+export async function runVigilHere(args: string[], env: Record<string, string | undefined>, stdin?: string): Promise<VigilRun> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const collect = (stream: PassThrough) => {
+    let text = "";
+    stream.setEncoding("utf8").on("data", (c: string) => (text += c));
+    return once(stream, "end").then(() => text);
+  };
+  const out = collect(stdout);
+  const err = collect(stderr);
+  const code = await runCli(args, { stdout, stderr, stdin: Readable.from([stdin ?? ""]), env: environmentOf(env) });
+  stdout.end();
+  stderr.end();
+  return vigilRun(args, code, await out, await err);
+}
+
+/** Runs `vigil` from source as its own process. */
+export function runVigil(args: string[], env: Record<string, string | undefined>, stdin?: string): Promise<VigilRun> {
+  const childEnv = environmentOf(env);
   const child = spawn(process.execPath, ["--conditions=@vigil/source", "--import", "tsx", cliMain, ...args], {
     env: childEnv,
     stdio: ["pipe", "pipe", "pipe"],
@@ -188,18 +236,7 @@ export function runVigil(args: string[], env: Record<string, string | undefined>
     child.once("error", reject);
     child.once("close", (code) => {
       clearTimeout(killer);
-      resolve({
-        code,
-        stdout,
-        stderr,
-        json() {
-          try {
-            return JSON.parse(stdout);
-          } catch {
-            throw new Error(`vigil ${args.join(" ")} printed no JSON (exit ${code}):\n${stdout}\n--- stderr ---\n${stderr}`);
-          }
-        },
-      });
+      resolve(vigilRun(args, code, stdout, stderr));
     });
   });
 }

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { ANALYSIS_CACHED_KINDS, defaultAnalysisSettings, diagnose, NodeTelemetry, resolveTarget } from "@vigil/analysis";
-import { alertMessageFor, scenarioExpectations } from "@vigil/acceptance";
+import { alertMessageFor, type ScenarioAlert, scenarioExpectations } from "@vigil/acceptance";
 import { Bus } from "@vigil/bus";
 import {
   deadLetterMessage,
@@ -114,7 +114,12 @@ const versionsOf = (objects: readonly Versioned[]): string =>
  * own (or `onSim`, already running it: the investigator's own, so tools find the objects the diagnosis names), a
  * synced ClusterCache caught up with it, the usage poller and the row's kernel events. `id` makes it unique.
  */
-export async function diagnoseScenario(scenario: string, id: string, onSim?: KubeSim): Promise<DiagnosisMessage> {
+export async function diagnoseScenario(
+  scenario: string,
+  id: string,
+  onSim?: KubeSim,
+  alertOf?: (sim: KubeSim) => ScenarioAlert,
+): Promise<DiagnosisMessage> {
   const row = scenarioExpectations.find((r) => r.scenario === scenario);
   if (!row) throw new Error(`no acceptance row for scenario ${scenario}`);
   const sim = onSim ?? (await KubeSim.start({ scenario, clock: "virtual" }));
@@ -140,7 +145,7 @@ export async function diagnoseScenario(scenario: string, id: string, onSim?: Kub
     const telemetry = new NodeTelemetry();
     for (const e of row.kernelEvents?.(sim) ?? []) telemetry.addKernelEvent(e);
     const now = cache.clock.now();
-    const alert = alertMessageFor(row.alert(sim), new Date(now - 15 * 60_000), new Date(now));
+    const alert = alertMessageFor((alertOf ?? row.alert)(sim), new Date(now - 15 * 60_000), new Date(now));
     const resolved = await resolveTarget(alert, cache);
     const diagnosis = await diagnose({
       alert: { ...alert, id: `${alert.id}-${id}`, correlationId: `corr-${id}` },

@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { type DiagnosisMessage, subjects, topics } from "@vigil/contracts";
+import { deploymentReplicasMismatch } from "@vigil/acceptance";
 import { type NatsServerHandle, startNats } from "@vigil/testing";
 import { proposalIdFor } from "../src/index.js";
 import {
@@ -29,6 +30,10 @@ describe("investigator pipeline, rules only", () => {
     for (const scenario of ["oom-crashloop", "healthy", "pending-insufficient-memory"]) {
       diagnoses.set(scenario, await diagnoseScenario(scenario, `rules-${scenario}`));
     }
+    diagnoses.set(
+      "oom-crashloop-deployment",
+      await diagnoseScenario("oom-crashloop", "rules-oom-deployment", undefined, () => deploymentReplicasMismatch("shop", "payments-api")),
+    );
   });
   after(async () => {
     await h?.stop();
@@ -54,6 +59,19 @@ describe("investigator pipeline, rules only", () => {
       },
     ],
   ];
+  it("oom-crashloop alerted on the Deployment: the same fix, matched on the cause the analyzer found under the symptom", async () => {
+    const diagnosis = diagnoses.get("oom-crashloop-deployment")!;
+    assert.equal(diagnosis.findings[0]?.code, "DEPLOYMENT_REPLICAS_UNAVAILABLE", "the symptom comes first");
+    await h.bus.publish(topics.diagnoses, diagnosis);
+    const p = await proposalOf(h.jsm, diagnosis);
+    assert.equal(p.kind, "action", JSON.stringify(p));
+    if (p.kind !== "action") return;
+    assert.equal(p.action, "increase_resources");
+    assert.equal(p.ruleId, "oom-raise-limit");
+    assert.deepEqual(p.target, { kind: "Deployment", name: "payments-api", namespace: "shop" });
+    assert.deepEqual(p.parameters, { container: "api", resource: "memory", limit: { factor: 2 } });
+  });
+
   for (const [scenario, what, check] of expected) {
     it(`${scenario}: ${what}`, async () => {
       const diagnosis = diagnoses.get(scenario)!;

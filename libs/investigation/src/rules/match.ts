@@ -33,10 +33,27 @@ export function imageChanged(d: DiagnosisMessage): boolean {
   return a !== "" && a !== [...previous.images].sort().join(",");
 }
 
+/** Kinds whose findings describe a symptom of their pods (replicas unavailable, no ready endpoints). */
+const WORKLOAD_KINDS = new Set(["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Service"]);
+
+/**
+ * The finding a rule's `mainFinding` is about: the first one, except when that is a workload's symptom and the best
+ * supported hypothesis rests on a finding about one of its pods. An alert on a Deployment ("0/2 replicas available")
+ * is then matched on what the analyzer found to cause it (its pods OOM-killed), as an alert on one of the pods is.
+ */
+export function mainFindingOf(d: DiagnosisMessage): Finding | undefined {
+  const first = d.findings[0];
+  if (!first || !WORKLOAD_KINDS.has(first.resource.kind)) return first;
+  const best = d.hypotheses.find((h) => h.status === "supported");
+  if (!best) return first;
+  const refs = new Set(best.evidenceRefs);
+  return d.findings.find((f) => f.resource.kind === "Pod" && f.evidence.some((e) => refs.has(e.id))) ?? first;
+}
+
 /** The rule's match, or undefined when some condition does not hold. */
 export function matchRule(when: RuleWhen, d: DiagnosisMessage): Match | undefined {
   if (!(when.outcome ?? ["issue_found"]).includes(d.outcome)) return undefined;
-  const main = d.findings[0];
+  const main = mainFindingOf(d);
   if (when.mainFinding && !(main && when.mainFinding.includes(main.code))) return undefined;
   const present = new Set(d.findings.map((f) => f.code));
   let finding = when.mainFinding ? main : undefined;

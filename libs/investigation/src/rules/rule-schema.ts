@@ -24,7 +24,10 @@ const alertnamePattern = z
 export const ruleWhen = z.strictObject({
   /** The diagnosis' outcome is one of these (rules without it apply to issue_found only). */
   outcome: z.array(diagnosisOutcome).min(1).optional(),
-  /** The main finding (the first: the analyzer orders the cause of the alert first) has one of these codes. */
+  /**
+   * The main finding has one of these codes: the first (the analyzer orders the cause of the alert first), or, when
+   * that is a workload's symptom, the pod finding its best supported hypothesis rests on (match.ts: mainFindingOf).
+   */
   mainFinding: codes.optional(),
   /** Some finding has one of these codes (the first such finding is the rule's finding when mainFinding is absent). */
   anyFinding: codes.optional(),
