@@ -1,7 +1,9 @@
 // `npm start`: runs all of Vigil on this machine. A quiet build (VIGIL_SKIP_BUILD=1 skips it: the smoke test and CI
 // have built already), then @vigil/stack: NATS (NATS_URL, or nats-server from PATH), PostgreSQL (DATABASE_URL, or
 // the embedded one under .vigil/postgres), the cluster (KUBECONFIG, in-cluster, or the simulator with
-// VIGIL_SCENARIO), and the seven services. Then a summary of every URL. Ctrl-C stops everything; a second one kills.
+// VIGIL_SCENARIO), and the seven services (services/webhook, analyzer, investigator, executor, effectiveness,
+// collector and ebpf-ingest: SERVICE_NAMES in @vigil/contracts). Then a summary of every URL. Ctrl-C stops
+// everything; a second one kills.
 // A service that dies stops the stack, naming it and showing its last lines.
 import { buildQuietly, formatStackLine, type LogFormat, readinessSummary, startStack, type Stack } from "@vigil/stack";
 

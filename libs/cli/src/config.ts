@@ -1,20 +1,11 @@
 // Where the services are and how to reach NATS: flags first, then the environment, then the local stack `npm start`
 // runs next to this checkout (its connection.json), then the defaults (every service on 127.0.0.1 at its default port).
-import type { LocalStackConnection } from "@vigil/contracts";
+import { type LocalStackConnection, SERVICE_NAMES, SERVICE_PORTS, type ServiceName } from "@vigil/contracts";
 import { InvalidInputError } from "@vigil/errors";
 
-export const serviceNames = ["webhook", "analyzer", "investigator", "executor", "effectiveness", "collector", "ebpf-ingest"] as const;
-export type ServiceName = (typeof serviceNames)[number];
-
-export const defaultPorts: Record<ServiceName, number> = {
-  webhook: 8080,
-  analyzer: 8081,
-  investigator: 8082,
-  executor: 8083,
-  effectiveness: 8084,
-  collector: 3100,
-  "ebpf-ingest": 3101,
-};
+export const serviceNames = SERVICE_NAMES;
+export type { ServiceName };
+export const defaultPorts: Record<ServiceName, number> = SERVICE_PORTS;
 
 /** `ebpf-ingest` → `VIGIL_EBPF_INGEST_URL`. */
 export const urlEnvOf = (service: ServiceName) => `VIGIL_${service.toUpperCase().replace(/-/g, "_")}_URL`;

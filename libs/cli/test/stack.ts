@@ -231,6 +231,7 @@ export function runVigil(args: string[], env: Record<string, string | undefined>
   child.stdout.setEncoding("utf8").on("data", (c: string) => (stdout += c));
   child.stderr.setEncoding("utf8").on("data", (c: string) => (stderr += c));
   child.stdin.end(stdin ?? "");
+  // A deadline, not a wait: a hung command is killed and its output shown.
   const killer = setTimeout(() => child.kill("SIGKILL"), 90_000);
   return new Promise((resolve, reject) => {
     child.once("error", reject);

@@ -11,6 +11,7 @@ export * from "./execution.js";
 export * from "./approval.js";
 export * from "./executor-api.js";
 export * from "./local-stack.js";
+export * from "./service-ports.js";
 export * from "./action-history-query.js";
 export * from "./effectiveness.js";
 export * from "./effectiveness-api.js";

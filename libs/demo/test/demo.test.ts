@@ -30,6 +30,7 @@ function runDemoProcess(
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    // A deadline, not a wait: a demo still running after it is stopped and its output shown.
     const timer = setTimeout(() => child.kill("SIGINT"), timeoutMs);
     child.once("error", reject);
     child.once("close", (code) => {

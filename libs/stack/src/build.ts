@@ -2,6 +2,7 @@
 // is captured, the user sees one line when it starts, a line now and then while it runs (a cold build takes minutes
 // on 2 cores), and one when it is done; the output of the failed tasks only when the build fails.
 import { spawn } from "node:child_process";
+import { forEachLine } from "./processes.js";
 
 export interface BuildOptions {
   /** The repository root (where nx.json is). */
@@ -101,16 +102,7 @@ export async function buildQuietly(opts: BuildOptions): Promise<void> {
       progress(`building ${report.projects} projects…`);
     }
   };
-  for (const stream of [child.stdout, child.stderr]) {
-    let partial = "";
-    stream.setEncoding("utf8");
-    stream.on("data", (chunk: string) => {
-      const parts = (partial + chunk).split("\n");
-      partial = parts.pop() ?? "";
-      parts.forEach(onLine);
-    });
-    stream.on("end", () => partial && onLine(partial));
-  }
+  forEachLine([child.stdout, child.stderr], onLine);
   const every = opts.progressEveryMs ?? 15_000;
   const ticker = setInterval(() => {
     if (Date.now() - lastLine < every) return;

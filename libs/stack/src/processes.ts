@@ -2,6 +2,22 @@
 // URL is known before a service starts.
 import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
+import type { Readable } from "node:stream";
+
+/** Calls `onLine` for every line a child writes to stdout or stderr, the last unterminated one included. */
+export function forEachLine(streams: ReadonlyArray<Readable | null>, onLine: (line: string) => void): void {
+  for (const stream of streams) {
+    if (!stream) continue;
+    let partial = "";
+    stream.setEncoding("utf8");
+    stream.on("data", (chunk: string) => {
+      const parts = (partial + chunk).split("\n");
+      partial = parts.pop() ?? "";
+      parts.forEach(onLine);
+    });
+    stream.on("end", () => partial && onLine(partial));
+  }
+}
 
 /** True while `pid` exists and is not a zombie (a zombie is dead, only not reaped yet). */
 export function isAlive(pid: number): boolean {

@@ -4,6 +4,7 @@ import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { ServiceName } from "./stack-options.js";
+import { forEachLine } from "./processes.js";
 
 const TAIL_LINES = 30;
 /** Past this after SIGTERM the process group is SIGKILLed (the kit's own drain deadline is set below it). */
@@ -44,16 +45,7 @@ export function spawnService(opts: SpawnServiceOptions): ServiceChild {
     if (lines.length > TAIL_LINES) lines.shift();
     opts.onLine(line);
   };
-  for (const stream of [child.stdout, child.stderr]) {
-    let partial = "";
-    stream.setEncoding("utf8");
-    stream.on("data", (chunk: string) => {
-      const parts = (partial + chunk).split("\n");
-      partial = parts.pop() ?? "";
-      parts.forEach(push);
-    });
-    stream.on("end", () => partial && push(partial));
-  }
+  forEachLine([child.stdout, child.stderr], push);
   const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => {
     child.once("error", (err) => {
       push(`cannot start ${opts.name}: ${err.message}`);

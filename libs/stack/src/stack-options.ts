@@ -1,20 +1,12 @@
 // The contract of a local Vigil stack, shared by `npm start`, `npm run demo` and the smoke test.
+import { SERVICE_PORTS, type ServiceName } from "@vigil/contracts";
 import type { KubeSim } from "@vigil/kube-sim";
 
-/** The seven services, in pipeline order (also the order they are started and listed in). */
-export const SERVICE_NAMES = ["webhook", "analyzer", "investigator", "executor", "effectiveness", "collector", "ebpf-ingest"] as const;
-export type ServiceName = (typeof SERVICE_NAMES)[number];
+/** The seven services, in pipeline order (also the order they are started and listed in), and their ports. */
+export { SERVICE_NAMES, type ServiceName } from "@vigil/contracts";
 
 /** Where each service listens by default on a developer machine (the ports the README and the CLI assume). */
-export const DEFAULT_PORTS: Record<ServiceName, number> = {
-  webhook: 8080,
-  analyzer: 8081,
-  investigator: 8082,
-  executor: 8083,
-  effectiveness: 8084,
-  collector: 3100,
-  "ebpf-ingest": 3101,
-};
+export const DEFAULT_PORTS: Record<ServiceName, number> = SERVICE_PORTS;
 
 export type LogFormat = "pretty" | "json" | "quiet";
 

@@ -237,6 +237,7 @@ test(
       Number(new URL(summary.simulator.url).port),
     ];
     start.child.kill("SIGINT");
+    // A deadline, not a wait: the exit itself is awaited; this only bounds it.
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<never>(
       (_, reject) => (timer = setTimeout(() => reject(new Error(`no exit 30 s after SIGINT:\n${start.tail()}`)), 30_000)),
